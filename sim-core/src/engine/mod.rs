@@ -1,0 +1,5 @@
+//! The event engine: a queue ordered by `(time, seq)` whose entries can be cancelled in place.
+
+mod queue;
+
+pub use queue::{EventQueue, TimerHandle};

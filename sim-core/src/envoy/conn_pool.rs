@@ -1,0 +1,583 @@
+//! One worker's HTTP/1.1 connection pool for one upstream host.
+//!
+//! Follows `source/common/conn_pool/conn_pool_base.cc` (`newStreamImpl`,
+//! `tryCreateNewConnections`, `tryCreateNewConnection`, `attachStreamToClient`,
+//! `onUpstreamReady`, `onStreamClosed`, `onConnectionEvent`, `purgePendingStreams`,
+//! `onPendingStreamCancel`) and `source/common/http/http1/conn_pool.cc` (close after an
+//! HTTP/1.0 response, `onUpstreamReady` deferred to the end of the event, stream teardown as a
+//! deferred delete). Circuit-breaker counters are the cluster's, shared by every worker; the
+//! decision to open a connection (`pending > connecting capacity`, per-upstream preconnect ratio
+//! 1) and the "no connection at all" exception are per pool.
+//!
+//! The pool never schedules anything: it reports what happened as [`PoolEvent`]s for the
+//! simulation to act on, so tests can drive it with hand-written sequences.
+
+use std::collections::VecDeque;
+
+use super::cluster_stats::ClusterStats;
+use super::host::HostStats;
+use super::resource_manager::ResourceManager;
+use crate::slab::{Key, Slab};
+
+/// The router's upstream request waiting for, or using, a stream.
+pub type StreamId = Key;
+pub type ConnId = Key;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnState {
+    Connecting,
+    Ready,
+    Busy,
+    Draining,
+    Closed,
+}
+
+/// Who closed a connection (`Network::ConnectionEvent`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloseEvent {
+    LocalClose,
+    RemoteClose,
+}
+
+/// `ConnectionPool::PoolFailureReason`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolFailureReason {
+    Overflow,
+    LocalConnectionFailure,
+    RemoteConnectionFailure,
+    Timeout,
+}
+
+/// One upstream connection (Envoy's `ActiveClient` with its codec client).
+#[derive(Clone, Debug)]
+pub struct Connection {
+    pub pool: usize,
+    pub state: ConnState,
+    pub handshake_completed: bool,
+    pub timed_out: bool,
+    pub concurrent_limit: u32,
+    pub remaining_streams: u64,
+    /// The HTTP/1 stream on this connection, until its deferred teardown.
+    pub stream: Option<StreamId>,
+    pub decode_complete: bool,
+    pub close_connection: bool,
+    resources_released: bool,
+}
+
+impl Connection {
+    pub fn active_streams(&self) -> u32 {
+        u32::from(self.stream.is_some())
+    }
+
+    /// `currentUnusedCapacity()`.
+    pub fn unused_capacity(&self) -> u64 {
+        let concurrent = u64::from(self.concurrent_limit.saturating_sub(self.active_streams()));
+        self.remaining_streams.min(concurrent)
+    }
+
+    /// `closingWithIncompleteStream()`: a stream is on it and its response is not complete.
+    fn closing_with_incomplete_stream(&self) -> bool {
+        self.stream.is_some() && !self.decode_complete
+    }
+}
+
+/// What the pool did that the rest of the simulation must act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolEvent {
+    /// A connection was created: start its TCP connect and arm its connect timer.
+    Connecting(ConnId),
+    /// `onPoolReady`: the stream is attached and the request can be sent.
+    StreamReady { stream: StreamId, conn: ConnId },
+    /// `onPoolFailure`. `host_known` is false for a pending-queue overflow (no host reported).
+    StreamFailed {
+        stream: StreamId,
+        reason: PoolFailureReason,
+        host_known: bool,
+    },
+    /// HTTP/1 asks for `onUpstreamReady` later in the current event-loop iteration.
+    ScheduleUpstreamReady,
+    /// The connection closed: cancel its timers; nothing more will be read from it.
+    Closed(ConnId),
+    /// The closed client is deferred-deleted: call [`ConnPool::on_deferred_delete`] at the end
+    /// of the current event.
+    DeferredDelete(ConnId),
+}
+
+/// Everything outside the pool that the pool reads and updates.
+pub struct PoolEnv<'a> {
+    pub resources: &'a mut ResourceManager,
+    pub stats: &'a mut ClusterStats,
+    pub host: &'a mut HostStats,
+    pub conns: &'a mut Slab<Connection>,
+    pub out: &'a mut Vec<PoolEvent>,
+    /// The host's coarse health (for `shouldCreateNewConnection`; with the default preconnect
+    /// ratio both branches reduce to `pending > connecting capacity`).
+    pub host_healthy: bool,
+}
+
+/// `ConnectionResult` of `tryCreateNewConnection`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectionResult {
+    ShouldNotConnect,
+    NoConnectionRateLimited,
+    CreatedNewConnection,
+    CreatedButRateLimited,
+}
+
+/// What `newStream` did with a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NewStream {
+    /// Attached to a ready connection at once.
+    Attached,
+    /// Queued; it will be attached or failed later.
+    Pending,
+    /// Refused (pending or requests limit); a `StreamFailed` was reported.
+    Failed,
+}
+
+/// Stream limits of the connections this pool opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamLimits {
+    /// Streams at once per connection (1 for HTTP/1.1).
+    pub concurrent: u32,
+    /// Streams over a connection's life (`max_requests_per_connection`); 0 means unlimited.
+    pub lifetime: u64,
+}
+
+impl StreamLimits {
+    pub const HTTP1: StreamLimits = StreamLimits {
+        concurrent: 1,
+        lifetime: 0,
+    };
+}
+
+#[derive(Clone, Debug)]
+pub struct ConnPool {
+    id: usize,
+    limits: StreamLimits,
+    /// Waiting streams; the back is the newest (Envoy's list front), the front the oldest.
+    pending: VecDeque<StreamId>,
+    /// Ready connections; the last is the most recently readied (Envoy's list front).
+    ready: Vec<ConnId>,
+    /// Busy and draining connections.
+    busy: Vec<ConnId>,
+    /// Connecting connections; the last is the newest.
+    connecting: Vec<ConnId>,
+    connecting_capacity: u64,
+    num_active_streams: u64,
+    upstream_ready_scheduled: bool,
+}
+
+impl ConnPool {
+    pub fn new(id: usize, limits: StreamLimits) -> Self {
+        ConnPool {
+            id,
+            limits,
+            pending: VecDeque::new(),
+            ready: Vec::new(),
+            busy: Vec::new(),
+            connecting: Vec::new(),
+            connecting_capacity: 0,
+            num_active_streams: 0,
+            upstream_ready_scheduled: false,
+        }
+    }
+
+    pub fn id(&self) -> usize {
+        self.id
+    }
+
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    pub fn connecting_capacity(&self) -> u64 {
+        self.connecting_capacity
+    }
+
+    pub fn num_active_streams(&self) -> u64 {
+        self.num_active_streams
+    }
+
+    /// Connections in any state but closed.
+    pub fn connection_count(&self) -> usize {
+        self.ready.len() + self.busy.len() + self.connecting.len()
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.pending.is_empty() && self.num_active_streams == 0 && self.connection_count() == 0
+    }
+
+    /// `newStreamImpl`.
+    pub fn new_stream(&mut self, env: &mut PoolEnv, stream: StreamId) -> NewStream {
+        if let Some(&conn) = self.ready.last() {
+            let attached = self.attach(env, conn, stream);
+            self.try_create_new_connections(env);
+            return if attached {
+                NewStream::Attached
+            } else {
+                NewStream::Failed
+            };
+        }
+        if !env.resources.pending_requests.can_create() {
+            env.stats.upstream_rq_pending_overflow += 1;
+            env.out.push(PoolEvent::StreamFailed {
+                stream,
+                reason: PoolFailureReason::Overflow,
+                host_known: false,
+            });
+            return NewStream::Failed;
+        }
+        // PendingStream constructor.
+        self.pending.push_back(stream);
+        env.stats.upstream_rq_pending_total += 1;
+        env.stats.upstream_rq_pending_active += 1;
+        env.resources.pending_requests.inc();
+        self.try_create_new_connections(env);
+        NewStream::Pending
+    }
+
+    /// `tryCreateNewConnections`: up to three attempts while each one creates a connection
+    /// within the limits.
+    pub fn try_create_new_connections(&mut self, env: &mut PoolEnv) -> ConnectionResult {
+        let mut result = ConnectionResult::ShouldNotConnect;
+        for _ in 0..3 {
+            result = self.try_create_new_connection(env);
+            if result != ConnectionResult::CreatedNewConnection {
+                break;
+            }
+        }
+        result
+    }
+
+    /// `tryCreateNewConnection`: `upstream_cx_overflow` is counted on every blocked attempt,
+    /// and a pool with no connection at all creates one even at the limit.
+    fn try_create_new_connection(&mut self, env: &mut PoolEnv) -> ConnectionResult {
+        if !self.should_create_new_connection(env) {
+            return ConnectionResult::ShouldNotConnect;
+        }
+        let can_create =
+            env.host.cx_active < env.host.max_connections && env.resources.connections.can_create();
+        if !can_create {
+            env.stats.upstream_cx_overflow += 1;
+        }
+        if can_create || self.connection_count() == 0 {
+            self.create_connection(env);
+            if can_create {
+                ConnectionResult::CreatedNewConnection
+            } else {
+                ConnectionResult::CreatedButRateLimited
+            }
+        } else {
+            ConnectionResult::NoConnectionRateLimited
+        }
+    }
+
+    /// `shouldCreateNewConnection` with the default per-upstream preconnect ratio of 1:
+    /// `(pending + active) * 1 > connecting + active`, the same test for unhealthy hosts.
+    fn should_create_new_connection(&self, env: &PoolEnv) -> bool {
+        let _ = env.host_healthy;
+        self.pending.len() as u64 > self.connecting_capacity
+    }
+
+    /// `instantiateActiveClient` and the `ActiveClient` constructor.
+    fn create_connection(&mut self, env: &mut PoolEnv) {
+        let lifetime = if self.limits.lifetime == 0 {
+            u64::MAX
+        } else {
+            self.limits.lifetime
+        };
+        let conn = env.conns.insert(Connection {
+            pool: self.id,
+            state: ConnState::Connecting,
+            handshake_completed: false,
+            timed_out: false,
+            concurrent_limit: self.limits.concurrent,
+            remaining_streams: lifetime,
+            stream: None,
+            decode_complete: false,
+            close_connection: false,
+            resources_released: false,
+        });
+        env.host.cx_total += 1;
+        env.host.cx_active += 1;
+        env.stats.upstream_cx_total += 1;
+        env.stats.upstream_cx_http1_total += 1;
+        env.stats.upstream_cx_active += 1;
+        env.resources.connections.inc();
+        self.connecting_capacity += env.conns[conn].unused_capacity();
+        self.connecting.push(conn);
+        env.out.push(PoolEvent::Connecting(conn));
+    }
+
+    /// `attachStreamToClient`. Returns false if `max_requests` refused the stream.
+    fn attach(&mut self, env: &mut PoolEnv, conn: ConnId, stream: StreamId) -> bool {
+        if !env.resources.requests.can_create() {
+            env.stats.upstream_rq_pending_overflow += 1;
+            env.out.push(PoolEvent::StreamFailed {
+                stream,
+                reason: PoolFailureReason::Overflow,
+                host_known: true,
+            });
+            return false;
+        }
+        let c = &mut env.conns[conn];
+        let capacity = c.unused_capacity();
+        c.remaining_streams -= 1;
+        if c.remaining_streams == 0 {
+            env.stats.upstream_cx_max_requests += 1;
+            self.move_conn(env.conns, conn, ConnState::Draining);
+        } else if capacity == 1 {
+            self.move_conn(env.conns, conn, ConnState::Busy);
+        }
+        let c = &mut env.conns[conn];
+        c.stream = Some(stream);
+        c.decode_complete = false;
+        c.close_connection = false;
+        self.num_active_streams += 1;
+        env.host.rq_total += 1;
+        env.host.rq_active += 1;
+        env.stats.upstream_rq_total += 1;
+        env.stats.upstream_rq_active += 1;
+        env.resources.requests.inc();
+        env.out.push(PoolEvent::StreamReady { stream, conn });
+        true
+    }
+
+    /// `onUpstreamReady`: attach the oldest pending streams to ready connections, then ask for
+    /// more connections if streams are still waiting.
+    fn on_upstream_ready(&mut self, env: &mut PoolEnv) {
+        while let (Some(&stream), Some(&conn)) = (self.pending.front(), self.ready.last()) {
+            self.attach(env, conn, stream);
+            // PendingStream destructor, after the attach.
+            self.pending.pop_front();
+            env.stats.upstream_rq_pending_active -= 1;
+            env.resources.pending_requests.dec();
+        }
+        if !self.pending.is_empty() {
+            self.try_create_new_connections(env);
+        }
+    }
+
+    /// The scheduled `onUpstreamReady` callback runs.
+    pub fn on_scheduled_upstream_ready(&mut self, env: &mut PoolEnv) {
+        self.upstream_ready_scheduled = false;
+        self.on_upstream_ready(env);
+    }
+
+    /// `onConnectionEvent(Connected)`.
+    pub fn on_connected(&mut self, env: &mut PoolEnv, conn: ConnId) {
+        let c = &mut env.conns[conn];
+        debug_assert_eq!(c.state, ConnState::Connecting);
+        self.connecting_capacity -= c.unused_capacity();
+        c.handshake_completed = true;
+        let next = if c.unused_capacity() > 0 {
+            ConnState::Ready
+        } else {
+            ConnState::Busy
+        };
+        self.move_conn(env.conns, conn, next);
+        if next == ConnState::Ready {
+            self.on_upstream_ready(env);
+        }
+    }
+
+    /// The connect timer fired (`ActiveClient::onConnectTimeout`).
+    pub fn on_connect_timeout(&mut self, env: &mut PoolEnv, conn: ConnId) {
+        env.stats.upstream_cx_connect_timeout += 1;
+        env.conns[conn].timed_out = true;
+        self.close(env, conn, CloseEvent::LocalClose);
+    }
+
+    /// The response's headers arrived; an HTTP/1.0 response without keep-alive, or
+    /// `Connection: close`, will close the connection (`upstream_cx_close_notify`).
+    pub fn on_response_headers(&mut self, env: &mut PoolEnv, conn: ConnId, close_connection: bool) {
+        if close_connection {
+            env.stats.upstream_cx_close_notify += 1;
+        }
+        env.conns[conn].close_connection = close_connection;
+    }
+
+    /// The response is complete (`onDecodeComplete`): close the connection if the response said
+    /// so, else end the stream now and attach waiting streams later in this iteration.
+    pub fn on_response_complete(&mut self, env: &mut PoolEnv, conn: ConnId) {
+        let c = &mut env.conns[conn];
+        c.decode_complete = true;
+        if c.close_connection {
+            self.close(env, conn, CloseEvent::LocalClose);
+            return;
+        }
+        if !self.upstream_ready_scheduled {
+            self.upstream_ready_scheduled = true;
+            env.out.push(PoolEvent::ScheduleUpstreamReady);
+        }
+        self.on_stream_closed(env, conn, true);
+    }
+
+    /// The router resets an attached stream (timeout): HTTP/1 closes the connection.
+    pub fn reset_stream(&mut self, env: &mut PoolEnv, conn: ConnId) {
+        if env.conns[conn].state != ConnState::Closed {
+            self.close(env, conn, CloseEvent::LocalClose);
+        }
+    }
+
+    /// The peer closed the connection (or refused it while connecting).
+    pub fn on_remote_close(&mut self, env: &mut PoolEnv, conn: ConnId) {
+        if env.conns[conn].state != ConnState::Closed {
+            self.close(env, conn, CloseEvent::RemoteClose);
+        }
+    }
+
+    /// `onPendingStreamCancel` with `CancelPolicy::Default`, as the HTTP router uses.
+    pub fn cancel_pending(&mut self, env: &mut PoolEnv, stream: StreamId) {
+        let Some(i) = self.pending.iter().position(|&s| s == stream) else {
+            return;
+        };
+        self.pending.remove(i);
+        env.stats.upstream_rq_pending_active -= 1;
+        env.resources.pending_requests.dec();
+        env.stats.upstream_rq_cancelled += 1;
+    }
+
+    /// `onStreamClosed`: the stream's resources are released.
+    fn on_stream_closed(&mut self, env: &mut PoolEnv, conn: ConnId, delay_attaching_stream: bool) {
+        debug_assert!(self.num_active_streams > 0);
+        self.num_active_streams -= 1;
+        env.host.rq_active -= 1;
+        env.stats.upstream_rq_active -= 1;
+        env.resources.requests.dec();
+        let c = &mut env.conns[conn];
+        c.stream = None;
+        if c.state == ConnState::Draining {
+            self.close(env, conn, CloseEvent::LocalClose);
+        } else if c.state == ConnState::Busy && c.unused_capacity() > 0 {
+            self.move_conn(env.conns, conn, ConnState::Ready);
+            if !delay_attaching_stream {
+                self.on_upstream_ready(env);
+            }
+        }
+    }
+
+    /// The deferred delete of a closed client runs: an HTTP/1 stream still on it is torn down
+    /// now (`requests` released at the end of the event, after `connections`).
+    pub fn on_deferred_delete(&mut self, env: &mut PoolEnv, conn: ConnId) {
+        if env.conns[conn].stream.is_some() {
+            self.on_stream_closed(env, conn, true);
+        }
+        env.conns.remove(conn);
+    }
+
+    /// `onConnectionEvent(LocalClose | RemoteClose)`.
+    fn close(&mut self, env: &mut PoolEnv, conn: ConnId, event: CloseEvent) {
+        let c = &mut env.conns[conn];
+        let was_connecting = !c.handshake_completed;
+        if was_connecting {
+            self.connecting_capacity -= c.unused_capacity();
+        }
+        // "Make sure that onStreamClosed won't double count."
+        c.remaining_streams = 0;
+        let incomplete = c.closing_with_incomplete_stream();
+        report_cx_destroy(env.stats, event, incomplete);
+        env.out.push(PoolEvent::Closed(conn));
+        if was_connecting {
+            c.handshake_completed = true;
+            env.stats.upstream_cx_connect_fail += 1;
+            env.host.cx_connect_fail += 1;
+            let reason = if c.timed_out {
+                PoolFailureReason::Timeout
+            } else if event == CloseEvent::RemoteClose {
+                PoolFailureReason::RemoteConnectionFailure
+            } else {
+                PoolFailureReason::LocalConnectionFailure
+            };
+            self.purge_pending_streams(env, reason);
+            self.try_create_new_connections(env);
+        }
+        self.release_resources(env, conn);
+        self.remove_from_lists(conn);
+        env.conns[conn].state = ConnState::Closed;
+        env.out.push(PoolEvent::DeferredDelete(conn));
+        if !self.pending.is_empty() {
+            self.try_create_new_connections(env);
+        }
+    }
+
+    /// `purgePendingStreams`: every waiting stream fails, newest first.
+    fn purge_pending_streams(&mut self, env: &mut PoolEnv, reason: PoolFailureReason) {
+        while let Some(stream) = self.pending.pop_back() {
+            env.stats.upstream_rq_pending_failure_eject += 1;
+            env.out.push(PoolEvent::StreamFailed {
+                stream,
+                reason,
+                host_known: true,
+            });
+            env.stats.upstream_rq_pending_active -= 1;
+            env.resources.pending_requests.dec();
+        }
+    }
+
+    /// `ActiveClient::releaseResources`: `connections` is released at close, not at delete.
+    fn release_resources(&mut self, env: &mut PoolEnv, conn: ConnId) {
+        let c = &mut env.conns[conn];
+        if !c.resources_released {
+            c.resources_released = true;
+            env.stats.upstream_cx_active -= 1;
+            env.host.cx_active -= 1;
+            env.resources.connections.dec();
+        }
+    }
+
+    fn list_of(&mut self, state: ConnState) -> &mut Vec<ConnId> {
+        match state {
+            ConnState::Connecting => &mut self.connecting,
+            ConnState::Ready => &mut self.ready,
+            ConnState::Busy | ConnState::Draining => &mut self.busy,
+            ConnState::Closed => unreachable!("closed connections are in no list"),
+        }
+    }
+
+    /// `transitionActiveClientState`: moves to the front of the new list.
+    fn move_conn(&mut self, conns: &mut Slab<Connection>, conn: ConnId, next: ConnState) {
+        let current = conns[conn].state;
+        conns[conn].state = next;
+        if std::ptr::eq(self.list_of(current), self.list_of(next)) {
+            return;
+        }
+        remove_item(self.list_of(current), conn);
+        self.list_of(next).push(conn);
+    }
+
+    fn remove_from_lists(&mut self, conn: ConnId) {
+        for list in [&mut self.connecting, &mut self.ready, &mut self.busy] {
+            if remove_item(list, conn) {
+                return;
+            }
+        }
+    }
+}
+
+fn remove_item(list: &mut Vec<ConnId>, conn: ConnId) -> bool {
+    match list.iter().position(|&c| c == conn) {
+        Some(i) => {
+            list.remove(i);
+            true
+        }
+        None => false,
+    }
+}
+
+/// `reportUpstreamCxDestroy` and `reportUpstreamCxDestroyActiveRequest`.
+fn report_cx_destroy(stats: &mut ClusterStats, event: CloseEvent, with_active_rq: bool) {
+    stats.upstream_cx_destroy += 1;
+    match event {
+        CloseEvent::LocalClose => stats.upstream_cx_destroy_local += 1,
+        CloseEvent::RemoteClose => stats.upstream_cx_destroy_remote += 1,
+    }
+    if with_active_rq {
+        stats.upstream_cx_destroy_with_active_rq += 1;
+        match event {
+            CloseEvent::LocalClose => stats.upstream_cx_destroy_local_with_active_rq += 1,
+            CloseEvent::RemoteClose => stats.upstream_cx_destroy_remote_with_active_rq += 1,
+        }
+    }
+}

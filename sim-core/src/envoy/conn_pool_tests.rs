@@ -1,0 +1,406 @@
+//! Hand-worked sequences through the HTTP/1 pool. Every expected counter below was derived from
+//! the rules in `conn_pool_base.cc` (see the comments), not read off the program.
+
+use super::cluster_stats::ClusterStats;
+use super::conn_pool::*;
+use super::host::HostStats;
+use super::resource_manager::{ResourceManager, ResourceManagers};
+use crate::scenario::{RoutingPriority, Thresholds};
+use crate::slab::{Key, Slab};
+
+/// One cluster with up to two worker pools for the same host.
+struct Harness {
+    rm: ResourceManager,
+    stats: ClusterStats,
+    host: HostStats,
+    conns: Slab<Connection>,
+    out: Vec<PoolEvent>,
+    pools: Vec<ConnPool>,
+    streams: Slab<&'static str>,
+}
+
+impl Harness {
+    fn new(max_connections: u32, max_pending: u32, max_requests: u32, pools: usize) -> Self {
+        let rms = ResourceManagers::from_thresholds(&[Thresholds {
+            max_connections: Some(max_connections),
+            max_pending_requests: Some(max_pending),
+            max_requests: Some(max_requests),
+            ..Thresholds::default()
+        }]);
+        Harness {
+            rm: rms.get(RoutingPriority::Default).clone(),
+            stats: ClusterStats::new(),
+            host: HostStats::default(),
+            conns: Slab::new(),
+            out: Vec::new(),
+            pools: (0..pools)
+                .map(|i| ConnPool::new(i, StreamLimits::HTTP1))
+                .collect(),
+            streams: Slab::new(),
+        }
+    }
+
+    fn with<R>(&mut self, pool: usize, f: impl FnOnce(&mut ConnPool, &mut PoolEnv) -> R) -> R {
+        let mut env = PoolEnv {
+            resources: &mut self.rm,
+            stats: &mut self.stats,
+            host: &mut self.host,
+            conns: &mut self.conns,
+            out: &mut self.out,
+            host_healthy: true,
+        };
+        f(&mut self.pools[pool], &mut env)
+    }
+
+    fn stream(&mut self, name: &'static str) -> Key {
+        self.streams.insert(name)
+    }
+
+    fn new_stream(&mut self, pool: usize, s: Key) -> NewStream {
+        self.with(pool, |p, env| p.new_stream(env, s))
+    }
+
+    fn events(&mut self) -> Vec<PoolEvent> {
+        std::mem::take(&mut self.out)
+    }
+
+    /// The connection created by the last `Connecting` event.
+    fn last_connecting(events: &[PoolEvent]) -> ConnId {
+        events
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                PoolEvent::Connecting(c) => Some(*c),
+                _ => None,
+            })
+            .expect("a connection was created")
+    }
+
+    fn connected(&mut self, pool: usize, c: ConnId) {
+        self.with(pool, |p, env| p.on_connected(env, c));
+    }
+
+    /// An HTTP/1.0 response without keep-alive: headers, then complete, then the deferred delete.
+    fn respond_and_close(&mut self, pool: usize, c: ConnId) {
+        self.with(pool, |p, env| {
+            p.on_response_headers(env, c, true);
+            p.on_response_complete(env, c);
+        });
+    }
+
+    fn run_deferred(&mut self, pool: usize) {
+        let deferred: Vec<ConnId> = self
+            .out
+            .iter()
+            .filter_map(|e| match e {
+                PoolEvent::DeferredDelete(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        for c in deferred {
+            self.with(pool, |p, env| p.on_deferred_delete(env, c));
+        }
+    }
+}
+
+fn ready_streams(events: &[PoolEvent]) -> Vec<(Key, ConnId)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            PoolEvent::StreamReady { stream, conn } => Some((*stream, *conn)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn failures(events: &[PoolEvent]) -> Vec<(Key, PoolFailureReason, bool)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            PoolEvent::StreamFailed {
+                stream,
+                reason,
+                host_known,
+            } => Some((*stream, *reason, *host_known)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One waiting request is counted in `upstream_cx_overflow` twice: once when it is queued
+/// (call site 1, newStream) and once when another connection completes while it still waits
+/// (call site 3, onUpstreamReady). Then a close frees a connection slot and the replacement is
+/// created within the limit (call site 4), which counts nothing.
+#[test]
+fn cx_overflow_rises_more_than_once_for_one_waiting_request() {
+    let mut h = Harness::new(1, 1024, 1024, 1);
+    let a = h.stream("A");
+    let b = h.stream("B");
+
+    // A: pending 1 > connecting 0 → connections 0 < 1 → create C1. Second pass: 1 > 1 is false.
+    assert_eq!(h.new_stream(0, a), NewStream::Pending);
+    let c1 = Harness::last_connecting(&h.events());
+    assert_eq!(
+        (h.stats.upstream_cx_total, h.stats.upstream_cx_overflow),
+        (1, 0)
+    );
+
+    // B: pending 2 > connecting 1 → connections 1 < 1 fails → overflow 1; the pool has a
+    // connection, so none is created.
+    assert_eq!(h.new_stream(0, b), NewStream::Pending);
+    assert!(h.events().is_empty());
+    assert_eq!(
+        (h.stats.upstream_cx_total, h.stats.upstream_cx_overflow),
+        (1, 1)
+    );
+    assert_eq!(h.stats.upstream_rq_pending_active, 2);
+
+    // C1 connects: A (oldest) attaches; B still waits: 1 > 0 → blocked again → overflow 2.
+    h.connected(0, c1);
+    assert_eq!(ready_streams(&h.events()), vec![(a, c1)]);
+    assert_eq!(h.stats.upstream_cx_overflow, 2);
+    assert_eq!(h.stats.upstream_rq_pending_active, 1);
+    assert_eq!(
+        (h.rm.requests.current(), h.rm.pending_requests.current()),
+        (1, 1)
+    );
+
+    // HTTP/1.0 response: close notify, C1 closes locally, connections drop to 0 at once, the
+    // replacement C2 is created within the limit; requests stay 1 until the deferred delete.
+    h.respond_and_close(0, c1);
+    assert_eq!(h.stats.upstream_cx_close_notify, 1);
+    assert_eq!(h.stats.upstream_cx_destroy_local, 1);
+    assert_eq!(h.stats.upstream_cx_destroy_with_active_rq, 0);
+    assert_eq!(h.stats.upstream_cx_total, 2);
+    assert_eq!(h.stats.upstream_cx_overflow, 2);
+    assert_eq!(h.rm.connections.current(), 1);
+    assert_eq!(
+        h.rm.requests.current(),
+        1,
+        "requests is released by the deferred delete"
+    );
+    h.run_deferred(0);
+    assert_eq!(h.rm.requests.current(), 0);
+    let c2 = Harness::last_connecting(&h.events());
+    assert_ne!(c1, c2);
+
+    // C2 connects and takes B. Nothing waits, nothing more is counted.
+    h.connected(0, c2);
+    assert_eq!(ready_streams(&h.events()), vec![(b, c2)]);
+    h.respond_and_close(0, c2);
+    h.run_deferred(0);
+    assert_eq!(h.stats.upstream_cx_overflow, 2);
+    assert_eq!(h.stats.upstream_rq_total, 2);
+    assert_eq!(h.stats.upstream_rq_pending_total, 2);
+    assert_eq!(h.stats.upstream_cx_total, 2);
+    assert!(h.rm.is_idle());
+    assert!(h.pools[0].is_idle());
+    assert!(h.conns.is_empty());
+}
+
+/// A pool with no connection at all creates one even at the cluster limit (counting an
+/// overflow first), so two worker pools push `connections` to 2 with `max_connections: 1`.
+#[test]
+fn a_pool_with_no_connection_exceeds_max_connections() {
+    let mut h = Harness::new(1, 1024, 1024, 2);
+    let a = h.stream("A");
+    let b = h.stream("B");
+    h.new_stream(0, a);
+    assert_eq!(h.rm.connections.current(), 1);
+    h.events();
+
+    // Worker 1: pending 1 > 0 → connections 1 < 1 fails → overflow 1 → but this pool has no
+    // connection: create anyway (CreatedButRateLimited ends the loop).
+    h.new_stream(1, b);
+    assert_eq!(h.events().len(), 1);
+    assert_eq!(h.stats.upstream_cx_overflow, 1);
+    assert_eq!(h.rm.connections.current(), 2);
+    assert_eq!(h.stats.upstream_cx_active, 2);
+    assert!(h.rm.connections.is_open());
+
+    // A second waiting stream on worker 1 is blocked like any other: overflow 2, no creation.
+    let c = h.stream("C");
+    h.new_stream(1, c);
+    assert!(h.events().is_empty());
+    assert_eq!(h.stats.upstream_cx_overflow, 2);
+    assert_eq!(h.rm.connections.current(), 2);
+}
+
+/// `pending >= max_pending_requests` refuses the request with no host (503 UO upstream of any
+/// host), counted in `upstream_rq_pending_overflow` and never in `upstream_cx_overflow`.
+#[test]
+fn pending_overflow_fails_the_stream_without_a_host() {
+    let mut h = Harness::new(1024, 1, 1024, 1);
+    let a = h.stream("A");
+    let b = h.stream("B");
+    assert_eq!(h.new_stream(0, a), NewStream::Pending);
+    h.events();
+    assert_eq!(h.new_stream(0, b), NewStream::Failed);
+    assert_eq!(
+        failures(&h.events()),
+        vec![(b, PoolFailureReason::Overflow, false)]
+    );
+    assert_eq!(h.stats.upstream_rq_pending_overflow, 1);
+    assert_eq!(h.stats.upstream_rq_pending_total, 1);
+    assert_eq!(h.stats.upstream_cx_overflow, 0);
+    assert_eq!(h.rm.pending_requests.current(), 1);
+}
+
+/// `max_requests` is checked when a stream is attached: with keep-alive connections ready on
+/// two workers and `max_requests: 1`, the second attach fails with the host known, and is
+/// counted as a pending overflow.
+#[test]
+fn max_requests_is_checked_at_attach() {
+    let mut h = Harness::new(1024, 1024, 1, 2);
+    let warm = [h.stream("w0"), h.stream("w1")];
+    let mut conns = Vec::new();
+    for (pool, &s) in warm.iter().enumerate() {
+        h.new_stream(pool, s);
+        let c = Harness::last_connecting(&h.events());
+        h.connected(pool, c);
+        // Keep-alive response: the stream ends now, the connection goes back to ready.
+        h.with(pool, |p, env| {
+            p.on_response_headers(env, c, false);
+            p.on_response_complete(env, c);
+        });
+        conns.push(c);
+    }
+    assert_eq!(h.rm.requests.current(), 0);
+    h.events();
+
+    let a = h.stream("A");
+    let b = h.stream("B");
+    assert_eq!(h.new_stream(0, a), NewStream::Attached);
+    assert_eq!(h.new_stream(1, b), NewStream::Failed);
+    let events = h.events();
+    assert_eq!(ready_streams(&events), vec![(a, conns[0])]);
+    assert_eq!(
+        failures(&events),
+        vec![(b, PoolFailureReason::Overflow, true)]
+    );
+    assert_eq!(h.stats.upstream_rq_pending_overflow, 1);
+    assert_eq!(h.stats.upstream_rq_total, 3);
+}
+
+/// A connect timeout closes the connection and fails every waiting stream of that pool,
+/// newest first, each counted in `upstream_rq_pending_failure_eject`.
+#[test]
+fn connect_timeout_purges_the_pools_pending_streams() {
+    let mut h = Harness::new(1, 1024, 1024, 1);
+    let a = h.stream("A");
+    let b = h.stream("B");
+    h.new_stream(0, a);
+    h.new_stream(0, b);
+    let c1 = Harness::last_connecting(&h.events());
+    h.with(0, |p, env| p.on_connect_timeout(env, c1));
+    let events = h.events();
+    assert_eq!(
+        failures(&events),
+        vec![
+            (b, PoolFailureReason::Timeout, true),
+            (a, PoolFailureReason::Timeout, true)
+        ]
+    );
+    assert!(events.contains(&PoolEvent::Closed(c1)));
+    assert_eq!(h.stats.upstream_cx_connect_timeout, 1);
+    assert_eq!(h.stats.upstream_cx_connect_fail, 1);
+    assert_eq!(h.stats.upstream_rq_pending_failure_eject, 2);
+    assert_eq!(h.stats.upstream_cx_destroy_local, 1);
+    assert_eq!(
+        h.stats.upstream_cx_total, 1,
+        "nothing waits, so no new connection"
+    );
+    assert_eq!(h.rm.connections.current(), 0);
+    assert_eq!(h.rm.pending_requests.current(), 0);
+    assert_eq!(h.stats.upstream_rq_total, 0);
+}
+
+/// A refused connect is a remote connection failure.
+#[test]
+fn refused_connect_is_a_remote_connection_failure() {
+    let mut h = Harness::new(10, 1024, 1024, 1);
+    let a = h.stream("A");
+    h.new_stream(0, a);
+    let c1 = Harness::last_connecting(&h.events());
+    h.with(0, |p, env| p.on_remote_close(env, c1));
+    assert_eq!(
+        failures(&h.events()),
+        vec![(a, PoolFailureReason::RemoteConnectionFailure, true)]
+    );
+    assert_eq!(h.stats.upstream_cx_destroy_remote, 1);
+    assert_eq!(h.stats.upstream_cx_connect_timeout, 0);
+    assert_eq!(h.stats.upstream_cx_connect_fail, 1);
+}
+
+/// Keep-alive: the connection returns to the ready list; the most recently readied connection
+/// is used first (LIFO), and a new stream attaches without queueing.
+#[test]
+fn keep_alive_connections_are_reused_newest_first() {
+    let mut h = Harness::new(10, 1024, 1024, 1);
+    let (a, b) = (h.stream("A"), h.stream("B"));
+    h.new_stream(0, a);
+    h.new_stream(0, b);
+    let events = h.events();
+    let created: Vec<ConnId> = events
+        .iter()
+        .filter_map(|e| match e {
+            PoolEvent::Connecting(c) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        created.len(),
+        2,
+        "pending 2 > connecting 1: a second connection"
+    );
+    h.connected(0, created[0]);
+    h.connected(0, created[1]);
+    let attached = ready_streams(&h.events());
+    assert_eq!(attached, vec![(a, created[0]), (b, created[1])]);
+    // B's connection finishes first, then A's: A's is the most recently readied.
+    for c in [created[1], created[0]] {
+        h.with(0, |p, env| {
+            p.on_response_headers(env, c, false);
+            p.on_response_complete(env, c);
+        });
+    }
+    assert!(h.events().contains(&PoolEvent::ScheduleUpstreamReady));
+    h.with(0, |p, env| p.on_scheduled_upstream_ready(env));
+    let d = h.stream("D");
+    assert_eq!(h.new_stream(0, d), NewStream::Attached);
+    assert_eq!(ready_streams(&h.events()), vec![(d, created[0])]);
+    assert_eq!(h.stats.upstream_rq_pending_total, 2);
+    assert_eq!(h.stats.upstream_cx_total, 2);
+}
+
+/// Cancelling a waiting stream (the router's global timeout) releases its pending slot and
+/// counts `upstream_rq_cancelled`.
+#[test]
+fn cancelling_a_pending_stream() {
+    let mut h = Harness::new(10, 1024, 1024, 1);
+    let a = h.stream("A");
+    h.new_stream(0, a);
+    h.with(0, |p, env| p.cancel_pending(env, a));
+    assert_eq!(h.stats.upstream_rq_cancelled, 1);
+    assert_eq!(h.stats.upstream_rq_pending_active, 0);
+    assert_eq!(h.rm.pending_requests.current(), 0);
+    assert_eq!(h.pools[0].pending_len(), 0);
+}
+
+/// Resetting an attached HTTP/1 stream closes its connection with an active request.
+#[test]
+fn resetting_an_attached_stream_closes_the_connection() {
+    let mut h = Harness::new(10, 1024, 1024, 1);
+    let a = h.stream("A");
+    h.new_stream(0, a);
+    let c = Harness::last_connecting(&h.events());
+    h.connected(0, c);
+    h.with(0, |p, env| p.reset_stream(env, c));
+    assert_eq!(h.stats.upstream_cx_destroy_with_active_rq, 1);
+    assert_eq!(h.stats.upstream_cx_destroy_local_with_active_rq, 1);
+    assert_eq!(h.rm.connections.current(), 0);
+    assert_eq!(h.rm.requests.current(), 1);
+    h.run_deferred(0);
+    assert_eq!(h.rm.requests.current(), 0);
+    assert_eq!(h.stats.upstream_rq_active, 0);
+}

@@ -1,0 +1,10 @@
+//! Envoy's algorithms as plain state machines: they take inputs and return decisions, and never
+//! schedule events themselves, so each can be driven by hand the way Envoy's unit tests do.
+
+pub mod cluster_stats;
+pub mod conn_pool;
+pub mod host;
+pub mod resource_manager;
+
+#[cfg(test)]
+mod conn_pool_tests;

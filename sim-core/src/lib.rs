@@ -1,0 +1,11 @@
+//! breakersim's engine: a deterministic discrete-event simulation of clients, one Envoy proxy
+//! (circuit breakers, connection pools, load balancing, router) and backends. No I/O, no clock.
+
+pub mod dist;
+pub mod engine;
+pub mod envoy;
+pub mod histogram;
+pub mod rng;
+pub mod scenario;
+pub mod slab;
+pub mod time;

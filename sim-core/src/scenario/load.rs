@@ -1,0 +1,165 @@
+//! From scenario text (plus `--set` overrides) to a validated [`Scenario`], or an error that
+//! points at the file, line, column and field path.
+
+use serde_path_to_error::Segment;
+use toml::Table;
+use toml::de::DeValue;
+
+use super::error::{ErrorOrigin, ScenarioError, line_column};
+use super::model::Scenario;
+use super::overrides::{Override, apply_override};
+use super::validate::validate;
+
+/// Parses, overrides and validates one scenario. `source` names the file in messages.
+pub fn load_scenario(
+    text: &str,
+    source: &str,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioError> {
+    let mut table = parse_toml_table(text, source)?;
+    for o in overrides {
+        apply_override(&mut table, o).map_err(|message| ScenarioError {
+            source: source.to_string(),
+            path: Some(o.display_path()),
+            origin: ErrorOrigin::Override(o.raw.clone()),
+            message,
+        })?;
+    }
+    scenario_from_table(table, text, source, overrides)
+}
+
+/// Parses TOML text into a table; a syntax error names its line and column.
+pub fn parse_toml_table(text: &str, source: &str) -> Result<Table, ScenarioError> {
+    toml::from_str::<Table>(text).map_err(|e| {
+        let origin = match e.span() {
+            Some(span) => {
+                let (line, column) = line_column(text, span.start);
+                ErrorOrigin::File { line, column }
+            }
+            None => ErrorOrigin::FileWhole,
+        };
+        ScenarioError {
+            source: source.to_string(),
+            path: None,
+            origin,
+            message: format!("TOML syntax error: {}", e.message().trim()),
+        }
+    })
+}
+
+/// Deserialises and validates an already parsed (and possibly overridden) table. `text` is the
+/// original file, used to point at the line of a bad field.
+pub fn scenario_from_table(
+    table: Table,
+    text: &str,
+    source: &str,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioError> {
+    let scenario: Scenario =
+        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            let path = segments_of(e.path());
+            let message = e.inner().message().trim().to_string();
+            locate(path, message, text, source, overrides)
+        })?;
+    validate(&scenario).map_err(|v| locate(v.path, v.message, text, source, overrides))?;
+    Ok(scenario)
+}
+
+/// A path segment: a table key or a list index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+fn segments_of(path: &serde_path_to_error::Path) -> Vec<PathSegment> {
+    path.iter()
+        .filter_map(|seg| match seg {
+            Segment::Seq { index } => Some(PathSegment::Index(*index)),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                Some(PathSegment::Key(key.clone()))
+            }
+            Segment::Unknown => None,
+        })
+        .collect()
+}
+
+pub fn display_path(path: &[PathSegment]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            PathSegment::Index(i) => out.push_str(&format!("[{i}]")),
+            PathSegment::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+        }
+    }
+    out
+}
+
+/// Builds the error for a bad field: blamed on a `--set` when one touched that field, else on
+/// the field's place in the file.
+fn locate(
+    path: Vec<PathSegment>,
+    message: String,
+    text: &str,
+    source: &str,
+    overrides: &[Override],
+) -> ScenarioError {
+    let shown = display_path(&path);
+    let origin = overrides
+        .iter()
+        .rev()
+        .find(|o| overlaps(&o.display_path(), &shown))
+        .map(|o| ErrorOrigin::Override(o.raw.clone()))
+        .unwrap_or_else(|| position_in_file(text, &path));
+    ScenarioError {
+        source: source.to_string(),
+        path: (!shown.is_empty()).then_some(shown),
+        origin,
+        message,
+    }
+}
+
+/// True if one path is the other or lies inside it.
+fn overlaps(a: &str, b: &str) -> bool {
+    let inside = |outer: &str, inner: &str| {
+        inner == outer
+            || inner
+                .strip_prefix(outer)
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+    };
+    inside(a, b) || inside(b, a)
+}
+
+/// The line and column of the deepest part of `path` that exists in the file.
+fn position_in_file(text: &str, path: &[PathSegment]) -> ErrorOrigin {
+    let Ok(root) = DeValue::parse(text) else {
+        return ErrorOrigin::FileWhole;
+    };
+    let mut span = None;
+    let mut here = &root;
+    for seg in path {
+        let next = match seg {
+            PathSegment::Key(k) => here.get_ref().get(k.as_str()),
+            PathSegment::Index(i) => here.get_ref().get(*i),
+        };
+        match next {
+            Some(v) => {
+                span = Some(v.span());
+                here = v;
+            }
+            None => break,
+        }
+    }
+    match span {
+        Some(span) => {
+            let (line, column) = line_column(text, span.start);
+            ErrorOrigin::File { line, column }
+        }
+        None => ErrorOrigin::FileWhole,
+    }
+}

@@ -1,0 +1,362 @@
+//! The scenario file's structure. Envoy's parts use Envoy's v3 field names, units and defaults;
+//! the synthetic world (clients, backends, network) has its own names, documented in
+//! `docs/scenario-format.md`.
+
+use std::num::NonZeroU32;
+
+use serde::Deserialize;
+
+use super::values::Probability;
+use crate::dist::Distribution;
+use crate::time::SimDuration;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name shown in outputs; defaults to the file's stem.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Seed used when `--seed` is not given.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Stop the run at this simulated time. Without it the run ends when every client is done
+    /// and nothing is in flight.
+    #[serde(default)]
+    pub duration: Option<SimDuration>,
+    #[serde(default)]
+    pub envoy: EnvoyProcess,
+    pub cluster: Cluster,
+    #[serde(default)]
+    pub route: Route,
+    #[serde(default)]
+    pub network: Network,
+    #[serde(default)]
+    pub clients: Vec<Client>,
+    #[serde(default)]
+    pub backends: Vec<BackendGroup>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+/// The Envoy process itself.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvoyProcess {
+    /// Worker threads (`--concurrency`). Each worker has its own connection pools and load
+    /// balancer; circuit-breaker counters are shared by all.
+    #[serde(default = "default_concurrency")]
+    pub concurrency: NonZeroU32,
+}
+
+fn default_concurrency() -> NonZeroU32 {
+    NonZeroU32::new(2).expect("2 is not zero")
+}
+
+impl Default for EnvoyProcess {
+    fn default() -> Self {
+        EnvoyProcess {
+            concurrency: default_concurrency(),
+        }
+    }
+}
+
+/// `envoy.config.cluster.v3.Cluster`, the fields breakersim models.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    pub name: String,
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout: SimDuration,
+    #[serde(default)]
+    pub lb_policy: LbPolicy,
+    #[serde(default)]
+    pub circuit_breakers: CircuitBreakers,
+}
+
+fn default_connect_timeout() -> SimDuration {
+    SimDuration::from_secs(5)
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum LbPolicy {
+    #[default]
+    #[serde(rename = "ROUND_ROBIN")]
+    RoundRobin,
+    #[serde(rename = "LEAST_REQUEST")]
+    LeastRequest,
+    #[serde(rename = "RANDOM")]
+    Random,
+}
+
+/// `envoy.config.cluster.v3.CircuitBreakers`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitBreakers {
+    #[serde(default)]
+    pub thresholds: Vec<Thresholds>,
+}
+
+/// `RoutingPriority`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum RoutingPriority {
+    #[default]
+    #[serde(rename = "DEFAULT")]
+    Default,
+    #[serde(rename = "HIGH")]
+    High,
+}
+
+impl RoutingPriority {
+    pub fn index(self) -> usize {
+        match self {
+            RoutingPriority::Default => 0,
+            RoutingPriority::High => 1,
+        }
+    }
+
+    /// The lowercase name used in stat names (`circuit_breakers.default.cx_open`).
+    pub fn stat_name(self) -> &'static str {
+        match self {
+            RoutingPriority::Default => "default",
+            RoutingPriority::High => "high",
+        }
+    }
+}
+
+/// `CircuitBreakers.Thresholds`. Unset limits take Envoy's defaults (1024/1024/1024/3).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    #[serde(default)]
+    pub priority: RoutingPriority,
+    #[serde(default)]
+    pub max_connections: Option<u32>,
+    #[serde(default)]
+    pub max_pending_requests: Option<u32>,
+    #[serde(default)]
+    pub max_requests: Option<u32>,
+    #[serde(default)]
+    pub max_retries: Option<u32>,
+    #[serde(default)]
+    pub track_remaining: bool,
+}
+
+/// `envoy.config.route.v3.RouteAction`, the fields breakersim models.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// Covers the whole request from the moment Envoy has received it; `0s` disables it.
+    #[serde(default = "default_route_timeout")]
+    pub timeout: SimDuration,
+    #[serde(default)]
+    pub priority: RoutingPriority,
+}
+
+fn default_route_timeout() -> SimDuration {
+    SimDuration::from_secs(15)
+}
+
+impl Default for Route {
+    fn default() -> Self {
+        Route {
+            timeout: default_route_timeout(),
+            priority: RoutingPriority::Default,
+        }
+    }
+}
+
+/// The network on each side of Envoy.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// Clients ↔ Envoy.
+    #[serde(default = "Link::local")]
+    pub downstream: Link,
+    /// Envoy ↔ backends.
+    #[serde(default = "Link::local")]
+    pub upstream: Link,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network {
+            downstream: Link::local(),
+            upstream: Link::local(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// One-way latency of every message.
+    #[serde(default = "default_latency")]
+    pub latency: Distribution,
+    /// Time from starting a TCP connect to the connection being usable.
+    #[serde(default = "default_connect_time")]
+    pub connect_time: Distribution,
+}
+
+fn default_latency() -> Distribution {
+    Distribution::constant(SimDuration::from_micros(50))
+}
+
+fn default_connect_time() -> Distribution {
+    Distribution::constant(SimDuration::from_micros(100))
+}
+
+impl Link {
+    pub fn local() -> Self {
+        Link {
+            latency: default_latency(),
+            connect_time: default_connect_time(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientKind {
+    /// Workers that each send a request, wait for its response, pause, and repeat (like `hey`).
+    ClosedLoop,
+    /// Requests at a rate, whatever happens to earlier ones.
+    OpenLoop,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrivals {
+    /// Exactly `1 / rate` apart.
+    Constant,
+    /// A Poisson process: exponential gaps with mean `1 / rate`.
+    #[default]
+    Poisson,
+}
+
+/// A synthetic client. Fields that apply to one kind only are rejected on the other.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Client {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub kind: ClientKind,
+    #[serde(default)]
+    pub start: SimDuration,
+    /// How long the client keeps sending; defaults to the scenario's `duration`.
+    #[serde(default)]
+    pub duration: Option<SimDuration>,
+    /// Reuse the downstream connection (HTTP/1.1 keep-alive) or open one per request.
+    #[serde(default = "yes")]
+    pub keep_alive: bool,
+    // closed loop
+    #[serde(default)]
+    pub workers: Option<NonZeroU32>,
+    #[serde(default)]
+    pub requests_per_worker: Option<u64>,
+    #[serde(default)]
+    pub turnaround: Option<Distribution>,
+    // open loop
+    #[serde(default)]
+    pub rate: Option<f64>,
+    #[serde(default)]
+    pub arrivals: Option<Arrivals>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A group of identical backend hosts, each one endpoint of the cluster.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackendGroup {
+    pub name: String,
+    #[serde(default = "one")]
+    pub replicas: NonZeroU32,
+    #[serde(default)]
+    pub service_time: Distribution,
+    /// Requests served at once per host; more wait in a FIFO queue. 0 means no limit.
+    #[serde(default)]
+    pub concurrency: u32,
+    /// HTTP/1.1 keep-alive; `false` answers like an HTTP/1.0 server and closes every connection
+    /// after its response (as `python3 -m http.server` does).
+    #[serde(default = "yes")]
+    pub keep_alive: bool,
+    #[serde(default)]
+    pub error_probability: Probability,
+    /// Status returned with `error_probability`.
+    #[serde(default = "default_error_status")]
+    pub error_status: u16,
+    /// Changes of behaviour over time, in order of `at`.
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+}
+
+fn one() -> NonZeroU32 {
+    NonZeroU32::MIN
+}
+
+fn default_error_status() -> u16 {
+    500
+}
+
+/// What a backend host does with requests at some moment: the group's fields with the phases
+/// that have started applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackendBehaviour {
+    pub service_time: Distribution,
+    pub concurrency: u32,
+    pub keep_alive: bool,
+    pub error_probability: Probability,
+    pub error_status: u16,
+}
+
+impl BackendGroup {
+    /// The behaviour before any phase.
+    pub fn initial_behaviour(&self) -> BackendBehaviour {
+        BackendBehaviour {
+            service_time: self.service_time.clone(),
+            concurrency: self.concurrency,
+            keep_alive: self.keep_alive,
+            error_probability: self.error_probability,
+            error_status: self.error_status,
+        }
+    }
+}
+
+/// From `at` on, the given fields replace the host group's behaviour.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub at: SimDuration,
+    #[serde(default)]
+    pub service_time: Option<Distribution>,
+    #[serde(default)]
+    pub concurrency: Option<u32>,
+    #[serde(default)]
+    pub keep_alive: Option<bool>,
+    #[serde(default)]
+    pub error_probability: Option<Probability>,
+    #[serde(default)]
+    pub error_status: Option<u16>,
+}
+
+impl BackendBehaviour {
+    /// This behaviour with a phase's fields applied.
+    pub fn with_phase(&self, phase: &Phase) -> BackendBehaviour {
+        BackendBehaviour {
+            service_time: phase
+                .service_time
+                .clone()
+                .unwrap_or_else(|| self.service_time.clone()),
+            concurrency: phase.concurrency.unwrap_or(self.concurrency),
+            keep_alive: phase.keep_alive.unwrap_or(self.keep_alive),
+            error_probability: phase.error_probability.unwrap_or(self.error_probability),
+            error_status: phase.error_status.unwrap_or(self.error_status),
+        }
+    }
+}

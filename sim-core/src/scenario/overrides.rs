@@ -1,0 +1,183 @@
+//! `--set PATH=VALUE`: replace any scenario field by its dotted path before validation.
+
+use toml::{Table, Value};
+
+/// One parsed `--set` argument.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    /// The argument as given, for messages.
+    pub raw: String,
+    /// Path segments: keys, or array indices written as numbers (`clients.0.rate`).
+    pub path: Vec<String>,
+    pub value: Value,
+}
+
+impl Override {
+    /// Parses `PATH=VALUE`. VALUE is read as a TOML value when it is one (`20`, `true`,
+    /// `"5s"`, `{ constant = "2ms" }`), otherwise taken as a string (`5s`).
+    pub fn parse(arg: &str) -> Result<Override, String> {
+        let (path, value) = arg.split_once('=').ok_or_else(|| {
+            format!("--set {arg}: expected PATH=VALUE, e.g. cluster.connect_timeout=1s")
+        })?;
+        let path = path.trim();
+        if path.is_empty() || path.split('.').any(str::is_empty) {
+            return Err(format!(
+                "--set {arg}: the path must be dotted field names, e.g. cluster.circuit_breakers.thresholds.0.max_connections"
+            ));
+        }
+        Ok(Override {
+            raw: arg.to_string(),
+            path: path.split('.').map(str::to_string).collect(),
+            value: parse_value(value.trim()),
+        })
+    }
+
+    /// The path in the notation of error messages (`a.b[0].c`).
+    pub fn display_path(&self) -> String {
+        let mut out = String::new();
+        for seg in &self.path {
+            if seg.parse::<usize>().is_ok() {
+                out.push_str(&format!("[{seg}]"));
+            } else {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(seg);
+            }
+        }
+        out
+    }
+}
+
+fn parse_value(text: &str) -> Value {
+    toml::from_str::<Table>(&format!("v = {text}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| Value::String(text.to_string()))
+}
+
+/// Sets the field at `o.path` in `root`, creating missing tables on the way.
+pub fn apply_override(root: &mut Table, o: &Override) -> Result<(), String> {
+    let (first, rest) = o.path.split_first().expect("paths are never empty");
+    let Some((last, middle)) = rest.split_last() else {
+        root.insert(first.clone(), o.value.clone());
+        return Ok(());
+    };
+    let mut here = root
+        .entry(first.clone())
+        .or_insert_with(|| Value::Table(Table::new()));
+    let mut walked = first.clone();
+    for seg in middle {
+        here = step(here, seg, &walked)?;
+        push_segment(&mut walked, seg);
+    }
+    match here {
+        Value::Table(t) => {
+            t.insert(last.clone(), o.value.clone());
+            Ok(())
+        }
+        Value::Array(items) => {
+            *array_slot(items, last, &walked)? = o.value.clone();
+            Ok(())
+        }
+        _ => Err(format!(
+            "`{walked}` is not a table, so it has no field `{last}`"
+        )),
+    }
+}
+
+fn step<'a>(here: &'a mut Value, seg: &str, walked: &str) -> Result<&'a mut Value, String> {
+    match here {
+        Value::Table(t) => Ok(t
+            .entry(seg.to_string())
+            .or_insert_with(|| Value::Table(Table::new()))),
+        Value::Array(items) => array_slot(items, seg, walked),
+        _ => Err(format!(
+            "`{walked}` is not a table, so it has no field `{seg}`"
+        )),
+    }
+}
+
+fn array_slot<'a>(
+    items: &'a mut [Value],
+    seg: &str,
+    walked: &str,
+) -> Result<&'a mut Value, String> {
+    let index: usize = seg
+        .parse()
+        .map_err(|_| format!("`{walked}` is a list: index it with a number, e.g. {walked}.0"))?;
+    let len = items.len();
+    items
+        .get_mut(index)
+        .ok_or_else(|| format!("`{walked}` has {len} entries, so index {index} is out of range"))
+}
+
+fn push_segment(walked: &mut String, seg: &str) {
+    if !walked.is_empty() {
+        walked.push('.');
+    }
+    walked.push_str(seg);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn values_parse_as_toml_when_they_can() {
+        assert_eq!(Override::parse("a=20").unwrap().value, Value::Integer(20));
+        assert_eq!(
+            Override::parse("a=true").unwrap().value,
+            Value::Boolean(true)
+        );
+        assert_eq!(
+            Override::parse("a=5s").unwrap().value,
+            Value::String("5s".into())
+        );
+        assert_eq!(
+            Override::parse("a=\"5s\"").unwrap().value,
+            Value::String("5s".into())
+        );
+        assert!(
+            Override::parse("a={ constant = \"2ms\" }")
+                .unwrap()
+                .value
+                .is_table()
+        );
+    }
+
+    #[test]
+    fn sets_nested_fields_and_list_entries() {
+        let mut t = table("[cluster]\nname = \"c\"\n[[clients]]\nrate = 1.0\n");
+        apply_override(
+            &mut t,
+            &Override::parse("cluster.connect_timeout=1s").unwrap(),
+        )
+        .unwrap();
+        apply_override(&mut t, &Override::parse("clients.0.rate=50.0").unwrap()).unwrap();
+        apply_override(&mut t, &Override::parse("route.timeout=0s").unwrap()).unwrap();
+        assert_eq!(t["cluster"]["connect_timeout"].as_str(), Some("1s"));
+        assert_eq!(t["clients"][0]["rate"].as_float(), Some(50.0));
+        assert_eq!(t["route"]["timeout"].as_str(), Some("0s"));
+    }
+
+    #[test]
+    fn explains_bad_paths() {
+        let mut t = table("[[clients]]\nrate = 1.0\nname = \"x\"\n");
+        let e = apply_override(&mut t, &Override::parse("clients.3.rate=1").unwrap()).unwrap_err();
+        assert!(e.contains("1 entries"), "{e}");
+        let e =
+            apply_override(&mut t, &Override::parse("clients.0.name.x=1").unwrap()).unwrap_err();
+        assert!(e.contains("not a table"), "{e}");
+        assert!(
+            Override::parse("novalue")
+                .unwrap_err()
+                .contains("PATH=VALUE")
+        );
+        assert!(Override::parse("a..b=1").is_err());
+    }
+}

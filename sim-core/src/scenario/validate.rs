@@ -1,0 +1,172 @@
+//! Checks that span several fields, or ranges that the types alone do not enforce.
+
+use super::load::PathSegment;
+use super::model::{BackendGroup, Client, ClientKind, Scenario};
+
+/// A rule broken at `path`.
+pub struct Invalid {
+    pub path: Vec<PathSegment>,
+    pub message: String,
+}
+
+fn key(k: &str) -> PathSegment {
+    PathSegment::Key(k.to_string())
+}
+
+fn invalid(path: Vec<PathSegment>, message: impl Into<String>) -> Invalid {
+    Invalid {
+        path,
+        message: message.into(),
+    }
+}
+
+pub fn validate(s: &Scenario) -> Result<(), Invalid> {
+    if s.cluster.name.trim().is_empty() {
+        return Err(invalid(
+            vec![key("cluster"), key("name")],
+            "must not be empty",
+        ));
+    }
+    if s.cluster.connect_timeout.is_zero() {
+        return Err(invalid(
+            vec![key("cluster"), key("connect_timeout")],
+            "must be greater than 0s (Envoy rejects a zero connect_timeout)",
+        ));
+    }
+    if s.clients.is_empty() {
+        return Err(invalid(
+            vec![key("clients")],
+            "at least one [[clients]] table is needed",
+        ));
+    }
+    if s.backends.is_empty() {
+        return Err(invalid(
+            vec![key("backends")],
+            "at least one [[backends]] table is needed",
+        ));
+    }
+    for (i, c) in s.clients.iter().enumerate() {
+        validate_client(c, s, vec![key("clients"), PathSegment::Index(i)])?;
+    }
+    for (i, b) in s.backends.iter().enumerate() {
+        let path = vec![key("backends"), PathSegment::Index(i)];
+        if s.backends[..i].iter().any(|other| other.name == b.name) {
+            return Err(invalid(
+                with(&path, "name"),
+                format!(
+                    "backend group names must be unique; `{}` is used twice",
+                    b.name
+                ),
+            ));
+        }
+        validate_backend(b, path)?;
+    }
+    Ok(())
+}
+
+fn with(path: &[PathSegment], k: &str) -> Vec<PathSegment> {
+    let mut p = path.to_vec();
+    p.push(key(k));
+    p
+}
+
+fn validate_client(c: &Client, s: &Scenario, path: Vec<PathSegment>) -> Result<(), Invalid> {
+    let has_duration = c.duration.is_some() || s.duration.is_some();
+    let reject = |field: &str, present: bool, kind: &str| {
+        if present {
+            Err(invalid(
+                with(&path, field),
+                format!("applies to {kind} clients only"),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    match c.kind {
+        ClientKind::ClosedLoop => {
+            reject("rate", c.rate.is_some(), "open_loop")?;
+            reject("arrivals", c.arrivals.is_some(), "open_loop")?;
+            if c.workers.is_none() {
+                return Err(invalid(
+                    with(&path, "workers"),
+                    "a closed_loop client needs workers (1 or more)",
+                ));
+            }
+            match c.requests_per_worker {
+                Some(0) => Err(invalid(
+                    with(&path, "requests_per_worker"),
+                    "must be 1 or more (leave it out to send until `duration`)",
+                )),
+                None if !has_duration => Err(invalid(
+                    with(&path, "requests_per_worker"),
+                    "a closed_loop client needs requests_per_worker, or a duration (its own or the scenario's)",
+                )),
+                _ => Ok(()),
+            }
+        }
+        ClientKind::OpenLoop => {
+            reject("workers", c.workers.is_some(), "closed_loop")?;
+            reject(
+                "requests_per_worker",
+                c.requests_per_worker.is_some(),
+                "closed_loop",
+            )?;
+            reject("turnaround", c.turnaround.is_some(), "closed_loop")?;
+            match c.rate {
+                Some(r) if r.is_finite() && r > 0.0 && r <= 1e9 => {}
+                Some(r) => {
+                    return Err(invalid(
+                        with(&path, "rate"),
+                        format!(
+                            "{r} is out of range: requests per second, greater than 0 and at most 1e9"
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(invalid(
+                        with(&path, "rate"),
+                        "an open_loop client needs a rate (requests per second)",
+                    ));
+                }
+            }
+            if !has_duration {
+                return Err(invalid(
+                    with(&path, "duration"),
+                    "an open_loop client needs a duration (its own or the scenario's)",
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn validate_status(status: u16, path: Vec<PathSegment>) -> Result<(), Invalid> {
+    if (200..=599).contains(&status) {
+        Ok(())
+    } else {
+        Err(invalid(
+            path,
+            format!("{status} is not an HTTP status breakersim can return: allowed 200 to 599"),
+        ))
+    }
+}
+
+fn validate_backend(b: &BackendGroup, path: Vec<PathSegment>) -> Result<(), Invalid> {
+    validate_status(b.error_status, with(&path, "error_status"))?;
+    let mut previous = None;
+    for (i, phase) in b.phases.iter().enumerate() {
+        let mut phase_path = with(&path, "phases");
+        phase_path.push(PathSegment::Index(i));
+        if previous.is_some_and(|p| phase.at <= p) {
+            return Err(invalid(
+                with(&phase_path, "at"),
+                "phases must be in strictly increasing order of `at`",
+            ));
+        }
+        previous = Some(phase.at);
+        if let Some(status) = phase.error_status {
+            validate_status(status, with(&phase_path, "error_status"))?;
+        }
+    }
+    Ok(())
+}
