@@ -7,5 +7,7 @@ pub mod envoy;
 pub mod histogram;
 pub mod rng;
 pub mod scenario;
+pub mod sim;
 pub mod slab;
 pub mod time;
+pub mod world;

@@ -94,8 +94,9 @@ pub enum PoolEvent {
         reason: PoolFailureReason,
         host_known: bool,
     },
-    /// HTTP/1 asks for `onUpstreamReady` later in the current event-loop iteration.
-    ScheduleUpstreamReady,
+    /// HTTP/1 asks for `onUpstreamReady` of pool `pool` later in the current event-loop
+    /// iteration: call [`ConnPool::on_scheduled_upstream_ready`] at the end of the event.
+    ScheduleUpstreamReady { pool: usize },
     /// The connection closed: cancel its timers; nothing more will be read from it.
     Closed(ConnId),
     /// The closed client is deferred-deleted: call [`ConnPool::on_deferred_delete`] at the end
@@ -409,7 +410,8 @@ impl ConnPool {
         }
         if !self.upstream_ready_scheduled {
             self.upstream_ready_scheduled = true;
-            env.out.push(PoolEvent::ScheduleUpstreamReady);
+            env.out
+                .push(PoolEvent::ScheduleUpstreamReady { pool: self.id });
         }
         self.on_stream_closed(env, conn, true);
     }

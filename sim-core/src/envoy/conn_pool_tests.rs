@@ -364,7 +364,10 @@ fn keep_alive_connections_are_reused_newest_first() {
             p.on_response_complete(env, c);
         });
     }
-    assert!(h.events().contains(&PoolEvent::ScheduleUpstreamReady));
+    assert!(
+        h.events()
+            .contains(&PoolEvent::ScheduleUpstreamReady { pool: 0 })
+    );
     h.with(0, |p, env| p.on_scheduled_upstream_ready(env));
     let d = h.stream("D");
     assert_eq!(h.new_stream(0, d), NewStream::Attached);

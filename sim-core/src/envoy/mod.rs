@@ -4,7 +4,9 @@
 pub mod cluster_stats;
 pub mod conn_pool;
 pub mod host;
+pub mod load_balancer;
 pub mod resource_manager;
+pub mod router;
 
 #[cfg(test)]
 mod conn_pool_tests;

@@ -3,7 +3,7 @@
 
 use serde_path_to_error::Segment;
 use toml::Table;
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
 
 use super::error::{ErrorOrigin, ScenarioError, line_column};
 use super::model::Scenario;
@@ -137,20 +137,21 @@ fn overlaps(a: &str, b: &str) -> bool {
 
 /// The line and column of the deepest part of `path` that exists in the file.
 fn position_in_file(text: &str, path: &[PathSegment]) -> ErrorOrigin {
-    let Ok(root) = DeValue::parse(text) else {
+    let Ok(root) = DeTable::parse(text) else {
         return ErrorOrigin::FileWhole;
     };
+    let root = DeValue::Table(root.into_inner());
     let mut span = None;
     let mut here = &root;
     for seg in path {
         let next = match seg {
-            PathSegment::Key(k) => here.get_ref().get(k.as_str()),
-            PathSegment::Index(i) => here.get_ref().get(*i),
+            PathSegment::Key(k) => here.get(k.as_str()),
+            PathSegment::Index(i) => here.get(*i),
         };
         match next {
             Some(v) => {
                 span = Some(v.span());
-                here = v;
+                here = v.get_ref();
             }
             None => break,
         }

@@ -1,0 +1,87 @@
+//! `breakersim`: find out what Envoy's circuit breakers and outlier detection do with your
+//! settings, by simulation.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sim_cli::commands::{
+    check::check,
+    run::{RunArgs, run_command},
+};
+use sim_cli::exit::CliResult;
+use sim_cli::output::Format;
+
+#[derive(Parser)]
+#[command(
+    name = "breakersim",
+    version,
+    about = "Simulate Envoy circuit breaking and outlier detection"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run one scenario and print what the clients saw and Envoy's stats.
+    Run {
+        scenario: PathBuf,
+        /// Seed of the run (default: the scenario's `seed`, else 1).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Override a field by its dotted path, e.g. --set cluster.connect_timeout=1s
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Validate a scenario file without running it.
+    Check { file: PathBuf },
+}
+
+fn execute(cli: &Cli) -> CliResult<String> {
+    match &cli.command {
+        Command::Run {
+            scenario,
+            seed,
+            sets,
+            format,
+        } => run_command(&RunArgs {
+            path: scenario,
+            seed: *seed,
+            sets,
+            format: *format,
+        }),
+        Command::Check { file } => check(file),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match execute(&cli) {
+        Ok(output) => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(output.as_bytes())
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! The JSON report of a run (the shape of DESIGN.md's contract), also what snapshots record.
+
+use serde_json::{Map, Value, json};
+use sim_core::sim::RunResult;
+
+/// Milliseconds with microsecond resolution, so outputs stay short and stable.
+fn ms(nanos: u64) -> f64 {
+    (nanos as f64 / 1000.0).round() / 1000.0
+}
+
+pub fn report(r: &RunResult) -> Value {
+    let c = &r.client;
+    let status: Map<String, Value> = c
+        .status
+        .iter()
+        .map(|(code, n)| (code.to_string(), json!(n)))
+        .collect();
+    let flags: Map<String, Value> = c
+        .flags
+        .iter()
+        .map(|(f, n)| (f.as_str().to_string(), json!(n)))
+        .collect();
+    let stats: Map<String, Value> = r
+        .stats
+        .iter()
+        .map(|s| (format!("cluster.{}.{}", r.cluster, s.name), json!(s.value)))
+        .collect();
+    json!({
+        "scenario": r.scenario,
+        "seed": r.seed,
+        "sim_time_s": r.sim_time.as_secs_f64(),
+        "client": {
+            "requests": c.received,
+            "sent": c.sent,
+            "in_flight": c.in_flight(),
+            "status": status,
+            "response_flags": flags,
+            "availability": c.availability(),
+            "latency_ms": {
+                "p50": ms(c.latency.quantile(0.5).as_nanos()),
+                "p90": ms(c.latency.quantile(0.9).as_nanos()),
+                "p99": ms(c.latency.quantile(0.99).as_nanos()),
+                "max": ms(c.latency.max().as_nanos()),
+                "mean": ms(c.latency.mean().as_nanos()),
+            },
+        },
+        "stats": stats,
+        "peaks": {
+            "upstream_cx_active": r.peaks.upstream_cx_active,
+            "upstream_rq_active": r.peaks.upstream_rq_active,
+            "upstream_rq_pending_active": r.peaks.upstream_rq_pending_active,
+        },
+        "outlier_events": [],
+    })
+}

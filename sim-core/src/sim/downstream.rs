@@ -1,0 +1,112 @@
+//! The client side of a run: clients send requests to Envoy and receive its responses.
+
+use super::events::Event;
+use super::{Request, Simulation};
+use crate::envoy::router::ResponseFlag;
+use crate::scenario::ClientKind;
+use crate::slab::Key;
+use crate::time::SimDuration;
+
+impl Simulation<'_> {
+    /// Closed-loop workers all start at the client's start (hey starts its workers at once);
+    /// open-loop clients schedule their first arrival.
+    pub(super) fn schedule_client_start(&mut self, c: usize) {
+        let client = &mut self.clients[c];
+        match client.kind {
+            ClientKind::ClosedLoop => {
+                let start = client.start;
+                for w in 0..client.workers.len() {
+                    self.schedule(
+                        start,
+                        Event::ClosedLoopSend {
+                            client: c as u32,
+                            worker: w as u32,
+                        },
+                    );
+                }
+            }
+            ClientKind::OpenLoop => {
+                let first = client.first_arrival();
+                if client.is_open_at(first) {
+                    self.schedule(first, Event::OpenLoopArrival { client: c as u32 });
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_closed_loop_send(&mut self, client: u32, worker: u32) {
+        let c = &mut self.clients[client as usize];
+        if !c.is_open_at(self.now) || !c.take_request(worker as usize) {
+            return;
+        }
+        self.send_request(client, Some(worker));
+    }
+
+    pub(super) fn on_open_loop_arrival(&mut self, client: u32) {
+        self.send_request(client, None);
+        let c = &mut self.clients[client as usize];
+        let next = self.now.after(c.next_gap());
+        if c.is_open_at(next) {
+            self.schedule(next, Event::OpenLoopArrival { client });
+        }
+    }
+
+    /// The request travels to Envoy, over a new downstream connection if it needs one.
+    fn send_request(&mut self, client: u32, worker: Option<u32>) {
+        let concurrency = self.proxy.concurrency;
+        let c = &mut self.clients[client as usize];
+        let ds = c.downstream(worker.map(|w| w as usize), concurrency);
+        let connect = if ds.new_connection {
+            self.downstream.connect_time.sample(&mut c.rng)
+        } else {
+            SimDuration::ZERO
+        };
+        let latency = self.downstream.latency.sample(&mut c.rng);
+        let request = self.requests.insert(Request {
+            client,
+            worker,
+            envoy_worker: ds.envoy_worker,
+            sent_at: self.now,
+            route_timer: None,
+            attempt: None,
+            reply: None,
+        });
+        self.outcome.sent += 1;
+        let arrival = self.now.after(connect).after(latency);
+        self.schedule(arrival, Event::RequestAtEnvoy { request });
+    }
+
+    /// Envoy sends the response (upstream or local) back to the client.
+    pub(super) fn reply(&mut self, request: Key, status: u16, flag: Option<ResponseFlag>) {
+        let r = &mut self.requests[request];
+        let timer = r.route_timer.take();
+        r.attempt = None;
+        r.reply = Some((status, flag));
+        let client = r.client as usize;
+        self.cancel(timer);
+        let latency = self
+            .downstream
+            .latency
+            .sample(&mut self.clients[client].rng);
+        self.schedule(self.now.after(latency), Event::ResponseAtClient { request });
+    }
+
+    pub(super) fn on_response_at_client(&mut self, request: Key) {
+        let r = self.requests.remove(request).expect("a live request");
+        let (status, flag) = r.reply.expect("a reply was sent");
+        self.outcome.record(status, flag, self.now.since(r.sent_at));
+        if let Some(worker) = r.worker {
+            let c = &mut self.clients[r.client as usize];
+            let next = self.now.after(c.turnaround());
+            if c.is_open_at(next) {
+                self.schedule(
+                    next,
+                    Event::ClosedLoopSend {
+                        client: r.client,
+                        worker,
+                    },
+                );
+            }
+        }
+    }
+}

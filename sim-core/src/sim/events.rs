@@ -1,0 +1,34 @@
+//! The events of a run. Small and `Copy`: ids into slabs, never boxed closures.
+
+use crate::slab::Key;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A closed-loop client worker sends its next request.
+    ClosedLoopSend { client: u32, worker: u32 },
+    /// An open-loop client's next request.
+    OpenLoopArrival { client: u32 },
+    /// A downstream request has fully arrived at Envoy.
+    RequestAtEnvoy { request: Key },
+    /// An upstream TCP connect completes.
+    ConnectDone { conn: Key },
+    /// An upstream connection's connect timer fires.
+    ConnectTimeout { conn: Key },
+    /// An upstream request reaches its backend host.
+    RequestAtBackend { attempt: Key, conn: Key, host: u32 },
+    /// A backend host finishes serving a request.
+    ServiceDone { attempt: Key, conn: Key, host: u32 },
+    /// A backend's response reaches Envoy.
+    ResponseAtEnvoy {
+        attempt: Key,
+        conn: Key,
+        status: u16,
+        keep_alive: bool,
+    },
+    /// Envoy's response reaches the client.
+    ResponseAtClient { request: Key },
+    /// The route timeout of a request fires.
+    RouteTimeout { request: Key },
+    /// A backend group enters one of its phases.
+    PhaseChange { group: u32, phase: u32 },
+}

@@ -1,0 +1,335 @@
+//! One run: wires clients, the Envoy proxy and backends together on the event engine.
+//! `run(&scenario, seed)` is the whole interface.
+
+mod downstream;
+mod events;
+mod outcome;
+mod proxy;
+mod upstream;
+
+pub use outcome::{ClientOutcome, Peaks, RunResult};
+
+use std::collections::VecDeque;
+
+use crate::engine::{EventQueue, TimerHandle};
+use crate::envoy::conn_pool::{ConnId, PoolEvent};
+use crate::envoy::router::ResponseFlag;
+use crate::scenario::{Link, Scenario};
+use crate::slab::{Key, Slab};
+use crate::time::SimTime;
+use crate::world::backend::BackendHost;
+use crate::world::client::ClientRuntime;
+
+use events::Event;
+use proxy::Proxy;
+
+/// Runs `scenario` with `seed` to the end and returns what happened.
+pub fn run(scenario: &Scenario, seed: u64) -> RunResult {
+    let mut sim = Simulation::new(scenario, seed);
+    sim.schedule_start();
+    sim.run_to_end();
+    sim.finish()
+}
+
+/// A downstream request as Envoy's router filter sees it.
+struct Request {
+    client: u32,
+    /// The closed-loop worker that sent it.
+    worker: Option<u32>,
+    envoy_worker: u32,
+    sent_at: SimTime,
+    route_timer: Option<TimerHandle>,
+    /// The upstream attempt in progress.
+    attempt: Option<Key>,
+    /// The response on its way back to the client.
+    reply: Option<(u16, Option<ResponseFlag>)>,
+}
+
+/// One upstream attempt (Envoy's `UpstreamRequest`).
+struct Attempt {
+    request: Key,
+    host: usize,
+    pool: usize,
+    /// The connection it is attached to; `None` while pending.
+    conn: Option<ConnId>,
+}
+
+/// Timers of one upstream connection while it connects.
+#[derive(Clone, Copy, Default)]
+struct ConnTimers {
+    connect_done: Option<TimerHandle>,
+    connect_timeout: Option<TimerHandle>,
+}
+
+/// Work Envoy defers to the end of the current event-loop iteration.
+enum Deferred {
+    UpstreamReady { pool: usize },
+    Delete { pool: usize, conn: ConnId },
+}
+
+struct Simulation<'s> {
+    scenario: &'s Scenario,
+    seed: u64,
+    now: SimTime,
+    stop_at: Option<SimTime>,
+    queue: EventQueue<Event>,
+    proxy: Proxy,
+    backends: Vec<BackendHost>,
+    clients: Vec<ClientRuntime>,
+    requests: Slab<Request>,
+    attempts: Slab<Attempt>,
+    conn_timers: Vec<ConnTimers>,
+    deferred: VecDeque<Deferred>,
+    pool_batch: Vec<PoolEvent>,
+    outcome: ClientOutcome,
+    events_processed: u64,
+    downstream: &'s Link,
+    upstream: &'s Link,
+}
+
+impl<'s> Simulation<'s> {
+    fn new(scenario: &'s Scenario, seed: u64) -> Self {
+        let backends: Vec<BackendHost> = scenario
+            .backends
+            .iter()
+            .enumerate()
+            .flat_map(|(g, group)| {
+                (0..group.replicas.get()).map(move |r| BackendHost::new(g, r, group, seed))
+            })
+            .collect();
+        let clients = scenario
+            .clients
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ClientRuntime::new(i, c, scenario.duration, seed))
+            .collect();
+        Simulation {
+            scenario,
+            seed,
+            now: SimTime::ZERO,
+            stop_at: scenario.duration.map(|d| SimTime::ZERO.after(d)),
+            queue: EventQueue::new(),
+            proxy: Proxy::new(scenario, seed, backends.len()),
+            backends,
+            clients,
+            requests: Slab::new(),
+            attempts: Slab::new(),
+            conn_timers: Vec::new(),
+            deferred: VecDeque::new(),
+            pool_batch: Vec::new(),
+            outcome: ClientOutcome::default(),
+            events_processed: 0,
+            downstream: &scenario.network.downstream,
+            upstream: &scenario.network.upstream,
+        }
+    }
+
+    fn schedule(&mut self, at: SimTime, event: Event) -> TimerHandle {
+        self.queue.schedule(at, event)
+    }
+
+    fn cancel(&mut self, timer: Option<TimerHandle>) {
+        if let Some(t) = timer {
+            self.queue.cancel(t);
+        }
+    }
+
+    fn schedule_start(&mut self) {
+        for c in 0..self.clients.len() {
+            self.schedule_client_start(c);
+        }
+        for (g, group) in self.scenario.backends.iter().enumerate() {
+            for (p, phase) in group.phases.iter().enumerate() {
+                self.schedule(
+                    SimTime::ZERO.after(phase.at),
+                    Event::PhaseChange {
+                        group: g as u32,
+                        phase: p as u32,
+                    },
+                );
+            }
+        }
+    }
+
+    fn run_to_end(&mut self) {
+        while let Some(t) = self.queue.peek_time() {
+            if self.stop_at.is_some_and(|stop| t > stop) {
+                self.now = self.stop_at.expect("checked above");
+                break;
+            }
+            let (t, event) = self.queue.pop().expect("peeked");
+            self.now = t;
+            self.events_processed += 1;
+            self.handle(event);
+            self.end_of_iteration();
+            self.proxy.update_peaks();
+        }
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::ClosedLoopSend { client, worker } => self.on_closed_loop_send(client, worker),
+            Event::OpenLoopArrival { client } => self.on_open_loop_arrival(client),
+            Event::RequestAtEnvoy { request } => self.on_request_at_envoy(request),
+            Event::ConnectDone { conn } => self.on_connect_done(conn),
+            Event::ConnectTimeout { conn } => self.on_connect_timeout(conn),
+            Event::RequestAtBackend {
+                attempt,
+                conn,
+                host,
+            } => self.on_request_at_backend(attempt, conn, host as usize),
+            Event::ServiceDone {
+                attempt,
+                conn,
+                host,
+            } => self.on_service_done(attempt, conn, host as usize),
+            Event::ResponseAtEnvoy {
+                attempt,
+                conn,
+                status,
+                keep_alive,
+            } => self.on_response_at_envoy(attempt, conn, status, keep_alive),
+            Event::ResponseAtClient { request } => self.on_response_at_client(request),
+            Event::RouteTimeout { request } => self.on_route_timeout(request),
+            Event::PhaseChange { group, phase } => {
+                self.on_phase_change(group as usize, phase as usize)
+            }
+        }
+    }
+
+    /// Handles what the pools reported, then Envoy's end-of-iteration work (scheduled
+    /// `onUpstreamReady` callbacks and deferred deletes), in the order it was asked for.
+    fn end_of_iteration(&mut self) {
+        self.drain_pool_events();
+        while let Some(work) = self.deferred.pop_front() {
+            match work {
+                Deferred::UpstreamReady { pool } => self
+                    .proxy
+                    .with_pool(pool, |p, env| p.on_scheduled_upstream_ready(env)),
+                Deferred::Delete { pool, conn } => {
+                    self.proxy
+                        .with_pool(pool, |p, env| p.on_deferred_delete(env, conn));
+                }
+            }
+            self.drain_pool_events();
+        }
+    }
+
+    /// Acts on pool reports until none are left (acting may call the pools again).
+    fn drain_pool_events(&mut self) {
+        let mut batch = std::mem::take(&mut self.pool_batch);
+        loop {
+            std::mem::swap(&mut batch, &mut self.proxy.pool_events);
+            if batch.is_empty() {
+                break;
+            }
+            for e in batch.drain(..) {
+                self.on_pool_event(e);
+            }
+        }
+        self.pool_batch = batch;
+    }
+
+    fn on_pool_event(&mut self, e: PoolEvent) {
+        match e {
+            PoolEvent::Connecting(conn) => self.start_connect(conn),
+            PoolEvent::StreamReady { stream, conn } => self.on_stream_ready(stream, conn),
+            PoolEvent::StreamFailed { stream, reason, .. } => self.on_stream_failed(stream, reason),
+            PoolEvent::ScheduleUpstreamReady { pool } => {
+                self.deferred.push_back(Deferred::UpstreamReady { pool })
+            }
+            PoolEvent::Closed(conn) => {
+                let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
+                self.cancel(timers.connect_done);
+                self.cancel(timers.connect_timeout);
+            }
+            PoolEvent::DeferredDelete(conn) => {
+                let pool = self.proxy.conns[conn].pool;
+                self.deferred.push_back(Deferred::Delete { pool, conn });
+            }
+        }
+    }
+
+    fn finish(self) -> RunResult {
+        let sim_time = self.now;
+        #[cfg(debug_assertions)]
+        self.assert_conservation();
+        let name = self
+            .scenario
+            .name
+            .clone()
+            .unwrap_or_else(|| "scenario".to_string());
+        RunResult {
+            scenario: name,
+            seed: self.seed,
+            cluster: self.scenario.cluster.name.clone(),
+            sim_time,
+            stats: self.proxy.stats.entries(&self.proxy.resources),
+            peaks: self.proxy.peaks,
+            client: self.outcome,
+            events_processed: self.events_processed,
+        }
+    }
+
+    /// Every counter conserves (debug builds).
+    #[cfg(debug_assertions)]
+    fn assert_conservation(&self) {
+        let o = &self.outcome;
+        let s = &self.proxy.stats;
+        assert_eq!(
+            o.sent,
+            o.received + self.requests.len() as u64,
+            "sent = received + in flight"
+        );
+        assert_eq!(
+            o.flag(ResponseFlag::UO),
+            s.upstream_rq_pending_overflow,
+            "every UO is an overflow"
+        );
+        assert_eq!(
+            o.flag(ResponseFlag::UH),
+            s.upstream_cx_none_healthy,
+            "every UH is none_healthy"
+        );
+        assert_eq!(
+            o.flag(ResponseFlag::UT),
+            s.upstream_rq_timeout,
+            "every UT is a route timeout"
+        );
+        let local = o.flag(ResponseFlag::UO)
+            + o.flag(ResponseFlag::UF)
+            + o.flag(ResponseFlag::UT)
+            + o.flag(ResponseFlag::UH);
+        let upstream_answers = s.upstream_rq_completed - local;
+        assert!(
+            upstream_answers <= s.upstream_rq_total,
+            "answers come from attached requests"
+        );
+        if self.requests.is_empty() {
+            assert!(self.attempts.is_empty(), "no attempt outlives its request");
+            assert_eq!(
+                s.upstream_rq_completed, o.received,
+                "every response charged once"
+            );
+            assert_eq!(
+                s.upstream_rq_active, 0,
+                "no request active when none is in flight"
+            );
+            assert_eq!(
+                s.upstream_rq_pending_active, 0,
+                "nothing pending when none is in flight"
+            );
+            let rm = self.proxy.resources.get(self.proxy.priority);
+            assert_eq!(rm.requests.current() + rm.pending_requests.current(), 0);
+        }
+        assert_eq!(
+            s.upstream_cx_active,
+            self.proxy
+                .resources
+                .get(self.proxy.priority)
+                .connections
+                .current(),
+            "the connections breaker counts every open connection"
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! What a run produces: what the clients saw, Envoy's stats, and a few peaks.
+
+use std::collections::BTreeMap;
+
+use crate::envoy::cluster_stats::Stat;
+use crate::envoy::router::ResponseFlag;
+use crate::histogram::Histogram;
+use crate::time::{SimDuration, SimTime};
+
+/// Everything the clients saw, end to end.
+#[derive(Clone, Debug, Default)]
+pub struct ClientOutcome {
+    /// Requests the clients sent.
+    pub sent: u64,
+    /// Responses the clients received.
+    pub received: u64,
+    /// Responses by status code.
+    pub status: BTreeMap<u16, u64>,
+    /// Responses carrying each Envoy response flag.
+    pub flags: BTreeMap<ResponseFlag, u64>,
+    /// Time from sending a request to receiving its response.
+    pub latency: Histogram,
+}
+
+impl ClientOutcome {
+    pub fn record(&mut self, status: u16, flag: Option<ResponseFlag>, latency: SimDuration) {
+        self.received += 1;
+        *self.status.entry(status).or_default() += 1;
+        if let Some(f) = flag {
+            *self.flags.entry(f).or_default() += 1;
+        }
+        self.latency.record(latency);
+    }
+
+    pub fn in_flight(&self) -> u64 {
+        self.sent - self.received
+    }
+
+    pub fn count(&self, status: u16) -> u64 {
+        self.status.get(&status).copied().unwrap_or(0)
+    }
+
+    pub fn flag(&self, flag: ResponseFlag) -> u64 {
+        self.flags.get(&flag).copied().unwrap_or(0)
+    }
+
+    /// 2xx responses over responses received (1 when nothing was received).
+    pub fn availability(&self) -> f64 {
+        if self.received == 0 {
+            return 1.0;
+        }
+        let ok: u64 = self.status.range(200..300).map(|(_, n)| n).sum();
+        ok as f64 / self.received as f64
+    }
+}
+
+/// Highest values some gauges reached during the run (Envoy's gauges only show the end).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Peaks {
+    pub upstream_cx_active: u64,
+    pub upstream_rq_pending_active: u64,
+    pub upstream_rq_active: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    pub scenario: String,
+    pub seed: u64,
+    pub cluster: String,
+    /// Time of the last event processed (or the scenario's `duration`).
+    pub sim_time: SimTime,
+    pub client: ClientOutcome,
+    /// The cluster's stats, sorted by name, relative to `cluster.<name>.`.
+    pub stats: Vec<Stat>,
+    pub peaks: Peaks,
+    pub events_processed: u64,
+}
+
+impl RunResult {
+    /// Value of a cluster stat by its name relative to the cluster (0 if absent).
+    pub fn stat(&self, name: &str) -> u64 {
+        self.stats
+            .iter()
+            .find(|s| s.name == name)
+            .map_or(0, |s| s.value)
+    }
+}

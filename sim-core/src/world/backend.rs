@@ -1,0 +1,181 @@
+//! Synthetic backend hosts: a service-time distribution, a concurrency limit with a FIFO queue,
+//! errors with a probability, keep-alive or close after each response, all changeable by phases.
+
+use std::collections::VecDeque;
+
+use rand::RngExt;
+
+use crate::rng::{SimRng, StreamKind, stream};
+use crate::scenario::{BackendBehaviour, BackendGroup};
+use crate::slab::Key;
+use crate::time::SimDuration;
+
+/// A request at a backend host: the upstream attempt and the connection it came on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Job {
+    pub attempt: Key,
+    pub conn: Key,
+}
+
+/// The answer to a finished job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    /// False when the host answers like an HTTP/1.0 server and closes the connection.
+    pub keep_alive: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct BackendHost {
+    pub group: usize,
+    pub behaviour: BackendBehaviour,
+    pub rng: SimRng,
+    in_service: u32,
+    queue: VecDeque<Job>,
+}
+
+impl BackendHost {
+    /// Host `replica` of group `group`; its random stream depends only on those two numbers.
+    pub fn new(group: usize, replica: u32, g: &BackendGroup, seed: u64) -> Self {
+        BackendHost {
+            group,
+            behaviour: g.initial_behaviour(),
+            rng: stream(
+                seed,
+                StreamKind::BackendHost,
+                ((group as u64) << 24) | u64::from(replica),
+            ),
+            in_service: 0,
+            queue: VecDeque::new(),
+        }
+    }
+
+    fn has_free_slot(&self) -> bool {
+        self.behaviour.concurrency == 0 || self.in_service < self.behaviour.concurrency
+    }
+
+    pub fn queue_len(&self) -> usize {
+        self.queue.len()
+    }
+
+    pub fn in_service(&self) -> u32 {
+        self.in_service
+    }
+
+    /// A job arrives. Returns its service time if it starts now; otherwise it waits in line.
+    pub fn arrive(&mut self, job: Job) -> Option<SimDuration> {
+        if self.has_free_slot() {
+            self.in_service += 1;
+            Some(self.behaviour.service_time.sample(&mut self.rng))
+        } else {
+            self.queue.push_back(job);
+            None
+        }
+    }
+
+    /// A job's service ends: decides its answer. Draws only when the error probability is
+    /// strictly between 0 and 1.
+    pub fn finish(&mut self) -> Answer {
+        debug_assert!(self.in_service > 0);
+        self.in_service -= 1;
+        let p = self.behaviour.error_probability.0;
+        let failed = p >= 1.0 || (p > 0.0 && self.rng.random::<f64>() < p);
+        Answer {
+            status: if failed {
+                self.behaviour.error_status
+            } else {
+                200
+            },
+            keep_alive: self.behaviour.keep_alive,
+        }
+    }
+
+    /// Starts the next waiting job if a slot is free, with its service time.
+    pub fn start_next(&mut self) -> Option<(Job, SimDuration)> {
+        if !self.has_free_slot() {
+            return None;
+        }
+        let job = self.queue.pop_front()?;
+        self.in_service += 1;
+        Some((job, self.behaviour.service_time.sample(&mut self.rng)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dist::Distribution;
+    use crate::scenario::Probability;
+    use crate::slab::Slab;
+    use std::num::NonZeroU32;
+
+    fn group(concurrency: u32, p: f64) -> BackendGroup {
+        BackendGroup {
+            name: "b".into(),
+            replicas: NonZeroU32::MIN,
+            service_time: Distribution::Constant(SimDuration::from_millis(1)),
+            concurrency,
+            keep_alive: true,
+            error_probability: Probability(p),
+            error_status: 503,
+            phases: vec![],
+        }
+    }
+
+    fn jobs(n: usize) -> Vec<Job> {
+        let mut s = Slab::new();
+        (0..n)
+            .map(|_| {
+                let k = s.insert(());
+                Job {
+                    attempt: k,
+                    conn: k,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn concurrency_limit_queues_in_fifo_order() {
+        let mut h = BackendHost::new(0, 0, &group(2, 0.0), 1);
+        let j = jobs(4);
+        assert!(h.arrive(j[0]).is_some());
+        assert!(h.arrive(j[1]).is_some());
+        assert_eq!(h.arrive(j[2]), None);
+        assert_eq!(h.arrive(j[3]), None);
+        assert_eq!(h.start_next(), None, "both slots are busy");
+        assert_eq!(h.finish().status, 200);
+        assert_eq!(h.start_next().map(|(job, _)| job), Some(j[2]));
+        h.finish();
+        assert_eq!(h.start_next().map(|(job, _)| job), Some(j[3]));
+        assert_eq!(h.queue_len(), 0);
+        assert_eq!(h.in_service(), 2);
+    }
+
+    #[test]
+    fn error_probability_sets_the_share_of_errors() {
+        let mut h = BackendHost::new(0, 0, &group(0, 0.3), 1);
+        let n = 20_000;
+        let errors = (0..n)
+            .filter(|_| {
+                h.arrive(jobs(1)[0]);
+                h.finish().status == 503
+            })
+            .count();
+        assert!((errors as f64 / n as f64 - 0.3).abs() < 0.015);
+        let mut always = BackendHost::new(0, 0, &group(0, 1.0), 1);
+        always.arrive(jobs(1)[0]);
+        assert_eq!(always.finish().status, 503);
+    }
+
+    #[test]
+    fn hosts_streams_depend_only_on_group_and_replica() {
+        let g = group(0, 0.5);
+        let mut a = BackendHost::new(1, 2, &g, 9);
+        let mut b = BackendHost::new(1, 2, &g, 9);
+        let mut c = BackendHost::new(1, 3, &g, 9);
+        let draw = |h: &mut BackendHost| h.rng.random::<u64>();
+        assert_eq!(draw(&mut a), draw(&mut b));
+        assert_ne!(draw(&mut a), draw(&mut c));
+    }
+}

@@ -1,0 +1,4 @@
+//! What surrounds the proxy: synthetic clients and backend hosts. Each owns its random stream.
+
+pub mod backend;
+pub mod client;

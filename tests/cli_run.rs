@@ -1,0 +1,122 @@
+//! `breakersim run` and `check` on shipped scenarios, in every output format.
+
+use crate::common::breakersim;
+
+const LAB: &str = "scenarios/envoy-circuit-breaker-lab.toml";
+
+#[test]
+fn text_report_reads_like_hey() {
+    let out = breakersim(&["run", LAB]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for part in [
+        "Summary:",
+        "Response time histogram:",
+        "Latency distribution:",
+        "Status code distribution:",
+        "cluster.python_server.upstream_cx_overflow: ",
+    ] {
+        assert!(out.stdout.contains(part), "missing {part:?}");
+    }
+    let status_line = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("  [200] "))
+        .expect("a 200 line");
+    assert!(status_line.ends_with(" responses"), "{status_line}");
+}
+
+#[test]
+fn json_report_has_the_contracts_fields() {
+    let out = breakersim(&["run", LAB, "--seed", "3", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+    assert_eq!(v["scenario"], "envoy-circuit-breaker-lab");
+    assert_eq!(v["seed"], 3);
+    assert!(v["sim_time_s"].as_f64().unwrap() > 0.0);
+    let client = &v["client"];
+    assert_eq!(client["requests"], 200);
+    let ok = client["status"]["200"].as_u64().unwrap();
+    let refused = client["status"]["503"].as_u64().unwrap();
+    assert_eq!(ok + refused, 200);
+    assert_eq!(client["response_flags"]["UO"].as_u64().unwrap(), refused);
+    let availability = client["availability"].as_f64().unwrap();
+    assert!((availability - ok as f64 / 200.0).abs() < 1e-12);
+    for p in ["p50", "p90", "p99", "max"] {
+        assert!(client["latency_ms"][p].as_f64().is_some(), "{p}");
+    }
+    assert_eq!(
+        v["stats"]["cluster.python_server.upstream_rq_pending_overflow"].as_u64(),
+        Some(refused)
+    );
+    assert!(v["outlier_events"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn prometheus_output_uses_envoys_names_and_labels() {
+    let json = breakersim(&["run", LAB, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let refused = v["client"]["status"]["503"].as_u64().unwrap();
+    let overflow = v["stats"]["cluster.python_server.upstream_cx_overflow"]
+        .as_u64()
+        .unwrap();
+    let out = breakersim(&["run", LAB, "--format", "prometheus"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let expect = [
+        format!(
+            "envoy_cluster_upstream_rq_pending_overflow{{envoy_cluster_name=\"python_server\"}} {refused}"
+        ),
+        format!(
+            "envoy_cluster_upstream_cx_overflow{{envoy_cluster_name=\"python_server\"}} {overflow}"
+        ),
+        format!(
+            "envoy_cluster_upstream_rq{{envoy_response_code=\"503\",envoy_cluster_name=\"python_server\"}} {refused}"
+        ),
+        format!(
+            "envoy_cluster_upstream_rq_xx{{envoy_response_code_class=\"5\",envoy_cluster_name=\"python_server\"}} {refused}"
+        ),
+        "# TYPE envoy_cluster_upstream_cx_overflow counter".to_string(),
+        "# TYPE envoy_cluster_upstream_cx_active gauge".to_string(),
+        "envoy_cluster_circuit_breakers_default_cx_open{envoy_cluster_name=\"python_server\"} 0"
+            .to_string(),
+    ];
+    for e in &expect {
+        assert!(lines.contains(&e.as_str()), "missing {e}");
+    }
+}
+
+#[test]
+fn set_overrides_fields_by_dotted_path() {
+    let out = breakersim(&[
+        "run",
+        LAB,
+        "--format",
+        "json",
+        "--set",
+        "cluster.circuit_breakers.thresholds.0.max_pending_requests=1000",
+        "--set",
+        "route.timeout=0s",
+        "--set",
+        "cluster.connect_timeout=1s",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    // With room for every request in the pending queue, nothing is refused.
+    assert_eq!(v["client"]["status"]["200"], 200);
+    assert_eq!(
+        v["stats"]["cluster.python_server.upstream_rq_pending_overflow"],
+        0
+    );
+}
+
+#[test]
+fn check_accepts_every_shipped_scenario() {
+    for entry in std::fs::read_dir(crate::common::root().join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let out = breakersim(&["check", path.to_str().unwrap()]);
+            assert_eq!(out.code, 0, "{}: {}", path.display(), out.stderr);
+            assert!(out.stdout.contains(": ok"));
+        }
+    }
+}

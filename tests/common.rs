@@ -1,0 +1,52 @@
+//! Helpers shared by the integration tests.
+
+use std::path::PathBuf;
+
+use sim_core::scenario::Scenario;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("sim-cli sits in the workspace")
+        .to_path_buf()
+}
+
+pub fn scenario_path(name: &str) -> PathBuf {
+    root().join("scenarios").join(name)
+}
+
+/// Loads a shipped scenario the way the CLI does.
+pub fn load(name: &str) -> Scenario {
+    sim_cli::scenario_file::read_scenario(&scenario_path(name), &[])
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Output of one `breakersim` invocation.
+pub struct Invocation {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn breakersim(args: &[&str]) -> Invocation {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_breakersim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs");
+    Invocation {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Writes `text` to a fresh file under the system temp dir and returns its path.
+pub fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("breakersim-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("temp file");
+    path
+}

@@ -1,0 +1,8 @@
+//! Integration tests: one binary, a module per behaviour.
+
+mod cli_errors;
+mod cli_run;
+mod common;
+mod determinism;
+mod lab;
+mod scenario_snapshots;
