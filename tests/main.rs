@@ -5,4 +5,5 @@ mod cli_run;
 mod common;
 mod determinism;
 mod lab;
+mod run_end;
 mod scenario_snapshots;

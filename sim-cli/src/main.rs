@@ -38,8 +38,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Validate a scenario file without running it.
-    Check { file: PathBuf },
+    /// Validate a scenario file (with any --set overrides) without running it.
+    Check {
+        file: PathBuf,
+        /// Override a field by its dotted path before validating.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+    },
 }
 
 fn execute(cli: &Cli) -> CliResult<String> {
@@ -55,7 +60,7 @@ fn execute(cli: &Cli) -> CliResult<String> {
             sets,
             format: *format,
         }),
-        Command::Check { file } => check(file),
+        Command::Check { file, sets } => check(file, sets),
     }
 }
 

@@ -5,8 +5,8 @@ use std::path::Path;
 use crate::exit::CliResult;
 use crate::scenario_file::read_scenario;
 
-pub fn check(path: &Path) -> CliResult<String> {
-    let s = read_scenario(path, &[])?;
+pub fn check(path: &Path, sets: &[String]) -> CliResult<String> {
+    let s = read_scenario(path, sets)?;
     let hosts: u32 = s.backends.iter().map(|b| b.replicas.get()).sum();
     Ok(format!(
         "{}: ok (cluster {}, {} client(s), {} backend host(s), {} Envoy worker(s))\n",

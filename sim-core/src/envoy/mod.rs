@@ -3,8 +3,11 @@
 
 pub mod cluster_stats;
 pub mod conn_pool;
+pub mod edf;
 pub mod host;
 pub mod load_balancer;
+pub mod outlier;
+pub mod priority_load;
 pub mod resource_manager;
 pub mod router;
 

@@ -50,6 +50,27 @@ pub struct EnvoyProcess {
     /// balancer; circuit-breaker counters are shared by all.
     #[serde(default = "default_concurrency")]
     pub concurrency: NonZeroU32,
+    /// When the outlier detector's interval timer first fires (it is armed when the cluster is
+    /// created, long before the scenario starts). Less than `interval`; drawn from the seed
+    /// when unset.
+    #[serde(default)]
+    pub outlier_timer_phase: Option<SimDuration>,
+    /// Which `max_ejection_percent` rule to apply: Envoy 1.28 and later, or the older rule that
+    /// always allowed the first ejection.
+    #[serde(default)]
+    pub max_ejection_percent_rule: MaxEjectionPercentRule,
+}
+
+/// How Envoy caps ejections by `max_ejection_percent`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaxEjectionPercentRule {
+    /// Envoy 1.28 and later: eject only if `100 * (ejected + 1) / hosts <= max_ejection_percent`.
+    #[default]
+    Current,
+    /// Envoy before 1.28: eject while `100 * ejected / hosts < max_ejection_percent`, so the
+    /// first ejection is always allowed.
+    Before1_28,
 }
 
 fn default_concurrency() -> NonZeroU32 {
@@ -60,6 +81,8 @@ impl Default for EnvoyProcess {
     fn default() -> Self {
         EnvoyProcess {
             concurrency: default_concurrency(),
+            outlier_timer_phase: None,
+            max_ejection_percent_rule: MaxEjectionPercentRule::Current,
         }
     }
 }
@@ -75,6 +98,98 @@ pub struct Cluster {
     pub lb_policy: LbPolicy,
     #[serde(default)]
     pub circuit_breakers: CircuitBreakers,
+    /// Without this table the cluster has no outlier detector and nothing is ever ejected.
+    #[serde(default)]
+    pub outlier_detection: Option<OutlierDetection>,
+}
+
+/// `envoy.config.cluster.v3.OutlierDetection`, every field, with Envoy's defaults. Durations
+/// are strings (`"10s"`); percentages are whole numbers 0..=100;
+/// `success_rate_stdev_factor` is the factor times 1000, as in Envoy.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutlierDetection {
+    #[serde(default = "five")]
+    pub consecutive_5xx: u32,
+    #[serde(default = "default_interval")]
+    pub interval: SimDuration,
+    #[serde(default = "default_base_ejection_time")]
+    pub base_ejection_time: SimDuration,
+    #[serde(default = "ten")]
+    pub max_ejection_percent: u32,
+    #[serde(default = "hundred")]
+    pub enforcing_consecutive_5xx: u32,
+    #[serde(default = "hundred")]
+    pub enforcing_success_rate: u32,
+    #[serde(default = "five_u64")]
+    pub success_rate_minimum_hosts: u64,
+    #[serde(default = "hundred_u64")]
+    pub success_rate_request_volume: u64,
+    #[serde(default = "default_stdev_factor")]
+    pub success_rate_stdev_factor: u64,
+    #[serde(default = "five")]
+    pub consecutive_gateway_failure: u32,
+    #[serde(default)]
+    pub enforcing_consecutive_gateway_failure: u32,
+    #[serde(default)]
+    pub split_external_local_origin_errors: bool,
+    #[serde(default = "five")]
+    pub consecutive_local_origin_failure: u32,
+    #[serde(default = "hundred")]
+    pub enforcing_consecutive_local_origin_failure: u32,
+    #[serde(default = "hundred")]
+    pub enforcing_local_origin_success_rate: u32,
+    #[serde(default = "default_failure_percentage_threshold")]
+    pub failure_percentage_threshold: u32,
+    #[serde(default)]
+    pub enforcing_failure_percentage: u32,
+    #[serde(default)]
+    pub enforcing_failure_percentage_local_origin: u32,
+    #[serde(default = "five_u64")]
+    pub failure_percentage_minimum_hosts: u64,
+    #[serde(default = "fifty_u64")]
+    pub failure_percentage_request_volume: u64,
+    /// Defaults to max(300s, base_ejection_time).
+    #[serde(default)]
+    pub max_ejection_time: Option<SimDuration>,
+    #[serde(default)]
+    pub max_ejection_time_jitter: SimDuration,
+    /// Accepted for copy-paste; breakersim models no active health checking, so it has no effect.
+    #[serde(default = "yes")]
+    pub successful_active_health_check_uneject_host: bool,
+    #[serde(default)]
+    pub always_eject_one_host: bool,
+}
+
+fn five() -> u32 {
+    5
+}
+fn ten() -> u32 {
+    10
+}
+fn hundred() -> u32 {
+    100
+}
+fn five_u64() -> u64 {
+    5
+}
+fn fifty_u64() -> u64 {
+    50
+}
+fn hundred_u64() -> u64 {
+    100
+}
+fn default_stdev_factor() -> u64 {
+    1900
+}
+fn default_failure_percentage_threshold() -> u32 {
+    85
+}
+fn default_interval() -> SimDuration {
+    SimDuration::from_secs(10)
+}
+fn default_base_ejection_time() -> SimDuration {
+    SimDuration::from_secs(30)
 }
 
 fn default_connect_timeout() -> SimDuration {
@@ -246,7 +361,8 @@ pub struct Client {
     pub kind: ClientKind,
     #[serde(default)]
     pub start: SimDuration,
-    /// How long the client keeps sending; defaults to the scenario's `duration`.
+    /// How long the client keeps sending, from its `start`. Without it the client sends until
+    /// its requests are done or the scenario's `duration` ends the run.
     #[serde(default)]
     pub duration: Option<SimDuration>,
     /// Reuse the downstream connection (HTTP/1.1 keep-alive) or open one per request.

@@ -63,12 +63,16 @@ pub fn apply_override(root: &mut Table, o: &Override) -> Result<(), String> {
         root.insert(first.clone(), o.value.clone());
         return Ok(());
     };
+    if !root.contains_key(first) && is_index(rest[0].as_str()) {
+        return Err(no_list_entries(first));
+    }
     let mut here = root
         .entry(first.clone())
         .or_insert_with(|| Value::Table(Table::new()));
     let mut walked = first.clone();
-    for seg in middle {
-        here = step(here, seg, &walked)?;
+    for (i, seg) in middle.iter().enumerate() {
+        let next = middle.get(i + 1).unwrap_or(last);
+        here = step(here, seg, next, &walked)?;
         push_segment(&mut walked, seg);
     }
     match here {
@@ -86,11 +90,32 @@ pub fn apply_override(root: &mut Table, o: &Override) -> Result<(), String> {
     }
 }
 
-fn step<'a>(here: &'a mut Value, seg: &str, walked: &str) -> Result<&'a mut Value, String> {
+fn is_index(seg: &str) -> bool {
+    seg.parse::<usize>().is_ok()
+}
+
+fn no_list_entries(path: &str) -> String {
+    format!(
+        "`{path}` is not in the file, and --set cannot add list entries: add the [[{path}]] table to the file first"
+    )
+}
+
+/// One step down from `here` by `seg`; a missing table is created unless the step after it
+/// indexes a list, which `--set` cannot create.
+fn step<'a>(
+    here: &'a mut Value,
+    seg: &str,
+    next: &str,
+    walked: &str,
+) -> Result<&'a mut Value, String> {
     match here {
-        Value::Table(t) => Ok(t
-            .entry(seg.to_string())
-            .or_insert_with(|| Value::Table(Table::new()))),
+        Value::Table(t) => {
+            if !t.contains_key(seg) && is_index(next) {
+                return Err(no_list_entries(&format!("{walked}.{seg}")));
+            }
+            Ok(t.entry(seg.to_string())
+                .or_insert_with(|| Value::Table(Table::new())))
+        }
         Value::Array(items) => array_slot(items, seg, walked),
         _ => Err(format!(
             "`{walked}` is not a table, so it has no field `{seg}`"

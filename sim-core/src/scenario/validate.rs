@@ -1,7 +1,7 @@
 //! Checks that span several fields, or ranges that the types alone do not enforce.
 
 use super::load::PathSegment;
-use super::model::{BackendGroup, Client, ClientKind, Scenario};
+use super::model::{BackendGroup, Client, ClientKind, OutlierDetection, Scenario};
 
 /// A rule broken at `path`.
 pub struct Invalid {
@@ -32,6 +32,9 @@ pub fn validate(s: &Scenario) -> Result<(), Invalid> {
             vec![key("cluster"), key("connect_timeout")],
             "must be greater than 0s (Envoy rejects a zero connect_timeout)",
         ));
+    }
+    if let Some(od) = &s.cluster.outlier_detection {
+        validate_outlier_detection(od, s)?;
     }
     if s.clients.is_empty() {
         return Err(invalid(
@@ -166,6 +169,81 @@ fn validate_backend(b: &BackendGroup, path: Vec<PathSegment>) -> Result<(), Inva
         previous = Some(phase.at);
         if let Some(status) = phase.error_status {
             validate_status(status, with(&phase_path, "error_status"))?;
+        }
+    }
+    Ok(())
+}
+
+fn validate_outlier_detection(od: &OutlierDetection, s: &Scenario) -> Result<(), Invalid> {
+    let path = |field: &str| vec![key("cluster"), key("outlier_detection"), key(field)];
+    let percentages = [
+        ("max_ejection_percent", od.max_ejection_percent),
+        ("enforcing_consecutive_5xx", od.enforcing_consecutive_5xx),
+        ("enforcing_success_rate", od.enforcing_success_rate),
+        (
+            "enforcing_consecutive_gateway_failure",
+            od.enforcing_consecutive_gateway_failure,
+        ),
+        (
+            "enforcing_consecutive_local_origin_failure",
+            od.enforcing_consecutive_local_origin_failure,
+        ),
+        (
+            "enforcing_local_origin_success_rate",
+            od.enforcing_local_origin_success_rate,
+        ),
+        (
+            "failure_percentage_threshold",
+            od.failure_percentage_threshold,
+        ),
+        (
+            "enforcing_failure_percentage",
+            od.enforcing_failure_percentage,
+        ),
+        (
+            "enforcing_failure_percentage_local_origin",
+            od.enforcing_failure_percentage_local_origin,
+        ),
+    ];
+    for (field, value) in percentages {
+        if value > 100 {
+            return Err(invalid(
+                path(field),
+                format!("{value} is out of range: a percentage from 0 to 100"),
+            ));
+        }
+    }
+    for (field, value) in [
+        ("interval", od.interval),
+        ("base_ejection_time", od.base_ejection_time),
+    ] {
+        if value.is_zero() {
+            return Err(invalid(
+                path(field),
+                "must be greater than 0s (as Envoy requires)",
+            ));
+        }
+    }
+    if let Some(max) = od.max_ejection_time {
+        if max < od.base_ejection_time {
+            return Err(invalid(
+                path("max_ejection_time"),
+                format!(
+                    "{max} is smaller than base_ejection_time {}: Envoy rejects this cluster",
+                    od.base_ejection_time
+                ),
+            ));
+        }
+    }
+    if let Some(phase) = s.envoy.outlier_timer_phase {
+        if phase >= od.interval {
+            return Err(invalid(
+                vec![key("envoy"), key("outlier_timer_phase")],
+                format!(
+                    "{phase} must be less than the outlier detection interval {}",
+                    od.interval
+                ),
+            ));
         }
     }
     Ok(())

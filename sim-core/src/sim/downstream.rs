@@ -8,6 +8,12 @@ use crate::slab::Key;
 use crate::time::SimDuration;
 
 impl Simulation<'_> {
+    /// Schedules a client send or arrival, counted so the run knows when clients are done.
+    fn schedule_client_event(&mut self, at: crate::time::SimTime, event: Event) {
+        self.client_events_pending += 1;
+        self.schedule(at, event);
+    }
+
     /// Closed-loop workers all start at the client's start (hey starts its workers at once);
     /// open-loop clients schedule their first arrival.
     pub(super) fn schedule_client_start(&mut self, c: usize) {
@@ -16,7 +22,7 @@ impl Simulation<'_> {
             ClientKind::ClosedLoop => {
                 let start = client.start;
                 for w in 0..client.workers.len() {
-                    self.schedule(
+                    self.schedule_client_event(
                         start,
                         Event::ClosedLoopSend {
                             client: c as u32,
@@ -28,13 +34,14 @@ impl Simulation<'_> {
             ClientKind::OpenLoop => {
                 let first = client.first_arrival();
                 if client.is_open_at(first) {
-                    self.schedule(first, Event::OpenLoopArrival { client: c as u32 });
+                    self.schedule_client_event(first, Event::OpenLoopArrival { client: c as u32 });
                 }
             }
         }
     }
 
     pub(super) fn on_closed_loop_send(&mut self, client: u32, worker: u32) {
+        self.client_events_pending -= 1;
         let c = &mut self.clients[client as usize];
         if !c.is_open_at(self.now) || !c.take_request(worker as usize) {
             return;
@@ -43,11 +50,12 @@ impl Simulation<'_> {
     }
 
     pub(super) fn on_open_loop_arrival(&mut self, client: u32) {
+        self.client_events_pending -= 1;
         self.send_request(client, None);
         let c = &mut self.clients[client as usize];
         let next = self.now.after(c.next_gap());
         if c.is_open_at(next) {
-            self.schedule(next, Event::OpenLoopArrival { client });
+            self.schedule_client_event(next, Event::OpenLoopArrival { client });
         }
     }
 
@@ -99,7 +107,7 @@ impl Simulation<'_> {
             let c = &mut self.clients[r.client as usize];
             let next = self.now.after(c.turnaround());
             if c.is_open_at(next) {
-                self.schedule(
+                self.schedule_client_event(
                     next,
                     Event::ClosedLoopSend {
                         client: r.client,

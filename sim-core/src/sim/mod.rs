@@ -83,6 +83,9 @@ struct Simulation<'s> {
     pool_batch: Vec<PoolEvent>,
     outcome: ClientOutcome,
     events_processed: u64,
+    /// Client sends and arrivals still scheduled: with nothing in flight either, a run without
+    /// `duration` is over (background timers do not keep it going).
+    client_events_pending: u64,
     downstream: &'s Link,
     upstream: &'s Link,
 }
@@ -119,6 +122,7 @@ impl<'s> Simulation<'s> {
             pool_batch: Vec::new(),
             outcome: ClientOutcome::default(),
             events_processed: 0,
+            client_events_pending: 0,
             downstream: &scenario.network.downstream,
             upstream: &scenario.network.upstream,
         }
@@ -163,7 +167,16 @@ impl<'s> Simulation<'s> {
             self.handle(event);
             self.end_of_iteration();
             self.proxy.update_peaks();
+            if self.is_quiescent() {
+                break;
+            }
         }
+    }
+
+    /// No client will send again and no request is in flight (only for runs without
+    /// `duration`, which otherwise run to their end).
+    fn is_quiescent(&self) -> bool {
+        self.stop_at.is_none() && self.client_events_pending == 0 && self.requests.is_empty()
     }
 
     fn handle(&mut self, event: Event) {

@@ -1,0 +1,1 @@
+//! Earliest-deadline-first scheduler for weighted host picks (placeholder until written).

@@ -1,0 +1,1 @@
+//! Priority loads and panic (placeholder until written).
