@@ -1,0 +1,1 @@
+//! Ports of Envoy's outlier detector unit tests (being written).
