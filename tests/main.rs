@@ -5,5 +5,6 @@ mod cli_run;
 mod common;
 mod determinism;
 mod lab;
+mod outlier_reporting;
 mod run_end;
 mod scenario_snapshots;

@@ -3,5 +3,6 @@
 
 pub mod commands;
 pub mod exit;
+pub mod files;
 pub mod output;
 pub mod scenario_file;

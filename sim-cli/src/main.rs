@@ -37,6 +37,9 @@ enum Command {
         sets: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Write the outlier detection event log (Envoy's format, one JSON object per line).
+        #[arg(long, value_name = "FILE")]
+        outlier_log: Option<PathBuf>,
     },
     /// Validate a scenario file (with any --set overrides) without running it.
     Check {
@@ -54,11 +57,13 @@ fn execute(cli: &Cli) -> CliResult<String> {
             seed,
             sets,
             format,
+            outlier_log,
         } => run_command(&RunArgs {
             path: scenario,
             seed: *seed,
             sets,
             format: *format,
+            outlier_log: outlier_log.as_deref(),
         }),
         Command::Check { file, sets } => check(file, sets),
     }

@@ -19,8 +19,10 @@ pub enum StreamKind {
     BackendHost = 2,
     /// An Envoy worker's load balancer.
     WorkerLb = 3,
-    /// The outlier detector (enforcement rolls, jitter, timer phase).
+    /// The outlier detector (enforcement rolls and jitter).
     OutlierDetector = 4,
+    /// The phase of the outlier detector's interval timer.
+    OutlierTimer = 5,
 }
 
 /// The stream of entity `index` of `kind` under `seed`.

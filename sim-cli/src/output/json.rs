@@ -49,7 +49,12 @@ pub fn report(r: &RunResult) -> Value {
             "upstream_cx_active": r.peaks.upstream_cx_active,
             "upstream_rq_active": r.peaks.upstream_rq_active,
             "upstream_rq_pending_active": r.peaks.upstream_rq_pending_active,
+            "ejections_active": r.peaks.ejections_active,
         },
-        "outlier_events": [],
+        "outlier_events": r
+            .outlier_events
+            .iter()
+            .map(|e| super::outlier_log::event_value(r, e))
+            .collect::<Vec<_>>(),
     })
 }

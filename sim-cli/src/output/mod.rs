@@ -1,8 +1,10 @@
 //! Renderings of a run's result.
 
 pub mod json;
+pub mod outlier_log;
 pub mod prometheus;
 pub mod text;
+pub mod timeline;
 
 use sim_core::sim::RunResult;
 

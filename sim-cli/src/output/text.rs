@@ -18,6 +18,7 @@ pub fn render(r: &RunResult) -> String {
     histogram(r, &mut out);
     distribution(r, &mut out);
     statuses(r, &mut out);
+    super::timeline::render(r, &mut out);
     cluster_stats(r, &mut out);
     out
 }

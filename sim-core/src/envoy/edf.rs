@@ -26,7 +26,7 @@ const MAX_EMULATED_PICKS: u32 = 429_496_729;
 const BULK_PICK_WEIGHT_EPSILON: f64 = 1e-13;
 
 /// A queued item with its deadline and its insertion number (Envoy's `EdfEntry`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Entry<T> {
     deadline: f64,
     order: u64,
@@ -59,7 +59,7 @@ impl<T> PartialEq for Entry<T> {
 impl<T> Eq for Entry<T> {}
 
 /// Envoy's EDF scheduler over items of type `T` (host indices, typically).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct EdfScheduler<T> {
     current_time: f64,
     next_order: u64,
@@ -136,7 +136,11 @@ impl<T: Clone> EdfScheduler<T> {
     ///
     /// Envoy passes the balancer's `seed_`, a `u64`, to this `uint32_t` parameter: the caller
     /// must truncate it (`seed as u32`) before Envoy's modulo applies.
-    pub fn create_with_picks(items: &[T], mut weight_of: impl FnMut(&T) -> f64, picks: u32) -> Self {
+    pub fn create_with_picks(
+        items: &[T],
+        mut weight_of: impl FnMut(&T) -> f64,
+        picks: u32,
+    ) -> Self {
         let picks = picks % MAX_EMULATED_PICKS;
         if items.is_empty() {
             return Self::new();
@@ -386,9 +390,10 @@ mod tests {
     }
 
     /// Envoy's `firstPickTest`: over many schedulers built with random pre-picks, the first pick
-    /// follows the weights (which sum to 100) within one percentage point.
+    /// follows the weights (which sum to 100) within one percentage point. Envoy runs 400,000
+    /// iterations; 100,000 keep the standard error below 0.16 points.
     fn first_pick_follows_weights(weights: &[f64], rng: &mut SplitMix64) {
-        const ITERATIONS: u32 = 400_000;
+        const ITERATIONS: u32 = 100_000;
         let entries: Vec<usize> = (0..weights.len()).collect();
         let weight_of = |i: &usize| weights[*i];
         let mut first_picks = vec![0u32; weights.len()];

@@ -1,72 +1,237 @@
-//! Per-worker host selection for `ROUND_ROBIN`, `LEAST_REQUEST` and `RANDOM` over one priority
-//! of equally weighted healthy hosts.
+//! Per-worker host selection: priority loads and panic, then `ROUND_ROBIN`, `LEAST_REQUEST` or
+//! `RANDOM` within the chosen host list.
 //!
-//! - Round robin follows `source/extensions/load_balancing_policies/round_robin/round_robin_lb.h`
-//!   (unweighted path): each worker's index starts at a random `seed_` drawn when its load
-//!   balancer is built, and a pick returns `hosts[index++ % n]`.
-//! - Least request follows `least_request/least_request_lb.cc` (`unweightedHostPick`): draw
-//!   `choice_count` indices with replacement; keep the first, replace it only by a host with
-//!   strictly fewer active requests (`rq_active`, counted at attach).
-//! - Random follows `random/random_lb.cc`: one `random()` picks `hosts[r % n]`.
+//! - The priority and host list come from [`PriorityLoad`] (`LoadBalancerBase` in
+//!   `source/extensions/load_balancing_policies/common/load_balancer_impl.cc`): one random
+//!   hash per pick; a priority in panic uses all of its hosts and counts `lb_healthy_panic`.
+//! - Round robin follows `round_robin/round_robin_lb.h`: with equal weights each host list
+//!   keeps an index that starts at the worker's random `seed_` and survives host changes; with
+//!   unequal weights an EDF scheduler built with `createWithPicks(seed)` picks.
+//! - Least request follows `least_request/least_request_lb.cc`: with equal weights,
+//!   `choice_count` draws with replacement, keeping the first unless a later one has strictly
+//!   fewer active requests (`rq_active`, counted at attach); with unequal weights an EDF
+//!   scheduler on `weight / (rq_active + 1)` (active request bias 1).
+//! - Random follows `random/random_lb.cc`: the pick's hash also picks `hosts[hash % n]`.
+//!
+//! Schedulers are rebuilt whenever the host sets change (Envoy's `refresh`).
 
 use rand::RngExt;
 
+use super::edf::EdfScheduler;
+use super::priority_load::{
+    DEFAULT_OVERPROVISIONING_FACTOR, HostList, PriorityHosts, PriorityLoad,
+};
 use crate::rng::SimRng;
 use crate::scenario::LbPolicy;
 
 /// Envoy's default `least_request_lb_config.choice_count`.
 pub const DEFAULT_CHOICE_COUNT: u32 = 2;
 
+/// The hosts of one priority.
+#[derive(Clone, Debug, Default)]
+struct Level {
+    all: Vec<usize>,
+    healthy: Vec<usize>,
+}
+
+/// The cluster's hosts as every worker's balancer sees them, rebuilt when health changes.
 #[derive(Clone, Debug)]
+pub struct HostSets {
+    weight: Vec<u32>,
+    levels: Vec<Level>,
+    priority_of: Vec<usize>,
+    load: PriorityLoad,
+    panic_threshold: f64,
+    generation: u64,
+}
+
+impl HostSets {
+    /// Hosts with their priority (0 is the highest) and weight, all healthy.
+    pub fn new(priority_of: Vec<usize>, weight: Vec<u32>, panic_threshold: f64) -> Self {
+        let levels = priority_of.iter().max().map_or(1, |p| p + 1);
+        let mut sets = HostSets {
+            weight,
+            levels: vec![Level::default(); levels],
+            priority_of,
+            load: PriorityLoad::compute(&[], DEFAULT_OVERPROVISIONING_FACTOR, panic_threshold),
+            panic_threshold,
+            generation: 0,
+        };
+        sets.rebuild(|_| true);
+        sets
+    }
+
+    /// Recomputes the healthy lists and the priority loads (after an ejection or uneject).
+    pub fn rebuild(&mut self, healthy: impl Fn(usize) -> bool) {
+        for level in &mut self.levels {
+            level.all.clear();
+            level.healthy.clear();
+        }
+        for (host, &p) in self.priority_of.iter().enumerate() {
+            self.levels[p].all.push(host);
+            if healthy(host) {
+                self.levels[p].healthy.push(host);
+            }
+        }
+        let counts: Vec<PriorityHosts> = self
+            .levels
+            .iter()
+            .map(|l| PriorityHosts::new(l.all.len() as u64, l.healthy.len() as u64, 0))
+            .collect();
+        self.load = PriorityLoad::compute(
+            &counts,
+            DEFAULT_OVERPROVISIONING_FACTOR,
+            self.panic_threshold,
+        );
+        self.generation += 1;
+    }
+
+    pub fn load(&self) -> &PriorityLoad {
+        &self.load
+    }
+
+    fn hosts(&self, priority: usize, list: HostList) -> &[usize] {
+        match list {
+            HostList::All => &self.levels[priority].all,
+            HostList::Healthy => &self.levels[priority].healthy,
+            HostList::Degraded => &[],
+        }
+    }
+
+    fn equal_weights(&self, hosts: &[usize]) -> bool {
+        hosts
+            .windows(2)
+            .all(|w| self.weight[w[0]] == self.weight[w[1]])
+    }
+}
+
+/// The outcome of one pick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pick {
+    pub host: Option<usize>,
+    /// The priority was in panic (`lb_healthy_panic`).
+    pub panic: bool,
+}
+
+/// One host list's balancing state on one worker.
+#[derive(Debug, Default)]
+struct Source {
+    rr_index: Option<u64>,
+    edf: Option<EdfScheduler<usize>>,
+}
+
+#[derive(Debug)]
 pub struct LoadBalancer {
     policy: LbPolicy,
-    rr_index: u64,
     choice_count: u32,
     rng: SimRng,
+    seed: u64,
+    /// Per (priority, list): index `priority * 2 + (0 all | 1 healthy)`.
+    sources: Vec<Source>,
+    built_for: u64,
+}
+
+fn source_index(priority: usize, list: HostList) -> usize {
+    priority * 2 + usize::from(list != HostList::All)
 }
 
 impl LoadBalancer {
-    /// Builds one worker's balancer; round robin draws its start index here, as Envoy does.
+    /// One worker's balancer; its `seed_` is drawn here, as Envoy draws it when the balancer is
+    /// built.
     pub fn new(policy: LbPolicy, choice_count: u32, mut rng: SimRng) -> Self {
-        let rr_index = if policy == LbPolicy::RoundRobin {
-            rng.random::<u64>()
-        } else {
-            0
-        };
+        let seed = rng.random::<u64>();
         LoadBalancer {
             policy,
-            rr_index,
             choice_count: choice_count.max(1),
             rng,
+            seed,
+            sources: Vec::new(),
+            built_for: u64::MAX,
         }
     }
 
-    /// Picks one of `hosts` (indices into the cluster's host list); `rq_active` gives a
-    /// host's active requests. `None` when there is no host to pick.
-    pub fn choose(&mut self, hosts: &[usize], rq_active: impl Fn(usize) -> u64) -> Option<usize> {
-        let n = hosts.len() as u64;
-        if n == 0 {
-            return None;
+    /// Picks a host; `rq_active` gives a host's active requests.
+    pub fn choose(&mut self, sets: &HostSets, rq_active: impl Fn(usize) -> u64) -> Pick {
+        if self.built_for != sets.generation {
+            self.refresh(sets, &rq_active);
         }
-        Some(match self.policy {
-            LbPolicy::RoundRobin => {
-                let i = self.rr_index % n;
-                self.rr_index = self.rr_index.wrapping_add(1);
-                hosts[i as usize]
-            }
-            LbPolicy::Random => hosts[(self.rng.random::<u64>() % n) as usize],
-            LbPolicy::LeastRequest => {
-                let mut candidate = hosts[(self.rng.random::<u64>() % n) as usize];
-                for _ in 1..self.choice_count {
-                    let sampled = hosts[(self.rng.random::<u64>() % n) as usize];
-                    if rq_active(sampled) < rq_active(candidate) {
-                        candidate = sampled;
-                    }
+        let hash = self.rng.random::<u64>();
+        let (priority, list) = sets.load.host_list(hash);
+        let panic = list == HostList::All;
+        let hosts = sets.hosts(priority, list);
+        if hosts.is_empty() {
+            return Pick { host: None, panic };
+        }
+        let source = &mut self.sources[source_index(priority, list)];
+        let host = match self.policy {
+            LbPolicy::Random => hosts[(hash % hosts.len() as u64) as usize],
+            LbPolicy::RoundRobin => match &mut source.edf {
+                Some(edf) => edf.pick_and_add(|&h| f64::from(sets.weight[h])),
+                None => {
+                    let index = source.rr_index.get_or_insert(self.seed);
+                    let host = hosts[(*index % hosts.len() as u64) as usize];
+                    *index = index.wrapping_add(1);
+                    Some(host)
                 }
-                candidate
             }
-        })
+            .expect("a non-empty list"),
+            LbPolicy::LeastRequest => match &mut source.edf {
+                Some(edf) => edf
+                    .pick_and_add(|&h| f64::from(sets.weight[h]) / (rq_active(h) + 1) as f64)
+                    .expect("a non-empty list"),
+                None => power_of_choices(&mut self.rng, hosts, self.choice_count, &rq_active),
+            },
+        };
+        Pick {
+            host: Some(host),
+            panic,
+        }
     }
+
+    /// Envoy's `refresh`: schedulers for lists whose weights differ, built as if `seed_` picks
+    /// had been made; round-robin indexes are kept.
+    fn refresh(&mut self, sets: &HostSets, rq_active: &impl Fn(usize) -> u64) {
+        self.sources
+            .resize_with(sets.levels.len() * 2, Source::default);
+        for priority in 0..sets.levels.len() {
+            for list in [HostList::All, HostList::Healthy] {
+                let hosts = sets.hosts(priority, list);
+                let edf = (self.policy != LbPolicy::Random
+                    && hosts.len() > 1
+                    && !sets.equal_weights(hosts))
+                .then(|| {
+                    let weight = |&h: &usize| match self.policy {
+                        LbPolicy::LeastRequest => {
+                            f64::from(sets.weight[h]) / (rq_active(h) + 1) as f64
+                        }
+                        _ => f64::from(sets.weight[h]),
+                    };
+                    EdfScheduler::create_with_picks(hosts, weight, self.seed as u32)
+                });
+                self.sources[source_index(priority, list)].edf = edf;
+            }
+        }
+        self.built_for = sets.generation;
+    }
+}
+
+/// `unweightedHostPick`: `choice_count` draws with replacement; a later draw replaces the
+/// candidate only with strictly fewer active requests.
+fn power_of_choices(
+    rng: &mut SimRng,
+    hosts: &[usize],
+    choice_count: u32,
+    rq_active: &impl Fn(usize) -> u64,
+) -> usize {
+    let n = hosts.len() as u64;
+    let mut candidate = hosts[(rng.random::<u64>() % n) as usize];
+    for _ in 1..choice_count {
+        let sampled = hosts[(rng.random::<u64>() % n) as usize];
+        if rq_active(sampled) < rq_active(candidate) {
+            candidate = sampled;
+        }
+    }
+    candidate
 }
 
 #[cfg(test)]
@@ -82,23 +247,25 @@ mod tests {
         )
     }
 
+    fn flat(n: usize) -> HostSets {
+        HostSets::new(vec![0; n], vec![1; n], 50.0)
+    }
+
     #[test]
     fn round_robin_cycles_from_a_per_worker_random_start() {
-        let hosts = [0, 1, 2];
-        let active = [0; 3];
+        let sets = flat(3);
         let mut a = lb(LbPolicy::RoundRobin, 0);
         let picks: Vec<usize> = (0..6)
-            .map(|_| a.choose(&hosts, |h| active[h]).unwrap())
+            .map(|_| a.choose(&sets, |_| 0).host.unwrap())
             .collect();
-        // Consecutive picks advance by one, modulo 3.
         for w in picks.windows(2) {
             assert_eq!(w[1], (w[0] + 1) % 3);
         }
-        // Another worker has its own start: over many workers every start occurs.
         let starts: std::collections::BTreeSet<usize> = (0..32)
             .map(|w| {
                 lb(LbPolicy::RoundRobin, w)
-                    .choose(&hosts, |h| active[h])
+                    .choose(&sets, |_| 0)
+                    .host
                     .unwrap()
             })
             .collect();
@@ -107,43 +274,101 @@ mod tests {
 
     #[test]
     fn least_request_never_picks_the_busier_of_two_samples() {
-        // Two hosts, host 1 busier: a pick is host 1 only if both samples are host 1,
-        // probability 1/4 with replacement.
-        let hosts = [0, 1];
+        // Host 1 is busier: it is picked only when both samples are host 1, probability 1/4.
+        let sets = flat(2);
         let active = [0, 5];
         let mut b = lb(LbPolicy::LeastRequest, 0);
         let n = 40_000;
         let busy = (0..n)
-            .filter(|_| b.choose(&hosts, |h| active[h]) == Some(1))
+            .filter(|_| b.choose(&sets, |h| active[h]).host == Some(1))
             .count();
-        let share = busy as f64 / n as f64;
-        assert!((share - 0.25).abs() < 0.01, "share {share}");
+        assert!((busy as f64 / n as f64 - 0.25).abs() < 0.01);
     }
 
     #[test]
-    fn least_request_ties_keep_the_first_sample() {
-        // Equal load: the first sample is kept, so picks are uniform.
-        let hosts = [0, 1, 2, 3];
-        let active = [1; 4];
-        let mut b = lb(LbPolicy::LeastRequest, 1);
-        let mut counts = [0u32; 4];
-        for _ in 0..40_000 {
-            counts[b.choose(&hosts, |h| active[h]).unwrap()] += 1;
-        }
-        for c in counts {
-            assert!((c as f64 / 10_000.0 - 1.0).abs() < 0.05, "{counts:?}");
-        }
-    }
-
-    #[test]
-    fn random_is_uniform_and_no_host_is_none() {
-        let hosts = [4, 7];
-        let active = [0; 8];
+    fn random_is_uniform() {
+        let sets = flat(2);
         let mut r = lb(LbPolicy::Random, 2);
-        let sevens = (0..20_000)
-            .filter(|_| r.choose(&hosts, |h| active[h]) == Some(7))
+        let ones = (0..20_000)
+            .filter(|_| r.choose(&sets, |_| 0).host == Some(1))
             .count();
-        assert!((sevens as f64 / 20_000.0 - 0.5).abs() < 0.02);
-        assert_eq!(r.choose(&[], |h| active[h]), None);
+        assert!((ones as f64 / 20_000.0 - 0.5).abs() < 0.02);
+    }
+
+    /// Two hosts, one ejected, threshold 50: 50% healthy is not < 50, so no panic and every
+    /// pick goes to the healthy host.
+    #[test]
+    fn one_of_two_ejected_is_not_panic() {
+        let mut sets = flat(2);
+        sets.rebuild(|h| h == 0);
+        let mut b = lb(LbPolicy::RoundRobin, 0);
+        for _ in 0..10 {
+            assert_eq!(
+                b.choose(&sets, |_| 0),
+                Pick {
+                    host: Some(0),
+                    panic: false
+                }
+            );
+        }
+    }
+
+    /// Three hosts, two ejected: 33% < 50, so the priority is in panic and picks cycle over all
+    /// three hosts, each counted as a panic pick.
+    #[test]
+    fn two_of_three_ejected_is_panic_over_all_hosts() {
+        let mut sets = flat(3);
+        sets.rebuild(|h| h == 0);
+        let mut b = lb(LbPolicy::RoundRobin, 0);
+        let picks: Vec<Pick> = (0..3).map(|_| b.choose(&sets, |_| 0)).collect();
+        assert!(picks.iter().all(|p| p.panic));
+        let mut hosts: Vec<usize> = picks.iter().map(|p| p.host.unwrap()).collect();
+        hosts.sort();
+        assert_eq!(hosts, vec![0, 1, 2]);
+    }
+
+    /// Threshold 0 (Istio's default): panic never happens; with every host ejected there is
+    /// nothing to pick (503 UH).
+    #[test]
+    fn threshold_zero_with_all_ejected_picks_nothing() {
+        let mut sets = HostSets::new(vec![0; 2], vec![1; 2], 0.0);
+        sets.rebuild(|_| false);
+        let mut b = lb(LbPolicy::LeastRequest, 0);
+        assert_eq!(
+            b.choose(&sets, |_| 0),
+            Pick {
+                host: None,
+                panic: false
+            }
+        );
+    }
+
+    /// Priority 1 takes the load priority 0 cannot: P0 with 1 of 2 hosts healthy has
+    /// availability min(100, 140 * 1 / 2) = 70, so 70% of picks stay in P0 and 30% go to P1.
+    #[test]
+    fn overprovisioning_spills_to_the_next_priority() {
+        let mut sets = HostSets::new(vec![0, 0, 1], vec![1; 3], 50.0);
+        sets.rebuild(|h| h != 1);
+        assert_eq!(sets.load().healthy, vec![70, 30]);
+        let mut b = lb(LbPolicy::Random, 0);
+        let n = 20_000;
+        let p1 = (0..n)
+            .filter(|_| b.choose(&sets, |_| 0).host == Some(2))
+            .count();
+        assert!((p1 as f64 / n as f64 - 0.30).abs() < 0.015, "{p1}");
+    }
+
+    /// Weighted round robin: weights 1 and 3 give 3 heavy picks in every 4 on average. The
+    /// scheduler starts `seed` picks in, and ties between deadlines fall as floating point puts
+    /// them (as in Envoy), so 4000 consecutive picks hold 3000 heavy picks, give or take one.
+    #[test]
+    fn weighted_round_robin_follows_weights() {
+        let sets = HostSets::new(vec![0, 0], vec![1, 3], 50.0);
+        let mut b = lb(LbPolicy::RoundRobin, 0);
+        let picks: Vec<usize> = (0..4000)
+            .map(|_| b.choose(&sets, |_| 0).host.unwrap())
+            .collect();
+        let heavy = picks.iter().filter(|&&h| h == 1).count();
+        assert!((2999..=3001).contains(&heavy), "{heavy}");
     }
 }

@@ -22,6 +22,17 @@ pub enum ResponseFlag {
 }
 
 impl ResponseFlag {
+    pub const ALL: [ResponseFlag; 4] = [
+        ResponseFlag::UO,
+        ResponseFlag::UF,
+        ResponseFlag::UT,
+        ResponseFlag::UH,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ResponseFlag::UO => "UO",

@@ -6,7 +6,7 @@ use std::num::NonZeroU32;
 
 use serde::Deserialize;
 
-use super::values::Probability;
+use super::values::{Percent, Probability};
 use crate::dist::Distribution;
 use crate::time::SimDuration;
 
@@ -98,9 +98,56 @@ pub struct Cluster {
     pub lb_policy: LbPolicy,
     #[serde(default)]
     pub circuit_breakers: CircuitBreakers,
+    #[serde(default)]
+    pub common_lb_config: CommonLbConfig,
+    #[serde(default)]
+    pub least_request_lb_config: LeastRequestLbConfig,
     /// Without this table the cluster has no outlier detector and nothing is ever ejected.
     #[serde(default)]
     pub outlier_detection: Option<OutlierDetection>,
+}
+
+/// `Cluster.CommonLbConfig`: the part breakersim models.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommonLbConfig {
+    /// Below this share of available hosts a priority is in panic and its balancer uses all of
+    /// its hosts, healthy or not. `{ value = 50.0 }` (or a bare number); 0 disables panic.
+    #[serde(default = "default_panic_threshold")]
+    pub healthy_panic_threshold: Percent,
+}
+
+fn default_panic_threshold() -> Percent {
+    Percent(50.0)
+}
+
+impl Default for CommonLbConfig {
+    fn default() -> Self {
+        CommonLbConfig {
+            healthy_panic_threshold: default_panic_threshold(),
+        }
+    }
+}
+
+/// `Cluster.LeastRequestLbConfig`: the part breakersim models.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeastRequestLbConfig {
+    /// Hosts drawn per pick when weights are equal (at least 2).
+    #[serde(default = "default_choice_count")]
+    pub choice_count: u32,
+}
+
+fn default_choice_count() -> u32 {
+    2
+}
+
+impl Default for LeastRequestLbConfig {
+    fn default() -> Self {
+        LeastRequestLbConfig {
+            choice_count: default_choice_count(),
+        }
+    }
 }
 
 /// `envoy.config.cluster.v3.OutlierDetection`, every field, with Envoy's defaults. Durations
@@ -393,6 +440,12 @@ pub struct BackendGroup {
     pub name: String,
     #[serde(default = "one")]
     pub replicas: NonZeroU32,
+    /// Each host's `load_balancing_weight` (1 or more).
+    #[serde(default = "one")]
+    pub weight: NonZeroU32,
+    /// The priority of the hosts' `LocalityLbEndpoints` (0 is the highest).
+    #[serde(default)]
+    pub priority: u32,
     #[serde(default)]
     pub service_time: Distribution,
     /// Requests served at once per host; more wait in a FIFO queue. 0 means no limit.

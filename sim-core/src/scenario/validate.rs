@@ -33,6 +33,16 @@ pub fn validate(s: &Scenario) -> Result<(), Invalid> {
             "must be greater than 0s (Envoy rejects a zero connect_timeout)",
         ));
     }
+    if s.cluster.least_request_lb_config.choice_count < 2 {
+        return Err(invalid(
+            vec![
+                key("cluster"),
+                key("least_request_lb_config"),
+                key("choice_count"),
+            ],
+            "must be 2 or more (as Envoy requires)",
+        ));
+    }
     if let Some(od) = &s.cluster.outlier_detection {
         validate_outlier_detection(od, s)?;
     }
@@ -156,6 +166,15 @@ fn validate_status(status: u16, path: Vec<PathSegment>) -> Result<(), Invalid> {
 
 fn validate_backend(b: &BackendGroup, path: Vec<PathSegment>) -> Result<(), Invalid> {
     validate_status(b.error_status, with(&path, "error_status"))?;
+    if b.priority > 127 {
+        return Err(invalid(
+            with(&path, "priority"),
+            format!(
+                "{} is out of range: priorities are 0 (highest) to 127",
+                b.priority
+            ),
+        ));
+    }
     let mut previous = None;
     for (i, phase) in b.phases.iter().enumerate() {
         let mut phase_path = with(&path, "phases");

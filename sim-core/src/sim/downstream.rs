@@ -90,6 +90,9 @@ impl Simulation<'_> {
         let timer = r.route_timer.take();
         r.attempt = None;
         r.reply = Some((status, flag));
+        if let Some(f) = flag {
+            self.flagged_replies[f.index()] += 1;
+        }
         let client = r.client as usize;
         self.cancel(timer);
         let latency = self

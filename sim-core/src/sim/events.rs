@@ -31,4 +31,6 @@ pub enum Event {
     RouteTimeout { request: Key },
     /// A backend group enters one of its phases.
     PhaseChange { group: u32, phase: u32 },
+    /// The outlier detector's interval timer fires.
+    OutlierTick,
 }

@@ -7,16 +7,17 @@ mod outcome;
 mod proxy;
 mod upstream;
 
-pub use outcome::{ClientOutcome, Peaks, RunResult};
+pub use outcome::{ClientOutcome, HostInfo, Peaks, RunResult};
 
 use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, TimerHandle};
 use crate::envoy::conn_pool::{ConnId, PoolEvent};
 use crate::envoy::router::ResponseFlag;
+use crate::scenario::BackendGroup;
 use crate::scenario::{Link, Scenario};
 use crate::slab::{Key, Slab};
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 use crate::world::backend::BackendHost;
 use crate::world::client::ClientRuntime;
 
@@ -83,6 +84,8 @@ struct Simulation<'s> {
     pool_batch: Vec<PoolEvent>,
     outcome: ClientOutcome,
     events_processed: u64,
+    /// Replies Envoy sent with each response flag (some may still be on their way).
+    flagged_replies: [u64; ResponseFlag::ALL.len()],
     /// Client sends and arrivals still scheduled: with nothing in flight either, a run without
     /// `duration` is over (background timers do not keep it going).
     client_events_pending: u64,
@@ -100,6 +103,8 @@ impl<'s> Simulation<'s> {
                 (0..group.replicas.get()).map(move |r| BackendHost::new(g, r, group, seed))
             })
             .collect();
+        let priority_of = hosts_of(scenario, |g| g.priority as usize);
+        let weight = hosts_of(scenario, |g| g.weight.get());
         let clients = scenario
             .clients
             .iter()
@@ -112,7 +117,7 @@ impl<'s> Simulation<'s> {
             now: SimTime::ZERO,
             stop_at: scenario.duration.map(|d| SimTime::ZERO.after(d)),
             queue: EventQueue::new(),
-            proxy: Proxy::new(scenario, seed, backends.len()),
+            proxy: Proxy::new(scenario, seed, priority_of, weight),
             backends,
             clients,
             requests: Slab::new(),
@@ -123,6 +128,7 @@ impl<'s> Simulation<'s> {
             outcome: ClientOutcome::default(),
             events_processed: 0,
             client_events_pending: 0,
+            flagged_replies: [0; ResponseFlag::ALL.len()],
             downstream: &scenario.network.downstream,
             upstream: &scenario.network.upstream,
         }
@@ -141,6 +147,9 @@ impl<'s> Simulation<'s> {
     fn schedule_start(&mut self) {
         for c in 0..self.clients.len() {
             self.schedule_client_start(c);
+        }
+        if let Some(first) = self.first_outlier_tick() {
+            self.schedule(first, Event::OutlierTick);
         }
         for (g, group) in self.scenario.backends.iter().enumerate() {
             for (p, phase) in group.phases.iter().enumerate() {
@@ -207,6 +216,11 @@ impl<'s> Simulation<'s> {
             Event::PhaseChange { group, phase } => {
                 self.on_phase_change(group as usize, phase as usize)
             }
+            Event::OutlierTick => {
+                if let Some(next) = self.proxy.on_outlier_tick(self.now) {
+                    self.schedule(next, Event::OutlierTick);
+                }
+            }
         }
     }
 
@@ -263,7 +277,18 @@ impl<'s> Simulation<'s> {
         }
     }
 
-    fn finish(self) -> RunResult {
+    /// The detector's timer was armed when the cluster was created, before the run: its first
+    /// tick falls at the configured phase, or at one drawn uniformly in `[0, interval)`.
+    fn first_outlier_tick(&mut self) -> Option<SimTime> {
+        let interval = self.proxy.outlier.as_ref()?.config().interval;
+        let phase = self.scenario.envoy.outlier_timer_phase.unwrap_or_else(|| {
+            let mut rng = crate::rng::stream(self.seed, crate::rng::StreamKind::OutlierTimer, 0);
+            SimDuration(rand::RngExt::random_range(&mut rng, 0..interval.0))
+        });
+        Some(SimTime::ZERO.after(phase))
+    }
+
+    fn finish(mut self) -> RunResult {
         let sim_time = self.now;
         #[cfg(debug_assertions)]
         self.assert_conservation();
@@ -277,8 +302,16 @@ impl<'s> Simulation<'s> {
             seed: self.seed,
             cluster: self.scenario.cluster.name.clone(),
             sim_time,
-            stats: self.proxy.stats.entries(&self.proxy.resources),
+            stats: self.proxy.stat_entries(),
             peaks: self.proxy.peaks,
+            hosts: host_infos(self.scenario),
+            outlier_detection: self.proxy.outlier.is_some(),
+            outlier_events: self
+                .proxy
+                .outlier
+                .as_mut()
+                .map(|d| d.take_events())
+                .unwrap_or_default(),
             client: self.outcome,
             events_processed: self.events_processed,
         }
@@ -294,25 +327,36 @@ impl<'s> Simulation<'s> {
             o.received + self.requests.len() as u64,
             "sent = received + in flight"
         );
+        let sent = |f: ResponseFlag| self.flagged_replies[f.index()];
         assert_eq!(
-            o.flag(ResponseFlag::UO),
+            sent(ResponseFlag::UO),
             s.upstream_rq_pending_overflow,
             "every UO is an overflow"
         );
         assert_eq!(
-            o.flag(ResponseFlag::UH),
+            sent(ResponseFlag::UH),
             s.upstream_cx_none_healthy,
             "every UH is none_healthy"
         );
         assert_eq!(
-            o.flag(ResponseFlag::UT),
+            sent(ResponseFlag::UT),
             s.upstream_rq_timeout,
             "every UT is a route timeout"
         );
-        let local = o.flag(ResponseFlag::UO)
-            + o.flag(ResponseFlag::UF)
-            + o.flag(ResponseFlag::UT)
-            + o.flag(ResponseFlag::UH);
+        for f in ResponseFlag::ALL {
+            assert!(
+                o.flag(f) <= sent(f),
+                "clients received no more {f:?} than were sent"
+            );
+            if self.requests.is_empty() {
+                assert_eq!(
+                    o.flag(f),
+                    sent(f),
+                    "with nothing in flight every {f:?} arrived"
+                );
+            }
+        }
+        let local: u64 = self.flagged_replies.iter().sum();
         let upstream_answers = s.upstream_rq_completed - local;
         assert!(
             upstream_answers <= s.upstream_rq_total,
@@ -345,4 +389,27 @@ impl<'s> Simulation<'s> {
             "the connections breaker counts every open connection"
         );
     }
+}
+
+/// One value per cluster host, in host order (groups in file order, then replicas).
+fn hosts_of<T>(s: &Scenario, value: impl Fn(&BackendGroup) -> T) -> Vec<T> {
+    s.backends
+        .iter()
+        .flat_map(|g| (0..g.replicas.get()).map(|_| value(g)).collect::<Vec<_>>())
+        .collect()
+}
+
+fn host_infos(s: &Scenario) -> Vec<HostInfo> {
+    s.backends
+        .iter()
+        .flat_map(|g| {
+            (0..g.replicas.get()).map(move |r| {
+                let name = format!("{}-{r}", g.name);
+                HostInfo {
+                    address: format!("{name}:80"),
+                    name,
+                }
+            })
+        })
+        .collect()
 }

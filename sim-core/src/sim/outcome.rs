@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::envoy::cluster_stats::Stat;
+use crate::envoy::outlier::OutlierEvent;
 use crate::envoy::router::ResponseFlag;
 use crate::histogram::Histogram;
 use crate::time::{SimDuration, SimTime};
@@ -60,6 +61,16 @@ pub struct Peaks {
     pub upstream_cx_active: u64,
     pub upstream_rq_pending_active: u64,
     pub upstream_rq_active: u64,
+    pub ejections_active: u64,
+}
+
+/// A host of the cluster, named after its backend group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostInfo {
+    /// `<group>-<replica>`, e.g. `reviews-v2-0`.
+    pub name: String,
+    /// The address shown as `upstream_url` in the outlier event log.
+    pub address: String,
 }
 
 #[derive(Clone, Debug)]
@@ -74,6 +85,12 @@ pub struct RunResult {
     pub stats: Vec<Stat>,
     pub peaks: Peaks,
     pub events_processed: u64,
+    /// The cluster's hosts, indexed as in the outlier events.
+    pub hosts: Vec<HostInfo>,
+    /// The outlier detector's event log, in order.
+    pub outlier_events: Vec<OutlierEvent>,
+    /// Whether the cluster has an outlier detector.
+    pub outlier_detection: bool,
 }
 
 impl RunResult {

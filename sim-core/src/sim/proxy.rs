@@ -1,15 +1,16 @@
 //! The Envoy proxy of one run: each worker's pools and load balancer, and the cluster's circuit
-//! breakers, hosts and stats shared by all workers.
+//! breakers, hosts, outlier detector and stats shared by all workers.
 
-use crate::envoy::cluster_stats::ClusterStats;
+use crate::envoy::cluster_stats::{ClusterStats, Stat};
 use crate::envoy::conn_pool::{ConnPool, Connection, PoolEnv, PoolEvent, StreamLimits};
 use crate::envoy::host::HostStats;
-use crate::envoy::load_balancer::{DEFAULT_CHOICE_COUNT, LoadBalancer};
+use crate::envoy::load_balancer::{HostSets, LoadBalancer};
+use crate::envoy::outlier::{Detector, OutlierConfig, OutlierResult};
 use crate::envoy::resource_manager::ResourceManagers;
-use crate::rng::{StreamKind, stream};
+use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{RoutingPriority, Scenario};
 use crate::slab::Slab;
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 use super::outcome::Peaks;
 
@@ -25,15 +26,25 @@ pub struct Proxy {
     /// Pool of worker `w` for host `h` at `w * hosts + h`.
     pools: Vec<ConnPool>,
     lbs: Vec<LoadBalancer>,
-    /// Hosts the load balancers may pick (every host until outlier detection exists).
-    available_hosts: Vec<usize>,
+    host_sets: HostSets,
+    pub outlier: Option<Detector<SimRng>>,
     /// What the last pool calls reported, to be handled by the simulation.
     pub pool_events: Vec<PoolEvent>,
     pub peaks: Peaks,
 }
 
+/// What the router tells the outlier detector about an attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutlierReport {
+    /// Response headers with this status.
+    Code(u16),
+    /// A connection-pool or router result, with the code Envoy passes along (if any).
+    Result(OutlierResult, Option<u16>),
+}
+
 impl Proxy {
-    pub fn new(s: &Scenario, seed: u64, host_count: usize) -> Self {
+    pub fn new(s: &Scenario, seed: u64, priority_of: Vec<usize>, weight: Vec<u32>) -> Self {
+        let host_count = priority_of.len();
         let concurrency = s.envoy.concurrency.get();
         let pools = (0..concurrency as usize * host_count)
             .map(|id| ConnPool::new(id, StreamLimits::HTTP1))
@@ -42,11 +53,19 @@ impl Proxy {
             .map(|w| {
                 LoadBalancer::new(
                     s.cluster.lb_policy,
-                    DEFAULT_CHOICE_COUNT,
+                    s.cluster.least_request_lb_config.choice_count,
                     stream(seed, StreamKind::WorkerLb, u64::from(w)),
                 )
             })
             .collect();
+        let outlier = s.cluster.outlier_detection.as_ref().map(|od| {
+            Detector::new(
+                OutlierConfig::new(od, s.envoy.max_ejection_percent_rule),
+                host_count,
+                stream(seed, StreamKind::OutlierDetector, 0),
+            )
+        });
+        let panic_threshold = s.cluster.common_lb_config.healthy_panic_threshold.0;
         Proxy {
             concurrency,
             priority: s.route.priority,
@@ -58,7 +77,8 @@ impl Proxy {
             conns: Slab::new(),
             pools,
             lbs,
-            available_hosts: (0..host_count).collect(),
+            host_sets: HostSets::new(priority_of, weight, panic_threshold),
+            outlier,
             pool_events: Vec::new(),
             peaks: Peaks::default(),
         }
@@ -80,21 +100,69 @@ impl Proxy {
         f: impl FnOnce(&mut ConnPool, &mut PoolEnv) -> R,
     ) -> R {
         let host = self.host_of_pool(pool);
+        let host_healthy = !self.outlier.as_ref().is_some_and(|d| d.is_ejected(host));
         let mut env = PoolEnv {
             resources: self.resources.get_mut(self.priority),
             stats: &mut self.stats,
             host: &mut self.hosts[host],
             conns: &mut self.conns,
             out: &mut self.pool_events,
-            host_healthy: true,
+            host_healthy,
         };
         f(&mut self.pools[pool], &mut env)
     }
 
-    /// The worker's load balancer picks a host, or `None` if none is available.
+    /// The worker's load balancer picks a host (`None`: no host available); a pick in a
+    /// priority in panic counts `lb_healthy_panic`.
     pub fn choose_host(&mut self, worker: u32) -> Option<usize> {
         let hosts = &self.hosts;
-        self.lbs[worker as usize].choose(&self.available_hosts, |h| hosts[h].rq_active)
+        let pick = self.lbs[worker as usize].choose(&self.host_sets, |h| hosts[h].rq_active);
+        if pick.panic {
+            self.stats.lb_healthy_panic += 1;
+        }
+        pick.host
+    }
+
+    /// Reports an attempt's outcome to the outlier detector (if the cluster has one); an
+    /// ejection takes effect at once in every worker's host sets.
+    pub fn report_outlier(&mut self, host: usize, report: OutlierReport, now: SimTime) {
+        let Some(d) = self.outlier.as_mut() else {
+            return;
+        };
+        match report {
+            OutlierReport::Code(code) => d.put_http_code(host, code, now),
+            OutlierReport::Result(result, code) => d.put_result(host, result, code, now),
+        }
+        self.refresh_host_sets_if_changed();
+    }
+
+    /// The detector's interval timer fires; returns when it fires next.
+    pub fn on_outlier_tick(&mut self, now: SimTime) -> Option<SimTime> {
+        let d = self.outlier.as_mut()?;
+        d.on_interval_timer(now);
+        let next = now.after(d.config().interval);
+        self.refresh_host_sets_if_changed();
+        Some(next)
+    }
+
+    fn refresh_host_sets_if_changed(&mut self) {
+        let Some(d) = self.outlier.as_mut() else {
+            return;
+        };
+        if d.take_health_changed() {
+            let d = &*d;
+            self.host_sets.rebuild(|h| !d.is_ejected(h));
+        }
+    }
+
+    /// The cluster's stats, with the outlier detector's when it has one, sorted by name.
+    pub fn stat_entries(&self) -> Vec<Stat> {
+        let mut out = self.stats.entries(&self.resources);
+        if let Some(d) = &self.outlier {
+            out.extend(d.stats().entries());
+            out.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        out
     }
 
     pub fn update_peaks(&mut self) {
@@ -104,5 +172,8 @@ impl Proxy {
         p.upstream_rq_pending_active = p
             .upstream_rq_pending_active
             .max(self.stats.upstream_rq_pending_active);
+        if let Some(d) = &self.outlier {
+            p.ejections_active = p.ejections_active.max(d.ejections_active());
+        }
     }
 }

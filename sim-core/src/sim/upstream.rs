@@ -2,8 +2,10 @@
 //! connections connect or time out; backends serve; responses and timeouts come back.
 
 use super::events::Event;
+use super::proxy::OutlierReport;
 use super::{Attempt, ConnTimers, Simulation};
 use crate::envoy::conn_pool::{ConnId, PoolFailureReason};
+use crate::envoy::outlier::OutlierResult;
 use crate::envoy::router::{
     LocalReply, NO_HEALTHY_UPSTREAM_REPLY, TIMEOUT_REPLY, reply_for_pool_failure,
 };
@@ -82,11 +84,13 @@ impl Simulation<'_> {
             .with_pool(pool, |p, env| p.on_connect_timeout(env, conn));
     }
 
-    /// `onPoolReady`: the request goes out on the connection.
+    /// `onPoolReady`: the host is reported a connect success, and the request goes out.
     pub(super) fn on_stream_ready(&mut self, attempt: Key, conn: ConnId) {
         let a = &mut self.attempts[attempt];
         a.conn = Some(conn);
         let host = a.host;
+        let report = OutlierReport::Result(OutlierResult::LocalOriginConnectSuccess, None);
+        self.proxy.report_outlier(host, report, self.now);
         let latency = self.upstream.latency.sample(&mut self.backends[host].rng);
         self.schedule(
             self.now.after(latency),
@@ -98,9 +102,14 @@ impl Simulation<'_> {
         );
     }
 
-    /// `onPoolFailure` → `onUpstreamReset` → local reply (no retries yet).
+    /// `onPoolFailure` → `onUpstreamReset` → local reply (no retries yet). A connect failure or
+    /// timeout is reported to the outlier detector; an overflow never is (Envoy 1.26+).
     pub(super) fn on_stream_failed(&mut self, attempt: Key, reason: PoolFailureReason) {
         let a = self.attempts.remove(attempt).expect("a live attempt");
+        if reason != PoolFailureReason::Overflow {
+            let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
+            self.proxy.report_outlier(a.host, report, self.now);
+        }
         self.local_reply(a.request, reply_for_pool_failure(reason));
     }
 
@@ -163,6 +172,8 @@ impl Simulation<'_> {
         self.proxy.with_pool(a.pool, |p, env| {
             p.on_response_headers(env, conn, !keep_alive)
         });
+        self.proxy
+            .report_outlier(a.host, OutlierReport::Code(status), self.now);
         self.proxy.stats.charge_response_code(status);
         let host = &mut self.proxy.hosts[a.host];
         if (500..600).contains(&status) {
@@ -177,22 +188,28 @@ impl Simulation<'_> {
 
     /// `onResponseTimeout`: the attempt still awaiting headers is counted, charged 504 and
     /// reset (a pending stream is cancelled, an attached HTTP/1 stream closes its connection);
-    /// the client gets 504 with flag UT.
+    /// the client gets 504 with flag UT. Only an attached attempt has a host (set by the pool's
+    /// callback), so only it counts `rq_timeout` on the host and reports a local-origin timeout
+    /// with code 504 to the outlier detector.
     pub(super) fn on_route_timeout(&mut self, request: Key) {
         let r = &mut self.requests[request];
         r.route_timer = None;
         if let Some(attempt) = r.attempt.take() {
             let a = self.attempts.remove(attempt).expect("a live attempt");
             self.proxy.stats.upstream_rq_timeout += 1;
-            self.proxy.hosts[a.host].rq_timeout += 1;
             self.proxy.stats.charge_response_code(TIMEOUT_REPLY.status);
             match a.conn {
                 None => self
                     .proxy
                     .with_pool(a.pool, |p, env| p.cancel_pending(env, attempt)),
-                Some(conn) => self
-                    .proxy
-                    .with_pool(a.pool, |p, env| p.reset_stream(env, conn)),
+                Some(conn) => {
+                    self.proxy.hosts[a.host].rq_timeout += 1;
+                    let timeout = OutlierResult::LocalOriginTimeout;
+                    let report = OutlierReport::Result(timeout, Some(TIMEOUT_REPLY.status));
+                    self.proxy.report_outlier(a.host, report, self.now);
+                    self.proxy
+                        .with_pool(a.pool, |p, env| p.reset_stream(env, conn));
+                }
             }
         }
         self.reply(request, TIMEOUT_REPLY.status, Some(TIMEOUT_REPLY.flag));

@@ -113,6 +113,8 @@ mod tests {
         BackendGroup {
             name: "b".into(),
             replicas: NonZeroU32::MIN,
+            weight: NonZeroU32::MIN,
+            priority: 0,
             service_time: Distribution::Constant(SimDuration::from_millis(1)),
             concurrency,
             keep_alive: true,

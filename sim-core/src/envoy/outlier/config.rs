@@ -63,8 +63,7 @@ impl OutlierConfig {
             enforcing_success_rate: od.enforcing_success_rate,
             enforcing_local_origin_success_rate: od.enforcing_local_origin_success_rate,
             enforcing_failure_percentage: od.enforcing_failure_percentage,
-            enforcing_failure_percentage_local_origin: od
-                .enforcing_failure_percentage_local_origin,
+            enforcing_failure_percentage_local_origin: od.enforcing_failure_percentage_local_origin,
             max_ejection_percent_rule: rule,
         }
     }

@@ -152,7 +152,13 @@ impl<R: RandomSource> Detector<R> {
     }
 
     /// A result from the connection pool or router (`putResult`).
-    pub fn put_result(&mut self, host: usize, result: OutlierResult, code: Option<u16>, now: SimTime) {
+    pub fn put_result(
+        &mut self,
+        host: usize,
+        result: OutlierResult,
+        code: Option<u16>,
+        now: SimTime,
+    ) {
         let Some(m) = self.monitors.get_mut(host).and_then(Option::as_mut) else {
             return;
         };
@@ -264,9 +270,8 @@ impl<R: RandomSource> Detector<R> {
         self.process_rates(Origin::Local, now);
         let interval = self.cfg.interval;
         for m in self.monitors.iter_mut().flatten() {
-            let healthy_for_an_interval = m
-                .last_unejection
-                .is_some_and(|t| now.since(t) >= interval);
+            let healthy_for_an_interval =
+                m.last_unejection.is_some_and(|t| now.since(t) >= interval);
             if !m.ejected && healthy_for_an_interval {
                 m.backoff = m.backoff.saturating_sub(1);
             }
@@ -280,7 +285,10 @@ impl<R: RandomSource> Detector<R> {
         };
         let base = self.cfg.base_ejection_time.0;
         let length = (base.saturating_mul(u64::from(m.backoff))).min(self.cfg.max_ejection_time.0);
-        let since = now.since(m.last_ejection.expect("an ejected host has an ejection time"));
+        let since = now.since(
+            m.last_ejection
+                .expect("an ejected host has an ejection time"),
+        );
         SimDuration(length + m.jitter.0) <= since
     }
 
@@ -288,7 +296,9 @@ impl<R: RandomSource> Detector<R> {
     pub fn uneject_host(&mut self, host: usize, now: SimTime) {
         self.active -= 1;
         self.stats.ejections_active = self.active;
-        let m = self.monitors[host].as_mut().expect("an ejected host has a monitor");
+        let m = self.monitors[host]
+            .as_mut()
+            .expect("an ejected host has a monitor");
         m.ejected = false;
         m.consecutive_5xx = 0;
         m.consecutive_gateway_failure = 0;
@@ -373,7 +383,12 @@ impl<R: RandomSource> Detector<R> {
 
     /// Hosts whose failure percentage is at least `failure_percentage_threshold`. A host the
     /// success-rate pass has just ejected is skipped (Envoy would eject it a second time).
-    fn eject_failure_percentage_outliers(&mut self, origin: Origin, hosts: &[(usize, f64)], now: SimTime) {
+    fn eject_failure_percentage_outliers(
+        &mut self,
+        origin: Origin,
+        hosts: &[(usize, f64)],
+        now: SimTime,
+    ) {
         if hosts.is_empty() || (hosts.len() as u64) < self.cfg.failure_percentage_minimum_hosts {
             return;
         }
@@ -399,7 +414,9 @@ impl<R: RandomSource> Detector<R> {
         enforced: bool,
         now: SimTime,
     ) {
-        let m = self.monitors[host].as_ref().expect("logged hosts have monitors");
+        let m = self.monitors[host]
+            .as_ref()
+            .expect("logged hosts have monitors");
         let last_action = match action {
             OutlierAction::Eject => m.last_unejection,
             OutlierAction::Uneject => m.last_ejection,
@@ -409,7 +426,10 @@ impl<R: RandomSource> Detector<R> {
                 t,
                 EjectionType::SuccessRateLocalOrigin | EjectionType::FailurePercentageLocalOrigin
             );
-            let is_sr = matches!(t, EjectionType::SuccessRate | EjectionType::SuccessRateLocalOrigin);
+            let is_sr = matches!(
+                t,
+                EjectionType::SuccessRate | EjectionType::SuccessRateLocalOrigin
+            );
             let numbers = self.sr_numbers[usize::from(local)];
             SuccessRateDetail {
                 host_success_rate: m.success_rate_monitor(local).shown,

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::scenario::{MaxEjectionPercentRule, OutlierDetection};
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 
 /// Random numbers that are never needed (every enforcement here is 0 or 100, jitter max 0
 /// still draws once per ejection; any value % 1 is 0).
@@ -37,7 +37,9 @@ fn ms(t: u64) -> SimTime {
 #[test]
 fn failing_host_ejections_grow_by_base_round_up_to_ticks_and_cap_at_300s() {
     let cfg = OutlierConfig::new(
-        &od("consecutive_5xx = 3\ninterval = \"5s\"\nbase_ejection_time = \"30s\"\nmax_ejection_percent = 100"),
+        &od(
+            "consecutive_5xx = 3\ninterval = \"5s\"\nbase_ejection_time = \"30s\"\nmax_ejection_percent = 100",
+        ),
         MaxEjectionPercentRule::Current,
     );
     let mut d = Detector::new(cfg, 1, Zeros);
@@ -72,8 +74,14 @@ fn failing_host_ejections_grow_by_base_round_up_to_ticks_and_cap_at_300s() {
         (2_007_500, 2_310_000, 11),
     ];
     assert_eq!(&ejections[..expected.len()], &expected);
-    assert_eq!(d.stats().ejections_enforced_consecutive_5xx, ejections.len() as u64);
-    assert_eq!(d.stats().ejections_detected_consecutive_5xx, ejections.len() as u64);
+    assert_eq!(
+        d.stats().ejections_enforced_consecutive_5xx,
+        ejections.len() as u64
+    );
+    assert_eq!(
+        d.stats().ejections_detected_consecutive_5xx,
+        ejections.len() as u64
+    );
 }
 
 /// After the host recovers, the multiplier drops by one at every tick at least one interval
@@ -85,7 +93,9 @@ fn failing_host_ejections_grow_by_base_round_up_to_ticks_and_cap_at_300s() {
 #[test]
 fn multiplier_decays_one_step_per_interval_after_recovery() {
     let cfg = OutlierConfig::new(
-        &od("consecutive_5xx = 3\ninterval = \"5s\"\nbase_ejection_time = \"30s\"\nmax_ejection_percent = 100"),
+        &od(
+            "consecutive_5xx = 3\ninterval = \"5s\"\nbase_ejection_time = \"30s\"\nmax_ejection_percent = 100",
+        ),
         MaxEjectionPercentRule::Current,
     );
     let mut d = Detector::new(cfg, 1, Zeros);
@@ -110,7 +120,11 @@ fn multiplier_decays_one_step_per_interval_after_recovery() {
     }
     assert!(!d.is_ejected(0));
     let m = |d: &Detector<Zeros>| d.monitor(0).unwrap().backoff;
-    assert_eq!(m(&d), 3, "no decay on the uneject tick itself (0 s since uneject)");
+    assert_eq!(
+        m(&d),
+        3,
+        "no decay on the uneject tick itself (0 s since uneject)"
+    );
     // The host now answers 200s; ticks at 200, 205, 210 each take one step.
     d.put_http_code(0, 200, ms(196_000));
     d.on_interval_timer(ms(200_000));
@@ -157,9 +171,7 @@ fn max_ejection_percent_counts_the_host_being_ejected() {
             d.put_http_code(host, 500, ms(i));
         }
     };
-    let cfg = |rule, extra: &str| {
-        OutlierConfig::new(&od(extra), rule)
-    };
+    let cfg = |rule, extra: &str| OutlierConfig::new(&od(extra), rule);
     let mut nine = Detector::new(cfg(MaxEjectionPercentRule::Current, ""), 9, Zeros);
     fail5(&mut nine, 0);
     assert!(!nine.is_ejected(0));
@@ -181,7 +193,10 @@ fn max_ejection_percent_counts_the_host_being_ejected() {
     assert!(!old.is_ejected(1), "11.1% ejected is not < 10%");
 
     let mut one = Detector::new(
-        cfg(MaxEjectionPercentRule::Current, "always_eject_one_host = true"),
+        cfg(
+            MaxEjectionPercentRule::Current,
+            "always_eject_one_host = true",
+        ),
         3,
         Zeros,
     );
@@ -195,7 +210,10 @@ fn max_ejection_percent_counts_the_host_being_ejected() {
 /// population variance 400, stdev 20, threshold 90 - 1.9 * 20 = 52, so the host at 50% goes.
 #[test]
 fn success_rate_threshold_uses_the_population_stdev() {
-    let cfg = OutlierConfig::new(&od("max_ejection_percent = 100"), MaxEjectionPercentRule::Current);
+    let cfg = OutlierConfig::new(
+        &od("max_ejection_percent = 100"),
+        MaxEjectionPercentRule::Current,
+    );
     let mut d = Detector::new(cfg, 5, Zeros);
     for i in 0..100u64 {
         for host in 0..5 {
@@ -219,4 +237,48 @@ fn success_rate_threshold_uses_the_population_stdev() {
     assert_eq!(sr.cluster_success_rate_ejection_threshold, Some(52.0));
     assert_eq!(d.success_rate_average(false), 90.0);
     assert!(!d.is_ejected(1));
+}
+
+/// Fills one interval: `host` answers `ok` of every 100 requests with 200 and the rest 500,
+/// interleaved so no host reaches a consecutive-5xx threshold; the others answer 200.
+fn one_interval(d: &mut Detector<Zeros>, hosts: usize, host: usize, ok: u64) {
+    for i in 0..100u64 {
+        for h in 0..hosts {
+            let code = if h == host && i >= ok { 500 } else { 200 };
+            d.put_http_code(h, code, ms(i));
+        }
+    }
+}
+
+/// Success rate ejects strictly below the threshold: rates {50, 100, 100, 100, 100} with a
+/// stdev factor of 2.0 give 90 - 2 * 20 = 50 exactly, and the host at 50% stays.
+#[test]
+fn success_rate_at_exactly_the_threshold_is_not_ejected() {
+    let cfg = OutlierConfig::new(
+        &od("consecutive_5xx = 0\nmax_ejection_percent = 100\nsuccess_rate_stdev_factor = 2000"),
+        MaxEjectionPercentRule::Current,
+    );
+    let mut d = Detector::new(cfg, 5, Zeros);
+    one_interval(&mut d, 5, 0, 50);
+    d.on_interval_timer(ms(10_000));
+    assert_eq!(d.success_rate_ejection_threshold(false), 50.0);
+    assert!(!d.is_ejected(0));
+    assert_eq!(d.stats().ejections_detected_success_rate, 0);
+}
+
+/// Failure percentage ejects at or above the threshold: 85% failures against the default 85
+/// is ejected; 84% is not.
+#[test]
+fn failure_percentage_at_exactly_the_threshold_is_ejected() {
+    let text = "consecutive_5xx = 0\nmax_ejection_percent = 100\nenforcing_success_rate = 0\nenforcing_failure_percentage = 100";
+    let cfg = OutlierConfig::new(&od(text), MaxEjectionPercentRule::Current);
+    let mut at = Detector::new(cfg.clone(), 5, Zeros);
+    one_interval(&mut at, 5, 0, 15);
+    at.on_interval_timer(ms(10_000));
+    assert!(at.is_ejected(0), "100 - 15 = 85 >= 85");
+    assert_eq!(at.stats().ejections_enforced_failure_percentage, 1);
+    let mut below = Detector::new(cfg, 5, Zeros);
+    one_interval(&mut below, 5, 0, 16);
+    below.on_interval_timer(ms(10_000));
+    assert!(!below.is_ejected(0), "100 - 16 = 84 < 85");
 }

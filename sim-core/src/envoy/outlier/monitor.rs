@@ -74,7 +74,11 @@ pub struct Detections {
 
 impl Detections {
     fn push(&mut self, t: EjectionType) {
-        let slot = self.items.iter_mut().find(|s| s.is_none()).expect("two at most");
+        let slot = self
+            .items
+            .iter_mut()
+            .find(|s| s.is_none())
+            .expect("two at most");
         *slot = Some(t);
     }
 

@@ -1,0 +1,164 @@
+//! Outlier events as Envoy's event log writes them: one `envoy.data.cluster.v3.
+//! OutlierDetectionEvent` per line, JSON with proto field names, fields in proto order, every
+//! primitive printed (`EventLoggerImpl` in `outlier_detection_impl.cc`).
+//!
+//! As in Envoy: `secs_since_last_action` is a `UInt64Value`, so a JSON string, and absent when
+//! there was no earlier action; the success-rate figures are `uint32`, so Envoy's doubles are
+//! truncated (a negative threshold shows as 0); an uneject leaves `type` and `enforced` at
+//! their defaults (`CONSECUTIVE_5XX`, `false`) and carries no event detail. `timestamp` is the
+//! Unix epoch plus simulated time.
+
+use serde::Serialize;
+use sim_core::envoy::outlier::{EjectionType, OutlierAction, OutlierEvent};
+use sim_core::sim::RunResult;
+
+#[derive(Serialize)]
+struct SuccessRateEvent {
+    host_success_rate: u32,
+    cluster_average_success_rate: u32,
+    cluster_success_rate_ejection_threshold: u32,
+}
+
+#[derive(Serialize)]
+struct FailurePercentageEvent {
+    host_success_rate: u32,
+}
+
+#[derive(Serialize)]
+struct ConsecutiveEvent {}
+
+#[derive(Serialize)]
+struct LogLine<'a> {
+    #[serde(rename = "type")]
+    ejection_type: &'static str,
+    timestamp: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secs_since_last_action: Option<String>,
+    cluster_name: &'a str,
+    upstream_url: &'a str,
+    action: &'static str,
+    num_ejections: u32,
+    enforced: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    eject_success_rate_event: Option<SuccessRateEvent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    eject_consecutive_event: Option<ConsecutiveEvent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    eject_failure_percentage_event: Option<FailurePercentageEvent>,
+}
+
+/// `uint32` from Envoy's double: truncated, negatives as 0.
+fn as_uint32(v: f64) -> u32 {
+    if v <= 0.0 { 0 } else { v as u32 }
+}
+
+/// Protobuf's JSON timestamp: RFC 3339, UTC, with 0, 3, 6 or 9 fractional digits.
+pub fn timestamp(nanos: u64) -> String {
+    let secs = nanos / 1_000_000_000;
+    let frac = nanos % 1_000_000_000;
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    let clock = format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60);
+    let fraction = if frac == 0 {
+        String::new()
+    } else if frac % 1_000_000 == 0 {
+        format!(".{:03}", frac / 1_000_000)
+    } else if frac % 1_000 == 0 {
+        format!(".{:06}", frac / 1_000)
+    } else {
+        format!(".{frac:09}")
+    };
+    format!("{y:04}-{m:02}-{d:02}T{clock}{fraction}Z")
+}
+
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn line<'a>(r: &'a RunResult, e: &OutlierEvent) -> LogLine<'a> {
+    let t = e.ejection_type.unwrap_or(EjectionType::Consecutive5xx);
+    let eject = e.action == OutlierAction::Eject;
+    let sr = e.success_rate.filter(|_| eject);
+    let is_consecutive = eject && !t.is_rate_based();
+    LogLine {
+        ejection_type: t.proto_name(),
+        timestamp: timestamp(e.time.as_nanos()),
+        secs_since_last_action: e.secs_since_last_action.map(|s| s.to_string()),
+        cluster_name: &r.cluster,
+        upstream_url: &r.hosts[e.host].address,
+        action: e.action.proto_name(),
+        num_ejections: e.num_ejections,
+        enforced: e.enforced,
+        eject_success_rate_event: sr.and_then(|d| {
+            Some(SuccessRateEvent {
+                host_success_rate: as_uint32(d.host_success_rate),
+                cluster_average_success_rate: as_uint32(d.cluster_average_success_rate?),
+                cluster_success_rate_ejection_threshold: as_uint32(
+                    d.cluster_success_rate_ejection_threshold?,
+                ),
+            })
+        }),
+        eject_consecutive_event: is_consecutive.then_some(ConsecutiveEvent {}),
+        eject_failure_percentage_event: sr
+            .filter(|d| d.cluster_average_success_rate.is_none())
+            .map(|d| FailurePercentageEvent {
+                host_success_rate: as_uint32(d.host_success_rate),
+            }),
+    }
+}
+
+/// One event as a JSON value (for the `outlier_events` of the JSON report).
+pub fn event_value(r: &RunResult, e: &OutlierEvent) -> serde_json::Value {
+    serde_json::to_value(line(r, e)).expect("events always serialise")
+}
+
+/// The whole log: one JSON object per line.
+pub fn render(r: &RunResult) -> String {
+    let mut out = String::new();
+    for e in &r.outlier_events {
+        out.push_str(&serde_json::to_string(&line(r, e)).expect("events always serialise"));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_rfc3339_with_protobuf_fractions() {
+        assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(timestamp(2_500_000_000), "1970-01-01T00:00:02.500Z");
+        assert_eq!(
+            timestamp(86_400_000_000_000 + 1_000),
+            "1970-01-02T00:00:00.000001Z"
+        );
+        assert_eq!(
+            timestamp(3_600_000_000_001),
+            "1970-01-01T01:00:00.000000001Z"
+        );
+        // 2000-03-01 is day 11017 since the epoch.
+        assert_eq!(
+            timestamp(11_017 * 86_400 * 1_000_000_000),
+            "2000-03-01T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn success_rates_truncate_like_a_uint32() {
+        assert_eq!(as_uint32(52.9), 52);
+        assert_eq!(as_uint32(-3.0), 0);
+        assert_eq!(as_uint32(100.0), 100);
+    }
+}
