@@ -120,3 +120,75 @@ fn check_accepts_every_shipped_scenario() {
         }
     }
 }
+
+/// `--outlier-log` writes Envoy's event log: one JSON object per line, proto field names in
+/// proto order, the same events as the JSON report's `outlier_events`.
+#[test]
+fn outlier_log_is_envoys_event_log() {
+    let dir = std::env::temp_dir().join(format!("breakersim-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("outlier.jsonl");
+    let scenario = "scenarios/istio-outlier-tutorial.toml";
+    let out = breakersim(&[
+        "run",
+        scenario,
+        "--format",
+        "json",
+        "--outlier-log",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 2);
+    let first = lines[0];
+    assert!(
+        first.starts_with(r#"{"type":"CONSECUTIVE_5XX","timestamp":"1970-01-01T00:00:"#),
+        "{first}"
+    );
+    for field in [
+        r#""cluster_name":"outbound|9080||reviews.default.svc.cluster.local""#,
+        r#""upstream_url":"reviews-v2-0:80""#,
+        r#""action":"EJECT""#,
+        r#""num_ejections":1"#,
+        r#""enforced":true"#,
+        r#""eject_consecutive_event":{}"#,
+    ] {
+        assert!(first.contains(field), "{field} not in {first}");
+    }
+    assert!(
+        !first.contains("secs_since_last_action"),
+        "no earlier action: {first}"
+    );
+    let uneject: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    assert_eq!(uneject["action"], "UNEJECT");
+    assert_eq!(uneject["enforced"], false);
+    assert!(
+        uneject["secs_since_last_action"].is_string(),
+        "a UInt64Value prints as a string"
+    );
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let events = report["outlier_events"].as_array().unwrap();
+    assert_eq!(events.len(), lines.len());
+    let from_log: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&from_log, events);
+}
+
+#[test]
+fn text_report_shows_the_ejection_timeline() {
+    let out = breakersim(&["run", "scenarios/istio-outlier-tutorial.toml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("Ejection timeline (outlier detection):")
+    );
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("reviews-v2-0"))
+        .expect("a row for the failing pod");
+    assert!(row.contains("CONSECUTIVE_5XX"), "{row}");
+}
