@@ -192,3 +192,46 @@ fn text_report_shows_the_ejection_timeline() {
         .expect("a row for the failing pod");
     assert!(row.contains("CONSECUTIVE_5XX"), "{row}");
 }
+
+/// The older `max_ejection_percent` rule lets the first ejection through: the broken host of
+/// four is ejected, where the current rule (25% > 10%) refuses it.
+#[test]
+fn max_ejection_percent_rule_before_1_28_is_selectable() {
+    let json = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "scenarios/max-ejection-percent.toml",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = breakersim(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let enforced = "cluster.inventory.outlier_detection.ejections_enforced_total";
+    assert_eq!(json(&[])["stats"][enforced], 0);
+    let old = json(&["--set", "envoy.max_ejection_percent_rule=before_1_28"]);
+    assert!(old["stats"][enforced].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn outlier_settings_without_a_detector_are_rejected() {
+    let out = breakersim(&[
+        "check",
+        "scenarios/envoy-circuit-breaker-lab.toml",
+        "--set",
+        "envoy.outlier_timer_phase=1s",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("envoy.outlier_timer_phase"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("[cluster.outlier_detection]"),
+        "{}",
+        out.stderr
+    );
+}

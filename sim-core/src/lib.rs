@@ -9,5 +9,6 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod slab;
+pub mod sweep;
 pub mod time;
 pub mod world;

@@ -57,8 +57,9 @@ pub struct EnvoyProcess {
     pub outlier_timer_phase: Option<SimDuration>,
     /// Which `max_ejection_percent` rule to apply: Envoy 1.28 and later, or the older rule that
     /// always allowed the first ejection.
+    /// Only with `[cluster.outlier_detection]`.
     #[serde(default)]
-    pub max_ejection_percent_rule: MaxEjectionPercentRule,
+    pub max_ejection_percent_rule: Option<MaxEjectionPercentRule>,
 }
 
 /// How Envoy caps ejections by `max_ejection_percent`.
@@ -70,6 +71,7 @@ pub enum MaxEjectionPercentRule {
     Current,
     /// Envoy before 1.28: eject while `100 * ejected / hosts < max_ejection_percent`, so the
     /// first ejection is always allowed.
+    #[serde(rename = "before_1_28")]
     Before1_28,
 }
 
@@ -82,7 +84,7 @@ impl Default for EnvoyProcess {
         EnvoyProcess {
             concurrency: default_concurrency(),
             outlier_timer_phase: None,
-            max_ejection_percent_rule: MaxEjectionPercentRule::Current,
+            max_ejection_percent_rule: None,
         }
     }
 }

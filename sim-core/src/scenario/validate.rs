@@ -43,8 +43,24 @@ pub fn validate(s: &Scenario) -> Result<(), Invalid> {
             "must be 2 or more (as Envoy requires)",
         ));
     }
-    if let Some(od) = &s.cluster.outlier_detection {
-        validate_outlier_detection(od, s)?;
+    match &s.cluster.outlier_detection {
+        Some(od) => validate_outlier_detection(od, s)?,
+        None => {
+            for (field, set) in [
+                ("outlier_timer_phase", s.envoy.outlier_timer_phase.is_some()),
+                (
+                    "max_ejection_percent_rule",
+                    s.envoy.max_ejection_percent_rule.is_some(),
+                ),
+            ] {
+                if set {
+                    return Err(invalid(
+                        vec![key("envoy"), key(field)],
+                        "applies only to a cluster with [cluster.outlier_detection]",
+                    ));
+                }
+            }
+        }
     }
     if s.clients.is_empty() {
         return Err(invalid(

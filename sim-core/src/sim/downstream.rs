@@ -106,6 +106,9 @@ impl Simulation<'_> {
         let r = self.requests.remove(request).expect("a live request");
         let (status, flag) = r.reply.expect("a reply was sent");
         self.outcome.record(status, flag, self.now.since(r.sent_at));
+        if let Some(t) = self.timeline.as_mut() {
+            t.record(self.now, status, flag);
+        }
         if let Some(worker) = r.worker {
             let c = &mut self.clients[r.client as usize];
             let next = self.now.after(c.turnaround());

@@ -5,9 +5,11 @@ mod downstream;
 mod events;
 mod outcome;
 mod proxy;
+mod timeline;
 mod upstream;
 
 pub use outcome::{ClientOutcome, HostInfo, Peaks, RunResult};
+pub use timeline::{Bucket, Timeline};
 
 use std::collections::VecDeque;
 
@@ -26,7 +28,19 @@ use proxy::Proxy;
 
 /// Runs `scenario` with `seed` to the end and returns what happened.
 pub fn run(scenario: &Scenario, seed: u64) -> RunResult {
+    run_with(scenario, seed, &RunOptions::default())
+}
+
+/// What a run records besides its totals.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Record responses and ejected hosts per bucket of this width.
+    pub timeline_bucket: Option<SimDuration>,
+}
+
+pub fn run_with(scenario: &Scenario, seed: u64, options: &RunOptions) -> RunResult {
     let mut sim = Simulation::new(scenario, seed);
+    sim.timeline = options.timeline_bucket.map(Timeline::new);
     sim.schedule_start();
     sim.run_to_end();
     sim.finish()
@@ -84,6 +98,7 @@ struct Simulation<'s> {
     pool_batch: Vec<PoolEvent>,
     outcome: ClientOutcome,
     events_processed: u64,
+    timeline: Option<Timeline>,
     /// Replies Envoy sent with each response flag (some may still be on their way).
     flagged_replies: [u64; ResponseFlag::ALL.len()],
     /// Client sends and arrivals still scheduled: with nothing in flight either, a run without
@@ -129,6 +144,7 @@ impl<'s> Simulation<'s> {
             events_processed: 0,
             client_events_pending: 0,
             flagged_replies: [0; ResponseFlag::ALL.len()],
+            timeline: None,
             downstream: &scenario.network.downstream,
             upstream: &scenario.network.upstream,
         }
@@ -176,6 +192,7 @@ impl<'s> Simulation<'s> {
             self.handle(event);
             self.end_of_iteration();
             self.proxy.update_peaks();
+            self.note_ejections();
             if self.is_quiescent() {
                 break;
             }
@@ -288,8 +305,22 @@ impl<'s> Simulation<'s> {
         Some(SimTime::ZERO.after(phase))
     }
 
+    /// Keeps the timeline's count of ejected hosts current.
+    fn note_ejections(&mut self) {
+        let (Some(t), Some(d)) = (self.timeline.as_mut(), self.proxy.outlier.as_ref()) else {
+            return;
+        };
+        let ejected = d.ejections_active() as u32;
+        if t.buckets.last().is_none_or(|b| b.hosts_ejected != ejected) {
+            t.set_ejected(self.now, ejected);
+        }
+    }
+
     fn finish(mut self) -> RunResult {
         let sim_time = self.now;
+        if let Some(t) = self.timeline.as_mut() {
+            t.close(sim_time);
+        }
         #[cfg(debug_assertions)]
         self.assert_conservation();
         let name = self
@@ -314,6 +345,7 @@ impl<'s> Simulation<'s> {
                 .unwrap_or_default(),
             client: self.outcome,
             events_processed: self.events_processed,
+            timeline: self.timeline,
         }
     }
 

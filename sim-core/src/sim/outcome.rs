@@ -91,6 +91,8 @@ pub struct RunResult {
     pub outlier_events: Vec<OutlierEvent>,
     /// Whether the cluster has an outlier detector.
     pub outlier_detection: bool,
+    /// Responses and ejected hosts over time, when asked for (`RunOptions`).
+    pub timeline: Option<super::Timeline>,
 }
 
 impl RunResult {

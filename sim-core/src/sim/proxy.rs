@@ -60,7 +60,7 @@ impl Proxy {
             .collect();
         let outlier = s.cluster.outlier_detection.as_ref().map(|od| {
             Detector::new(
-                OutlierConfig::new(od, s.envoy.max_ejection_percent_rule),
+                OutlierConfig::new(od, s.envoy.max_ejection_percent_rule.unwrap_or_default()),
                 host_count,
                 stream(seed, StreamKind::OutlierDetector, 0),
             )

@@ -1,0 +1,156 @@
+//! The sweep file (`scenarios/sweeps/*.toml`), as written by users.
+
+use serde::Deserialize;
+
+use super::metrics::Metric;
+use crate::scenario::{ErrorOrigin, ScenarioError};
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSpec {
+    /// Name of the sweep (defaults to the file stem); names the output directory and report.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// One paragraph on what the sweep shows, for the report.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The base scenario, relative to the sweep file.
+    pub scenario: String,
+    /// The sweep's seed; each replication's seed is derived from it.
+    #[serde(default = "one")]
+    pub seed: u64,
+    /// Runs per grid point, each with its own seed.
+    #[serde(default = "one")]
+    pub replications: u64,
+    /// Overrides applied to the base scenario before the axes, as `PATH=VALUE`.
+    #[serde(default)]
+    pub set: Vec<String>,
+    #[serde(default)]
+    pub axes: Vec<AxisSpec>,
+    /// What to collect from every run (see `Metric`).
+    pub metrics: Vec<Metric>,
+    #[serde(default)]
+    pub charts: Vec<ChartSpec>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// One axis: a scenario field by dotted path, and its values.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AxisSpec {
+    pub path: String,
+    /// A short name for charts and tables (defaults to the last part of the path).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// The values, each a TOML value as the field takes it (`"5s"`, `20`, `true`).
+    #[serde(default)]
+    pub values: Option<Vec<toml::Value>>,
+    /// Or a range: numbers, or durations written as strings.
+    #[serde(default)]
+    pub range: Option<RangeSpec>,
+}
+
+/// `from` to `to` inclusive by `step`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RangeSpec {
+    pub from: toml::Value,
+    pub to: toml::Value,
+    pub step: toml::Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    /// A metric against `x`, one line per value of `series`, with 95% confidence bands.
+    Line,
+    /// A metric over `x` and `y`, one cell per grid point.
+    Heatmap,
+    /// One run over time: responses per second by outcome and hosts ejected.
+    Timeline,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSpec {
+    pub kind: ChartKind,
+    /// The SVG file written (in the output directory, and in `reports/`).
+    pub file: String,
+    pub title: String,
+    /// One paragraph on what the chart shows, for the report.
+    #[serde(default)]
+    pub caption: Option<String>,
+    /// The metric drawn (line and heatmap).
+    #[serde(default)]
+    pub metric: Option<Metric>,
+    /// Axis (by path or label) along x (line and heatmap).
+    #[serde(default)]
+    pub x: Option<String>,
+    /// Axis giving one line per value (line).
+    #[serde(default)]
+    pub series: Option<String>,
+    /// Axis along y (heatmap).
+    #[serde(default)]
+    pub y: Option<String>,
+    /// Log scale for x (line).
+    #[serde(default)]
+    pub x_log: bool,
+    /// The grid point drawn (timeline): `PATH=VALUE` for each axis; the first value of any axis
+    /// not given.
+    #[serde(default)]
+    pub point: Vec<String>,
+    /// Which replication of that point (timeline).
+    #[serde(default)]
+    pub replication: u64,
+    /// Bucket width of the timeline, e.g. `"5s"`.
+    #[serde(default)]
+    pub bucket: Option<String>,
+}
+
+/// Parses a sweep file; errors name the file, the field path and (where known) line and column.
+pub fn parse_sweep(text: &str, source: &str) -> Result<SweepSpec, ScenarioError> {
+    let de = toml::Deserializer::parse(text).map_err(|e| error(text, source, None, &e))?;
+    let spec: SweepSpec = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        error(text, source, Some(path), e.inner())
+    })?;
+    if spec.replications == 0 {
+        return Err(plain(source, "replications", "must be 1 or more"));
+    }
+    if spec.metrics.is_empty() {
+        return Err(plain(
+            source,
+            "metrics",
+            "list at least one metric, e.g. [\"availability\"]",
+        ));
+    }
+    Ok(spec)
+}
+
+fn error(text: &str, source: &str, path: Option<String>, e: &toml::de::Error) -> ScenarioError {
+    let origin = match e.span() {
+        Some(span) => {
+            let (line, column) = crate::scenario::line_column(text, span.start);
+            ErrorOrigin::File { line, column }
+        }
+        None => ErrorOrigin::FileWhole,
+    };
+    ScenarioError {
+        source: source.to_string(),
+        path: path.filter(|p| p != "."),
+        origin,
+        message: e.message().trim().to_string(),
+    }
+}
+
+pub(super) fn plain(source: &str, path: &str, message: impl Into<String>) -> ScenarioError {
+    ScenarioError {
+        source: source.to_string(),
+        path: Some(path.to_string()),
+        origin: ErrorOrigin::FileWhole,
+        message: message.into(),
+    }
+}
