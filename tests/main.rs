@@ -8,3 +8,4 @@ mod lab;
 mod outlier_reporting;
 mod run_end;
 mod scenario_snapshots;
+mod sweeps;

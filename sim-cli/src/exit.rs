@@ -6,6 +6,8 @@ use std::fmt;
 pub enum CliError {
     /// The user's input is wrong: the message says where and what is allowed. Exit code 2.
     Input(String),
+    /// Generated files on disk differ from what they should be (`report --check`). Exit code 1.
+    Stale(String),
     /// Something else failed (writing an output, an internal bug). Exit code 1.
     Internal(anyhow::Error),
 }
@@ -14,7 +16,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Input(_) => 2,
-            CliError::Internal(_) => 1,
+            CliError::Stale(_) | CliError::Internal(_) => 1,
         }
     }
 }
@@ -22,7 +24,7 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Input(m) => f.write_str(m),
+            CliError::Input(m) | CliError::Stale(m) => f.write_str(m),
             CliError::Internal(e) => write!(f, "{e:#}"),
         }
     }

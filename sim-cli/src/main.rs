@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use sim_cli::commands::{
-    check::check,
-    run::{RunArgs, run_command},
-};
+use sim_cli::commands::check::check;
+use sim_cli::commands::report::{ReportArgs, report_command};
+use sim_cli::commands::run::{RunArgs, run_command};
+use sim_cli::commands::sweep::{SweepArgs, sweep_command};
 use sim_cli::exit::CliResult;
 use sim_cli::output::Format;
 
@@ -41,6 +41,29 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         outlier_log: Option<PathBuf>,
     },
+    /// Run a parameter sweep: every grid point x replication, in parallel; write runs.csv,
+    /// summary.csv, summary.json and the charts.
+    Sweep {
+        sweep: PathBuf,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output directory (default: target/sweeps/<name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Regenerate reports/ (charts and README.md) from the sweeps in scenarios/sweeps/.
+    Report {
+        /// Do not write: exit 1 if reports/ differs from what the sweeps give now.
+        #[arg(long)]
+        check: bool,
+        /// The repository root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Validate a scenario file (with any --set overrides) without running it.
     Check {
         file: PathBuf,
@@ -66,6 +89,24 @@ fn execute(cli: &Cli) -> CliResult<String> {
             outlier_log: outlier_log.as_deref(),
         }),
         Command::Check { file, sets } => check(file, sets),
+        Command::Report {
+            check,
+            root,
+            threads,
+        } => report_command(&ReportArgs {
+            root,
+            check: *check,
+            threads: *threads,
+        }),
+        Command::Sweep {
+            sweep,
+            threads,
+            out,
+        } => sweep_command(&SweepArgs {
+            path: sweep,
+            threads: *threads,
+            out: out.as_deref(),
+        }),
     }
 }
 

@@ -1,4 +1,6 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod report;
 pub mod run;
+pub mod sweep;

@@ -1,0 +1,80 @@
+//! The data of each kind of chart, independent of how it is drawn.
+
+/// One point of a line: the mean of a metric at `x`, and its 95% confidence interval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinePoint {
+    pub x: f64,
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// One line of a line chart (one value of the second axis).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineSeries {
+    /// E.g. `interval = 5s`.
+    pub label: String,
+    pub points: Vec<LinePoint>,
+}
+
+/// A metric against one axis, one line per value of a second axis, with confidence bands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineChart {
+    pub title: String,
+    /// With units, e.g. `baseEjectionTime (s)`.
+    pub x_label: String,
+    /// With units, e.g. `availability (%)`.
+    pub y_label: String,
+    /// Plot x on a log10 scale (all x > 0).
+    pub x_log: bool,
+    /// Optional fixed y range; otherwise fitted to the data.
+    pub y_range: Option<(f64, f64)>,
+    pub series: Vec<LineSeries>,
+}
+
+/// A metric over two axes: one coloured cell per grid point, its value written in the cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeatmapChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    /// Column labels, left to right.
+    pub x_values: Vec<String>,
+    /// Row labels, bottom to top.
+    pub y_values: Vec<String>,
+    /// `cells[row][column]`, `None` where there is no value.
+    pub cells: Vec<Vec<Option<f64>>>,
+    /// What the colour scale measures, with units, e.g. `503 share (%)`.
+    pub value_label: String,
+    /// Decimal places of the values written in the cells.
+    pub decimals: usize,
+}
+
+/// One outcome's responses per bucket of a timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineSeries {
+    /// E.g. `2xx`, `5xx from hosts`, `503 UO`, `503 UH`.
+    pub label: String,
+    /// Responses per second in each bucket.
+    pub per_second: Vec<f64>,
+}
+
+/// One run over simulated time: responses per second by outcome, and hosts ejected.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineChart {
+    pub title: String,
+    /// Width of each bucket in seconds; bucket `i` covers `[i * w, (i + 1) * w)`.
+    pub bucket_seconds: f64,
+    pub series: Vec<TimelineSeries>,
+    /// Hosts ejected at the end of each bucket (drawn on a second y axis).
+    pub hosts_ejected: Vec<u32>,
+    /// Hosts in the cluster (the top of the second axis).
+    pub host_count: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Chart {
+    Line(LineChart),
+    Heatmap(HeatmapChart),
+    Timeline(TimelineChart),
+}

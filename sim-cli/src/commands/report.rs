@@ -1,0 +1,82 @@
+//! `breakersim report [--check]`: regenerate `reports/` (every chart of every sweep in
+//! `scenarios/sweeps/`, and `reports/README.md`); with `--check`, only say whether the files
+//! on disk are what the sweeps give now.
+
+use std::path::{Path, PathBuf};
+
+use crate::commands::sweep::{default_threads, run_loaded};
+use crate::exit::{CliError, CliResult};
+use crate::files::write_atomically;
+use crate::report::{ReportedSweep, readme, sweep_section};
+use crate::sweep::Files;
+use crate::sweep::load::load_sweep;
+
+pub struct ReportArgs<'a> {
+    /// The repository root (holding `scenarios/sweeps/` and `reports/`).
+    pub root: &'a Path,
+    pub check: bool,
+    pub threads: Option<usize>,
+}
+
+fn sweep_files(root: &Path) -> CliResult<Vec<PathBuf>> {
+    let dir = root.join("scenarios").join("sweeps");
+    let entries = std::fs::read_dir(&dir)
+        .map_err(|e| CliError::Input(format!("{}: cannot list the sweeps: {e}", dir.display())))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Every file of `reports/`, by name, as the sweeps give them now.
+fn generate(root: &Path, threads: usize) -> CliResult<Files> {
+    let mut files = Vec::new();
+    let mut sections = Vec::new();
+    for path in sweep_files(root)? {
+        let sweep = load_sweep(&path)?;
+        let result = run_loaded(&sweep, threads);
+        let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let reported = ReportedSweep {
+            sweep: &sweep,
+            result: &result,
+            sweep_file: relative,
+        };
+        let (section, charts) = sweep_section(&reported)?;
+        sections.push(section);
+        files.extend(charts);
+    }
+    files.push(("README.md".to_string(), readme(&sections).into_bytes()));
+    Ok(files)
+}
+
+pub fn report_command(args: &ReportArgs) -> CliResult<String> {
+    let threads = args.threads.unwrap_or_else(default_threads);
+    let files = generate(args.root, threads)?;
+    let dir = args.root.join("reports");
+    if args.check {
+        let stale: Vec<String> = files
+            .iter()
+            .filter(|(name, bytes)| std::fs::read(dir.join(name)).ok().as_deref() != Some(bytes))
+            .map(|(name, _)| format!("reports/{name}"))
+            .collect();
+        if stale.is_empty() {
+            return Ok(format!("reports/ is up to date ({} files)\n", files.len()));
+        }
+        return Err(CliError::Stale(format!(
+            "reports/ is stale: {} differ from what the sweeps give now; run `breakersim report` and commit them",
+            stale.join(", ")
+        )));
+    }
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    for (name, bytes) in &files {
+        write_atomically(&dir.join(name), bytes)?;
+    }
+    Ok(format!(
+        "wrote {} files to {}\n",
+        files.len(),
+        dir.display()
+    ))
+}

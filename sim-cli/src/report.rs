@@ -1,0 +1,152 @@
+//! `reports/README.md`: each sweep's charts with the scenario they came from, a paragraph on what
+//! each shows, and a table of its figures.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use sim_core::sweep::{ChartKind, ChartSpec, SweepResult};
+
+use crate::charts::{Chart, render_svg};
+use crate::exit::CliResult;
+use crate::sweep::Files;
+use crate::sweep::charts::build;
+use crate::sweep::load::LoadedSweep;
+
+pub struct ReportedSweep<'a> {
+    pub sweep: &'a LoadedSweep,
+    pub result: &'a SweepResult,
+    /// The sweep file, relative to the repository root.
+    pub sweep_file: PathBuf,
+}
+
+/// The markdown section of one sweep and its chart files.
+pub fn sweep_section(s: &ReportedSweep) -> CliResult<(String, Files)> {
+    let spec = &s.sweep.spec;
+    let mut md = String::new();
+    let sweep_file = s.sweep_file.display().to_string();
+    let scenario = s
+        .sweep_file
+        .parent()
+        .map(|d| d.join(&spec.scenario))
+        .map(|p| normalise(&p))
+        .unwrap_or_default();
+    let _ = writeln!(md, "## {}\n", s.sweep.name);
+    if let Some(d) = &spec.description {
+        let _ = writeln!(md, "{}\n", d.trim());
+    }
+    let _ = writeln!(
+        md,
+        "Scenario [`{scenario}`](../{scenario}), sweep [`{sweep_file}`](../{sweep_file}): {} grid points x {} replications = {} runs, seed {}. Reproduce with `breakersim sweep {sweep_file}`.\n",
+        s.result.grid.points.len(),
+        spec.replications,
+        s.result.rows.len(),
+        spec.seed
+    );
+    let mut files = Vec::new();
+    for chart in &spec.charts {
+        let model = build(spec, chart, s.result)?;
+        let _ = writeln!(md, "### {}\n", chart.title);
+        let _ = writeln!(md, "![{}]({})\n", chart.title, chart.file);
+        if let Some(c) = &chart.caption {
+            let _ = writeln!(md, "{}\n", c.trim());
+        }
+        md.push_str(&figures(chart, &model));
+        md.push('\n');
+        files.push((chart.file.clone(), render_svg(&model).into_bytes()));
+    }
+    Ok((md, files))
+}
+
+/// `a/b/../c` → `a/c`, with forward slashes.
+fn normalise(p: &std::path::Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    parts.join("/")
+}
+
+/// The chart's figures as a markdown table.
+fn figures(chart: &ChartSpec, model: &Chart) -> String {
+    let mut md = String::new();
+    match (chart.kind, model) {
+        (ChartKind::Line, Chart::Line(l)) => {
+            let _ = writeln!(
+                md,
+                "| {} | {} |",
+                l.x_label,
+                l.series
+                    .iter()
+                    .map(|s| s.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
+            let _ = writeln!(md, "|---|{}", "---|".repeat(l.series.len()));
+            let xs = l.series.first().map_or(0, |s| s.points.len());
+            for i in 0..xs {
+                let x = l.series[0].points[i].x;
+                let cells: Vec<String> = l
+                    .series
+                    .iter()
+                    .map(|s| {
+                        let p = &s.points[i];
+                        format!("{:.2} ({:.2}–{:.2})", p.mean, p.low, p.high)
+                    })
+                    .collect();
+                let _ = writeln!(md, "| {x} | {} |", cells.join(" | "));
+            }
+            let _ = writeln!(md, "\n{}: mean (95% confidence interval).", l.y_label);
+        }
+        (ChartKind::Heatmap, Chart::Heatmap(h)) => {
+            let _ = writeln!(
+                md,
+                "| {} \\ {} | {} |",
+                h.y_label,
+                h.x_label,
+                h.x_values.join(" | ")
+            );
+            let _ = writeln!(md, "|---|{}", "---|".repeat(h.x_values.len()));
+            for (row, label) in h.cells.iter().zip(&h.y_values).rev() {
+                let cells: Vec<String> = row
+                    .iter()
+                    .map(|c| c.map_or("–".to_string(), |v| format!("{v:.1}")))
+                    .collect();
+                let _ = writeln!(md, "| {label} | {} |", cells.join(" | "));
+            }
+            let _ = writeln!(md, "\n{}: mean per cell.", h.value_label);
+        }
+        (ChartKind::Timeline, Chart::Timeline(t)) => {
+            let secs = t.bucket_seconds;
+            let _ = writeln!(md, "| outcome | responses |");
+            let _ = writeln!(md, "|---|---|");
+            for s in &t.series {
+                let total: f64 = s.per_second.iter().map(|r| r * secs).sum();
+                let _ = writeln!(md, "| {} | {} |", s.label, total.round());
+            }
+            let ejected_buckets = t.hosts_ejected.iter().filter(|&&h| h > 0).count();
+            let _ = writeln!(
+                md,
+                "\nA host was ejected in {ejected_buckets} of {} buckets of {secs} s.",
+                t.hosts_ejected.len()
+            );
+        }
+        _ => unreachable!("the chart model follows the chart kind"),
+    }
+    md
+}
+
+pub fn readme(sections: &[String]) -> String {
+    let mut md = String::from(
+        "# breakersim reports\n\nGenerated by `breakersim report` from the sweeps in `scenarios/sweeps/`; do not edit by hand. `breakersim report --check` (run by CI) fails when these files are not what the sweeps give. Every figure is the same on any machine and any number of threads.\n\n",
+    );
+    for s in sections {
+        md.push_str(s);
+    }
+    md
+}

@@ -1,0 +1,43 @@
+//! Reading a sweep file and its base scenario, and expanding it into validated grid points.
+
+use std::path::Path;
+
+use sim_core::scenario::{Scenario, parse_toml_table};
+use sim_core::sweep::{Grid, SweepSpec, parse_sweep, point_scenarios};
+
+use crate::exit::{CliError, CliResult};
+
+/// A sweep ready to run.
+pub struct LoadedSweep {
+    pub spec: SweepSpec,
+    pub name: String,
+    pub grid: Grid,
+    pub scenarios: Vec<Scenario>,
+}
+
+fn read(path: &Path, what: &str) -> CliResult<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| CliError::Input(format!("{}: cannot read the {what}: {e}", path.display())))
+}
+
+pub fn load_sweep(path: &Path) -> CliResult<LoadedSweep> {
+    let shown = path.display().to_string();
+    let spec = parse_sweep(&read(path, "sweep")?, &shown)?;
+    let base_path = path.parent().unwrap_or(Path::new(".")).join(&spec.scenario);
+    let base_shown = base_path.display().to_string();
+    let base_text = read(&base_path, "base scenario")?;
+    let base = parse_toml_table(&base_text, &base_shown)?;
+    let grid = Grid::expand(&spec, &shown)?;
+    let scenarios = point_scenarios(&spec, &grid, &base, &base_text, &base_shown, &shown)?;
+    let name = spec.name.clone().unwrap_or_else(|| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "sweep".into())
+    });
+    Ok(LoadedSweep {
+        spec,
+        name,
+        grid,
+        scenarios,
+    })
+}

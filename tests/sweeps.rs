@@ -1,0 +1,211 @@
+//! Sweeps: byte-identical outputs on any number of threads, summaries that add up, and sweep
+//! files that fail with a clear message.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{breakersim, root, temp_file};
+
+/// A small sweep of the lab: 2 x 2 points x 3 replications, every kind of chart.
+fn small_sweep(name: &str) -> PathBuf {
+    let lab = root().join("scenarios/envoy-circuit-breaker-lab.toml");
+    let text = format!(
+        r#"
+scenario = "{lab}"
+seed = 7
+replications = 3
+metrics = ["share.503", "requests", "stat.upstream_cx_overflow", "latency.p99"]
+
+[[axes]]
+path = "cluster.circuit_breakers.thresholds.0.max_pending_requests"
+label = "pending"
+values = [10, 40]
+
+[[axes]]
+path = "network.upstream.connect_time"
+label = "connect"
+values = ["500us", "2ms"]
+
+[[charts]]
+kind = "line"
+file = "line.svg"
+title = "503 share"
+metric = "share.503"
+x = "connect"
+series = "pending"
+
+[[charts]]
+kind = "heatmap"
+file = "heat.svg"
+title = "503 share"
+metric = "share.503"
+x = "connect"
+y = "pending"
+
+[[charts]]
+kind = "timeline"
+file = "timeline.svg"
+title = "one run"
+bucket = "10ms"
+"#,
+        lab = lab.display()
+    );
+    temp_file(name, &text)
+}
+
+fn read_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn outputs_are_byte_identical_on_1_and_4_threads() {
+    let sweep = small_sweep("threads.toml");
+    let base = std::env::temp_dir().join(format!("breakersim-sweep-{}", std::process::id()));
+    let (one, four) = (base.join("one"), base.join("four"));
+    for (threads, out) in [("1", &one), ("4", &four)] {
+        let r = breakersim(&[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.contains("12 runs (4 points x 3 replications)"),
+            "{}",
+            r.stdout
+        );
+    }
+    let (a, b) = (read_dir(&one), read_dir(&four));
+    let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "heat.svg",
+            "line.svg",
+            "runs.csv",
+            "summary.csv",
+            "summary.json",
+            "timeline.svg"
+        ]
+    );
+    assert_eq!(a, b, "1 and 4 threads must write the same bytes");
+}
+
+#[test]
+fn tables_have_a_row_per_run_and_per_point() {
+    let sweep = small_sweep("tables.toml");
+    let out = std::env::temp_dir().join(format!("breakersim-tables-{}", std::process::id()));
+    let r = breakersim(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    let lines: Vec<&str> = runs.lines().collect();
+    assert_eq!(
+        lines[0],
+        "run,point,replication,seed,cluster.circuit_breakers.thresholds.0.max_pending_requests,network.upstream.connect_time,share.503,requests,stat.upstream_cx_overflow,latency.p99"
+    );
+    assert_eq!(lines.len(), 1 + 12);
+    assert!(lines[1].starts_with("0,0,0,"));
+    assert!(
+        lines[4].starts_with("3,1,0,"),
+        "point-major, replications within"
+    );
+    // Replication r uses the same seed at every point (common random numbers).
+    let seed = |l: &str| l.split(',').nth(3).unwrap().to_string();
+    assert_eq!(seed(lines[1]), seed(lines[4]));
+    assert_ne!(seed(lines[1]), seed(lines[2]));
+    // Every lab run answers all 200 requests: requests is 200 with no spread.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let points = summary["points"].as_array().unwrap();
+    assert_eq!(points.len(), 4);
+    for p in points {
+        let req = &p["metrics"]["requests"];
+        assert_eq!(
+            (req["mean"].as_f64(), req["stdev"].as_f64()),
+            (Some(200.0), Some(0.0))
+        );
+        assert_eq!(req["ci95"], serde_json::json!([200.0, 200.0]));
+        assert_eq!(p["runs"], 3);
+    }
+    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 4);
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .contains("share.503.mean,share.503.stdev,share.503.ci95_low")
+    );
+}
+
+#[test]
+fn bad_sweeps_exit_2_with_the_reason() {
+    let lab = root().join("scenarios/envoy-circuit-breaker-lab.toml");
+    let cases = [
+        (
+            "metric.toml",
+            format!(
+                "scenario = \"{}\"\nmetrics = [\"availabilty\"]\n",
+                lab.display()
+            ),
+            "unknown metric `availabilty`",
+        ),
+        (
+            "axis.toml",
+            format!(
+                "scenario = \"{}\"\nmetrics = [\"availability\"]\n[[axes]]\npath = \"cluster.connect_timeout\"\nvalues = [\"-1s\"]\n",
+                lab.display()
+            ),
+            "--set cluster.connect_timeout=-1s",
+        ),
+        (
+            "noscenario.toml",
+            "scenario = \"missing.toml\"\nmetrics = [\"availability\"]\n".to_string(),
+            "cannot read the base scenario",
+        ),
+        (
+            "chart.toml",
+            format!(
+                "scenario = \"{}\"\nmetrics = [\"availability\"]\n[[charts]]\nkind = \"line\"\nfile = \"x.svg\"\ntitle = \"t\"\nmetric = \"availability\"\nx = \"nope\"\n",
+                lab.display()
+            ),
+            "`x = \"nope\"` is not an axis",
+        ),
+        ("syntax.toml", "scenario = \n".to_string(), ":1:"),
+    ];
+    for (name, text, expected) in cases {
+        let path = temp_file(name, &text);
+        let out =
+            std::env::temp_dir().join(format!("breakersim-bad-{}-{name}", std::process::id()));
+        let r = breakersim(&[
+            "sweep",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(expected),
+            "{name}: {expected:?} not in {}",
+            r.stderr
+        );
+        assert!(!out.join("runs.csv").exists(), "{name}: nothing written");
+    }
+}
