@@ -235,3 +235,30 @@ fn outlier_settings_without_a_detector_are_rejected() {
         out.stderr
     );
 }
+
+/// Retries can be switched on by `--set` on every shipped scenario.
+#[test]
+fn retry_sets_apply_to_every_shipped_scenario() {
+    let sets = [
+        "--set",
+        "route.retry_policy.retry_on=5xx",
+        "--set",
+        "route.retry_policy.num_retries=2",
+    ];
+    for entry in std::fs::read_dir(crate::common::root().join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let mut args = vec!["check", path.to_str().unwrap()];
+            args.extend_from_slice(&sets);
+            let out = breakersim(&args);
+            assert_eq!(out.code, 0, "{}: {}", path.display(), out.stderr);
+        }
+    }
+    let mut args = vec!["run", LAB, "--format", "json"];
+    args.extend_from_slice(&sets);
+    let out = breakersim(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    // The lab's 503s are overflows, which are never retried.
+    assert_eq!(v["stats"]["cluster.python_server.upstream_rq_retry"], 0);
+}

@@ -23,6 +23,8 @@ pub enum StreamKind {
     OutlierDetector = 4,
     /// The phase of the outlier detector's interval timer.
     OutlierTimer = 5,
+    /// The router's retry back-offs.
+    Router = 6,
 }
 
 /// The stream of entity `index` of `kind` under `seed`.

@@ -31,6 +31,8 @@ macro_rules! cluster_stats {
             $(pub $field: u64,)*
             /// `upstream_rq_<code>`, indexed by status code.
             pub rq_by_code: Vec<u64>,
+            /// `retry.upstream_rq_<code>`: responses that were retried.
+            pub retry_rq_by_code: Vec<u64>,
         }
 
         impl ClusterStats {
@@ -57,6 +59,7 @@ cluster_stats! {
     Counter upstream_cx_destroy_remote_with_active_rq,
     Counter upstream_cx_destroy_with_active_rq,
     Counter upstream_cx_http1_total,
+    Counter upstream_cx_http2_total,
     Counter upstream_cx_max_requests,
     Counter upstream_cx_none_healthy,
     Counter upstream_cx_overflow,
@@ -66,6 +69,12 @@ cluster_stats! {
     Counter upstream_rq_pending_failure_eject,
     Counter upstream_rq_pending_overflow,
     Counter upstream_rq_pending_total,
+    Counter upstream_rq_per_try_timeout,
+    Counter upstream_rq_retry,
+    Counter upstream_rq_retry_backoff_exponential,
+    Counter upstream_rq_retry_limit_exceeded,
+    Counter upstream_rq_retry_overflow,
+    Counter upstream_rq_retry_success,
     Counter upstream_rq_timeout,
     Counter upstream_rq_total,
     Gauge upstream_cx_active,
@@ -77,6 +86,7 @@ impl ClusterStats {
     pub fn new() -> Self {
         ClusterStats {
             rq_by_code: vec![0; 600],
+            retry_rq_by_code: vec![0; 600],
             ..ClusterStats::default()
         }
     }
@@ -86,6 +96,14 @@ impl ClusterStats {
     pub fn charge_response_code(&mut self, code: u16) {
         self.upstream_rq_completed += 1;
         if let Some(slot) = self.rq_by_code.get_mut(code as usize) {
+            *slot += 1;
+        }
+    }
+
+    /// A response that is retried is charged under the `retry.` prefix instead
+    /// (`chargeBasicResponseStat` with the router's `retry` stat prefix).
+    pub fn charge_retried_code(&mut self, code: u16) {
+        if let Some(slot) = self.retry_rq_by_code.get_mut(code as usize) {
             *slot += 1;
         }
     }
@@ -118,11 +136,33 @@ impl ClusterStats {
                 out.push(counter(format!("upstream_rq_{code}"), value));
             }
         }
+        code_counters("retry.", &self.retry_rq_by_code, &mut out);
         for p in [RoutingPriority::Default, RoutingPriority::High] {
             breaker_gauges(managers.get(p), p, &mut out);
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
+    }
+}
+
+/// `<prefix>upstream_rq_completed`, `<prefix>upstream_rq_<N>xx`, `<prefix>upstream_rq_<code>`
+/// for the codes charged under a prefix.
+fn code_counters(prefix: &str, by_code: &[u64], out: &mut Vec<Stat>) {
+    let total: u64 = by_code.iter().sum();
+    if total == 0 {
+        return;
+    }
+    out.push(counter(format!("{prefix}upstream_rq_completed"), total));
+    for class in 1..=5usize {
+        let n: u64 = by_code[class * 100..class * 100 + 100].iter().sum();
+        if n > 0 {
+            out.push(counter(format!("{prefix}upstream_rq_{class}xx"), n));
+        }
+    }
+    for (code, &n) in by_code.iter().enumerate() {
+        if n > 0 {
+            out.push(counter(format!("{prefix}upstream_rq_{code}"), n));
+        }
     }
 }
 
@@ -152,7 +192,10 @@ fn breaker_gauges(rm: &ResourceManager, p: RoutingPriority, out: &mut Vec<Stat>)
     out.push(open("cx_open", &rm.connections));
     out.push(open("rq_pending_open", &rm.pending_requests));
     out.push(open("rq_open", &rm.requests));
-    out.push(open("rq_retry_open", &rm.retries));
+    out.push(gauge(
+        format!("{prefix}.rq_retry_open"),
+        u64::from(!rm.can_create_retry()),
+    ));
     if rm.track_remaining {
         out.push(gauge(
             format!("{prefix}.remaining_cx"),
@@ -166,9 +209,14 @@ fn breaker_gauges(rm: &ResourceManager, p: RoutingPriority, out: &mut Vec<Stat>)
             format!("{prefix}.remaining_rq"),
             rm.requests.remaining(),
         ));
+        // With a retry budget Envoy publishes 0 here.
+        let remaining_retries = match rm.retry_budget {
+            Some(_) => 0,
+            None => rm.retries.remaining(),
+        };
         out.push(gauge(
             format!("{prefix}.remaining_retries"),
-            rm.retries.remaining(),
+            remaining_retries,
         ));
     }
 }

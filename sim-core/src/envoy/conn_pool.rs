@@ -52,21 +52,33 @@ pub enum PoolFailureReason {
 #[derive(Clone, Debug)]
 pub struct Connection {
     pub pool: usize,
+    pub protocol: Protocol,
     pub state: ConnState,
     pub handshake_completed: bool,
     pub timed_out: bool,
     pub concurrent_limit: u32,
     pub remaining_streams: u64,
-    /// The HTTP/1 stream on this connection, until its deferred teardown.
-    pub stream: Option<StreamId>,
+    /// The streams on this connection (HTTP/1: at most one, kept until its deferred teardown).
+    pub streams: Vec<StreamId>,
+    /// HTTP/1: the response on it is complete.
     pub decode_complete: bool,
+    /// HTTP/1: close after this response.
     pub close_connection: bool,
+    /// The peer asked to close once idle (a graceful restart).
+    pub goaway: bool,
     resources_released: bool,
+}
+
+/// The upstream protocol of a pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    Http1,
+    Http2,
 }
 
 impl Connection {
     pub fn active_streams(&self) -> u32 {
-        u32::from(self.stream.is_some())
+        self.streams.len() as u32
     }
 
     /// `currentUnusedCapacity()`.
@@ -75,9 +87,12 @@ impl Connection {
         self.remaining_streams.min(concurrent)
     }
 
-    /// `closingWithIncompleteStream()`: a stream is on it and its response is not complete.
+    /// `closingWithIncompleteStream()`: a stream on it has not finished.
     fn closing_with_incomplete_stream(&self) -> bool {
-        self.stream.is_some() && !self.decode_complete
+        match self.protocol {
+            Protocol::Http1 => !self.streams.is_empty() && !self.decode_complete,
+            Protocol::Http2 => !self.streams.is_empty(),
+        }
     }
 }
 
@@ -99,6 +114,9 @@ pub enum PoolEvent {
     ScheduleUpstreamReady { pool: usize },
     /// The connection closed: cancel its timers; nothing more will be read from it.
     Closed(ConnId),
+    /// A stream's connection closed under it before its response was complete
+    /// (`ConnectionTermination`). Ignore it if the router already gave the stream up.
+    StreamReset { stream: StreamId, conn: ConnId },
     /// The closed client is deferred-deleted: call [`ConnPool::on_deferred_delete`] at the end
     /// of the current event.
     DeferredDelete(ConnId),
@@ -136,20 +154,39 @@ pub enum NewStream {
     Failed,
 }
 
-/// Stream limits of the connections this pool opens.
+/// Protocol and stream limits of the connections this pool opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StreamLimits {
+    pub protocol: Protocol,
     /// Streams at once per connection (1 for HTTP/1.1).
     pub concurrent: u32,
     /// Streams over a connection's life (`max_requests_per_connection`); 0 means unlimited.
     pub lifetime: u64,
 }
 
+/// HTTP/2's default `max_concurrent_streams`.
+pub const HTTP2_DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 2_147_483_647;
+/// HTTP/2's lifetime stream limit when `max_requests_per_connection` is 0 or unset.
+pub const HTTP2_DEFAULT_MAX_REQUESTS_PER_CONNECTION: u64 = 1 << 29;
+
 impl StreamLimits {
     pub const HTTP1: StreamLimits = StreamLimits {
+        protocol: Protocol::Http1,
         concurrent: 1,
         lifetime: 0,
     };
+
+    pub fn http2(max_concurrent_streams: Option<u32>, max_requests: Option<u32>) -> Self {
+        StreamLimits {
+            protocol: Protocol::Http2,
+            concurrent: max_concurrent_streams
+                .filter(|&n| n > 0)
+                .unwrap_or(HTTP2_DEFAULT_MAX_CONCURRENT_STREAMS),
+            lifetime: max_requests
+                .filter(|&n| n > 0)
+                .map_or(HTTP2_DEFAULT_MAX_REQUESTS_PER_CONNECTION, u64::from),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -290,20 +327,25 @@ impl ConnPool {
         };
         let conn = env.conns.insert(Connection {
             pool: self.id,
+            protocol: self.limits.protocol,
             state: ConnState::Connecting,
             handshake_completed: false,
             timed_out: false,
             concurrent_limit: self.limits.concurrent,
             remaining_streams: lifetime,
-            stream: None,
+            streams: Vec::new(),
             decode_complete: false,
             close_connection: false,
+            goaway: false,
             resources_released: false,
         });
         env.host.cx_total += 1;
         env.host.cx_active += 1;
         env.stats.upstream_cx_total += 1;
-        env.stats.upstream_cx_http1_total += 1;
+        match self.limits.protocol {
+            Protocol::Http1 => env.stats.upstream_cx_http1_total += 1,
+            Protocol::Http2 => env.stats.upstream_cx_http2_total += 1,
+        }
         env.stats.upstream_cx_active += 1;
         env.resources.connections.inc();
         self.connecting_capacity += env.conns[conn].unused_capacity();
@@ -332,9 +374,9 @@ impl ConnPool {
             self.move_conn(env.conns, conn, ConnState::Busy);
         }
         let c = &mut env.conns[conn];
-        c.stream = Some(stream);
+        c.streams.push(stream);
         c.decode_complete = false;
-        c.close_connection = false;
+        c.close_connection = c.goaway;
         self.num_active_streams += 1;
         env.host.rq_total += 1;
         env.host.rq_active += 1;
@@ -390,24 +432,36 @@ impl ConnPool {
         self.close(env, conn, CloseEvent::LocalClose);
     }
 
-    /// The response's headers arrived; an HTTP/1.0 response without keep-alive, or
+    /// The response's headers arrived. HTTP/1: an HTTP/1.0 response without keep-alive, or
     /// `Connection: close`, will close the connection (`upstream_cx_close_notify`).
     pub fn on_response_headers(&mut self, env: &mut PoolEnv, conn: ConnId, close_connection: bool) {
-        if close_connection {
+        let c = &mut env.conns[conn];
+        if c.protocol == Protocol::Http2 {
+            return;
+        }
+        let close = close_connection || c.goaway;
+        if close {
             env.stats.upstream_cx_close_notify += 1;
         }
-        env.conns[conn].close_connection = close_connection;
+        c.close_connection = close;
     }
 
-    /// The response is complete (`onDecodeComplete`): close the connection if the response said
-    /// so, else end the stream now and attach waiting streams later in this iteration.
-    pub fn on_response_complete(&mut self, env: &mut PoolEnv, conn: ConnId) {
+    /// The response of `stream` is complete. HTTP/1 (`onDecodeComplete`): close the connection
+    /// if the response said so, else end the stream now and attach waiting streams later in
+    /// this iteration. HTTP/2: the stream ends and waiting streams attach at once.
+    pub fn on_response_complete(&mut self, env: &mut PoolEnv, conn: ConnId, stream: StreamId) {
         let c = &mut env.conns[conn];
+        if c.protocol == Protocol::Http2 {
+            c.streams.retain(|&s| s != stream);
+            self.on_stream_closed(env, conn, false);
+            return;
+        }
         c.decode_complete = true;
         if c.close_connection {
             self.close(env, conn, CloseEvent::LocalClose);
             return;
         }
+        c.streams.clear();
         if !self.upstream_ready_scheduled {
             self.upstream_ready_scheduled = true;
             env.out
@@ -416,11 +470,49 @@ impl ConnPool {
         self.on_stream_closed(env, conn, true);
     }
 
-    /// The router resets an attached stream (timeout): HTTP/1 closes the connection.
-    pub fn reset_stream(&mut self, env: &mut PoolEnv, conn: ConnId) {
-        if env.conns[conn].state != ConnState::Closed {
+    /// The router resets an attached stream (a timeout): HTTP/1 closes the connection; HTTP/2
+    /// resets only that stream.
+    pub fn reset_stream(&mut self, env: &mut PoolEnv, conn: ConnId, stream: StreamId) {
+        let c = &mut env.conns[conn];
+        if c.state == ConnState::Closed {
+            return;
+        }
+        if c.protocol == Protocol::Http2 {
+            c.streams.retain(|&s| s != stream);
+            self.on_stream_closed(env, conn, false);
+        } else {
             self.close(env, conn, CloseEvent::LocalClose);
         }
+    }
+
+    /// The peer restarts gracefully. HTTP/2 (GOAWAY): no new streams; the connection closes
+    /// once its streams finish. HTTP/1: an idle keep-alive connection is closed by the peer, a
+    /// busy one closes after its response.
+    pub fn on_goaway(&mut self, env: &mut PoolEnv, conn: ConnId) {
+        let c = &mut env.conns[conn];
+        if c.state == ConnState::Closed || !c.handshake_completed {
+            return;
+        }
+        c.goaway = true;
+        let idle = c.streams.is_empty();
+        match c.protocol {
+            Protocol::Http2 if idle => self.close(env, conn, CloseEvent::LocalClose),
+            Protocol::Http2 => {
+                c.remaining_streams = 0;
+                self.move_conn(env.conns, conn, ConnState::Draining);
+            }
+            Protocol::Http1 if idle => self.close(env, conn, CloseEvent::RemoteClose),
+            Protocol::Http1 => c.close_connection = true,
+        }
+    }
+
+    /// Every live connection of this pool.
+    pub fn connections(&self) -> impl Iterator<Item = ConnId> + '_ {
+        self.connecting
+            .iter()
+            .chain(&self.ready)
+            .chain(&self.busy)
+            .copied()
     }
 
     /// The peer closed the connection (or refused it while connecting).
@@ -441,18 +533,22 @@ impl ConnPool {
         env.stats.upstream_rq_cancelled += 1;
     }
 
-    /// `onStreamClosed`: the stream's resources are released.
-    fn on_stream_closed(&mut self, env: &mut PoolEnv, conn: ConnId, delay_attaching_stream: bool) {
+    /// The counters `onStreamClosed` releases.
+    fn on_stream_closed_counts(&mut self, env: &mut PoolEnv) {
         debug_assert!(self.num_active_streams > 0);
         self.num_active_streams -= 1;
         env.host.rq_active -= 1;
         env.stats.upstream_rq_active -= 1;
         env.resources.requests.dec();
+    }
+
+    /// `onStreamClosed`: the stream's resources are released.
+    fn on_stream_closed(&mut self, env: &mut PoolEnv, conn: ConnId, delay_attaching_stream: bool) {
+        self.on_stream_closed_counts(env);
         let c = &mut env.conns[conn];
-        c.stream = None;
-        if c.state == ConnState::Draining {
+        if c.state == ConnState::Draining && c.streams.is_empty() {
             self.close(env, conn, CloseEvent::LocalClose);
-        } else if c.state == ConnState::Busy && c.unused_capacity() > 0 {
+        } else if c.state == ConnState::Busy && c.unused_capacity() > 0 && !c.goaway {
             self.move_conn(env.conns, conn, ConnState::Ready);
             if !delay_attaching_stream {
                 self.on_upstream_ready(env);
@@ -463,7 +559,8 @@ impl ConnPool {
     /// The deferred delete of a closed client runs: an HTTP/1 stream still on it is torn down
     /// now (`requests` released at the end of the event, after `connections`).
     pub fn on_deferred_delete(&mut self, env: &mut PoolEnv, conn: ConnId) {
-        if env.conns[conn].stream.is_some() {
+        if !env.conns[conn].streams.is_empty() {
+            env.conns[conn].streams.clear();
             self.on_stream_closed(env, conn, true);
         }
         env.conns.remove(conn);
@@ -481,6 +578,19 @@ impl ConnPool {
         let incomplete = c.closing_with_incomplete_stream();
         report_cx_destroy(env.stats, event, incomplete);
         env.out.push(PoolEvent::Closed(conn));
+        if incomplete {
+            for &stream in &c.streams {
+                env.out.push(PoolEvent::StreamReset { stream, conn });
+            }
+        }
+        if c.protocol == Protocol::Http2 {
+            // The codec resets every stream as the connection closes.
+            let streams = std::mem::take(&mut c.streams).len();
+            for _ in 0..streams {
+                self.on_stream_closed_counts(env);
+            }
+        }
+        let c = &mut env.conns[conn];
         if was_connecting {
             c.handshake_completed = true;
             env.stats.upstream_cx_connect_fail += 1;

@@ -84,7 +84,8 @@ impl Harness {
     fn respond_and_close(&mut self, pool: usize, c: ConnId) {
         self.with(pool, |p, env| {
             p.on_response_headers(env, c, true);
-            p.on_response_complete(env, c);
+            let s = env.conns[c].streams[0];
+            p.on_response_complete(env, c, s);
         });
     }
 
@@ -261,7 +262,8 @@ fn max_requests_is_checked_at_attach() {
         // Keep-alive response: the stream ends now, the connection goes back to ready.
         h.with(pool, |p, env| {
             p.on_response_headers(env, c, false);
-            p.on_response_complete(env, c);
+            let s = env.conns[c].streams[0];
+            p.on_response_complete(env, c, s);
         });
         conns.push(c);
     }
@@ -361,7 +363,8 @@ fn keep_alive_connections_are_reused_newest_first() {
     for c in [created[1], created[0]] {
         h.with(0, |p, env| {
             p.on_response_headers(env, c, false);
-            p.on_response_complete(env, c);
+            let s = env.conns[c].streams[0];
+            p.on_response_complete(env, c, s);
         });
     }
     assert!(
@@ -398,7 +401,7 @@ fn resetting_an_attached_stream_closes_the_connection() {
     h.new_stream(0, a);
     let c = Harness::last_connecting(&h.events());
     h.connected(0, c);
-    h.with(0, |p, env| p.reset_stream(env, c));
+    h.with(0, |p, env| p.reset_stream(env, c, a));
     assert_eq!(h.stats.upstream_cx_destroy_with_active_rq, 1);
     assert_eq!(h.stats.upstream_cx_destroy_local_with_active_rq, 1);
     assert_eq!(h.rm.connections.current(), 0);
@@ -406,4 +409,40 @@ fn resetting_an_attached_stream_closes_the_connection() {
     h.run_deferred(0);
     assert_eq!(h.rm.requests.current(), 0);
     assert_eq!(h.stats.upstream_rq_active, 0);
+}
+
+/// HTTP/2, `max_concurrent_streams = 2`. A: pending 1 > connecting 0 → C1 (capacity 2).
+/// B: pending 2 > 2 is false → no new connection. C: 3 > 2 → C2. C1 connects: A and B (the
+/// oldest) attach and C1 is busy; C still waits (1 > connecting 2 is false). A's response
+/// ends its stream: C1 has room again and C attaches at once (HTTP/2 does not defer).
+/// Resetting B's stream leaves C1 open with C on it.
+#[test]
+fn http2_connections_carry_several_streams() {
+    let mut h = Harness::new(1024, 1024, 1024, 1);
+    h.pools = vec![ConnPool::new(0, StreamLimits::http2(Some(2), None))];
+    let (a, b, c) = (h.stream("A"), h.stream("B"), h.stream("C"));
+    h.new_stream(0, a);
+    let c1 = Harness::last_connecting(&h.events());
+    h.new_stream(0, b);
+    assert!(h.events().is_empty(), "B fits in C1's connecting capacity");
+    h.new_stream(0, c);
+    let c2 = Harness::last_connecting(&h.events());
+    assert_ne!(c1, c2);
+    assert_eq!(h.stats.upstream_cx_http2_total, 2);
+    h.connected(0, c1);
+    assert_eq!(ready_streams(&h.events()), vec![(a, c1), (b, c1)]);
+    assert_eq!(h.pools[0].pending_len(), 1);
+    h.with(0, |p, env| p.on_response_complete(env, c1, a));
+    assert_eq!(
+        ready_streams(&h.events()),
+        vec![(c, c1)],
+        "C attaches at once on HTTP/2"
+    );
+    h.with(0, |p, env| p.reset_stream(env, c1, b));
+    assert_eq!(h.conns[c1].streams, vec![c]);
+    assert_eq!(
+        h.stats.upstream_cx_destroy, 0,
+        "a stream reset keeps the connection"
+    );
+    assert_eq!(h.rm.requests.current(), 1);
 }

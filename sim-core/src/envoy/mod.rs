@@ -9,6 +9,7 @@ pub mod load_balancer;
 pub mod outlier;
 pub mod priority_load;
 pub mod resource_manager;
+pub mod retry;
 pub mod router;
 
 #[cfg(test)]

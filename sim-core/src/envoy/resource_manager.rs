@@ -58,9 +58,11 @@ pub const DEFAULT_MAX_CONNECTIONS: u64 = 1024;
 pub const DEFAULT_MAX_PENDING_REQUESTS: u64 = 1024;
 pub const DEFAULT_MAX_REQUESTS: u64 = 1024;
 pub const DEFAULT_MAX_RETRIES: u64 = 3;
+pub const DEFAULT_BUDGET_PERCENT: f64 = 20.0;
+pub const DEFAULT_MIN_RETRY_CONCURRENCY: u64 = 3;
 
 /// The limits of one priority.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ResourceManager {
     pub connections: Resource,
     pub pending_requests: Resource,
@@ -68,6 +70,8 @@ pub struct ResourceManager {
     pub retries: Resource,
     /// Publish the `remaining_*` gauges (`track_remaining`).
     pub track_remaining: bool,
+    /// `retry_budget`, when configured: (budget percent, min retry concurrency).
+    pub retry_budget: Option<(f64, u64)>,
 }
 
 impl ResourceManager {
@@ -85,7 +89,34 @@ impl ResourceManager {
             requests: Resource::new(limit(t.and_then(|t| t.max_requests), DEFAULT_MAX_REQUESTS)),
             retries: Resource::new(limit(t.and_then(|t| t.max_retries), DEFAULT_MAX_RETRIES)),
             track_remaining: t.is_some_and(|t| t.track_remaining),
+            retry_budget: t.and_then(|t| t.retry_budget.as_ref()).and_then(|b| {
+                // Envoy counts the budget only if one of its fields is set.
+                (b.budget_percent.is_some() || b.min_retry_concurrency.is_some()).then(|| {
+                    (
+                        b.budget_percent.map_or(DEFAULT_BUDGET_PERCENT, |p| p.0),
+                        b.min_retry_concurrency
+                            .map_or(DEFAULT_MIN_RETRY_CONCURRENCY, u64::from),
+                    )
+                })
+            }),
         }
+    }
+
+    /// Retries allowed at once now: `max_retries`, or with a budget
+    /// `max(floor(percent / 100 * (active + pending)), min_retry_concurrency)`.
+    pub fn max_retries_now(&self) -> u64 {
+        match self.retry_budget {
+            None => self.retries.max(),
+            Some((percent, min)) => {
+                let load = (self.requests.current() + self.pending_requests.current()) as f64;
+                ((percent / 100.0 * load) as u64).max(min)
+            }
+        }
+    }
+
+    /// The retry breaker: `retries < max_retries_now`.
+    pub fn can_create_retry(&self) -> bool {
+        self.retries.current() < self.max_retries_now()
     }
 
     /// True when nothing is held.
@@ -191,5 +222,33 @@ mod tests {
         assert_eq!(m.get(RoutingPriority::Default).connections.max(), 20);
         assert_eq!(m.get(RoutingPriority::Default).pending_requests.max(), 1024);
         assert_eq!(m.get(RoutingPriority::High).connections.max(), 7);
+    }
+
+    /// A budget of 20% with 3 at least: 10 active + 5 pending allow max(floor(0.2 * 15), 3) =
+    /// 3 retries; 40 active + 10 pending allow 10. `retry_budget = {}` keeps `max_retries`.
+    #[test]
+    fn retry_budget_replaces_max_retries_only_when_set() {
+        let with = |budget: &str| {
+            let t: Thresholds = toml::from_str(&format!("max_retries = 1\n{budget}")).unwrap();
+            ResourceManager::from_thresholds(Some(&t))
+        };
+        let mut rm = with("retry_budget = { budget_percent = { value = 20.0 } }");
+        for _ in 0..10 {
+            rm.requests.inc();
+        }
+        for _ in 0..5 {
+            rm.pending_requests.inc();
+        }
+        assert_eq!(rm.max_retries_now(), 3);
+        for _ in 0..30 {
+            rm.requests.inc();
+        }
+        for _ in 0..5 {
+            rm.pending_requests.inc();
+        }
+        assert_eq!(rm.max_retries_now(), 10);
+        let empty = with("retry_budget = {}");
+        assert_eq!(empty.max_retries_now(), 1);
+        assert!(empty.can_create_retry());
     }
 }

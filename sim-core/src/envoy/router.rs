@@ -19,14 +19,20 @@ pub enum ResponseFlag {
     UT,
     /// NoHealthyUpstream.
     UH,
+    /// UpstreamRetryLimitExceeded: the request would have been retried again.
+    URX,
+    /// UpstreamConnectionTermination: the connection closed under the request.
+    UC,
 }
 
 impl ResponseFlag {
-    pub const ALL: [ResponseFlag; 4] = [
+    pub const ALL: [ResponseFlag; 6] = [
         ResponseFlag::UO,
         ResponseFlag::UF,
         ResponseFlag::UT,
         ResponseFlag::UH,
+        ResponseFlag::URX,
+        ResponseFlag::UC,
     ];
 
     pub fn index(self) -> usize {
@@ -39,7 +45,39 @@ impl ResponseFlag {
             ResponseFlag::UF => "UF",
             ResponseFlag::UT => "UT",
             ResponseFlag::UH => "UH",
+            ResponseFlag::URX => "URX",
+            ResponseFlag::UC => "UC",
         }
+    }
+}
+
+/// The response flags of one response (Envoy's access log can show several, e.g. `UF,URX`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flags(u8);
+
+impl Flags {
+    pub const NONE: Flags = Flags(0);
+
+    pub fn of(flag: ResponseFlag) -> Flags {
+        Flags(1 << flag.index())
+    }
+
+    pub fn with(self, flag: ResponseFlag) -> Flags {
+        Flags(self.0 | 1 << flag.index())
+    }
+
+    pub fn contains(self, flag: ResponseFlag) -> bool {
+        self.0 & (1 << flag.index()) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = ResponseFlag> {
+        ResponseFlag::ALL
+            .into_iter()
+            .filter(move |f| self.contains(*f))
     }
 }
 
@@ -50,6 +88,21 @@ pub struct LocalReply {
     pub flag: ResponseFlag,
     /// Counted as dropped (`x-envoy-overloaded: true`).
     pub overloaded: bool,
+}
+
+/// The local reply for an attempt reset for `reset` (`streamResetReasonToResponseFlag`).
+pub fn reply_for_reset(reset: super::retry::ResetKind) -> LocalReply {
+    use super::retry::ResetKind;
+    match reset {
+        ResetKind::Overflow => reply_for_pool_failure(PoolFailureReason::Overflow),
+        ResetKind::ConnectFailure => reply_for_pool_failure(PoolFailureReason::Timeout),
+        ResetKind::ConnectionTermination => LocalReply {
+            status: 503,
+            flag: ResponseFlag::UC,
+            overloaded: false,
+        },
+        ResetKind::LocalReset | ResetKind::RefusedStream => TIMEOUT_REPLY,
+    }
 }
 
 /// The local reply for a stream the pool failed (`onUpstreamReset` → `onUpstreamAbort`).
@@ -110,5 +163,17 @@ mod tests {
             (TIMEOUT_REPLY.status, TIMEOUT_REPLY.flag),
             (504, ResponseFlag::UT)
         );
+    }
+
+    #[test]
+    fn flag_sets_hold_several_flags() {
+        let f = Flags::of(ResponseFlag::UF).with(ResponseFlag::URX);
+        assert!(f.contains(ResponseFlag::UF) && f.contains(ResponseFlag::URX));
+        assert!(!f.contains(ResponseFlag::UO));
+        assert_eq!(
+            f.iter().collect::<Vec<_>>(),
+            vec![ResponseFlag::UF, ResponseFlag::URX]
+        );
+        assert!(Flags::NONE.is_empty());
     }
 }

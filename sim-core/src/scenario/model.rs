@@ -100,6 +100,11 @@ pub struct Cluster {
     pub lb_policy: LbPolicy,
     #[serde(default)]
     pub circuit_breakers: CircuitBreakers,
+    /// Present: the cluster speaks HTTP/2 upstream (the v3 `Cluster.http2_protocol_options`).
+    #[serde(default)]
+    pub http2_protocol_options: Option<Http2ProtocolOptions>,
+    #[serde(default)]
+    pub common_http_protocol_options: CommonHttpProtocolOptions,
     #[serde(default)]
     pub common_lb_config: CommonLbConfig,
     #[serde(default)]
@@ -107,6 +112,24 @@ pub struct Cluster {
     /// Without this table the cluster has no outlier detector and nothing is ever ejected.
     #[serde(default)]
     pub outlier_detection: Option<OutlierDetection>,
+}
+
+/// `config.core.v3.Http2ProtocolOptions`: the part breakersim models.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Http2ProtocolOptions {
+    /// Streams at once per connection (Envoy default 2147483647).
+    #[serde(default)]
+    pub max_concurrent_streams: Option<u32>,
+}
+
+/// `config.core.v3.HttpProtocolOptions`: the part breakersim models.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommonHttpProtocolOptions {
+    /// Requests over a connection's life; 0 or unset means unlimited (HTTP/2: 2^29).
+    #[serde(default)]
+    pub max_requests_per_connection: Option<u32>,
 }
 
 /// `Cluster.CommonLbConfig`: the part breakersim models.
@@ -262,6 +285,31 @@ pub enum LbPolicy {
 pub struct CircuitBreakers {
     #[serde(default)]
     pub thresholds: Vec<Thresholds>,
+    /// Per-host limits. Envoy honours only `max_connections` here, so only it is accepted.
+    #[serde(default)]
+    pub per_host_thresholds: Vec<PerHostThresholds>,
+}
+
+/// `CircuitBreakers.Thresholds` in `per_host_thresholds`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerHostThresholds {
+    #[serde(default)]
+    pub priority: RoutingPriority,
+    #[serde(default)]
+    pub max_connections: Option<u32>,
+}
+
+/// `Thresholds.RetryBudget`: while configured, it replaces `max_retries`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryBudget {
+    /// Share of active plus pending requests that may be retries (Envoy default 20%).
+    #[serde(default)]
+    pub budget_percent: Option<Percent>,
+    /// Retries always allowed at once (Envoy default 3).
+    #[serde(default)]
+    pub min_retry_concurrency: Option<u32>,
 }
 
 /// `RoutingPriority`.
@@ -307,6 +355,9 @@ pub struct Thresholds {
     pub max_retries: Option<u32>,
     #[serde(default)]
     pub track_remaining: bool,
+    /// Counts only if `budget_percent` or `min_retry_concurrency` is set, as in Envoy.
+    #[serde(default)]
+    pub retry_budget: Option<RetryBudget>,
 }
 
 /// `envoy.config.route.v3.RouteAction`, the fields breakersim models.
@@ -318,6 +369,58 @@ pub struct Route {
     pub timeout: SimDuration,
     #[serde(default)]
     pub priority: RoutingPriority,
+    #[serde(default)]
+    pub retry_policy: Option<RetryPolicy>,
+    /// Istio's default retry policy of this Istio version (`"1.24"`, `"1.23"`, ...) when
+    /// `retry_policy` is not given: none before 1.1; 1.1-1.23 also retry 503; 1.24 on do not.
+    #[serde(default)]
+    pub istio_default_retry_policy: Option<String>,
+}
+
+/// `envoy.config.route.v3.RetryPolicy`: the parts breakersim models, Envoy's names and defaults.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// Comma-separated conditions, as in Envoy: `5xx`, `gateway-error`, `connect-failure`,
+    /// `retriable-4xx`, `refused-stream`, `reset`, `reset-before-request`,
+    /// `retriable-status-codes`, and the gRPC ones (which never match here).
+    #[serde(default)]
+    pub retry_on: String,
+    #[serde(default = "one_u32")]
+    pub num_retries: u32,
+    /// Starts when an attempt gets a connection; must be below the route timeout to count.
+    #[serde(default)]
+    pub per_try_timeout: Option<SimDuration>,
+    #[serde(default)]
+    pub retriable_status_codes: Vec<u16>,
+    #[serde(default)]
+    pub retry_back_off: Option<RetryBackOff>,
+    /// Only `envoy.retry_host_predicates.previous_hosts` is modelled.
+    #[serde(default)]
+    pub retry_host_predicate: Vec<RetryHostPredicate>,
+    #[serde(default = "one_u32")]
+    pub host_selection_retry_max_attempts: u32,
+}
+
+fn one_u32() -> u32 {
+    1
+}
+
+/// `RetryPolicy.RetryBackOff`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryBackOff {
+    pub base_interval: SimDuration,
+    /// Defaults to 10 x `base_interval`.
+    #[serde(default)]
+    pub max_interval: Option<SimDuration>,
+}
+
+/// `RetryPolicy.RetryHostPredicate` (by name; no typed config needed for previous_hosts).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryHostPredicate {
+    pub name: String,
 }
 
 fn default_route_timeout() -> SimDuration {
@@ -329,6 +432,8 @@ impl Default for Route {
         Route {
             timeout: default_route_timeout(),
             priority: RoutingPriority::Default,
+            retry_policy: None,
+            istio_default_retry_policy: None,
         }
     }
 }
@@ -484,6 +589,12 @@ pub struct BackendBehaviour {
     pub keep_alive: bool,
     pub error_probability: Probability,
     pub error_status: u16,
+    /// Down: connects are refused, and connections and requests in flight are reset.
+    pub crashed: bool,
+    /// Unreachable: connects never complete and requests in flight are never answered.
+    pub black_hole: bool,
+    /// Service times are multiplied by this (a slow period).
+    pub latency_multiplier: f64,
 }
 
 impl BackendGroup {
@@ -495,6 +606,9 @@ impl BackendGroup {
             keep_alive: self.keep_alive,
             error_probability: self.error_probability,
             error_status: self.error_status,
+            crashed: false,
+            black_hole: false,
+            latency_multiplier: 1.0,
         }
     }
 }
@@ -514,6 +628,20 @@ pub struct Phase {
     pub error_probability: Option<Probability>,
     #[serde(default)]
     pub error_status: Option<u16>,
+    /// `true`: the hosts crash (refuse connects, reset what is in flight) until a later phase
+    /// sets it back to `false`.
+    #[serde(default)]
+    pub crashed: Option<bool>,
+    /// `true`: the hosts stop answering anything (connects time out) until set back.
+    #[serde(default)]
+    pub black_hole: Option<bool>,
+    /// Multiplies service times from this phase on (1.0 is normal speed).
+    #[serde(default)]
+    pub latency_multiplier: Option<f64>,
+    /// A graceful restart at `at`: HTTP/2 connections get GOAWAY and drain; HTTP/1 keep-alive
+    /// connections are closed once idle.
+    #[serde(default)]
+    pub restart: bool,
 }
 
 impl BackendBehaviour {
@@ -528,6 +656,9 @@ impl BackendBehaviour {
             keep_alive: phase.keep_alive.unwrap_or(self.keep_alive),
             error_probability: phase.error_probability.unwrap_or(self.error_probability),
             error_status: phase.error_status.unwrap_or(self.error_status),
+            crashed: phase.crashed.unwrap_or(self.crashed),
+            black_hole: phase.black_hole.unwrap_or(self.black_hole),
+            latency_multiplier: phase.latency_multiplier.unwrap_or(self.latency_multiplier),
         }
     }
 }

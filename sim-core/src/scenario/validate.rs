@@ -33,6 +33,19 @@ pub fn validate(s: &Scenario) -> Result<(), Invalid> {
             "must be greater than 0s (Envoy rejects a zero connect_timeout)",
         ));
     }
+    validate_route(s)?;
+    if let Some(h2) = &s.cluster.http2_protocol_options
+        && h2.max_concurrent_streams == Some(0)
+    {
+        return Err(invalid(
+            vec![
+                key("cluster"),
+                key("http2_protocol_options"),
+                key("max_concurrent_streams"),
+            ],
+            "must be 1 or more (Envoy allows 1 to 2147483647)",
+        ));
+    }
     if s.cluster.least_request_lb_config.choice_count < 2 {
         return Err(invalid(
             vec![
@@ -205,6 +218,14 @@ fn validate_backend(b: &BackendGroup, path: Vec<PathSegment>) -> Result<(), Inva
         if let Some(status) = phase.error_status {
             validate_status(status, with(&phase_path, "error_status"))?;
         }
+        if let Some(m) = phase.latency_multiplier
+            && !(m.is_finite() && m > 0.0 && m <= 1e6)
+        {
+            return Err(invalid(
+                with(&phase_path, "latency_multiplier"),
+                format!("{m} is out of range: a factor greater than 0 and at most 1e6"),
+            ));
+        }
     }
     Ok(())
 }
@@ -280,6 +301,51 @@ fn validate_outlier_detection(od: &OutlierDetection, s: &Scenario) -> Result<(),
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+fn validate_route(s: &Scenario) -> Result<(), Invalid> {
+    let route = |field: &str| vec![key("route"), key(field)];
+    if let Some(p) = &s.route.retry_policy {
+        let policy = |field: &str| vec![key("route"), key("retry_policy"), key(field)];
+        crate::envoy::retry::RetryOn::parse(&p.retry_on)
+            .map_err(|m| invalid(policy("retry_on"), m))?;
+        for (i, code) in p.retriable_status_codes.iter().enumerate() {
+            if !(100..600).contains(code) {
+                let mut path = policy("retriable_status_codes");
+                path.push(PathSegment::Index(i));
+                return Err(invalid(
+                    path,
+                    format!("{code} is not an HTTP status (100 to 599)"),
+                ));
+            }
+        }
+        for (i, h) in p.retry_host_predicate.iter().enumerate() {
+            if h.name != crate::envoy::retry::PREVIOUS_HOSTS {
+                let mut path = policy("retry_host_predicate");
+                path.push(PathSegment::Index(i));
+                path.push(key("name"));
+                return Err(invalid(
+                    path,
+                    format!(
+                        "`{}` is not modelled: only {} is",
+                        h.name,
+                        crate::envoy::retry::PREVIOUS_HOSTS
+                    ),
+                ));
+            }
+        }
+        if p.host_selection_retry_max_attempts == 0 {
+            return Err(invalid(
+                policy("host_selection_retry_max_attempts"),
+                "must be 1 or more",
+            ));
+        }
+    }
+    if let Some(v) = &s.route.istio_default_retry_policy {
+        crate::envoy::retry::istio_default_retry_policy(v)
+            .map_err(|m| invalid(route("istio_default_retry_policy"), m))?;
     }
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! The client side of a run: clients send requests to Envoy and receive its responses.
 
 use super::events::Event;
-use super::{Request, Simulation};
-use crate::envoy::router::ResponseFlag;
+use super::{Reply, Request, Simulation};
+use crate::envoy::router::Flags;
 use crate::scenario::ClientKind;
 use crate::slab::Key;
 use crate::time::SimDuration;
@@ -77,6 +77,9 @@ impl Simulation<'_> {
             sent_at: self.now,
             route_timer: None,
             attempt: None,
+            retry: None,
+            backoff_timer: None,
+            flags: Flags::NONE,
             reply: None,
         });
         self.outcome.sent += 1;
@@ -85,16 +88,29 @@ impl Simulation<'_> {
     }
 
     /// Envoy sends the response (upstream or local) back to the client.
-    pub(super) fn reply(&mut self, request: Key, status: u16, flag: Option<ResponseFlag>) {
+    /// Envoy sends the response (upstream or local) back to the client; the router's state for
+    /// the request ends (a held retry slot is given back).
+    pub(super) fn reply(&mut self, request: Key, status: u16, flags: Flags, local: bool) {
         let r = &mut self.requests[request];
         let timer = r.route_timer.take();
+        let backoff = r.backoff_timer.take();
         r.attempt = None;
-        r.reply = Some((status, flag));
-        if let Some(f) = flag {
+        r.reply = Some(Reply {
+            status,
+            flags,
+            local,
+        });
+        let retry = r.retry.take();
+        let client = r.client as usize;
+        for f in flags.iter() {
             self.flagged_replies[f.index()] += 1;
         }
-        let client = r.client as usize;
+        self.local_replies += u64::from(local);
+        if let Some(mut rs) = retry {
+            self.proxy.release_retry(&mut rs);
+        }
         self.cancel(timer);
+        self.cancel(backoff);
         let latency = self
             .downstream
             .latency
@@ -104,10 +120,11 @@ impl Simulation<'_> {
 
     pub(super) fn on_response_at_client(&mut self, request: Key) {
         let r = self.requests.remove(request).expect("a live request");
-        let (status, flag) = r.reply.expect("a reply was sent");
-        self.outcome.record(status, flag, self.now.since(r.sent_at));
+        let reply = r.reply.expect("a reply was sent");
+        let latency = self.now.since(r.sent_at);
+        self.outcome.record(reply.status, reply.flags, latency);
         if let Some(t) = self.timeline.as_mut() {
-            t.record(self.now, status, flag);
+            t.record(self.now, reply.status, reply.flags, reply.local);
         }
         if let Some(worker) = r.worker {
             let c = &mut self.clients[r.client as usize];

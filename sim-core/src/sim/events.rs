@@ -16,8 +16,13 @@ pub enum Event {
     ConnectTimeout { conn: Key },
     /// An upstream request reaches its backend host.
     RequestAtBackend { attempt: Key, conn: Key, host: u32 },
-    /// A backend host finishes serving a request.
-    ServiceDone { attempt: Key, conn: Key, host: u32 },
+    /// A backend host finishes serving a request (started in the host's `epoch`).
+    ServiceDone {
+        attempt: Key,
+        conn: Key,
+        host: u32,
+        epoch: u32,
+    },
     /// A backend's response reaches Envoy.
     ResponseAtEnvoy {
         attempt: Key,
@@ -33,4 +38,8 @@ pub enum Event {
     PhaseChange { group: u32, phase: u32 },
     /// The outlier detector's interval timer fires.
     OutlierTick,
+    /// A retry's back-off ends.
+    RetryBackoff { request: Key },
+    /// An attempt's per-try timeout fires.
+    PerTryTimeout { attempt: Key },
 }

@@ -5,6 +5,7 @@ mod downstream;
 mod events;
 mod outcome;
 mod proxy;
+mod router;
 mod timeline;
 mod upstream;
 
@@ -15,7 +16,8 @@ use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, TimerHandle};
 use crate::envoy::conn_pool::{ConnId, PoolEvent};
-use crate::envoy::router::ResponseFlag;
+use crate::envoy::retry::RetryState;
+use crate::envoy::router::{Flags, ResponseFlag};
 use crate::scenario::BackendGroup;
 use crate::scenario::{Link, Scenario};
 use crate::slab::{Key, Slab};
@@ -56,8 +58,23 @@ struct Request {
     route_timer: Option<TimerHandle>,
     /// The upstream attempt in progress.
     attempt: Option<Key>,
-    /// The response on its way back to the client.
-    reply: Option<(u16, Option<ResponseFlag>)>,
+    /// Retry state, if the route retries.
+    retry: Option<RetryState>,
+    /// The back-off timer of a retry in waiting.
+    backoff_timer: Option<TimerHandle>,
+    /// Response flags gathered so far (UO, URX when a retry was refused).
+    flags: Flags,
+    /// The response on its way back to the client, and whether Envoy made it.
+    reply: Option<Reply>,
+}
+
+/// What goes back to the client.
+#[derive(Clone, Copy)]
+struct Reply {
+    status: u16,
+    flags: Flags,
+    /// Made by Envoy (a local reply), not forwarded from a host.
+    local: bool,
 }
 
 /// One upstream attempt (Envoy's `UpstreamRequest`).
@@ -67,6 +84,7 @@ struct Attempt {
     pool: usize,
     /// The connection it is attached to; `None` while pending.
     conn: Option<ConnId>,
+    per_try_timer: Option<TimerHandle>,
 }
 
 /// Timers of one upstream connection while it connects.
@@ -99,6 +117,8 @@ struct Simulation<'s> {
     outcome: ClientOutcome,
     events_processed: u64,
     timeline: Option<Timeline>,
+    /// Replies Envoy made itself.
+    local_replies: u64,
     /// Replies Envoy sent with each response flag (some may still be on their way).
     flagged_replies: [u64; ResponseFlag::ALL.len()],
     /// Client sends and arrivals still scheduled: with nothing in flight either, a run without
@@ -144,6 +164,7 @@ impl<'s> Simulation<'s> {
             events_processed: 0,
             client_events_pending: 0,
             flagged_replies: [0; ResponseFlag::ALL.len()],
+            local_replies: 0,
             timeline: None,
             downstream: &scenario.network.downstream,
             upstream: &scenario.network.upstream,
@@ -221,7 +242,8 @@ impl<'s> Simulation<'s> {
                 attempt,
                 conn,
                 host,
-            } => self.on_service_done(attempt, conn, host as usize),
+                epoch,
+            } => self.on_service_done(attempt, conn, host as usize, epoch),
             Event::ResponseAtEnvoy {
                 attempt,
                 conn,
@@ -233,6 +255,8 @@ impl<'s> Simulation<'s> {
             Event::PhaseChange { group, phase } => {
                 self.on_phase_change(group as usize, phase as usize)
             }
+            Event::RetryBackoff { request } => self.on_retry_backoff(request),
+            Event::PerTryTimeout { attempt } => self.on_per_try_timeout(attempt),
             Event::OutlierTick => {
                 if let Some(next) = self.proxy.on_outlier_tick(self.now) {
                     self.schedule(next, Event::OutlierTick);
@@ -278,7 +302,12 @@ impl<'s> Simulation<'s> {
         match e {
             PoolEvent::Connecting(conn) => self.start_connect(conn),
             PoolEvent::StreamReady { stream, conn } => self.on_stream_ready(stream, conn),
-            PoolEvent::StreamFailed { stream, reason, .. } => self.on_stream_failed(stream, reason),
+            PoolEvent::StreamFailed {
+                stream,
+                reason,
+                host_known,
+            } => self.on_stream_failed(stream, reason, host_known),
+            PoolEvent::StreamReset { stream, conn } => self.on_stream_reset(stream, conn),
             PoolEvent::ScheduleUpstreamReady { pool } => {
                 self.deferred.push_back(Deferred::UpstreamReady { pool })
             }
@@ -360,9 +389,14 @@ impl<'s> Simulation<'s> {
             "sent = received + in flight"
         );
         let sent = |f: ResponseFlag| self.flagged_replies[f.index()];
-        assert_eq!(
-            sent(ResponseFlag::UO),
-            s.upstream_rq_pending_overflow,
+        // UO: every pending overflow ends its request with UO; a refused retry adds UO too.
+        let uo = sent(ResponseFlag::UO);
+        assert!(
+            uo >= s.upstream_rq_pending_overflow,
+            "every overflow is a UO reply"
+        );
+        assert!(
+            uo <= s.upstream_rq_pending_overflow + s.upstream_rq_retry_overflow,
             "every UO is an overflow"
         );
         assert_eq!(
@@ -370,10 +404,20 @@ impl<'s> Simulation<'s> {
             s.upstream_cx_none_healthy,
             "every UH is none_healthy"
         );
-        assert_eq!(
-            sent(ResponseFlag::UT),
-            s.upstream_rq_timeout,
-            "every UT is a route timeout"
+        // UT: route timeouts (an attempt in flight, or a retry's back-off) and per-try
+        // timeouts that were not retried.
+        let ut = sent(ResponseFlag::UT);
+        assert!(
+            ut >= s.upstream_rq_timeout,
+            "every route timeout of an attempt is a UT"
+        );
+        assert!(
+            ut <= s.upstream_rq_timeout + s.upstream_rq_per_try_timeout + s.upstream_rq_retry,
+            "every UT is a timeout"
+        );
+        assert!(
+            sent(ResponseFlag::URX) <= s.upstream_rq_retry_limit_exceeded,
+            "every URX is a retry limit"
         );
         for f in ResponseFlag::ALL {
             assert!(
@@ -388,17 +432,15 @@ impl<'s> Simulation<'s> {
                 );
             }
         }
-        let local: u64 = self.flagged_replies.iter().sum();
-        let upstream_answers = s.upstream_rq_completed - local;
         assert!(
-            upstream_answers <= s.upstream_rq_total,
-            "answers come from attached requests"
+            s.upstream_rq_completed <= s.upstream_rq_total + self.local_replies,
+            "answers come from attached requests or from Envoy"
         );
         if self.requests.is_empty() {
             assert!(self.attempts.is_empty(), "no attempt outlives its request");
-            assert_eq!(
-                s.upstream_rq_completed, o.received,
-                "every response charged once"
+            assert!(
+                s.upstream_rq_completed <= o.received,
+                "every response charged at most once (not a route timeout during back-off)"
             );
             assert_eq!(
                 s.upstream_rq_active, 0,

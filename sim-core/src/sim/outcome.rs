@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::envoy::cluster_stats::Stat;
 use crate::envoy::outlier::OutlierEvent;
-use crate::envoy::router::ResponseFlag;
+use crate::envoy::router::{Flags, ResponseFlag};
 use crate::histogram::Histogram;
 use crate::time::{SimDuration, SimTime};
 
@@ -24,10 +24,10 @@ pub struct ClientOutcome {
 }
 
 impl ClientOutcome {
-    pub fn record(&mut self, status: u16, flag: Option<ResponseFlag>, latency: SimDuration) {
+    pub fn record(&mut self, status: u16, flags: Flags, latency: SimDuration) {
         self.received += 1;
         *self.status.entry(status).or_default() += 1;
-        if let Some(f) = flag {
+        for f in flags.iter() {
             *self.flags.entry(f).or_default() += 1;
         }
         self.latency.record(latency);

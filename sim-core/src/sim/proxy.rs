@@ -7,6 +7,7 @@ use crate::envoy::host::HostStats;
 use crate::envoy::load_balancer::{HostSets, LoadBalancer};
 use crate::envoy::outlier::{Detector, OutlierConfig, OutlierResult};
 use crate::envoy::resource_manager::ResourceManagers;
+use crate::envoy::retry::{RetryConfig, RetryState, RetryStatus};
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{RoutingPriority, Scenario};
 use crate::slab::Slab;
@@ -28,6 +29,9 @@ pub struct Proxy {
     lbs: Vec<LoadBalancer>,
     host_sets: HostSets,
     pub outlier: Option<Detector<SimRng>>,
+    retry: Option<RetryConfig>,
+    /// Draws the router's retry back-offs.
+    router_rng: SimRng,
     /// What the last pool calls reported, to be handled by the simulation.
     pub pool_events: Vec<PoolEvent>,
     pub peaks: Peaks,
@@ -46,8 +50,29 @@ impl Proxy {
     pub fn new(s: &Scenario, seed: u64, priority_of: Vec<usize>, weight: Vec<u32>) -> Self {
         let host_count = priority_of.len();
         let concurrency = s.envoy.concurrency.get();
+        let limits = match &s.cluster.http2_protocol_options {
+            None => StreamLimits::HTTP1,
+            Some(h2) => StreamLimits::http2(
+                h2.max_concurrent_streams,
+                s.cluster
+                    .common_http_protocol_options
+                    .max_requests_per_connection,
+            ),
+        };
+        let limits = match (
+            limits.protocol,
+            s.cluster
+                .common_http_protocol_options
+                .max_requests_per_connection,
+        ) {
+            (crate::envoy::conn_pool::Protocol::Http1, Some(n)) => StreamLimits {
+                lifetime: u64::from(n),
+                ..limits
+            },
+            _ => limits,
+        };
         let pools = (0..concurrency as usize * host_count)
-            .map(|id| ConnPool::new(id, StreamLimits::HTTP1))
+            .map(|id| ConnPool::new(id, limits))
             .collect();
         let lbs = (0..concurrency)
             .map(|w| {
@@ -66,6 +91,18 @@ impl Proxy {
             )
         });
         let panic_threshold = s.cluster.common_lb_config.healthy_panic_threshold.0;
+        let per_host_max = s
+            .cluster
+            .circuit_breakers
+            .per_host_thresholds
+            .iter()
+            .find(|t| t.priority == s.route.priority)
+            .and_then(|t| t.max_connections)
+            .map_or(u64::MAX, u64::from);
+        let host = HostStats {
+            max_connections: per_host_max,
+            ..HostStats::default()
+        };
         Proxy {
             concurrency,
             priority: s.route.priority,
@@ -73,12 +110,14 @@ impl Proxy {
             route_timeout: s.route.timeout,
             resources: ResourceManagers::from_thresholds(&s.cluster.circuit_breakers.thresholds),
             stats: ClusterStats::new(),
-            hosts: vec![HostStats::default(); host_count],
+            hosts: vec![host; host_count],
             conns: Slab::new(),
             pools,
             lbs,
             host_sets: HostSets::new(priority_of, weight, panic_threshold),
             outlier,
+            retry: RetryConfig::for_route(&s.route).expect("validated with the scenario"),
+            router_rng: stream(seed, StreamKind::Router, 0),
             pool_events: Vec::new(),
             peaks: Peaks::default(),
         }
@@ -110,6 +149,34 @@ impl Proxy {
             host_healthy,
         };
         f(&mut self.pools[pool], &mut env)
+    }
+
+    pub fn retry_config(&self) -> Option<&RetryConfig> {
+        self.retry.as_ref()
+    }
+
+    /// A request's retry state, if the route retries.
+    pub fn new_retry_state(&self) -> Option<RetryState> {
+        self.retry
+            .as_ref()
+            .filter(|c| !c.retry_on.is_empty())
+            .map(RetryState::new)
+    }
+
+    /// `shouldRetry` against the route's retry breaker.
+    pub fn decide_retry(&mut self, rs: &mut RetryState, would_retry: bool) -> RetryStatus {
+        let rm = self.resources.get_mut(self.priority);
+        rs.should_retry(would_retry, rm, &mut self.stats, &mut self.router_rng)
+    }
+
+    /// The request is over: its held retry slot, if any, is given back.
+    pub fn release_retry(&mut self, rs: &mut RetryState) {
+        rs.release(self.resources.get_mut(self.priority));
+    }
+
+    /// The live connections of one pool.
+    pub fn pool_connections(&self, pool: usize) -> Vec<crate::envoy::conn_pool::ConnId> {
+        self.pools[pool].connections().collect()
     }
 
     /// The worker's load balancer picks a host (`None`: no host available); a pick in a

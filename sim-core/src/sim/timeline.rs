@@ -1,7 +1,7 @@
 //! Responses per time bucket by outcome, and hosts ejected, over simulated time: fixed-width
 //! buckets, so memory grows with simulated time, never with requests.
 
-use crate::envoy::router::ResponseFlag;
+use crate::envoy::router::{Flags, ResponseFlag};
 use crate::time::{SimDuration, SimTime};
 
 /// What the clients received in one bucket, and the hosts ejected at its end.
@@ -46,13 +46,24 @@ impl Timeline {
     }
 
     /// A response reached its client at `t`.
-    pub fn record(&mut self, t: SimTime, status: u16, flag: Option<ResponseFlag>) {
+    /// A response reached its client at `t`: a local reply counts under the flag that explains
+    /// it, a host's response (even one with URX or UO from refused retries) by its status.
+    pub fn record(&mut self, t: SimTime, status: u16, flags: Flags, local: bool) {
         let b = self.at(t);
-        match flag {
-            Some(f) => b.flagged[f.index()] += 1,
-            None if (200..300).contains(&status) => b.ok += 1,
-            None if status >= 500 => b.upstream_5xx += 1,
-            None => b.upstream_other += 1,
+        let reason = [
+            ResponseFlag::UH,
+            ResponseFlag::UF,
+            ResponseFlag::UC,
+            ResponseFlag::UT,
+            ResponseFlag::UO,
+        ]
+        .into_iter()
+        .find(|f| flags.contains(*f));
+        match reason {
+            Some(f) if local => b.flagged[f.index()] += 1,
+            _ if (200..300).contains(&status) => b.ok += 1,
+            _ if status >= 500 => b.upstream_5xx += 1,
+            _ => b.upstream_other += 1,
         }
     }
 
@@ -77,10 +88,20 @@ mod tests {
     #[test]
     fn buckets_count_outcomes_and_carry_ejections_forward() {
         let mut t = Timeline::new(SimDuration::from_secs(1));
-        t.record(SimTime(100), 200, None);
-        t.record(SimTime(1_500_000_000), 503, Some(ResponseFlag::UH));
+        t.record(SimTime(100), 200, Flags::NONE, false);
+        t.record(
+            SimTime(1_500_000_000),
+            503,
+            Flags::of(ResponseFlag::UH),
+            true,
+        );
         t.set_ejected(SimTime(1_600_000_000), 1);
-        t.record(SimTime(3_200_000_000), 500, None);
+        t.record(
+            SimTime(3_200_000_000),
+            500,
+            Flags::of(ResponseFlag::URX),
+            false,
+        );
         t.close(SimTime(5_000_000_000));
         assert_eq!(t.buckets.len(), 5);
         assert_eq!(t.buckets[0].ok, 1);

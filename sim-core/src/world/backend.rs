@@ -32,6 +32,8 @@ pub struct BackendHost {
     pub rng: SimRng,
     in_service: u32,
     queue: VecDeque<Job>,
+    /// Bumped at each crash: work started before it is lost.
+    epoch: u32,
 }
 
 impl BackendHost {
@@ -47,6 +49,29 @@ impl BackendHost {
             ),
             in_service: 0,
             queue: VecDeque::new(),
+            epoch: 0,
+        }
+    }
+
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
+    /// The process dies: everything in service or waiting is lost.
+    pub fn crash(&mut self) {
+        self.epoch += 1;
+        self.in_service = 0;
+        self.queue.clear();
+    }
+
+    /// A service time drawn for the current behaviour (slow periods multiply it).
+    fn service_time(&mut self) -> SimDuration {
+        let base = self.behaviour.service_time.sample(&mut self.rng);
+        let m = self.behaviour.latency_multiplier;
+        if m == 1.0 {
+            base
+        } else {
+            SimDuration((base.0 as f64 * m).round().max(0.0) as u64)
         }
     }
 
@@ -66,7 +91,7 @@ impl BackendHost {
     pub fn arrive(&mut self, job: Job) -> Option<SimDuration> {
         if self.has_free_slot() {
             self.in_service += 1;
-            Some(self.behaviour.service_time.sample(&mut self.rng))
+            Some(self.service_time())
         } else {
             self.queue.push_back(job);
             None
@@ -97,7 +122,7 @@ impl BackendHost {
         }
         let job = self.queue.pop_front()?;
         self.in_service += 1;
-        Some((job, self.behaviour.service_time.sample(&mut self.rng)))
+        Some((job, self.service_time()))
     }
 }
 

@@ -1,0 +1,438 @@
+//! The router's retry decisions for one request.
+//!
+//! Follows `source/common/router/retry_state_impl.cc` (`shouldRetry`, `wouldRetryFromHeaders`,
+//! `wouldRetryFromReset`), `source/common/common/backoff_strategy.cc`
+//! (`JitteredExponentialBackOffStrategy`) and the retry breaker of `resource_manager_impl.h`:
+//! - a retry is decided per attempt outcome; the retry slot (`retries`) is held from the
+//!   decision until the next decision or the end of the request;
+//! - `num_retries` is checked before the breaker: `upstream_rq_retry_limit_exceeded` (URX)
+//!   comes first, then `upstream_rq_retry_overflow` (UO);
+//! - a decision not to retry after an armed retry counts `upstream_rq_retry_success`;
+//! - back-off `k` waits uniformly in `[0, min(base * 2^(k-1), max))` ms.
+
+use rand::RngExt;
+
+use super::cluster_stats::ClusterStats;
+use super::resource_manager::ResourceManager;
+use crate::rng::SimRng;
+use crate::scenario::{RetryPolicy, Route};
+use crate::time::SimDuration;
+
+/// Envoy's default base back-off (`upstream.base_retry_backoff_ms`).
+pub const DEFAULT_BASE_INTERVAL_MS: u64 = 25;
+
+/// The `retry_on` conditions breakersim can meet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RetryOn {
+    pub five_xx: bool,
+    pub gateway_error: bool,
+    pub connect_failure: bool,
+    pub retriable_4xx: bool,
+    pub refused_stream: bool,
+    pub reset: bool,
+    pub reset_before_request: bool,
+    pub retriable_status_codes: bool,
+}
+
+/// Conditions Envoy accepts that never match here (gRPC statuses, headers, rate limits).
+const NEVER_MATCHING: &[&str] = &[
+    "cancelled",
+    "deadline-exceeded",
+    "internal",
+    "resource-exhausted",
+    "unavailable",
+    "retriable-headers",
+    "envoy-ratelimited",
+    "http3-post-connect-failure",
+];
+
+impl RetryOn {
+    /// Parses Envoy's comma-separated `retry_on`.
+    pub fn parse(text: &str) -> Result<RetryOn, String> {
+        let mut on = RetryOn::default();
+        for token in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            match token {
+                "5xx" => on.five_xx = true,
+                "gateway-error" => on.gateway_error = true,
+                "connect-failure" => on.connect_failure = true,
+                "retriable-4xx" => on.retriable_4xx = true,
+                "refused-stream" => on.refused_stream = true,
+                "reset" => on.reset = true,
+                "reset-before-request" => on.reset_before_request = true,
+                "retriable-status-codes" => on.retriable_status_codes = true,
+                t if NEVER_MATCHING.contains(&t) => {}
+                other => {
+                    return Err(format!(
+                        "unknown retry_on condition `{other}`: allowed 5xx, gateway-error, connect-failure, retriable-4xx, refused-stream, reset, reset-before-request, retriable-status-codes, and {}",
+                        NEVER_MATCHING.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(on)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == RetryOn::default()
+    }
+}
+
+/// A route's retry policy, resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryConfig {
+    pub retry_on: RetryOn,
+    pub retriable_status_codes: Vec<u16>,
+    pub num_retries: u32,
+    /// Ignored (None) when not below a non-zero route timeout, as Envoy does.
+    pub per_try_timeout: Option<SimDuration>,
+    pub base_interval_ms: u64,
+    pub max_interval_ms: u64,
+    pub previous_hosts: bool,
+    pub host_selection_retry_max_attempts: u32,
+}
+
+pub const PREVIOUS_HOSTS: &str = "envoy.retry_host_predicates.previous_hosts";
+
+impl RetryConfig {
+    pub fn from_policy(p: &RetryPolicy, route_timeout: SimDuration) -> Result<RetryConfig, String> {
+        let base = p
+            .retry_back_off
+            .as_ref()
+            .map_or(DEFAULT_BASE_INTERVAL_MS, |b| b.base_interval.as_millis());
+        let max = p
+            .retry_back_off
+            .as_ref()
+            .and_then(|b| b.max_interval)
+            .map_or(base * 10, |m| m.as_millis());
+        let per_try_timeout = p
+            .per_try_timeout
+            .filter(|t| !t.is_zero())
+            .filter(|t| route_timeout.is_zero() || *t < route_timeout);
+        Ok(RetryConfig {
+            retry_on: RetryOn::parse(&p.retry_on)?,
+            retriable_status_codes: p.retriable_status_codes.clone(),
+            num_retries: p.num_retries,
+            per_try_timeout,
+            base_interval_ms: base.max(1),
+            max_interval_ms: max.max(1),
+            previous_hosts: p
+                .retry_host_predicate
+                .iter()
+                .any(|h| h.name == PREVIOUS_HOSTS),
+            host_selection_retry_max_attempts: p.host_selection_retry_max_attempts,
+        })
+    }
+
+    /// The route's retry policy: its own, or Istio's default of the version asked for.
+    pub fn for_route(route: &Route) -> Result<Option<RetryConfig>, String> {
+        let policy = match (&route.retry_policy, &route.istio_default_retry_policy) {
+            (Some(p), _) => Some(p.clone()),
+            (None, Some(version)) => istio_default_retry_policy(version)?,
+            (None, None) => None,
+        };
+        policy
+            .map(|p| RetryConfig::from_policy(&p, route.timeout))
+            .transpose()
+    }
+
+    /// `wouldRetryFromHeaders` for a response status.
+    pub fn would_retry_status(&self, status: u16) -> bool {
+        let on = &self.retry_on;
+        (on.five_xx && (500..600).contains(&status))
+            || (on.gateway_error && matches!(status, 502..=504))
+            || (on.retriable_4xx && status == 409)
+            || (on.retriable_status_codes && self.retriable_status_codes.contains(&status))
+    }
+
+    /// `wouldRetryFromReset`, in Envoy's order: overflow never; connect failures with
+    /// `connect-failure`; `reset-before-request` when nothing was sent; `reset`; any reset for
+    /// `5xx` and `gateway-error`; `refused-stream` for a refused stream.
+    pub fn would_retry_reset(&self, reset: ResetKind) -> bool {
+        let on = &self.retry_on;
+        match reset {
+            ResetKind::Overflow => false,
+            _ if on.connect_failure && reset == ResetKind::ConnectFailure => true,
+            _ if on.reset_before_request && !reset.request_sent() => true,
+            _ if on.reset || on.five_xx || on.gateway_error => true,
+            _ => on.refused_stream && reset == ResetKind::RefusedStream,
+        }
+    }
+}
+
+/// Istio's default HTTP retry policy by version (istio `route/retry/retry.go`): none before 1.1;
+/// `connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes`, 2 retries,
+/// previous_hosts with 5 host selection attempts since; 503 retriable from 1.1 to 1.23 only.
+pub fn istio_default_retry_policy(version: &str) -> Result<Option<RetryPolicy>, String> {
+    let bad = || format!("`{version}` is not an Istio version like \"1.24\"");
+    let (major, minor) = version.split_once('.').ok_or_else(bad)?;
+    let (major, minor): (u32, u32) = (
+        major.parse().map_err(|_| bad())?,
+        minor
+            .split('.')
+            .next()
+            .unwrap_or("")
+            .parse()
+            .map_err(|_| bad())?,
+    );
+    if (major, minor) < (1, 1) {
+        return Ok(None);
+    }
+    let codes = if (major, minor) < (1, 24) {
+        vec![503]
+    } else {
+        vec![]
+    };
+    Ok(Some(RetryPolicy {
+        retry_on: "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes"
+            .into(),
+        num_retries: 2,
+        per_try_timeout: None,
+        retriable_status_codes: codes,
+        retry_back_off: None,
+        retry_host_predicate: vec![crate::scenario::RetryHostPredicate {
+            name: PREVIOUS_HOSTS.into(),
+        }],
+        host_selection_retry_max_attempts: if (major, minor) < (1, 2) { 3 } else { 5 },
+    }))
+}
+
+/// Why an attempt ended without a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResetKind {
+    /// A circuit breaker refused it.
+    Overflow,
+    /// The connection could not be made (refused or timed out).
+    ConnectFailure,
+    /// The connection closed under the request (`ConnectionTermination`).
+    ConnectionTermination,
+    /// Envoy reset it (per-try timeout).
+    LocalReset,
+    /// HTTP/2 `REFUSED_STREAM`.
+    RefusedStream,
+}
+
+impl ResetKind {
+    /// Whether request bytes had gone upstream (not for a connect failure or an overflow).
+    pub fn request_sent(self) -> bool {
+        !matches!(self, ResetKind::Overflow | ResetKind::ConnectFailure)
+    }
+}
+
+/// The result of `shouldRetry`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryStatus {
+    /// Retry after this back-off.
+    Yes(SimDuration),
+    No,
+    /// `num_retries` used up (flag URX).
+    NoRetryLimitExceeded,
+    /// The retry breaker refused (flag UO).
+    NoOverflow,
+}
+
+/// `JitteredExponentialBackOffStrategy`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backoff {
+    next_ms: u64,
+    max_ms: u64,
+}
+
+impl Backoff {
+    pub fn new(base_ms: u64, max_ms: u64) -> Self {
+        Backoff {
+            next_ms: base_ms,
+            max_ms,
+        }
+    }
+
+    /// `nextBackOffMs`: uniform in `[0, current)`, then the ceiling doubles up to max.
+    pub fn next(&mut self, rng: &mut SimRng) -> SimDuration {
+        let ceiling = self.next_ms.max(1);
+        self.next_ms = if self.next_ms < self.max_ms / 2 {
+            self.next_ms * 2
+        } else {
+            self.max_ms
+        };
+        SimDuration::from_millis(rng.random::<u64>() % ceiling)
+    }
+}
+
+/// One request's retry state.
+#[derive(Clone, Debug)]
+pub struct RetryState {
+    remaining: u32,
+    backoff: Backoff,
+    /// A retry was decided and its slot is held.
+    armed: bool,
+    /// Hosts attempted so far (previous_hosts).
+    pub attempted: Vec<usize>,
+}
+
+impl RetryState {
+    pub fn new(cfg: &RetryConfig) -> Self {
+        RetryState {
+            remaining: cfg.num_retries,
+            backoff: Backoff::new(cfg.base_interval_ms, cfg.max_interval_ms),
+            armed: false,
+            attempted: Vec::new(),
+        }
+    }
+
+    /// `shouldRetry`, given whether the outcome is retriable.
+    pub fn should_retry(
+        &mut self,
+        would_retry: bool,
+        rm: &mut ResourceManager,
+        stats: &mut ClusterStats,
+        rng: &mut SimRng,
+    ) -> RetryStatus {
+        if self.armed && !would_retry {
+            stats.upstream_rq_retry_success += 1;
+        }
+        self.release(rm);
+        if !would_retry {
+            return RetryStatus::No;
+        }
+        if self.remaining == 0 {
+            stats.upstream_rq_retry_limit_exceeded += 1;
+            return RetryStatus::NoRetryLimitExceeded;
+        }
+        self.remaining -= 1;
+        if !rm.can_create_retry() {
+            stats.upstream_rq_retry_overflow += 1;
+            return RetryStatus::NoOverflow;
+        }
+        self.armed = true;
+        rm.retries.inc();
+        stats.upstream_rq_retry += 1;
+        stats.upstream_rq_retry_backoff_exponential += 1;
+        RetryStatus::Yes(self.backoff.next(rng))
+    }
+
+    /// `resetRetry`: the held retry slot is given back.
+    pub fn release(&mut self, rm: &mut ResourceManager) {
+        if std::mem::take(&mut self.armed) {
+            rm.retries.dec();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{StreamKind, stream};
+
+    /// Retry k waits uniformly in [0, min(25 * 2^(k-1), 250)) ms: ceilings 25, 50, 100, 200,
+    /// 250, 250.
+    #[test]
+    fn backoff_windows_of_retries_1_to_6() {
+        let mut rng = stream(1, StreamKind::Client, 0);
+        let ceilings = [25, 50, 100, 200, 250, 250];
+        let mut maxima = [0u64; 6];
+        for _ in 0..4000 {
+            let mut b = Backoff::new(25, 250);
+            for (k, ceiling) in ceilings.iter().enumerate() {
+                let d = b.next(&mut rng).as_millis();
+                assert!(d < *ceiling, "retry {} waited {d} ms", k + 1);
+                maxima[k] = maxima[k].max(d);
+            }
+        }
+        for (k, ceiling) in ceilings.iter().enumerate() {
+            assert_eq!(
+                maxima[k],
+                ceiling - 1,
+                "the window of retry {} is used whole",
+                k + 1
+            );
+        }
+    }
+
+    #[test]
+    fn retry_on_parses_envoys_conditions() {
+        let on = RetryOn::parse("5xx, connect-failure,unavailable").unwrap();
+        assert!(on.five_xx && on.connect_failure && !on.gateway_error);
+        assert!(
+            RetryOn::parse("5xxx")
+                .unwrap_err()
+                .contains("unknown retry_on")
+        );
+        assert!(RetryOn::parse("cancelled").unwrap().is_empty());
+    }
+
+    fn config(retry_on: &str) -> RetryConfig {
+        let policy: RetryPolicy = toml::from_str(&format!("retry_on = \"{retry_on}\"")).unwrap();
+        RetryConfig::from_policy(&policy, SimDuration::from_secs(15)).unwrap()
+    }
+
+    #[test]
+    fn which_outcomes_are_retried() {
+        let gw = config("gateway-error");
+        assert!(gw.would_retry_status(503) && !gw.would_retry_status(500));
+        let c409 = config("retriable-4xx");
+        assert!(c409.would_retry_status(409) && !c409.would_retry_status(404));
+        let cf = config("connect-failure");
+        assert!(cf.would_retry_reset(ResetKind::ConnectFailure));
+        assert!(!cf.would_retry_reset(ResetKind::ConnectionTermination));
+        assert!(
+            !cf.would_retry_reset(ResetKind::LocalReset),
+            "a per-try timeout is not a connect failure"
+        );
+        let rbr = config("reset-before-request");
+        assert!(rbr.would_retry_reset(ResetKind::ConnectFailure));
+        assert!(!rbr.would_retry_reset(ResetKind::LocalReset));
+        for on in ["5xx", "gateway-error", "reset"] {
+            let c = config(on);
+            assert!(c.would_retry_reset(ResetKind::LocalReset), "{on}");
+            assert!(
+                !c.would_retry_reset(ResetKind::Overflow),
+                "{on}: overflow is never retried"
+            );
+        }
+        let mut codes = config("retriable-status-codes");
+        codes.retriable_status_codes = vec![503];
+        assert!(codes.would_retry_status(503) && !codes.would_retry_status(500));
+    }
+
+    #[test]
+    fn istio_defaults_by_version() {
+        assert_eq!(
+            istio_default_retry_policy("1.0")
+                .unwrap()
+                .map(|p| p.num_retries),
+            None
+        );
+        let old = istio_default_retry_policy("1.23").unwrap().unwrap();
+        assert_eq!(old.retriable_status_codes, vec![503]);
+        assert_eq!(old.host_selection_retry_max_attempts, 5);
+        let new = istio_default_retry_policy("1.24").unwrap().unwrap();
+        assert!(new.retriable_status_codes.is_empty());
+        assert_eq!(new.num_retries, 2);
+        assert_eq!(
+            istio_default_retry_policy("1.1")
+                .unwrap()
+                .unwrap()
+                .host_selection_retry_max_attempts,
+            3
+        );
+        assert!(istio_default_retry_policy("latest").is_err());
+    }
+
+    /// The per-try timeout counts only below the route timeout.
+    #[test]
+    fn per_try_timeout_at_or_above_the_route_timeout_is_ignored() {
+        let p: RetryPolicy =
+            toml::from_str("retry_on = \"5xx\"\nper_try_timeout = \"2s\"").unwrap();
+        let at = |route: u64| {
+            RetryConfig::from_policy(&p, SimDuration::from_secs(route))
+                .unwrap()
+                .per_try_timeout
+        };
+        assert_eq!(at(15), Some(SimDuration::from_secs(2)));
+        assert_eq!(at(2), None);
+        assert_eq!(
+            at(0),
+            Some(SimDuration::from_secs(2)),
+            "no route timeout: it counts"
+        );
+    }
+}

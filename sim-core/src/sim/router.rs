@@ -1,0 +1,304 @@
+//! Envoy's router filter for each request: picks a host, asks the worker's pool for a stream,
+//! and turns each attempt's outcome into a response, a retry, or a local reply; enforces the
+//! route timeout and per-try timeouts.
+//!
+//! Follows `source/common/router/router.cc` (`decodeHeaders`, `onUpstreamHeaders`,
+//! `onUpstreamReset`, `maybeRetryReset`, `onPerTryTimeout`, `onResponseTimeout`, `doRetry`,
+//! `chargeUpstreamAbort`) and `upstream_request.cc` (what is reported to outlier detection).
+
+use super::events::Event;
+use super::proxy::OutlierReport;
+use super::{Attempt, Simulation};
+use crate::envoy::conn_pool::{ConnId, PoolFailureReason};
+use crate::envoy::outlier::OutlierResult;
+use crate::envoy::retry::{ResetKind, RetryStatus};
+use crate::envoy::router::{
+    LocalReply, NO_HEALTHY_UPSTREAM_REPLY, ResponseFlag, TIMEOUT_REPLY, reply_for_reset,
+};
+use crate::slab::Key;
+
+impl Simulation<'_> {
+    /// `decodeHeaders` with `end_stream`: a retry state if the route retries, the first attempt,
+    /// and the route timeout unless the request already ended inline.
+    pub(super) fn on_request_at_envoy(&mut self, request: Key) {
+        self.requests[request].retry = self.proxy.new_retry_state();
+        self.start_attempt(request);
+        self.drain_pool_events();
+        let timeout = self.proxy.route_timeout;
+        let r = &self.requests[request];
+        let waiting = r.reply.is_none();
+        if waiting && !timeout.is_zero() {
+            let timer = self.schedule(self.now.after(timeout), Event::RouteTimeout { request });
+            self.requests[request].route_timer = Some(timer);
+        }
+    }
+
+    /// A new upstream attempt (the first, or `doRetry`): choose a host, then a stream of the
+    /// worker's pool for it. No host: 503 "no healthy upstream".
+    fn start_attempt(&mut self, request: Key) {
+        let worker = self.requests[request].envoy_worker;
+        let Some(host) = self.choose_host_for(request, worker) else {
+            self.proxy.stats.upstream_cx_none_healthy += 1;
+            self.local_reply(request, NO_HEALTHY_UPSTREAM_REPLY);
+            return;
+        };
+        let pool = self.proxy.pool_index(worker, host);
+        let attempt = self.attempts.insert(Attempt {
+            request,
+            host,
+            pool,
+            conn: None,
+            per_try_timer: None,
+        });
+        self.requests[request].attempt = Some(attempt);
+        self.proxy
+            .with_pool(pool, |p, env| p.new_stream(env, attempt));
+    }
+
+    /// The load balancer's pick, re-drawn up to `host_selection_retry_max_attempts` times while
+    /// the previous_hosts predicate rejects it; the last pick stands.
+    fn choose_host_for(&mut self, request: Key, worker: u32) -> Option<usize> {
+        let r = &self.requests[request];
+        let avoid: Vec<usize> = match (&r.retry, self.proxy.retry_config()) {
+            (Some(rs), Some(cfg)) if cfg.previous_hosts => rs.attempted.clone(),
+            _ => Vec::new(),
+        };
+        let tries = match (&r.retry, self.proxy.retry_config()) {
+            (Some(_), Some(cfg)) if !avoid.is_empty() => cfg.host_selection_retry_max_attempts,
+            _ => 0,
+        };
+        let mut host = self.proxy.choose_host(worker);
+        for _ in 0..tries {
+            match host {
+                Some(h) if avoid.contains(&h) => host = self.proxy.choose_host(worker),
+                _ => break,
+            }
+        }
+        host
+    }
+
+    /// `onHostAttempted`: previous_hosts remembers every host a pool reported.
+    fn note_attempted(&mut self, request: Key, host: usize) {
+        if let Some(rs) = self.requests[request].retry.as_mut() {
+            rs.attempted.push(host);
+        }
+    }
+
+    /// `onPoolReady`: a connect success is reported, the per-try timeout starts, and the
+    /// request goes out.
+    pub(super) fn on_stream_ready(&mut self, attempt: Key, conn: ConnId) {
+        let a = &mut self.attempts[attempt];
+        a.conn = Some(conn);
+        let (host, request) = (a.host, a.request);
+        self.note_attempted(request, host);
+        let report = OutlierReport::Result(OutlierResult::LocalOriginConnectSuccess, None);
+        self.proxy.report_outlier(host, report, self.now);
+        if let Some(t) = self.proxy.retry_config().and_then(|c| c.per_try_timeout) {
+            let timer = self.schedule(self.now.after(t), Event::PerTryTimeout { attempt });
+            self.attempts[attempt].per_try_timer = Some(timer);
+        }
+        self.send_to_backend(attempt, conn, host);
+    }
+
+    /// `onPoolFailure`: an overflow (never reported, never retried) or a connect failure.
+    pub(super) fn on_stream_failed(
+        &mut self,
+        attempt: Key,
+        reason: PoolFailureReason,
+        host_known: bool,
+    ) {
+        let a = self.attempts.remove(attempt).expect("a live attempt");
+        if host_known {
+            self.note_attempted(a.request, a.host);
+        }
+        let reset = match reason {
+            PoolFailureReason::Overflow => ResetKind::Overflow,
+            _ => ResetKind::ConnectFailure,
+        };
+        if reset != ResetKind::Overflow {
+            let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
+            self.proxy.report_outlier(a.host, report, self.now);
+        }
+        self.upstream_reset(a.request, Some(a.host).filter(|_| host_known), reset);
+    }
+
+    /// The connection closed under an attached attempt (`ConnectionTermination`).
+    pub(super) fn on_stream_reset(&mut self, attempt: Key, conn: ConnId) {
+        let attached = self
+            .attempts
+            .get(attempt)
+            .is_some_and(|a| a.conn == Some(conn));
+        if !attached {
+            return; // The router gave it up already.
+        }
+        let a = self.attempts.remove(attempt).expect("checked");
+        self.cancel(a.per_try_timer);
+        let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
+        self.proxy.report_outlier(a.host, report, self.now);
+        self.upstream_reset(a.request, Some(a.host), ResetKind::ConnectionTermination);
+    }
+
+    /// `onUpstreamReset` → `maybeRetryReset`, else the local reply for the reset.
+    fn upstream_reset(&mut self, request: Key, host: Option<usize>, reset: ResetKind) {
+        self.requests[request].attempt = None;
+        if self.maybe_retry(request, host, |cfg| cfg.would_retry_reset(reset)) {
+            return;
+        }
+        self.local_reply(request, reply_for_reset(reset));
+    }
+
+    /// `shouldRetry` for the request: on yes the retry waits out its back-off (the host, if
+    /// known, counts an `rq_error`); on no, the flag explaining why is kept for the reply.
+    fn maybe_retry(
+        &mut self,
+        request: Key,
+        host: Option<usize>,
+        would_retry: impl Fn(&crate::envoy::retry::RetryConfig) -> bool,
+    ) -> bool {
+        let Some(cfg) = self.proxy.retry_config() else {
+            return false;
+        };
+        let would = would_retry(cfg);
+        let Some(mut rs) = self.requests[request].retry.take() else {
+            return false;
+        };
+        let status = self.proxy.decide_retry(&mut rs, would);
+        self.requests[request].retry = Some(rs);
+        match status {
+            RetryStatus::Yes(backoff) => {
+                if let Some(h) = host {
+                    self.proxy.hosts[h].rq_error += 1;
+                }
+                let timer = self.schedule(self.now.after(backoff), Event::RetryBackoff { request });
+                self.requests[request].backoff_timer = Some(timer);
+                true
+            }
+            RetryStatus::NoOverflow => {
+                self.add_flag(request, ResponseFlag::UO);
+                false
+            }
+            RetryStatus::NoRetryLimitExceeded => {
+                self.add_flag(request, ResponseFlag::URX);
+                false
+            }
+            RetryStatus::No => false,
+        }
+    }
+
+    fn add_flag(&mut self, request: Key, flag: ResponseFlag) {
+        let r = &mut self.requests[request];
+        r.flags = r.flags.with(flag);
+    }
+
+    /// The back-off of a retry ends (`doRetry`).
+    pub(super) fn on_retry_backoff(&mut self, request: Key) {
+        self.requests[request].backoff_timer = None;
+        self.start_attempt(request);
+    }
+
+    /// Response headers and body arrive together. A retriable response is retried (charged
+    /// under `retry.`); otherwise it is forwarded, and the pool ends the stream.
+    pub(super) fn on_response_at_envoy(
+        &mut self,
+        attempt: Key,
+        conn: ConnId,
+        status: u16,
+        keep_alive: bool,
+    ) {
+        let attached = self
+            .attempts
+            .get(attempt)
+            .is_some_and(|a| a.conn == Some(conn));
+        if !attached {
+            return; // The attempt was reset; its connection or stream is gone.
+        }
+        let a = self.attempts.remove(attempt).expect("checked");
+        self.cancel(a.per_try_timer);
+        self.proxy.with_pool(a.pool, |p, env| {
+            p.on_response_headers(env, conn, !keep_alive)
+        });
+        self.proxy
+            .report_outlier(a.host, OutlierReport::Code(status), self.now);
+        self.requests[a.request].attempt = None;
+        let retried = self.maybe_retry(a.request, Some(a.host), |cfg| {
+            cfg.would_retry_status(status)
+        });
+        if retried {
+            self.proxy.stats.charge_retried_code(status);
+        } else {
+            self.proxy.stats.charge_response_code(status);
+            let host = &mut self.proxy.hosts[a.host];
+            if (500..600).contains(&status) {
+                host.rq_error += 1;
+            } else {
+                host.rq_success += 1;
+            }
+            let flags = self.requests[a.request].flags;
+            self.reply(a.request, status, flags, false);
+        }
+        self.proxy
+            .with_pool(a.pool, |p, env| p.on_response_complete(env, conn, attempt));
+    }
+
+    /// `onPerTryTimeout`: the attempt is reset and reported as a local-origin timeout (504);
+    /// it is retried as a local reset if the policy allows, else the client gets 504 UT.
+    pub(super) fn on_per_try_timeout(&mut self, attempt: Key) {
+        let a = self.attempts.remove(attempt).expect("a live attempt");
+        let conn = a.conn.expect("per-try timers start at attach");
+        self.proxy.stats.upstream_rq_per_try_timeout += 1;
+        self.proxy.hosts[a.host].rq_timeout += 1;
+        self.proxy
+            .with_pool(a.pool, |p, env| p.reset_stream(env, conn, attempt));
+        let timeout = OutlierResult::LocalOriginTimeout;
+        let report = OutlierReport::Result(timeout, Some(TIMEOUT_REPLY.status));
+        self.proxy.report_outlier(a.host, report, self.now);
+        self.requests[a.request].attempt = None;
+        let retried = self.maybe_retry(a.request, Some(a.host), |cfg| {
+            cfg.would_retry_reset(ResetKind::LocalReset)
+        });
+        if !retried {
+            self.local_reply(a.request, TIMEOUT_REPLY);
+        }
+    }
+
+    /// `onResponseTimeout`: an attempt still awaiting headers is counted, charged 504 and reset
+    /// (a pending stream is cancelled, an attached stream reset); only an attached attempt has
+    /// a host, so only it counts `rq_timeout` and reports a local-origin timeout (504). During a
+    /// retry's back-off there is no attempt: nothing is charged. The client gets 504 UT.
+    pub(super) fn on_route_timeout(&mut self, request: Key) {
+        let r = &mut self.requests[request];
+        r.route_timer = None;
+        let backoff = r.backoff_timer.take();
+        let attempt = r.attempt.take();
+        self.cancel(backoff);
+        if let Some(attempt) = attempt {
+            let a = self.attempts.remove(attempt).expect("a live attempt");
+            self.cancel(a.per_try_timer);
+            self.proxy.stats.upstream_rq_timeout += 1;
+            self.proxy.stats.charge_response_code(TIMEOUT_REPLY.status);
+            match a.conn {
+                None => self
+                    .proxy
+                    .with_pool(a.pool, |p, env| p.cancel_pending(env, attempt)),
+                Some(conn) => {
+                    self.proxy.hosts[a.host].rq_timeout += 1;
+                    let timeout = OutlierResult::LocalOriginTimeout;
+                    let report = OutlierReport::Result(timeout, Some(TIMEOUT_REPLY.status));
+                    self.proxy.report_outlier(a.host, report, self.now);
+                    self.proxy
+                        .with_pool(a.pool, |p, env| p.reset_stream(env, conn, attempt));
+                }
+            }
+        }
+        let flags = self.requests[request].flags.with(TIMEOUT_REPLY.flag);
+        self.reply(request, TIMEOUT_REPLY.status, flags, true);
+    }
+
+    /// A reply Envoy makes itself (`chargeUpstreamAbort` + `onUpstreamAbort`): its code is
+    /// charged like an upstream one.
+    fn local_reply(&mut self, request: Key, reply: LocalReply) {
+        self.proxy.stats.charge_response_code(reply.status);
+        let flags = self.requests[request].flags.with(reply.flag);
+        self.reply(request, reply.status, flags, true);
+    }
+}
