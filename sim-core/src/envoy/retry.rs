@@ -93,17 +93,26 @@ pub struct RetryConfig {
 
 pub const PREVIOUS_HOSTS: &str = "envoy.retry_host_predicates.previous_hosts";
 
+/// Why a route cannot have both `retry_policy` and `istio_default_retry_policy`.
+pub const BOTH_RETRY_POLICIES: &str = "cannot be used together with [route.retry_policy]: the two are mutually exclusive (Istio's default applies only to a route without retries of its own); remove one of them";
+
+/// A `retry_back_off` interval as Envoy's router uses it (`RetryPolicyImpl` in
+/// `source/common/router/retry_policy_impl.cc`): `PROTOBUF_GET_MS_*` converts the duration with
+/// `DurationUtil::durationToMilliseconds`, which cuts it to whole milliseconds (protobuf's
+/// `TimeUtil::DurationToMilliseconds` rounds toward zero), and a result below 1 ms becomes
+/// 1 ms. So `"1.9ms"` is 1 ms and `"0.5ms"` is 1 ms.
+pub fn backoff_ms(interval: SimDuration) -> u64 {
+    interval.as_millis().max(1)
+}
+
 impl RetryConfig {
     pub fn from_policy(p: &RetryPolicy, route_timeout: SimDuration) -> Result<RetryConfig, String> {
-        let base = p
-            .retry_back_off
-            .as_ref()
-            .map_or(DEFAULT_BASE_INTERVAL_MS, |b| b.base_interval.as_millis());
-        let max = p
-            .retry_back_off
-            .as_ref()
+        let back_off = p.retry_back_off.as_ref();
+        let base = back_off.map_or(DEFAULT_BASE_INTERVAL_MS, |b| backoff_ms(b.base_interval));
+        // Envoy's default maximum is 10 x the base already in whole milliseconds.
+        let max = back_off
             .and_then(|b| b.max_interval)
-            .map_or(base * 10, |m| m.as_millis());
+            .map_or(base * 10, backoff_ms);
         let per_try_timeout = p
             .per_try_timeout
             .filter(|t| !t.is_zero())
@@ -113,8 +122,8 @@ impl RetryConfig {
             retriable_status_codes: p.retriable_status_codes.clone(),
             num_retries: p.num_retries,
             per_try_timeout,
-            base_interval_ms: base.max(1),
-            max_interval_ms: max.max(1),
+            base_interval_ms: base,
+            max_interval_ms: max,
             previous_hosts: p
                 .retry_host_predicate
                 .iter()
@@ -123,10 +132,12 @@ impl RetryConfig {
         })
     }
 
-    /// The route's retry policy: its own, or Istio's default of the version asked for.
+    /// The route's retry policy: its own, or Istio's default of the version asked for (never
+    /// both: validation rejects that).
     pub fn for_route(route: &Route) -> Result<Option<RetryConfig>, String> {
         let policy = match (&route.retry_policy, &route.istio_default_retry_policy) {
-            (Some(p), _) => Some(p.clone()),
+            (Some(_), Some(_)) => return Err(BOTH_RETRY_POLICIES.to_string()),
+            (Some(p), None) => Some(p.clone()),
             (None, Some(version)) => istio_default_retry_policy(version)?,
             (None, None) => None,
         };
@@ -205,9 +216,12 @@ pub enum ResetKind {
     ConnectFailure,
     /// The connection closed under the request (`ConnectionTermination`).
     ConnectionTermination,
-    /// Envoy reset it (per-try timeout).
+    /// Envoy reset it (`LocalReset`): the reason a per-try timeout's retry is checked under.
+    /// Answered, if not retried, by `reply_for_reset` as Envoy's `onUpstreamReset` would (503
+    /// LR); a per-try timeout itself is answered 504 UT instead.
     LocalReset,
-    /// HTTP/2 `REFUSED_STREAM`.
+    /// The backend refused the HTTP/2 stream (`REFUSED_STREAM`, Envoy's
+    /// `RemoteRefusedStreamReset`): 503 UR. No backend of breakersim refuses streams today.
     RefusedStream,
 }
 
@@ -415,6 +429,49 @@ mod tests {
             3
         );
         assert!(istio_default_retry_policy("latest").is_err());
+    }
+
+    fn back_off(table: &str) -> (u64, u64) {
+        let p: RetryPolicy =
+            toml::from_str(&format!("retry_on = \"5xx\"\nretry_back_off = {table}")).unwrap();
+        let c = RetryConfig::from_policy(&p, SimDuration::from_secs(15)).unwrap();
+        (c.base_interval_ms, c.max_interval_ms)
+    }
+
+    /// Envoy's `RetryPolicyImpl` (`source/common/router/retry_policy_impl.cc`) cuts both
+    /// intervals to whole milliseconds (`DurationUtil::durationToMilliseconds`, toward zero),
+    /// raises a result below 1 ms to 1 ms, and `RetryStateImpl` defaults the maximum to 10 x that
+    /// base: "1.9ms" → 1 ms (max 10); "0.5ms" → 1 ms, so max 10 ms, not 10 x 0.5 = 5 ms; an
+    /// explicit "0.2ms" maximum → 1 ms; "25.999ms" → 25 ms (max 250).
+    #[test]
+    fn back_off_intervals_are_cut_to_whole_milliseconds_at_least_1() {
+        assert_eq!(back_off("{ base_interval = \"1.9ms\" }"), (1, 10));
+        assert_eq!(back_off("{ base_interval = \"0.5ms\" }"), (1, 10));
+        assert_eq!(
+            back_off("{ base_interval = \"0.5ms\", max_interval = \"0.2ms\" }"),
+            (1, 1)
+        );
+        assert_eq!(back_off("{ base_interval = \"25.999ms\" }"), (25, 250));
+        assert_eq!(
+            back_off("{ base_interval = \"10ms\", max_interval = \"30.7ms\" }"),
+            (10, 30)
+        );
+        let default: RetryPolicy = toml::from_str("retry_on = \"5xx\"").unwrap();
+        let c = RetryConfig::from_policy(&default, SimDuration::from_secs(15)).unwrap();
+        assert_eq!((c.base_interval_ms, c.max_interval_ms), (25, 250));
+    }
+
+    /// A route with both policies has no retry configuration (validation names the field).
+    #[test]
+    fn both_policies_on_a_route_are_refused() {
+        let route: Route = toml::from_str(
+            "istio_default_retry_policy = \"1.24\"\n[retry_policy]\nretry_on = \"5xx\"",
+        )
+        .unwrap();
+        assert_eq!(
+            RetryConfig::for_route(&route).unwrap_err(),
+            BOTH_RETRY_POLICIES
+        );
     }
 
     /// The per-try timeout counts only below the route timeout.

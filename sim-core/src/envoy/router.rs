@@ -1,10 +1,12 @@
 //! What the router filter answers when it does not forward an upstream response: local replies
 //! and their access-log response flags.
 //!
-//! Follows `source/common/router/router.cc`: `onUpstreamReset` turns a pool failure into a
-//! local 503 (`Overflow` → flag UO with `x-envoy-overloaded: true`; connection failure or
-//! timeout → flag UF), `onResponseTimeout` into a 504 with flag UT, and no host into a 503
-//! "no healthy upstream" with flag UH (`upstream_cx_none_healthy`).
+//! Follows `source/common/router/router.cc`: `onUpstreamReset` turns a reset into a local 503
+//! whose flag comes from `streamResetReasonToResponseFlag` (`Overflow` → UO with
+//! `x-envoy-overloaded: true`; connection failure or timeout → UF; connection termination →
+//! UC; local reset → LR; remote reset or remote refused stream → UR), `onResponseTimeout` and
+//! `onPerTryTimeoutCommon` into a 504 with flag UT, and no host into a 503 "no healthy upstream"
+//! with flag UH (`upstream_cx_none_healthy`).
 
 use super::conn_pool::PoolFailureReason;
 
@@ -23,16 +25,23 @@ pub enum ResponseFlag {
     URX,
     /// UpstreamConnectionTermination: the connection closed under the request.
     UC,
+    /// UpstreamRemoteReset: the upstream reset the stream (or refused it: HTTP/2
+    /// `REFUSED_STREAM`).
+    UR,
+    /// LocalReset: Envoy reset the stream itself.
+    LR,
 }
 
 impl ResponseFlag {
-    pub const ALL: [ResponseFlag; 6] = [
+    pub const ALL: [ResponseFlag; 8] = [
         ResponseFlag::UO,
         ResponseFlag::UF,
         ResponseFlag::UT,
         ResponseFlag::UH,
         ResponseFlag::URX,
         ResponseFlag::UC,
+        ResponseFlag::UR,
+        ResponseFlag::LR,
     ];
 
     pub fn index(self) -> usize {
@@ -47,13 +56,18 @@ impl ResponseFlag {
             ResponseFlag::UH => "UH",
             ResponseFlag::URX => "URX",
             ResponseFlag::UC => "UC",
+            ResponseFlag::UR => "UR",
+            ResponseFlag::LR => "LR",
         }
     }
 }
 
 /// The response flags of one response (Envoy's access log can show several, e.g. `UF,URX`).
+/// One bit per [`ResponseFlag`]: a `u8` holds all eight.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Flags(u8);
+
+const _: () = assert!(ResponseFlag::ALL.len() <= u8::BITS as usize);
 
 impl Flags {
     pub const NONE: Flags = Flags(0);
@@ -90,18 +104,27 @@ pub struct LocalReply {
     pub overloaded: bool,
 }
 
-/// The local reply for an attempt reset for `reset` (`streamResetReasonToResponseFlag`).
+/// The local reply when an attempt is reset for `reset` and not retried: `onUpstreamReset`
+/// answers 503 (502 only for a protocol error, which breakersim never produces) with the flag
+/// of `streamResetReasonToResponseFlag` (both in `source/common/router/router.cc`).
+///
+/// A per-try timeout does not come here: Envoy checks its retry as a `LocalReset`, but
+/// `onPerTryTimeoutCommon` answers it with [`TIMEOUT_REPLY`] (504 UT).
 pub fn reply_for_reset(reset: super::retry::ResetKind) -> LocalReply {
     use super::retry::ResetKind;
+    let reset_reply = |flag| LocalReply {
+        status: 503,
+        flag,
+        overloaded: false,
+    };
     match reset {
         ResetKind::Overflow => reply_for_pool_failure(PoolFailureReason::Overflow),
         ResetKind::ConnectFailure => reply_for_pool_failure(PoolFailureReason::Timeout),
-        ResetKind::ConnectionTermination => LocalReply {
-            status: 503,
-            flag: ResponseFlag::UC,
-            overloaded: false,
-        },
-        ResetKind::LocalReset | ResetKind::RefusedStream => TIMEOUT_REPLY,
+        ResetKind::ConnectionTermination => reset_reply(ResponseFlag::UC),
+        // `LocalReset` → `CoreResponseFlag::LocalReset`.
+        ResetKind::LocalReset => reset_reply(ResponseFlag::LR),
+        // `RemoteRefusedStreamReset` → `CoreResponseFlag::UpstreamRemoteReset`.
+        ResetKind::RefusedStream => reset_reply(ResponseFlag::UR),
     }
 }
 
@@ -163,6 +186,55 @@ mod tests {
             (TIMEOUT_REPLY.status, TIMEOUT_REPLY.flag),
             (504, ResponseFlag::UT)
         );
+    }
+
+    /// Envoy's `Filter::onUpstreamReset` and `Filter::streamResetReasonToResponseFlag`
+    /// (`source/common/router/router.cc`): every reset breakersim produces is answered 503 (502
+    /// is for `ProtocolError` only); the flag is UO for `Overflow` (with `x-envoy-overloaded`,
+    /// `dropped` being `reset_reason == Overflow`), UF for a connection failure or timeout, UC
+    /// for `ConnectionTermination`, LR for `LocalReset` and UR for `RemoteRefusedStreamReset`.
+    #[test]
+    fn resets_map_to_envoys_local_replies() {
+        use crate::envoy::retry::ResetKind;
+        let expected = [
+            (ResetKind::Overflow, 503, ResponseFlag::UO, true),
+            (ResetKind::ConnectFailure, 503, ResponseFlag::UF, false),
+            (
+                ResetKind::ConnectionTermination,
+                503,
+                ResponseFlag::UC,
+                false,
+            ),
+            (ResetKind::LocalReset, 503, ResponseFlag::LR, false),
+            (ResetKind::RefusedStream, 503, ResponseFlag::UR, false),
+        ];
+        for (reset, status, flag, overloaded) in expected {
+            assert_eq!(
+                reply_for_reset(reset),
+                LocalReply {
+                    status,
+                    flag,
+                    overloaded
+                },
+                "{reset:?}"
+            );
+        }
+        assert_eq!(
+            (ResponseFlag::UR.as_str(), ResponseFlag::LR.as_str()),
+            ("UR", "LR"),
+            "Envoy's short names"
+        );
+    }
+
+    /// All eight flags fit in one set, each kept apart from the others.
+    #[test]
+    fn a_flag_set_holds_every_flag() {
+        let all = ResponseFlag::ALL
+            .into_iter()
+            .fold(Flags::NONE, |f, flag| f.with(flag));
+        assert_eq!(all.iter().collect::<Vec<_>>(), ResponseFlag::ALL.to_vec());
+        let ur = Flags::of(ResponseFlag::UR);
+        assert!(ur.contains(ResponseFlag::UR) && !ur.contains(ResponseFlag::LR));
     }
 
     #[test]

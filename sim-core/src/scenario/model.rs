@@ -118,7 +118,7 @@ pub struct Cluster {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Http2ProtocolOptions {
-    /// Streams at once per connection (Envoy default 2147483647).
+    /// Streams at once per connection: 1 to 2147483647, Envoy's default.
     #[serde(default)]
     pub max_concurrent_streams: Option<u32>,
 }
@@ -371,8 +371,9 @@ pub struct Route {
     pub priority: RoutingPriority,
     #[serde(default)]
     pub retry_policy: Option<RetryPolicy>,
-    /// Istio's default retry policy of this Istio version (`"1.24"`, `"1.23"`, ...) when
-    /// `retry_policy` is not given: none before 1.1; 1.1-1.23 also retry 503; 1.24 on do not.
+    /// Istio's default retry policy of this Istio version (`"1.24"`, `"1.23"`, ...), for a route
+    /// without retries of its own: none before 1.1; 1.1-1.23 also retry 503; 1.24 on do not.
+    /// Mutually exclusive with `retry_policy` (validation rejects both).
     #[serde(default)]
     pub istio_default_retry_policy: Option<String>,
 }
@@ -382,8 +383,9 @@ pub struct Route {
 #[serde(deny_unknown_fields)]
 pub struct RetryPolicy {
     /// Comma-separated conditions, as in Envoy: `5xx`, `gateway-error`, `connect-failure`,
-    /// `retriable-4xx`, `refused-stream`, `reset`, `reset-before-request`,
-    /// `retriable-status-codes`, and the gRPC ones (which never match here).
+    /// `retriable-4xx`, `reset`, `reset-before-request`, `retriable-status-codes`; also
+    /// `refused-stream`, which never matches (breakersim's backends cannot refuse HTTP/2 streams
+    /// today), and the gRPC ones (which never match here either).
     #[serde(default)]
     pub retry_on: String,
     #[serde(default = "one_u32")]
@@ -406,12 +408,13 @@ fn one_u32() -> u32 {
     1
 }
 
-/// `RetryPolicy.RetryBackOff`.
+/// `RetryPolicy.RetryBackOff`. As in Envoy, both intervals must be greater than 0 and are used
+/// in whole milliseconds: cut toward zero, then at least 1 ms.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RetryBackOff {
     pub base_interval: SimDuration,
-    /// Defaults to 10 x `base_interval`.
+    /// Defaults to 10 x `base_interval` (in whole milliseconds); must not be below it.
     #[serde(default)]
     pub max_interval: Option<SimDuration>,
 }

@@ -56,8 +56,11 @@ fn parse_value(text: &str) -> Value {
         .unwrap_or_else(|| Value::String(text.to_string()))
 }
 
-/// Sets the field at `o.path` in `root`, creating missing tables on the way.
+/// Sets the field at `o.path` in `root`, creating missing tables on the way. Setting one of a
+/// route's two retry policies (`retry_policy`, `istio_default_retry_policy`) removes the other,
+/// as the override replaces whatever retry policy the file had.
 pub fn apply_override(root: &mut Table, o: &Override) -> Result<(), String> {
+    drop_other_retry_policy(root, &o.path);
     let (first, rest) = o.path.split_first().expect("paths are never empty");
     let Some((last, middle)) = rest.split_last() else {
         root.insert(first.clone(), o.value.clone());
@@ -87,6 +90,21 @@ pub fn apply_override(root: &mut Table, o: &Override) -> Result<(), String> {
         _ => Err(format!(
             "`{walked}` is not a table, so it has no field `{last}`"
         )),
+    }
+}
+
+fn drop_other_retry_policy(root: &mut Table, path: &[String]) {
+    let other = match path {
+        [route, policy, ..] if route == "route" && policy == "retry_policy" => {
+            "istio_default_retry_policy"
+        }
+        [route, policy] if route == "route" && policy == "istio_default_retry_policy" => {
+            "retry_policy"
+        }
+        _ => return,
+    };
+    if let Some(Value::Table(route)) = root.get_mut("route") {
+        route.remove(other);
     }
 }
 
@@ -188,6 +206,29 @@ mod tests {
         assert_eq!(t["cluster"]["connect_timeout"].as_str(), Some("1s"));
         assert_eq!(t["clients"][0]["rate"].as_float(), Some(50.0));
         assert_eq!(t["route"]["timeout"].as_str(), Some("0s"));
+    }
+
+    #[test]
+    fn setting_one_retry_policy_replaces_the_other() {
+        let mut t = table("[route]\nistio_default_retry_policy = \"1.30\"\n");
+        let set = |t: &mut Table, s: &str| apply_override(t, &Override::parse(s).unwrap());
+        set(&mut t, "route.retry_policy.num_retries=2").unwrap();
+        assert_eq!(t["route"].get("istio_default_retry_policy"), None);
+        assert_eq!(
+            t["route"]["retry_policy"]["num_retries"].as_integer(),
+            Some(2)
+        );
+        set(&mut t, "route.istio_default_retry_policy=\"1.10\"").unwrap();
+        assert_eq!(t["route"].get("retry_policy"), None);
+        assert_eq!(
+            t["route"]["istio_default_retry_policy"].as_str(),
+            Some("1.10")
+        );
+        set(&mut t, "route.timeout=1s").unwrap();
+        assert_eq!(
+            t["route"]["istio_default_retry_policy"].as_str(),
+            Some("1.10")
+        );
     }
 
     #[test]

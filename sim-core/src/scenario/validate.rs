@@ -1,7 +1,11 @@
 //! Checks that span several fields, or ranges that the types alone do not enforce.
 
 use super::load::PathSegment;
-use super::model::{BackendGroup, Client, ClientKind, OutlierDetection, Scenario};
+use super::model::{BackendGroup, Client, ClientKind, OutlierDetection, RetryBackOff, Scenario};
+
+/// The largest HTTP/2 `max_concurrent_streams` Envoy accepts: `Http2ProtocolOptions` in
+/// `api/envoy/config/core/v3/protocol.proto` validates `lte: 2147483647 gte: 1`.
+const MAX_CONCURRENT_STREAMS: u32 = 2_147_483_647;
 
 /// A rule broken at `path`.
 pub struct Invalid {
@@ -35,7 +39,8 @@ pub fn validate(s: &Scenario) -> Result<(), Invalid> {
     }
     validate_route(s)?;
     if let Some(h2) = &s.cluster.http2_protocol_options
-        && h2.max_concurrent_streams == Some(0)
+        && let Some(streams) = h2.max_concurrent_streams
+        && !(1..=MAX_CONCURRENT_STREAMS).contains(&streams)
     {
         return Err(invalid(
             vec![
@@ -43,7 +48,9 @@ pub fn validate(s: &Scenario) -> Result<(), Invalid> {
                 key("http2_protocol_options"),
                 key("max_concurrent_streams"),
             ],
-            "must be 1 or more (Envoy allows 1 to 2147483647)",
+            format!(
+                "{streams} is out of range: Envoy allows 1 to {MAX_CONCURRENT_STREAMS} (2^31 - 1)"
+            ),
         ));
     }
     if s.cluster.least_request_lb_config.choice_count < 2 {
@@ -307,8 +314,17 @@ fn validate_outlier_detection(od: &OutlierDetection, s: &Scenario) -> Result<(),
 
 fn validate_route(s: &Scenario) -> Result<(), Invalid> {
     let route = |field: &str| vec![key("route"), key(field)];
+    if s.route.retry_policy.is_some() && s.route.istio_default_retry_policy.is_some() {
+        return Err(invalid(
+            route("istio_default_retry_policy"),
+            crate::envoy::retry::BOTH_RETRY_POLICIES,
+        ));
+    }
     if let Some(p) = &s.route.retry_policy {
         let policy = |field: &str| vec![key("route"), key("retry_policy"), key(field)];
+        if let Some(b) = &p.retry_back_off {
+            validate_retry_back_off(b, policy("retry_back_off"))?;
+        }
         crate::envoy::retry::RetryOn::parse(&p.retry_on)
             .map_err(|m| invalid(policy("retry_on"), m))?;
         for (i, code) in p.retriable_status_codes.iter().enumerate() {
@@ -348,4 +364,148 @@ fn validate_route(s: &Scenario) -> Result<(), Invalid> {
             .map_err(|m| invalid(route("istio_default_retry_policy"), m))?;
     }
     Ok(())
+}
+
+/// `RetryPolicy.RetryBackOff` as Envoy checks it: `base_interval` and `max_interval` must be
+/// greater than 0 (`route_components.proto`, `duration = {gt {}}`), and `RetryPolicyImpl`
+/// (`source/common/router/retry_policy_impl.cc`) rejects a `max_interval` below `base_interval`,
+/// comparing both after cutting them to whole milliseconds, at least 1 ms
+/// ([`crate::envoy::retry::backoff_ms`]).
+fn validate_retry_back_off(b: &RetryBackOff, path: Vec<PathSegment>) -> Result<(), Invalid> {
+    use crate::envoy::retry::backoff_ms;
+    if b.base_interval.is_zero() {
+        return Err(invalid(
+            with(&path, "base_interval"),
+            "must be greater than 0s, as Envoy requires (below 1ms it counts as 1ms)",
+        ));
+    }
+    let Some(max) = b.max_interval else {
+        return Ok(());
+    };
+    if max.is_zero() {
+        return Err(invalid(
+            with(&path, "max_interval"),
+            "must be greater than 0s, as Envoy requires (leave it out for 10 x base_interval)",
+        ));
+    }
+    let (base_ms, max_ms) = (backoff_ms(b.base_interval), backoff_ms(max));
+    if max_ms < base_ms {
+        return Err(invalid(
+            with(&path, "max_interval"),
+            format!(
+                "{max} ({max_ms}ms in whole milliseconds) is smaller than base_interval {} ({base_ms}ms): Envoy rejects this route; use a max_interval of at least base_interval",
+                b.base_interval
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::error::ScenarioError;
+    use crate::scenario::load_scenario;
+
+    /// A valid scenario with `cluster` lines added to `[cluster]` and `route` lines to
+    /// `[route]`.
+    fn load(cluster: &str, route: &str) -> Result<(), ScenarioError> {
+        let text = format!(
+            "[cluster]\nname = \"c\"\n{cluster}\n[route]\n{route}\n\
+             [[clients]]\nkind = \"closed_loop\"\nworkers = 1\nrequests_per_worker = 1\n\
+             [[backends]]\nname = \"b\"\n"
+        );
+        load_scenario(&text, "inline", &[]).map(|_| ())
+    }
+
+    /// The field an error names, and its message.
+    fn rejected(result: Result<(), ScenarioError>) -> (String, String) {
+        let e = result.expect_err("rejected");
+        (e.path.unwrap_or_default(), e.message)
+    }
+
+    /// Envoy's `Http2ProtocolOptions.max_concurrent_streams` (`protocol.proto`,
+    /// `uint32 = {lte: 2147483647 gte: 1}`): 1 and 2^31 - 1 = 2147483647 load; 0, 2^31 =
+    /// 2147483648 and 2^32 - 1 = 4294967295 are rejected, naming the field.
+    #[test]
+    fn max_concurrent_streams_is_1_to_2_pow_31_minus_1() {
+        let h2 = |n: u64| format!("http2_protocol_options = {{ max_concurrent_streams = {n} }}");
+        for ok in [1, 2_147_483_647] {
+            assert!(load(&h2(ok), "").is_ok(), "{ok}");
+        }
+        for bad in [0, 2_147_483_648, 4_294_967_295] {
+            let (path, message) = rejected(load(&h2(bad), ""));
+            assert_eq!(
+                path,
+                "cluster.http2_protocol_options.max_concurrent_streams"
+            );
+            assert_eq!(
+                message,
+                format!("{bad} is out of range: Envoy allows 1 to 2147483647 (2^31 - 1)")
+            );
+        }
+    }
+
+    fn back_off(table: &str) -> Result<(), ScenarioError> {
+        load(
+            "",
+            &format!("[route.retry_policy]\nretry_on = \"5xx\"\nretry_back_off = {table}"),
+        )
+    }
+
+    /// Envoy's `RetryPolicy.RetryBackOff` (`route_components.proto`: both intervals
+    /// `duration = {gt {}}`) and `RetryPolicyImpl` (`retry_policy_impl.cc`: both cut to whole
+    /// milliseconds, raised to at least 1 ms, then `max < base` rejected). Worked by hand:
+    /// base 0s and max 0s are not greater than 0; base 10ms > max 5ms; base 3ms > max 2.9ms
+    /// (2 ms); base 2.9ms (2 ms) = max 2.1ms (2 ms) loads; base 0.5ms and max 0.2ms are both
+    /// 1 ms and load; base 1ns (1 ms) alone loads.
+    #[test]
+    fn retry_back_off_follows_envoys_rules() {
+        let path = "route.retry_policy.retry_back_off";
+        let (p, m) = rejected(back_off("{ base_interval = \"0s\" }"));
+        assert_eq!(p, format!("{path}.base_interval"));
+        assert!(m.starts_with("must be greater than 0s"), "{m}");
+        let (p, m) = rejected(back_off(
+            "{ base_interval = \"25ms\", max_interval = \"0s\" }",
+        ));
+        assert_eq!(p, format!("{path}.max_interval"));
+        assert!(m.starts_with("must be greater than 0s"), "{m}");
+        let (p, m) = rejected(back_off(
+            "{ base_interval = \"10ms\", max_interval = \"5ms\" }",
+        ));
+        assert_eq!(p, format!("{path}.max_interval"));
+        assert!(
+            m.starts_with(
+                "5ms (5ms in whole milliseconds) is smaller than base_interval 10ms (10ms)"
+            ),
+            "{m}"
+        );
+        let (p, m) = rejected(back_off(
+            "{ base_interval = \"3ms\", max_interval = \"2.9ms\" }",
+        ));
+        assert_eq!(p, format!("{path}.max_interval"));
+        assert!(m.starts_with("2900us (2ms in whole milliseconds)"), "{m}");
+        for ok in [
+            "{ base_interval = \"2.9ms\", max_interval = \"2.1ms\" }",
+            "{ base_interval = \"0.5ms\", max_interval = \"0.2ms\" }",
+            "{ base_interval = \"1ns\" }",
+            "{ base_interval = \"25ms\", max_interval = \"25ms\" }",
+        ] {
+            assert!(back_off(ok).is_ok(), "{ok}");
+        }
+    }
+
+    /// `istio_default_retry_policy` stands for the policy Istio writes when a VirtualService
+    /// sets no retries, so it cannot sit beside a route's own `retry_policy`: each alone loads,
+    /// both together are rejected at `route.istio_default_retry_policy`.
+    #[test]
+    fn istio_default_and_own_retry_policy_are_mutually_exclusive() {
+        let istio = "istio_default_retry_policy = \"1.24\"";
+        let own = "[route.retry_policy]\nretry_on = \"5xx\"";
+        assert!(load("", istio).is_ok());
+        assert!(load("", own).is_ok());
+        let (path, message) = rejected(load("", &format!("{istio}\n{own}")));
+        assert_eq!(path, "route.istio_default_retry_policy");
+        assert!(message.contains("mutually exclusive"), "{message}");
+        assert!(message.contains("remove one of them"), "{message}");
+    }
 }
