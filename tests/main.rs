@@ -3,8 +3,10 @@
 mod cli_errors;
 mod cli_run;
 mod common;
+mod config_ref;
 mod determinism;
 mod failures;
+mod import_equivalence;
 mod lab;
 mod outlier_reporting;
 mod retries;

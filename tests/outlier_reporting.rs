@@ -109,15 +109,16 @@ service_time = "10s"
 /// 5xx): its 90-odd 503 UO overflows are never reported, and Python's 200s never eject it.
 #[test]
 fn overflows_are_never_reported() {
-    let text = std::fs::read_to_string(crate::common::scenario_path(
-        "envoy-circuit-breaker-lab.toml",
-    ))
-    .unwrap()
-    .replace(
-        "[route]",
-        "[cluster.outlier_detection]\nconsecutive_5xx = 1\nconsecutive_gateway_failure = 1\nenforcing_consecutive_gateway_failure = 100\nmax_ejection_percent = 100\n\n[route]",
-    );
-    let r = run_text(&text);
+    let sets = [
+        "cluster.outlier_detection.consecutive_5xx=1",
+        "cluster.outlier_detection.consecutive_gateway_failure=1",
+        "cluster.outlier_detection.enforcing_consecutive_gateway_failure=100",
+        "cluster.outlier_detection.max_ejection_percent=100",
+    ]
+    .map(String::from);
+    let path = crate::common::scenario_path("envoy-circuit-breaker-lab.toml");
+    let s = sim_cli::scenario_file::read_scenario(&path, &sets).unwrap_or_else(|e| panic!("{e}"));
+    let r = run(&s, 1);
     assert!(r.client.flag(ResponseFlag::UO) > 50);
     assert_eq!(
         r.stat("outlier_detection.ejections_detected_consecutive_5xx"),

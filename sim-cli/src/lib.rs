@@ -3,8 +3,10 @@
 
 pub mod charts;
 pub mod commands;
+pub mod config_ref;
 pub mod exit;
 pub mod files;
+pub mod import;
 pub mod output;
 pub mod report;
 pub mod scenario_file;

@@ -7,10 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use sim_cli::commands::check::check;
+use sim_cli::commands::import::import_command;
 use sim_cli::commands::report::{ReportArgs, report_command};
 use sim_cli::commands::run::{RunArgs, run_command};
 use sim_cli::commands::sweep::{SweepArgs, sweep_command};
 use sim_cli::exit::CliResult;
+use sim_cli::import::ImportOptions;
 use sim_cli::output::Format;
 
 #[derive(Parser)]
@@ -64,6 +66,20 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Turn an Envoy bootstrap or cluster, or an Istio DestinationRule (with VirtualServices),
+    /// into a scenario TOML (printed); unmodelled fields are listed on stderr.
+    Import {
+        /// YAML files: their documents are read together (e.g. a DestinationRule and the
+        /// VirtualService that routes to it).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Istio version whose translation to follow (default: the newest known, 1.30).
+        #[arg(long, value_name = "X.Y")]
+        istio_version: Option<String>,
+        /// Which cluster: its name in a bootstrap, or outbound|<port>|<subset>|<host> for Istio.
+        #[arg(long, value_name = "NAME")]
+        cluster: Option<String>,
+    },
     /// Validate a scenario file (with any --set overrides) without running it.
     Check {
         file: PathBuf,
@@ -89,6 +105,17 @@ fn execute(cli: &Cli) -> CliResult<String> {
             outlier_log: outlier_log.as_deref(),
         }),
         Command::Check { file, sets } => check(file, sets),
+        Command::Import {
+            files,
+            istio_version,
+            cluster,
+        } => import_command(
+            files,
+            &ImportOptions {
+                istio_version: istio_version.clone(),
+                cluster: cluster.clone(),
+            },
+        ),
         Command::Report {
             check,
             root,

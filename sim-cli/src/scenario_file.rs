@@ -2,20 +2,25 @@
 
 use std::path::Path;
 
-use sim_core::scenario::{Override, Scenario, load_scenario};
+use sim_core::scenario::{
+    Override, Scenario, apply_overrides, parse_toml_table, scenario_from_table,
+};
+use toml::Table;
 
+use crate::config_ref::resolve_config_ref;
 use crate::exit::{CliError, CliResult};
 
 /// Reads, overrides and validates the scenario at `path`. Its name defaults to the file stem.
 pub fn read_scenario(path: &Path, sets: &[String]) -> CliResult<Scenario> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Input(format!("{shown}: cannot read the scenario: {e}")))?;
+    let text = read_text(path)?;
     let overrides = sets
         .iter()
         .map(|s| Override::parse(s).map_err(|m| CliError::Input(format!("{shown}: {m}"))))
         .collect::<CliResult<Vec<_>>>()?;
-    let mut scenario = load_scenario(&text, &shown, &overrides)?;
+    let mut table = read_table(path, &text)?;
+    apply_overrides(&mut table, &shown, &overrides)?;
+    let mut scenario = scenario_from_table(table, &text, &shown, &overrides)?;
     if scenario.name.is_none() {
         scenario.name = Some(
             path.file_stem()
@@ -24,4 +29,18 @@ pub fn read_scenario(path: &Path, sets: &[String]) -> CliResult<Scenario> {
         );
     }
     Ok(scenario)
+}
+
+/// The text of the scenario file at `path`.
+pub fn read_text(path: &Path) -> CliResult<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| CliError::Input(format!("{}: cannot read the scenario: {e}", path.display())))
+}
+
+/// Parses scenario `text` (read from `path`) into a table, with any `[cluster] from = "…"`
+/// config file imported into it.
+pub fn read_table(path: &Path, text: &str) -> CliResult<Table> {
+    let mut table = parse_toml_table(text, &path.display().to_string())?;
+    resolve_config_ref(&mut table, path)?;
+    Ok(table)
 }

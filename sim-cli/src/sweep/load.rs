@@ -2,10 +2,11 @@
 
 use std::path::Path;
 
-use sim_core::scenario::{Scenario, parse_toml_table};
+use sim_core::scenario::Scenario;
 use sim_core::sweep::{Grid, SweepSpec, parse_sweep, point_scenarios};
 
 use crate::exit::{CliError, CliResult};
+use crate::scenario_file::read_table;
 
 /// A sweep ready to run.
 pub struct LoadedSweep {
@@ -26,7 +27,7 @@ pub fn load_sweep(path: &Path) -> CliResult<LoadedSweep> {
     let base_path = path.parent().unwrap_or(Path::new(".")).join(&spec.scenario);
     let base_shown = base_path.display().to_string();
     let base_text = read(&base_path, "base scenario")?;
-    let base = parse_toml_table(&base_text, &base_shown)?;
+    let base = read_table(&base_path, &base_text)?;
     let grid = Grid::expand(&spec, &shown)?;
     let scenarios = point_scenarios(&spec, &grid, &base, &base_text, &base_shown, &shown)?;
     let name = spec.name.clone().unwrap_or_else(|| {

@@ -17,15 +17,25 @@ pub fn load_scenario(
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
     let mut table = parse_toml_table(text, source)?;
+    apply_overrides(&mut table, source, overrides)?;
+    scenario_from_table(table, text, source, overrides)
+}
+
+/// Applies `--set` overrides in order; a bad one is blamed on itself.
+pub fn apply_overrides(
+    table: &mut Table,
+    source: &str,
+    overrides: &[Override],
+) -> Result<(), ScenarioError> {
     for o in overrides {
-        apply_override(&mut table, o).map_err(|message| ScenarioError {
+        apply_override(table, o).map_err(|message| ScenarioError {
             source: source.to_string(),
             path: Some(o.display_path()),
             origin: ErrorOrigin::Override(o.raw.clone()),
             message,
         })?;
     }
-    scenario_from_table(table, text, source, overrides)
+    Ok(())
 }
 
 /// Parses TOML text into a table; a syntax error names its line and column.

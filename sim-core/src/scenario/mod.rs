@@ -8,7 +8,10 @@ mod validate;
 mod values;
 
 pub use error::{ErrorOrigin, ScenarioError, line_column};
-pub use load::{PathSegment, display_path, load_scenario, parse_toml_table, scenario_from_table};
+pub use load::{
+    PathSegment, apply_overrides, display_path, load_scenario, parse_toml_table,
+    scenario_from_table,
+};
 pub use model::*;
 pub use overrides::{Override, apply_override};
 pub use values::{Percent, Probability};

@@ -1,0 +1,465 @@
+//! Envoy v3 configuration: a `Cluster`, or a bootstrap's `static_resources` (a cluster and the
+//! HTTP connection manager route that sends to it), into the scenario's `[cluster]` and
+//! `[route]`, with Envoy's names and units.
+
+use sim_core::time::SimDuration;
+
+use super::emit::{Doc, Origin, Value};
+use super::yaml::Node;
+use crate::exit::{CliError, CliResult};
+
+/// A group of endpoints with the same priority and weight, for the synthetic backends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointGroup {
+    pub priority: u64,
+    pub weight: u64,
+    pub count: u64,
+}
+
+/// What an Envoy cluster translated into, besides the document.
+pub struct ClusterFacts {
+    pub name: String,
+    pub endpoints: Vec<EndpointGroup>,
+}
+
+fn file(n: &Node) -> Origin {
+    Origin::File(n.line())
+}
+
+fn bad(n: &Node, what: &str) -> CliError {
+    CliError::Input(format!("{}: {}: {what}", n.at(), n.path()))
+}
+
+/// Copies a duration field, if present; an unparsable one is an error.
+fn duration(doc: &mut Doc, n: &Node, key: &str) -> CliResult<Option<SimDuration>> {
+    let Some(v) = n.get(key) else { return Ok(None) };
+    let d = v
+        .duration()
+        .ok_or_else(|| bad(&v, "expected a duration such as \"5s\" or \"0.25s\""))?;
+    doc.set(key, Value::duration(d), file(&v));
+    Ok(Some(d))
+}
+
+/// The `value` of a `type.v3.Percent` or `google.protobuf.*Value` wrapper, or a bare number.
+fn wrapped(n: &Node) -> Option<f64> {
+    n.get("value").and_then(|v| v.f64()).or_else(|| n.f64())
+}
+
+const LB_POLICIES: [&str; 3] = ["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM"];
+
+/// `envoy.config.cluster.v3.Cluster` → `[cluster]` and its sub-tables.
+pub fn translate_cluster(
+    doc: &mut Doc,
+    c: &Node,
+    warnings: &mut Vec<String>,
+) -> CliResult<ClusterFacts> {
+    let name = c
+        .get("name")
+        .and_then(|n| n.str().map(str::to_string))
+        .ok_or_else(|| bad(c, "a cluster needs a `name`"))?;
+    doc.section(
+        "[cluster]",
+        Some("The Envoy cluster (envoy.config.cluster.v3.Cluster)"),
+    );
+    doc.set(
+        "name",
+        Value::str(&name),
+        file(&c.get("name").expect("read above")),
+    );
+    if duration(doc, c, "connect_timeout")?.is_none() {
+        doc.set("connect_timeout", Value::str("5s"), Origin::EnvoyDefault);
+    }
+    lb_policy(doc, c, warnings);
+    protocol_options(doc, c)?;
+    let _ = c.get("type");
+    let _ = c.get("dns_lookup_family");
+    circuit_breakers(doc, c);
+    if let Some(lb) = c.get("common_lb_config")
+        && let Some(t) = lb.get("healthy_panic_threshold")
+    {
+        doc.section("[cluster.common_lb_config]", None);
+        doc.set(
+            "healthy_panic_threshold",
+            Value::percent(wrapped(&t).unwrap_or(50.0)),
+            file(&t),
+        );
+    }
+    if let Some(lr) = c.get("least_request_lb_config")
+        && let Some(n) = lr.get("choice_count").and_then(|n| wrapped(&n))
+    {
+        doc.section("[cluster.least_request_lb_config]", None);
+        doc.set("choice_count", Value::int(n as u64), file(&lr));
+    }
+    if let Some(od) = c.get("outlier_detection") {
+        outlier_detection(doc, &od)?;
+    }
+    let endpoints = endpoints(c);
+    Ok(ClusterFacts { name, endpoints })
+}
+
+fn lb_policy(doc: &mut Doc, c: &Node, warnings: &mut Vec<String>) {
+    match c.get("lb_policy") {
+        Some(p) => {
+            let policy = p.str().unwrap_or("");
+            if LB_POLICIES.contains(&policy) {
+                doc.set("lb_policy", Value::str(policy), file(&p));
+            } else {
+                warnings.push(format!(
+                    "{}: lb_policy {policy} is not modelled; the scenario uses ROUND_ROBIN",
+                    p.at()
+                ));
+                doc.set("lb_policy", Value::str("ROUND_ROBIN"), Origin::World);
+            }
+        }
+        None => doc.set("lb_policy", Value::str("ROUND_ROBIN"), Origin::EnvoyDefault),
+    }
+}
+
+/// HTTP/2 and `max_requests_per_connection`, from the typed extension options or the
+/// deprecated cluster fields.
+fn protocol_options(doc: &mut Doc, c: &Node) -> CliResult<()> {
+    let mut h2: Option<(Option<u64>, Origin)> = None;
+    let mut max_requests: Option<(u64, Origin)> = None;
+    if let Some(h) = c.get("http2_protocol_options") {
+        h2 = Some((
+            h.get("max_concurrent_streams")
+                .and_then(|n| wrapped(&n))
+                .map(|v| v as u64),
+            file(&h),
+        ));
+    }
+    if let Some(common) = c.get("common_http_protocol_options")
+        && let Some(m) = common
+            .get("max_requests_per_connection")
+            .and_then(|n| wrapped(&n))
+    {
+        max_requests = Some((m as u64, file(&common)));
+    }
+    if let Some(m) = c
+        .get("max_requests_per_connection")
+        .and_then(|n| wrapped(&n))
+    {
+        max_requests = Some((m as u64, Origin::File(c.line())));
+    }
+    if let Some(typed) = c.get("typed_extension_protocol_options")
+        && let Some(opts) = typed.get("envoy.extensions.upstreams.http.v3.HttpProtocolOptions")
+    {
+        let _ = opts.get("@type");
+        if let Some(explicit) = opts.get("explicit_http_config") {
+            if let Some(h) = explicit.get("http2_protocol_options") {
+                h2 = Some((
+                    h.get("max_concurrent_streams")
+                        .and_then(|n| wrapped(&n))
+                        .map(|v| v as u64),
+                    file(&h),
+                ));
+            }
+            let _ = explicit.get("http_protocol_options");
+        }
+        if let Some(common) = opts.get("common_http_protocol_options")
+            && let Some(m) = common
+                .get("max_requests_per_connection")
+                .and_then(|n| wrapped(&n))
+        {
+            max_requests = Some((m as u64, file(&common)));
+        }
+    }
+    if let Some((streams, origin)) = h2 {
+        let value = match streams {
+            Some(n) if n > 0 => format!("{{ max_concurrent_streams = {n} }}"),
+            Some(_) => {
+                return Err(CliError::Input(format!(
+                    "{}: max_concurrent_streams must be 1 or more",
+                    c.at()
+                )));
+            }
+            None => "{}".to_string(),
+        };
+        doc.set("http2_protocol_options", Value::raw(&value), origin);
+    }
+    if let Some((n, origin)) = max_requests {
+        doc.set(
+            "common_http_protocol_options",
+            Value::raw(&format!("{{ max_requests_per_connection = {n} }}")),
+            origin,
+        );
+    }
+    Ok(())
+}
+
+fn circuit_breakers(doc: &mut Doc, c: &Node) {
+    let Some(cb) = c.get("circuit_breakers") else {
+        return;
+    };
+    for t in cb.get("thresholds").map(|t| t.items()).unwrap_or_default() {
+        doc.section("[[cluster.circuit_breakers.thresholds]]", None);
+        match t.get("priority") {
+            Some(p) => doc.set(
+                "priority",
+                Value::str(p.str().unwrap_or("DEFAULT")),
+                file(&p),
+            ),
+            None => doc.set("priority", Value::str("DEFAULT"), Origin::EnvoyDefault),
+        }
+        for key in [
+            "max_connections",
+            "max_pending_requests",
+            "max_requests",
+            "max_retries",
+        ] {
+            if let Some(n) = t.get(key)
+                && let Some(v) = wrapped(&n)
+            {
+                doc.set(key, Value::int(v as u64), file(&n));
+            }
+        }
+        if let Some(n) = t.get("track_remaining")
+            && let Some(b) = n.bool()
+        {
+            doc.set("track_remaining", Value::bool(b), file(&n));
+        }
+        if let Some(budget) = t.get("retry_budget") {
+            let mut parts = Vec::new();
+            if let Some(p) = budget.get("budget_percent").and_then(|n| wrapped(&n)) {
+                parts.push(format!(
+                    "budget_percent = {{ value = {} }}",
+                    toml::Value::Float(p)
+                ));
+            }
+            if let Some(m) = budget
+                .get("min_retry_concurrency")
+                .and_then(|n| wrapped(&n))
+            {
+                parts.push(format!("min_retry_concurrency = {}", m as u64));
+            }
+            doc.set(
+                "retry_budget",
+                Value::raw(&format!("{{ {} }}", parts.join(", "))),
+                file(&budget),
+            );
+        }
+    }
+    for t in cb
+        .get("per_host_thresholds")
+        .map(|t| t.items())
+        .unwrap_or_default()
+    {
+        doc.section("[[cluster.circuit_breakers.per_host_thresholds]]", None);
+        if let Some(p) = t.get("priority").and_then(|p| p.str().map(str::to_string)) {
+            doc.set("priority", Value::str(&p), file(&t));
+        }
+        if let Some(v) = t.get("max_connections").and_then(|n| wrapped(&n)) {
+            doc.set("max_connections", Value::int(v as u64), file(&t));
+        }
+    }
+}
+
+const OUTLIER_COUNTS: [&str; 18] = [
+    "consecutive_5xx",
+    "max_ejection_percent",
+    "enforcing_consecutive_5xx",
+    "enforcing_success_rate",
+    "success_rate_minimum_hosts",
+    "success_rate_request_volume",
+    "success_rate_stdev_factor",
+    "consecutive_gateway_failure",
+    "enforcing_consecutive_gateway_failure",
+    "consecutive_local_origin_failure",
+    "enforcing_consecutive_local_origin_failure",
+    "enforcing_local_origin_success_rate",
+    "failure_percentage_threshold",
+    "enforcing_failure_percentage",
+    "enforcing_failure_percentage_local_origin",
+    "failure_percentage_minimum_hosts",
+    "failure_percentage_request_volume",
+    "always_eject_one_host",
+];
+
+fn outlier_detection(doc: &mut Doc, od: &Node) -> CliResult<()> {
+    doc.section(
+        "[cluster.outlier_detection]",
+        Some("Unset fields take Envoy's defaults"),
+    );
+    for key in [
+        "interval",
+        "base_ejection_time",
+        "max_ejection_time",
+        "max_ejection_time_jitter",
+    ] {
+        duration(doc, od, key)?;
+    }
+    for key in OUTLIER_COUNTS {
+        let Some(v) = od.get(key) else { continue };
+        if key == "always_eject_one_host" {
+            let b = v.bool().or_else(|| v.get("value").and_then(|x| x.bool()));
+            doc.set(key, Value::bool(b.unwrap_or(false)), file(&v));
+        } else if let Some(n) = wrapped(&v) {
+            doc.set(key, Value::int(n as u64), file(&v));
+        }
+    }
+    for key in [
+        "split_external_local_origin_errors",
+        "successful_active_health_check_uneject_host",
+    ] {
+        if let Some(v) = od.get(key) {
+            let b = v.bool().or_else(|| v.get("value").and_then(|x| x.bool()));
+            doc.set(key, Value::bool(b.unwrap_or(false)), file(&v));
+        }
+    }
+    Ok(())
+}
+
+/// `load_assignment.endpoints`: hosts by priority and weight.
+fn endpoints(c: &Node) -> Vec<EndpointGroup> {
+    let mut groups: Vec<EndpointGroup> = Vec::new();
+    let Some(la) = c.get("load_assignment") else {
+        return groups;
+    };
+    let _ = la.get("cluster_name");
+    for locality in la.get("endpoints").map(|e| e.items()).unwrap_or_default() {
+        let priority = locality.get("priority").and_then(|p| p.u64()).unwrap_or(0);
+        let _ = locality.get("locality");
+        for ep in locality
+            .get("lb_endpoints")
+            .map(|e| e.items())
+            .unwrap_or_default()
+        {
+            if let Some(e) = ep.get("endpoint") {
+                e.read_all();
+            }
+            let weight = ep
+                .get("load_balancing_weight")
+                .and_then(|w| wrapped(&w))
+                .unwrap_or(1.0) as u64;
+            match groups
+                .iter_mut()
+                .find(|g| g.priority == priority && g.weight == weight)
+            {
+                Some(g) => g.count += 1,
+                None => groups.push(EndpointGroup {
+                    priority,
+                    weight,
+                    count: 1,
+                }),
+            }
+        }
+    }
+    groups
+}
+
+/// `RouteAction` → `[route]`: timeout and retry policy.
+pub fn translate_route(doc: &mut Doc, r: &Node) -> CliResult<()> {
+    doc.section(
+        "[route]",
+        Some("The route's action (envoy.config.route.v3.RouteAction)"),
+    );
+    let _ = r.get("cluster");
+    if duration(doc, r, "timeout")?.is_none() {
+        doc.set("timeout", Value::str("15s"), Origin::EnvoyDefault);
+    }
+    if let Some(p) = r.get("priority").and_then(|p| p.str().map(str::to_string)) {
+        doc.set("priority", Value::str(&p), file(r));
+    }
+    let Some(rp) = r.get("retry_policy") else {
+        return Ok(());
+    };
+    doc.section("[route.retry_policy]", None);
+    if let Some(on) = rp.get("retry_on").and_then(|n| n.str().map(str::to_string)) {
+        doc.set("retry_on", Value::str(&on), file(&rp));
+    }
+    if let Some(n) = rp.get("num_retries").and_then(|n| wrapped(&n)) {
+        doc.set("num_retries", Value::int(n as u64), file(&rp));
+    }
+    duration(doc, &rp, "per_try_timeout")?;
+    if let Some(codes) = rp.get("retriable_status_codes") {
+        let list: Vec<String> = codes
+            .items()
+            .iter()
+            .filter_map(|c| c.u64())
+            .map(|c| c.to_string())
+            .collect();
+        doc.set(
+            "retriable_status_codes",
+            Value::raw(&format!("[{}]", list.join(", "))),
+            file(&codes),
+        );
+    }
+    if let Some(b) = rp.get("retry_back_off") {
+        let base = b.get("base_interval").and_then(|d| d.duration());
+        let max = b.get("max_interval").and_then(|d| d.duration());
+        let mut parts = vec![format!(
+            "base_interval = \"{}\"",
+            base.unwrap_or(SimDuration::from_millis(25))
+        )];
+        if let Some(m) = max {
+            parts.push(format!("max_interval = \"{m}\""));
+        }
+        doc.set(
+            "retry_back_off",
+            Value::raw(&format!("{{ {} }}", parts.join(", "))),
+            file(&b),
+        );
+    }
+    if let Some(preds) = rp.get("retry_host_predicate") {
+        let names: Vec<String> = preds
+            .items()
+            .iter()
+            .filter_map(|p| {
+                p.get("name")
+                    .and_then(|n| n.str().map(|s| format!("{{ name = \"{s}\" }}")))
+            })
+            .collect();
+        doc.set(
+            "retry_host_predicate",
+            Value::raw(&format!("[{}]", names.join(", "))),
+            file(&preds),
+        );
+    }
+    if let Some(n) = rp
+        .get("host_selection_retry_max_attempts")
+        .and_then(|n| n.u64())
+    {
+        doc.set(
+            "host_selection_retry_max_attempts",
+            Value::int(n),
+            file(&rp),
+        );
+    }
+    Ok(())
+}
+
+/// In a bootstrap: the `RouteAction` of the first HTTP route sending to `cluster`.
+pub fn find_route<'y, 'a>(root: &Node<'y, 'a>, cluster: &str) -> Option<Node<'y, 'a>> {
+    let listeners = root.get("static_resources")?.get("listeners")?;
+    for l in listeners.items() {
+        for chain in l
+            .get("filter_chains")
+            .map(|c| c.items())
+            .unwrap_or_default()
+        {
+            for f in chain.get("filters").map(|f| f.items()).unwrap_or_default() {
+                let Some(tc) = f.get("typed_config") else {
+                    continue;
+                };
+                let Some(rc) = tc.get("route_config") else {
+                    continue;
+                };
+                for vh in rc
+                    .get("virtual_hosts")
+                    .map(|v| v.items())
+                    .unwrap_or_default()
+                {
+                    for route in vh.get("routes").map(|r| r.items()).unwrap_or_default() {
+                        let Some(action) = route.get("route") else {
+                            continue;
+                        };
+                        if action.get("cluster").and_then(|c| c.str()) == Some(cluster) {
+                            return Some(action);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    None
+}
