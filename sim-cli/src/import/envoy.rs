@@ -71,8 +71,7 @@ pub fn translate_cluster(
     }
     lb_policy(doc, c, warnings);
     protocol_options(doc, c)?;
-    let _ = c.get("type");
-    let _ = c.get("dns_lookup_family");
+    discovery_type(c);
     circuit_breakers(doc, c);
     if let Some(lb) = c.get("common_lb_config")
         && let Some(t) = lb.get("healthy_panic_threshold")
@@ -112,6 +111,19 @@ fn lb_policy(doc: &mut Doc, c: &Node, warnings: &mut Vec<String>) {
             }
         }
         None => doc.set("lb_policy", Value::str("ROUND_ROBIN"), Origin::EnvoyDefault),
+    }
+}
+
+/// `type`: STATIC (the default) and STRICT_DNS are what the backends model, one host per
+/// endpoint (a DNS name taken to resolve to one address). LOGICAL_DNS (one host whatever the
+/// endpoints), EDS and ORIGINAL_DST are not, so they are reported. Other fields that change
+/// nothing in the simulation (`dns_lookup_family`, DNS refresh, ...) are never read, so they are
+/// reported too.
+fn discovery_type(c: &Node) {
+    if let Some(t) = c.get("type")
+        && !matches!(t.str(), Some("STATIC" | "STRICT_DNS"))
+    {
+        t.ignore("breakersim models STATIC and STRICT_DNS clusters (one host per endpoint)");
     }
 }
 
@@ -318,7 +330,6 @@ fn endpoints(c: &Node) -> Vec<EndpointGroup> {
     let _ = la.get("cluster_name");
     for locality in la.get("endpoints").map(|e| e.items()).unwrap_or_default() {
         let priority = locality.get("priority").and_then(|p| p.u64()).unwrap_or(0);
-        let _ = locality.get("locality");
         for ep in locality
             .get("lb_endpoints")
             .map(|e| e.items())

@@ -1,9 +1,14 @@
 //! An Istio `DestinationRule` (and a `VirtualService`'s `retries` and `timeout`) into the Envoy
 //! cluster and route istiod generates for a chosen Istio version
 //! (istio `pilot/pkg/networking/core/cluster_traffic_policy.go`, `route/retry/retry.go`,
-//! as written down in ../shared/spec/istio-destination-rule.md §1-3).
+//! as written down in ../shared/spec/istio-destination-rule.md §1-3). The policy choice, outlier
+//! detection and the route are in `istio_policy.rs`, `istio_outlier.rs` and `istio_retry.rs`.
 
 use super::emit::{Doc, Origin, Value};
+use super::istio_outlier::outlier_detection;
+pub use super::istio_policy::Selection;
+use super::istio_policy::{block, policy_blocks};
+use super::istio_retry::route;
 use super::yaml::Node;
 use crate::exit::{CliError, CliResult};
 
@@ -28,116 +33,31 @@ impl Version {
     }
 }
 
-fn istio(v: Version) -> Origin {
+pub(super) fn istio(v: Version) -> Origin {
     Origin::Istio(v.show())
 }
 
-fn file(n: &Node) -> Origin {
+pub(super) fn file(n: &Node) -> Origin {
     Origin::File(n.line())
+}
+
+/// A count: a `UInt32Value` wrapper (`{ value: N }`) or a bare number.
+pub(super) fn count(n: &Node) -> Option<u64> {
+    n.get("value").and_then(|x| x.u64()).or_else(|| n.u64())
+}
+
+/// Why a field newer than `v` is ignored: it came in version `since` with `change`.
+pub(super) fn not_known(v: Version, since: &str, change: &str) -> String {
+    format!(
+        "not known to istiod {} (added in {since} by {change})",
+        v.show()
+    )
 }
 
 /// 2^32 - 1: every limit Istio always writes.
 const ISTIO_MAX: u64 = 4_294_967_295;
 
-/// Which cluster of the DestinationRule: its port and subset, from
-/// `outbound|<port>|<subset>|<host>` if given.
-#[derive(Clone, Debug, Default)]
-pub struct Selection {
-    pub port: Option<u64>,
-    pub subset: Option<String>,
-}
-
-impl Selection {
-    pub fn parse(cluster: Option<&str>) -> Result<Selection, String> {
-        let Some(c) = cluster else {
-            return Ok(Selection::default());
-        };
-        let parts: Vec<&str> = c.split('|').collect();
-        if parts.len() != 4 || parts[0] != "outbound" {
-            return Err(format!(
-                "--cluster {c}: expected outbound|<port>|<subset>|<host>"
-            ));
-        }
-        Ok(Selection {
-            port: parts[1].parse().ok(),
-            subset: (!parts[2].is_empty()).then(|| parts[2].to_string()),
-        })
-    }
-}
-
-/// The traffic policy in force: whole `portLevelSettings` entry for the port, then the subset's
-/// blocks replacing the parent's one by one.
-/// The policy blocks chosen so far, by field name.
-type Blocks<'y, 'a> = Vec<(String, Node<'y, 'a>)>;
-
-fn policy_blocks<'y, 'a>(spec: &Node<'y, 'a>, sel: &Selection) -> Blocks<'y, 'a> {
-    let mut blocks: Vec<(String, Node)> = Vec::new();
-    let mut take = |policy: &Node<'y, 'a>, blocks: &mut Vec<(String, Node<'y, 'a>)>| {
-        for key in [
-            "connectionPool",
-            "outlierDetection",
-            "loadBalancer",
-            "tls",
-            "retryBudget",
-        ] {
-            if let Some(b) = policy.get(key) {
-                blocks.retain(|(k, _)| k != key);
-                blocks.push((key.to_string(), b));
-            }
-        }
-    };
-    let with_port = |policy: &Node<'y, 'a>,
-                     blocks: &mut Vec<(String, Node<'y, 'a>)>,
-                     take: &mut dyn FnMut(&Node<'y, 'a>, &mut Blocks<'y, 'a>)| {
-        let port_entry = sel.port.and_then(|port| {
-            policy.get("portLevelSettings").and_then(|pls| {
-                pls.items().into_iter().find(|e| {
-                    e.get("port")
-                        .and_then(|p| p.get("number"))
-                        .and_then(|n| n.u64())
-                        == Some(port)
-                })
-            })
-        });
-        match port_entry {
-            Some(e) => {
-                blocks.clear();
-                take(&e, blocks);
-            }
-            None => take(policy, blocks),
-        }
-    };
-    if let Some(tp) = spec.get("trafficPolicy") {
-        with_port(&tp, &mut blocks, &mut take);
-    }
-    if let Some(name) = &sel.subset
-        && let Some(subset) = spec.get("subsets").and_then(|s| {
-            s.items()
-                .into_iter()
-                .find(|s| s.get("name").and_then(|n| n.str()) == Some(name))
-        })
-    {
-        let _ = subset.get("labels");
-        if let Some(tp) = subset.get("trafficPolicy") {
-            let mut sub = Vec::new();
-            with_port(&tp, &mut sub, &mut take);
-            for (k, b) in sub {
-                blocks.retain(|(x, _)| *x != k);
-                blocks.push((k, b));
-            }
-        }
-    }
-    blocks
-}
-
-fn block<'y, 'a>(blocks: &[(String, Node<'y, 'a>)], key: &str) -> Option<Node<'y, 'a>> {
-    blocks
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, b)| b.clone())
-}
-
-/// The translated DestinationRule: the cluster's name and whether it has outlier detection.
+/// The translated DestinationRule: the cluster's name.
 pub struct DrFacts {
     pub cluster_name: String,
 }
@@ -157,15 +77,10 @@ pub fn translate_destination_rule(
         .and_then(|h| h.str().map(str::to_string))
         .ok_or_else(|| CliError::Input(format!("{}: spec.host is required", spec.at())))?;
     let _ = dr.get("metadata");
-    let blocks = policy_blocks(&spec, sel);
+    let blocks = policy_blocks(&spec, sel, v);
     let od = block(&blocks, "outlierDetection");
     if od.is_some() {
-        let rule = if v >= Version(1, 20) {
-            "current"
-        } else {
-            "before_1_28"
-        };
-        doc.set("max_ejection_percent_rule", Value::str(rule), istio(v));
+        max_ejection_percent_rule(doc, v);
     }
     let port = sel.port.unwrap_or(80);
     let subset = sel.subset.clone().unwrap_or_default();
@@ -178,7 +93,34 @@ pub fn translate_destination_rule(
     let pool = block(&blocks, "connectionPool");
     let tcp = pool.as_ref().and_then(|p| p.get("tcp"));
     let http = pool.as_ref().and_then(|p| p.get("http"));
-    match tcp.as_ref().and_then(|t| t.get("connectTimeout")) {
+    connect_timeout(doc, tcp.as_ref(), v)?;
+    load_balancer(doc, block(&blocks, "loadBalancer"), v);
+    http_protocol(doc, http.as_ref(), v);
+    thresholds(doc, tcp.as_ref(), http.as_ref(), v);
+    retry_budget(doc, block(&blocks, "retryBudget"), v);
+    if let Some(od) = od {
+        outlier_detection(doc, &od, v)?;
+    }
+    route(doc, vs_route, v)?;
+    Ok(DrFacts { cluster_name: name })
+}
+
+/// Which `max_ejection_percent` check the Envoy of this Istio version makes: Envoy 1.28 (Istio
+/// 1.20) checks it before the first ejection too (runtime guard
+/// `envoy.reloadable_features.check_mep_on_first_eject`; spec §1.3).
+fn max_ejection_percent_rule(doc: &mut Doc, v: Version) {
+    let rule = if v >= Version(1, 20) {
+        "current"
+    } else {
+        "before_1_28"
+    };
+    doc.set("max_ejection_percent_rule", Value::str(rule), istio(v));
+}
+
+/// `tcp.connectTimeout`, or MeshConfig's `connectTimeout` (10 s), which istiod always copies in
+/// (`applyDefaultConnectionPool`).
+fn connect_timeout(doc: &mut Doc, tcp: Option<&Node>, v: Version) -> CliResult<()> {
+    match tcp.and_then(|t| t.get("connectTimeout")) {
         Some(ct) => {
             let d = ct.duration().ok_or_else(|| {
                 CliError::Input(format!("{}: connectTimeout: not a duration", ct.at()))
@@ -187,9 +129,35 @@ pub fn translate_destination_rule(
         }
         None => doc.set("connect_timeout", Value::str("10s"), istio(v)),
     }
-    load_balancer(doc, block(&blocks, "loadBalancer"), v);
+    Ok(())
+}
+
+/// `loadBalancer.simple`, or the version's default: ROUND_ROBIN up to 1.13, LEAST_REQUEST from
+/// 1.14 (`e048ab8b983`, cluster_traffic_policy.go `applySimpleDefaultLoadBalancer`).
+fn load_balancer(doc: &mut Doc, lb: Option<Node>, v: Version) {
+    let default = if v >= Version(1, 14) {
+        "LEAST_REQUEST"
+    } else {
+        "ROUND_ROBIN"
+    };
+    let simple = lb.as_ref().and_then(|l| l.get("simple"));
+    let policy = match simple.as_ref().and_then(|s| s.str()) {
+        Some("ROUND_ROBIN") => "ROUND_ROBIN",
+        Some("LEAST_REQUEST" | "LEAST_CONN") => "LEAST_REQUEST",
+        Some("RANDOM") => "RANDOM",
+        _ => return doc.set("lb_policy", Value::str(default), istio(v)),
+    };
+    doc.set(
+        "lb_policy",
+        Value::str(policy),
+        file(&simple.expect("matched")),
+    );
+}
+
+/// `http.maxRequestsPerConnection` (when above 0) and the HTTP/2 upgrade.
+fn http_protocol(doc: &mut Doc, http: Option<&Node>, v: Version) {
+    h2_upgrade(doc, http, v);
     if let Some(n) = http
-        .as_ref()
         .and_then(|h| h.get("maxRequestsPerConnection"))
         .filter(|n| n.u64() > Some(0))
     {
@@ -199,54 +167,85 @@ pub fn translate_destination_rule(
         );
         doc.set("common_http_protocol_options", Value::raw(&value), file(&n));
     }
-    thresholds(
-        doc,
-        tcp.as_ref(),
-        http.as_ref(),
-        block(&blocks, "retryBudget"),
-        v,
-    );
-    if let Some(od) = od {
-        outlier_detection(doc, &od, v)?;
-    }
-    route(doc, vs_route, v)?;
-    Ok(DrFacts { cluster_name: name })
 }
 
-fn load_balancer(doc: &mut Doc, lb: Option<Node>, v: Version) {
-    let default = if v >= Version(1, 14) {
-        "LEAST_REQUEST"
-    } else {
-        "ROUND_ROBIN"
-    };
-    let simple = lb.as_ref().and_then(|l| l.get("simple"));
-    match simple.as_ref().and_then(|s| s.str()) {
-        Some("ROUND_ROBIN") => doc.set(
-            "lb_policy",
-            Value::str("ROUND_ROBIN"),
-            file(simple.as_ref().expect("some")),
-        ),
-        Some("LEAST_REQUEST" | "LEAST_CONN") => doc.set(
-            "lb_policy",
-            Value::str("LEAST_REQUEST"),
-            file(simple.as_ref().expect("some")),
-        ),
-        Some("RANDOM") => doc.set(
-            "lb_policy",
-            Value::str("RANDOM"),
-            file(simple.as_ref().expect("some")),
-        ),
-        _ => doc.set("lb_policy", Value::str(default), istio(v)),
+/// `http.h2UpgradePolicy: UPGRADE` makes the cluster HTTP/2 (cluster_traffic_policy.go
+/// `shouldH2Upgrade`, `setH2Options`); DEFAULT follows MeshConfig (DO_NOT_UPGRADE unless
+/// changed, which the import does not read). By version:
+/// - before 1.6 istiod ignored the field; istio/istio#21809 implemented it (1.6). Up to 1.7 it
+///   upgraded only ports declared HTTP; istio/istio#27035 (1.8) lets the rule win (the import
+///   assumes an HTTP port);
+/// - up to 1.14 the HTTP/2 options carried `max_concurrent_streams: 1073741824`, removed by
+///   istio/istio#40009 (1.15);
+/// - `useClientProtocol: true` keeps the client's protocol (never upgraded since
+///   istio/istio#53876, 1.25; before, `use_downstream_protocol` overrode the upgrade);
+/// - `maxConcurrentStreams` (istio/istio#48615, 1.21) is the stream limit of an HTTP/2 cluster;
+///   a cluster upgraded by the rule gets it only since istiod upgrades before applying the pool
+///   (istio/istio#57569, issue #57583 saw it ignored on 1.22 and 1.26; 1.30.3 has the fix, so the
+///   import applies it from 1.30).
+fn h2_upgrade(doc: &mut Doc, http: Option<&Node>, v: Version) {
+    let Some(http) = http else { return };
+    let policy = http.get("h2UpgradePolicy");
+    let upgrade = policy.as_ref().and_then(|p| p.str()) == Some("UPGRADE");
+    let client = http.get("useClientProtocol");
+    let keeps_client = client.as_ref().and_then(|c| c.bool()) == Some(true);
+    if let Some(c) = client.filter(|_| keeps_client) {
+        c.ignore("the upstream protocol follows each client's, which breakersim does not model");
+    }
+    if let Some(p) = policy.as_ref().filter(|_| v < Version(1, 6)) {
+        p.ignore(format!(
+            "istiod {} ignores it (implemented in 1.6, istio/istio#21809)",
+            v.show()
+        ));
+    }
+    let h2 = upgrade && !keeps_client && v >= Version(1, 6);
+    let streams = max_concurrent_streams(http, h2, v);
+    if h2 {
+        let value = http2_options(streams.as_ref().and_then(|n| n.u64()), v);
+        let origin = streams.as_ref().or(policy.as_ref()).map_or(istio(v), file);
+        doc.set("http2_protocol_options", Value::raw(&value), origin);
     }
 }
 
-fn thresholds(
-    doc: &mut Doc,
-    tcp: Option<&Node>,
-    http: Option<&Node>,
-    budget: Option<Node>,
+/// The HTTP/2 options of an upgraded cluster: the pool's stream limit, or istiod's 1073741824 up
+/// to 1.14 (istio/istio#40009 left Envoy's default from 1.15).
+fn http2_options(streams: Option<u64>, v: Version) -> String {
+    match streams {
+        Some(n) => format!("{{ max_concurrent_streams = {n} }}"),
+        None if v < Version(1, 15) => "{ max_concurrent_streams = 1073741824 }".to_string(),
+        None => "{}".to_string(),
+    }
+}
+
+/// `http.maxConcurrentStreams` when istiod applies it to this cluster (see `h2_upgrade`); else
+/// it is reported.
+fn max_concurrent_streams<'y, 'a>(
+    http: &Node<'y, 'a>,
+    h2: bool,
     v: Version,
-) {
+) -> Option<Node<'y, 'a>> {
+    let n = http
+        .get("maxConcurrentStreams")
+        .filter(|n| n.u64() > Some(0))?;
+    if v < Version(1, 21) {
+        n.ignore(not_known(v, "1.21", "istio/istio#48615"));
+        return None;
+    }
+    if !h2 || v < Version(1, 30) {
+        n.ignore(format!(
+            "istiod {} applies it only to a cluster already HTTP/2 before the rule (a Service \
+             port declared http2 or grpc, which the import cannot see); a rule's UPGRADE gets it \
+             from 1.30 (istio/istio#57569)",
+            v.show()
+        ));
+        return None;
+    }
+    Some(n)
+}
+
+/// The one DEFAULT thresholds entry istiod always writes (`getDefaultCircuitBreakerThresholds`),
+/// every limit 2^32-1 unless the pool sets it above 0.
+fn thresholds(doc: &mut Doc, tcp: Option<&Node>, http: Option<&Node>, v: Version) {
     doc.section(
         "[[cluster.circuit_breakers.thresholds]]",
         Some("Istio always writes one DEFAULT entry at 2^32-1"),
@@ -275,223 +274,27 @@ fn thresholds(
         }
     }
     doc.set("track_remaining", Value::bool(true), istio(v));
-    if let Some(b) = budget {
-        let mut parts = Vec::new();
-        if let Some(p) = b
-            .get("percent")
-            .and_then(|p| p.get("value").and_then(|x| x.f64()).or_else(|| p.f64()))
-        {
-            parts.push(format!(
-                "budget_percent = {{ value = {} }}",
-                toml::Value::Float(p)
-            ));
-        }
-        if let Some(m) = b.get("minRetryConcurrency").and_then(|m| m.u64()) {
-            parts.push(format!("min_retry_concurrency = {m}"));
-        }
-        doc.set(
-            "retry_budget",
-            Value::raw(&format!("{{ {} }}", parts.join(", "))),
-            file(&b),
-        );
-    }
 }
 
-fn count(n: &Node) -> Option<u64> {
-    n.get("value").and_then(|x| x.u64()).or_else(|| n.u64())
-}
-
-fn outlier_detection(doc: &mut Doc, od: &Node, v: Version) -> CliResult<()> {
-    let mut panic = None;
-    doc.section(
-        "[cluster.outlier_detection]",
-        Some("Unset fields take Envoy's defaults (max_ejection_time max(300s, base))"),
+/// `trafficPolicy.retryBudget` → `thresholds[0].retry_budget` (cluster_traffic_policy.go
+/// `applyRetryBudget`; from 1.27, see `istio_policy.rs`). istiod writes both fields: `percent`,
+/// or 20 % (0.2 % before istio/istio#59505 fixed the default for 1.30); `minRetryConcurrency`
+/// when above 0, else 3.
+fn retry_budget(doc: &mut Doc, budget: Option<Node>, v: Version) {
+    let Some(b) = budget else { return };
+    let percent = b.get("percent");
+    let default = if v >= Version(1, 30) { 20.0 } else { 0.2 };
+    let p = percent
+        .as_ref()
+        .and_then(|p| p.get("value").and_then(|x| x.f64()).or_else(|| p.f64()))
+        .unwrap_or(default);
+    let min = b.get("minRetryConcurrency").and_then(|m| m.u64());
+    let min = min.filter(|&m| m > 0).unwrap_or(3);
+    let value = format!(
+        "{{ budget_percent = {{ value = {} }}, min_retry_concurrency = {min} }}",
+        toml::Value::Float(p)
     );
-    doc.set("enforcing_success_rate", Value::int(0), istio(v));
-    if let Some(ce) = od.get("consecutiveErrors") {
-        if v < Version(1, 7) {
-            // Up to 1.6 consecutiveErrors meant gateway errors only (502, 503, 504).
-            let n = count(&ce).unwrap_or(0);
-            doc.set("consecutive_gateway_failure", Value::int(n), file(&ce));
-            doc.set(
-                "enforcing_consecutive_gateway_failure",
-                Value::int(100),
-                istio(v),
-            );
-            doc.set("enforcing_consecutive_5xx", Value::int(0), istio(v));
-        }
-    }
-    if v >= Version(1, 5) {
-        if let Some(c) = od.get("consecutive5xxErrors") {
-            let n = count(&c).unwrap_or(0);
-            doc.set("consecutive_5xx", Value::int(n), file(&c));
-            doc.set(
-                "enforcing_consecutive_5xx",
-                Value::int(if n > 0 { 100 } else { 0 }),
-                istio(v),
-            );
-        }
-        if let Some(c) = od.get("consecutiveGatewayErrors") {
-            let n = count(&c).unwrap_or(0);
-            doc.set("consecutive_gateway_failure", Value::int(n), file(&c));
-            doc.set(
-                "enforcing_consecutive_gateway_failure",
-                Value::int(if n > 0 { 100 } else { 0 }),
-                istio(v),
-            );
-        }
-    }
-    for (istio_key, envoy_key) in [
-        ("interval", "interval"),
-        ("baseEjectionTime", "base_ejection_time"),
-    ] {
-        if let Some(d) = od.get(istio_key) {
-            let value = d.duration().ok_or_else(|| {
-                CliError::Input(format!("{}: {istio_key}: not a duration", d.at()))
-            })?;
-            doc.set(envoy_key, Value::duration(value), file(&d));
-        }
-    }
-    if let Some(m) = od.get("maxEjectionPercent").filter(|m| m.u64() > Some(0)) {
-        doc.set(
-            "max_ejection_percent",
-            Value::int(m.u64().unwrap_or(0)),
-            file(&m),
-        );
-    }
-    if v >= Version(1, 11)
-        && od
-            .get("splitExternalLocalOriginErrors")
-            .and_then(|s| s.bool())
-            == Some(true)
-    {
-        doc.set(
-            "split_external_local_origin_errors",
-            Value::bool(true),
-            Origin::File(od.line()),
-        );
-        doc.set(
-            "enforcing_local_origin_success_rate",
-            Value::int(0),
-            istio(v),
-        );
-        if let Some(c) = od.get("consecutiveLocalOriginFailures")
-            && let Some(n) = count(&c).filter(|&n| n > 0)
-        {
-            doc.set("consecutive_local_origin_failure", Value::int(n), file(&c));
-            doc.set(
-                "enforcing_consecutive_local_origin_failure",
-                Value::int(100),
-                istio(v),
-            );
-        }
-    }
-    let min_health = od.get("minHealthPercent");
-    let value = min_health.as_ref().and_then(|m| m.u64()).unwrap_or(0);
-    // Written whenever the block exists since 1.3 (0 by default); before, only if above 0.
-    if v >= Version(1, 3) || value > 0 {
-        let origin = min_health.as_ref().map_or(istio(v), file);
-        panic = Some((value, origin));
-    }
-    if let Some((value, origin)) = panic {
-        doc.section("[cluster.common_lb_config]", Some("minHealthPercent"));
-        doc.set(
-            "healthy_panic_threshold",
-            Value::percent(value as f64),
-            origin,
-        );
-    }
-    Ok(())
-}
-
-/// The route: the VirtualService's timeout and retries, or Istio's defaults (no timeout; the
-/// version's default retry policy).
-fn route(doc: &mut Doc, vs: Option<&Node>, v: Version) -> CliResult<()> {
-    doc.section("[route]", Some("The route istiod generates"));
-    match vs.and_then(|r| r.get("timeout")) {
-        Some(t) => {
-            let d = t
-                .duration()
-                .ok_or_else(|| CliError::Input(format!("{}: timeout: not a duration", t.at())))?;
-            doc.set("timeout", Value::duration(d), file(&t));
-        }
-        None => doc.set("timeout", Value::str("0s"), istio(v)),
-    }
-    let Some(retries) = vs.and_then(|r| r.get("retries")) else {
-        doc.set(
-            "istio_default_retry_policy",
-            Value::str(&v.show()),
-            istio(v),
-        );
-        return Ok(());
-    };
-    let attempts = retries.get("attempts").and_then(|a| a.u64()).unwrap_or(0);
-    if attempts == 0 {
-        // attempts: 0 removes retries.
-        return Ok(());
-    }
-    let default = sim_core::envoy::retry::istio_default_retry_policy(&v.show())
-        .map_err(CliError::Input)?
-        .unwrap_or_else(|| {
-            toml::from_str("retry_on = \"5xx,connect-failure,refused-stream\"").expect("valid")
-        });
-    let (mut on, mut codes) = (
-        default.retry_on.clone(),
-        default.retriable_status_codes.clone(),
-    );
-    if let Some(r) = retries
-        .get("retryOn")
-        .and_then(|r| r.str().map(str::to_string))
-    {
-        let (words, numbers): (Vec<&str>, Vec<&str>) = r
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .partition(|p| p.parse::<u16>().is_err());
-        codes = numbers.iter().filter_map(|n| n.parse().ok()).collect();
-        on = words.join(",");
-        if !codes.is_empty() && !on.contains("retriable-status-codes") {
-            on.push_str(",retriable-status-codes");
-        }
-    }
-    doc.section(
-        "[route.retry_policy]",
-        Some("The VirtualService's retries over Istio's default policy"),
-    );
-    doc.set("retry_on", Value::str(&on), file(&retries));
-    doc.set("num_retries", Value::int(attempts), file(&retries));
-    if let Some(t) = retries.get("perTryTimeout") {
-        let d = t
-            .duration()
-            .ok_or_else(|| CliError::Input(format!("{}: perTryTimeout: not a duration", t.at())))?;
-        doc.set("per_try_timeout", Value::duration(d), file(&t));
-    }
-    let list: Vec<String> = codes.iter().map(u16::to_string).collect();
-    doc.set(
-        "retriable_status_codes",
-        Value::raw(&format!("[{}]", list.join(", "))),
-        istio(v),
-    );
-    doc.set(
-        "retry_host_predicate",
-        Value::raw("[{ name = \"envoy.retry_host_predicates.previous_hosts\" }]"),
-        istio(v),
-    );
-    doc.set(
-        "host_selection_retry_max_attempts",
-        Value::int(u64::from(default.host_selection_retry_max_attempts)),
-        istio(v),
-    );
-    if let Some(b) = retries.get("backoff")
-        && let Some(d) = b.duration()
-    {
-        doc.set(
-            "retry_back_off",
-            Value::raw(&format!("{{ base_interval = \"{d}\" }}")),
-            file(&b),
-        );
-    }
-    Ok(())
+    doc.set("retry_budget", Value::raw(&value), file(&b));
 }
 
 /// In a VirtualService, the first HTTP route sending to `host` (or its short name).

@@ -4,6 +4,9 @@
 mod emit;
 mod envoy;
 pub mod istio;
+mod istio_outlier;
+mod istio_policy;
+mod istio_retry;
 mod yaml;
 
 use emit::{Doc, Origin, Value};
@@ -193,17 +196,16 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
                 .and_then(|h| h.str())
                 .unwrap_or("");
             let route = vs.iter().find_map(|v| istio::find_vs_route(v, host));
-            if sel.subset.is_none()
-                && let Some(subset) = route.as_ref().and_then(|r| {
-                    r.get("route")?.items().into_iter().find_map(|d| {
-                        d.get("destination")?
-                            .get("subset")?
-                            .str()
-                            .map(str::to_string)
-                    })
+            let route_subset = route.as_ref().and_then(|r| {
+                r.get("route")?.items().into_iter().find_map(|d| {
+                    d.get("destination")?
+                        .get("subset")?
+                        .str()
+                        .map(str::to_string)
                 })
-            {
-                sel.subset = Some(subset);
+            });
+            if sel.subset.is_none() {
+                sel.subset = route_subset;
             }
             istio::translate_destination_rule(&mut doc, &dr, route.as_ref(), version, &sel)?;
             let mut checked = vec![dr.get("spec").expect("translated")];
@@ -216,9 +218,10 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
     };
     for node in &checked {
         for (path, at) in node.unread() {
-            warnings.push(format!(
-                "{at}: {path} is not modelled by breakersim and is ignored"
-            ));
+            warnings.push(match node.why_ignored(&path) {
+                Some(why) => format!("{at}: {path} is ignored: {why}"),
+                None => format!("{at}: {path} is not modelled by breakersim and is ignored"),
+            });
         }
     }
     world(&mut doc, endpoints);

@@ -2,7 +2,7 @@
 //! their fields were read, so that every field left unread can be reported.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use sim_core::time::SimDuration;
@@ -21,10 +21,11 @@ pub fn parse_documents<'a>(text: &'a str, source: &str) -> Result<Vec<MarkedYaml
     })
 }
 
-/// Which fields of the file were read.
+/// Which fields of the file were read, and why some were ignored.
 #[derive(Default)]
 pub struct Reads {
     seen: RefCell<BTreeSet<String>>,
+    why: RefCell<BTreeMap<String, String>>,
 }
 
 /// A node of the tree with its dotted path.
@@ -99,6 +100,28 @@ impl<'y, 'a> Node<'y, 'a> {
             }
             nested = self.unread();
         }
+    }
+
+    /// Marks this node as not translated (even if it was read), so that it is reported with
+    /// `why` (e.g. "not known to istiod 1.26").
+    pub fn ignore(&self, why: impl Into<String>) {
+        self.reads.seen.borrow_mut().remove(&self.path);
+        self.reads
+            .why
+            .borrow_mut()
+            .insert(self.path.clone(), why.into());
+    }
+
+    /// Says `why` for every field below this node that is unread so far.
+    pub fn ignore_unread(&self, why: &str) {
+        for (path, _) in self.unread() {
+            self.reads.why.borrow_mut().insert(path, why.to_string());
+        }
+    }
+
+    /// Why the unread field at `path` was ignored, if a translation said so.
+    pub fn why_ignored(&self, path: &str) -> Option<String> {
+        self.reads.why.borrow().get(path).cloned()
     }
 
     /// The items of a sequence, marked as read.
