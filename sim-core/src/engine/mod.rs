@@ -2,4 +2,4 @@
 
 mod queue;
 
-pub use queue::{EventQueue, TimerHandle};
+pub use queue::{EventQueue, Lane, TimerHandle};

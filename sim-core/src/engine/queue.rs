@@ -1,9 +1,22 @@
-//! An indexed binary min-heap of events keyed by `(time, seq)`.
+//! The event queue: `(time, seq)` order over a binary min-heap plus FIFO lanes.
 //!
-//! Every scheduled event gets a [`TimerHandle`]; cancelling removes the entry from the heap at
-//! once (O(log n)), so cancelled timers never pile up. Equal times pop in insertion order because
-//! `seq` grows with every push. The heap and its slot table are reused, so a run that keeps the
-//! number of pending events bounded does not allocate once they have grown to that size.
+//! Every scheduled event gets a [`TimerHandle`]. Equal times pop in insertion order because
+//! `seq` grows with every schedule. Timers that are always set a fixed delay ahead (a route's
+//! timeout, a cluster's connect timeout) are scheduled in a FIFO *lane*: their deadlines only
+//! grow, so a lane is a ring buffer and scheduling is O(1); the heap keeps only the events
+//! that really need sorting. `pop` takes the earliest of the heap's top and the lanes' heads,
+//! so the order is exactly the one a single heap would give.
+//!
+//! Events live in a slot table; the heap and lanes hold 24-byte `(time, seq, slot,
+//! generation)` entries. Cancelling frees the slot at once (the event is dropped and the handle
+//! goes stale); the entry left behind is recognised by its old generation and skipped when it
+//! reaches the top of the heap or the head of its lane. Cancelled timers therefore never run
+//! and never count in [`EventQueue::len`]. When dead entries make up more than half of the
+//! heap or of a lane (past a few thousand), they are swept out in one pass, so memory stays
+//! within about twice what is really pending. The heap, lanes and slots are reused, so a run
+//! whose pending events stay bounded stops allocating once they have grown to that size.
+
+use std::collections::VecDeque;
 
 use crate::time::SimTime;
 
@@ -15,32 +28,51 @@ pub struct TimerHandle {
     generation: u32,
 }
 
-struct Entry<E> {
+/// A FIFO lane for timers scheduled a fixed delay ahead (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lane(pub u8);
+
+/// A heap or lane entry; dead once its slot's generation has moved on.
+#[derive(Clone, Copy)]
+struct Entry {
     time: SimTime,
     seq: u64,
     slot: u32,
-    event: E,
+    generation: u32,
 }
 
-impl<E> Entry<E> {
+impl Entry {
     #[inline]
     fn key(&self) -> (SimTime, u64) {
         (self.time, self.seq)
     }
 }
 
-/// Where a slot's event sits in the heap (`NOT_QUEUED` when the slot is free).
-struct Slot {
-    position: u32,
+/// A slot holds its event while it is queued; `generation` grows each time it is freed.
+struct Slot<E> {
     generation: u32,
+    /// The lane its entry is in, or `IN_HEAP`.
+    lane: u8,
+    event: Option<E>,
 }
 
-const NOT_QUEUED: u32 = u32::MAX;
+const IN_HEAP: u8 = u8::MAX;
+
+/// Below this many entries, dead ones are left to surface on their own. (Small in unit tests,
+/// so that their random runs sweep often.)
+const SWEEP_MIN: usize = if cfg!(test) { 64 } else { 4096 };
 
 pub struct EventQueue<E> {
-    heap: Vec<Entry<E>>,
-    slots: Vec<Slot>,
+    heap: Vec<Entry>,
+    /// Cancelled entries still in the heap.
+    heap_dead: usize,
+    lanes: Vec<VecDeque<Entry>>,
+    /// Cancelled entries still in each lane.
+    lanes_dead: Vec<usize>,
+    slots: Vec<Slot<E>>,
     free_slots: Vec<u32>,
+    /// Events queued and not cancelled.
+    live: usize,
     next_seq: u64,
 }
 
@@ -54,118 +86,227 @@ impl<E> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
             heap: Vec::new(),
+            heap_dead: 0,
+            lanes: Vec::new(),
+            lanes_dead: Vec::new(),
             slots: Vec::new(),
             free_slots: Vec::new(),
+            live: 0,
             next_seq: 0,
         }
     }
 
+    /// Events waiting to run (cancelled ones do not count).
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.live
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.live == 0
     }
 
     /// Time of the earliest event, if any.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.first().map(|e| e.time)
+        self.earliest().map(|(entry, _)| entry.time)
     }
 
     /// Schedules `event` at `time`; events at the same time run in the order they were scheduled.
     pub fn schedule(&mut self, time: SimTime, event: E) -> TimerHandle {
-        let slot = match self.free_slots.pop() {
-            Some(s) => s,
-            None => {
-                self.slots.push(Slot {
-                    position: NOT_QUEUED,
-                    generation: 0,
-                });
-                (self.slots.len() - 1) as u32
-            }
-        };
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        let position = self.heap.len();
-        self.heap.push(Entry {
-            time,
-            seq,
-            slot,
-            event,
-        });
-        self.slots[slot as usize].position = position as u32;
-        self.sift_up(position);
-        TimerHandle {
-            slot,
-            generation: self.slots[slot as usize].generation,
+        let entry = self.new_entry(time, event, IN_HEAP);
+        self.heap.push(entry);
+        self.sift_up(self.heap.len() - 1);
+        entry.handle()
+    }
+
+    /// Schedules `event` at `time` in `lane`. A lane must be given non-decreasing times; an
+    /// earlier one than the lane's last goes to the heap instead, so the order stays exact.
+    pub fn schedule_in_lane(&mut self, lane: Lane, time: SimTime, event: E) -> TimerHandle {
+        let index = lane.0 as usize;
+        assert!(lane.0 != IN_HEAP, "lane {} is reserved", IN_HEAP);
+        if self.lanes.len() <= index {
+            self.lanes.resize_with(index + 1, VecDeque::new);
+            self.lanes_dead.resize(index + 1, 0);
         }
+        if self.lanes[index]
+            .back()
+            .is_some_and(|last| time < last.time)
+        {
+            return self.schedule(time, event);
+        }
+        let entry = self.new_entry(time, event, lane.0);
+        self.lanes[index].push_back(entry);
+        entry.handle()
     }
 
     /// Removes the earliest event and returns it with its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        if self.heap.is_empty() {
-            return None;
+        let (entry, from) = self.earliest()?;
+        match from {
+            None => self.pop_heap_top(),
+            Some(lane) => {
+                self.lanes[lane].pop_front();
+                self.drop_dead_lane_heads(lane);
+            }
         }
-        let entry = self.remove_at(0);
-        Some((entry.time, entry.event))
+        Some((entry.time, self.release(entry.slot)))
     }
 
     /// Cancels a scheduled event. Returns the event if it was still queued.
     pub fn cancel(&mut self, handle: TimerHandle) -> Option<E> {
-        let slot = self.slots.get(handle.slot as usize)?;
-        if slot.generation != handle.generation || slot.position == NOT_QUEUED {
+        if !self.is_scheduled(handle) {
             return None;
         }
-        let position = slot.position as usize;
-        Some(self.remove_at(position).event)
+        let lane = self.slots[handle.slot as usize].lane;
+        let event = self.release(handle.slot);
+        if lane == IN_HEAP {
+            self.heap_dead += 1;
+            self.drop_dead_heap_tops();
+            if self.heap_dead > self.heap.len() / 2 && self.heap.len() > SWEEP_MIN {
+                self.sweep_heap();
+            }
+        } else {
+            let lane = lane as usize;
+            self.lanes_dead[lane] += 1;
+            self.drop_dead_lane_heads(lane);
+            if self.lanes_dead[lane] > self.lanes[lane].len() / 2
+                && self.lanes[lane].len() > SWEEP_MIN
+            {
+                self.sweep_lane(lane);
+            }
+        }
+        Some(event)
+    }
+
+    /// Removes every dead entry from the heap and rebuilds it (keys are unique, so the order
+    /// of what remains is unchanged).
+    fn sweep_heap(&mut self) {
+        let slots = &self.slots;
+        self.heap
+            .retain(|e| slots[e.slot as usize].generation == e.generation);
+        self.heap_dead = 0;
+        for position in (0..self.heap.len() / 2).rev() {
+            self.sift_down(position);
+        }
+    }
+
+    fn sweep_lane(&mut self, lane: usize) {
+        let slots = &self.slots;
+        self.lanes[lane].retain(|e| slots[e.slot as usize].generation == e.generation);
+        self.lanes_dead[lane] = 0;
     }
 
     /// True while the event behind `handle` is still waiting to run.
     pub fn is_scheduled(&self, handle: TimerHandle) -> bool {
         self.slots
             .get(handle.slot as usize)
-            .is_some_and(|s| s.generation == handle.generation && s.position != NOT_QUEUED)
+            .is_some_and(|s| s.generation == handle.generation && s.event.is_some())
     }
 
-    fn remove_at(&mut self, position: usize) -> Entry<E> {
-        let last = self.heap.len() - 1;
-        self.heap.swap(position, last);
-        let entry = self.heap.pop().expect("heap is not empty");
-        self.release_slot(entry.slot);
-        if position < self.heap.len() {
-            self.slots[self.heap[position].slot as usize].position = position as u32;
-            let moved_up = self.sift_up(position);
-            if !moved_up {
-                self.sift_down(position);
+    /// The earliest live entry and where it is (`None`: the heap's top; else a lane). The
+    /// heap's top and every lane's head are live: dead ones are dropped as soon as they surface.
+    fn earliest(&self) -> Option<(Entry, Option<usize>)> {
+        let mut best = self.heap.first().map(|e| (*e, None));
+        for (i, lane) in self.lanes.iter().enumerate() {
+            if let Some(head) = lane.front()
+                && best.is_none_or(|(b, _)| head.key() < b.key())
+            {
+                best = Some((*head, Some(i)));
             }
         }
-        entry
+        best
     }
 
-    fn release_slot(&mut self, slot: u32) {
-        let s = &mut self.slots[slot as usize];
-        s.position = NOT_QUEUED;
-        s.generation = s.generation.wrapping_add(1);
-        self.free_slots.push(slot);
+    #[inline]
+    fn is_live(&self, entry: &Entry) -> bool {
+        self.slots[entry.slot as usize].generation == entry.generation
     }
 
-    /// Moves the entry at `position` up while it is earlier than its parent. True if it moved.
-    fn sift_up(&mut self, mut position: usize) -> bool {
-        let start = position;
-        while position > 0 {
-            let parent = (position - 1) / 2;
-            if self.heap[position].key() >= self.heap[parent].key() {
+    fn drop_dead_lane_heads(&mut self, lane: usize) {
+        while let Some(head) = self.lanes[lane].front() {
+            if self.is_live(head) {
                 break;
             }
-            self.swap_entries(position, parent);
-            position = parent;
+            self.lanes[lane].pop_front();
+            self.lanes_dead[lane] -= 1;
         }
-        position != start
     }
 
-    fn sift_down(&mut self, mut position: usize) {
+    fn drop_dead_heap_tops(&mut self) {
+        while let Some(top) = self.heap.first() {
+            if self.is_live(top) {
+                break;
+            }
+            self.pop_heap_top_entry();
+            self.heap_dead -= 1;
+        }
+    }
+
+    fn pop_heap_top(&mut self) {
+        self.pop_heap_top_entry();
+        self.drop_dead_heap_tops();
+    }
+
+    fn pop_heap_top_entry(&mut self) {
+        let last = self.heap.pop().expect("heap is not empty");
+        if !self.heap.is_empty() {
+            self.heap[0] = last;
+            self.sift_down(0);
+        }
+    }
+
+    fn new_entry(&mut self, time: SimTime, event: E, lane: u8) -> Entry {
+        let slot = match self.free_slots.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(Slot {
+                    generation: 0,
+                    lane: IN_HEAP,
+                    event: None,
+                });
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let s = &mut self.slots[slot as usize];
+        s.event = Some(event);
+        s.lane = lane;
+        self.live += 1;
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        Entry {
+            time,
+            seq,
+            slot,
+            generation: s.generation,
+        }
+    }
+
+    /// Frees `slot` (its handles and entries go stale) and returns its event.
+    fn release(&mut self, slot: u32) -> E {
+        let s = &mut self.slots[slot as usize];
+        s.generation = s.generation.wrapping_add(1);
+        self.free_slots.push(slot);
+        self.live -= 1;
+        s.event.take().expect("a queued slot holds its event")
+    }
+
+    fn sift_up(&mut self, start: usize) {
+        let entry = self.heap[start];
+        let mut position = start;
+        while position > 0 {
+            let parent = (position - 1) / 2;
+            if entry.key() >= self.heap[parent].key() {
+                break;
+            }
+            self.heap[position] = self.heap[parent];
+            position = parent;
+        }
+        self.heap[position] = entry;
+    }
+
+    fn sift_down(&mut self, start: usize) {
+        let entry = self.heap[start];
         let len = self.heap.len();
+        let mut position = start;
         loop {
             let left = 2 * position + 1;
             if left >= len {
@@ -177,18 +318,30 @@ impl<E> EventQueue<E> {
             } else {
                 left
             };
-            if self.heap[child].key() >= self.heap[position].key() {
+            if self.heap[child].key() >= entry.key() {
                 break;
             }
-            self.swap_entries(position, child);
+            self.heap[position] = self.heap[child];
             position = child;
         }
+        self.heap[position] = entry;
     }
+}
 
-    fn swap_entries(&mut self, a: usize, b: usize) {
-        self.heap.swap(a, b);
-        self.slots[self.heap[a].slot as usize].position = a as u32;
-        self.slots[self.heap[b].slot as usize].position = b as u32;
+impl Entry {
+    fn handle(&self) -> TimerHandle {
+        TimerHandle {
+            slot: self.slot,
+            generation: self.generation,
+        }
+    }
+}
+
+#[cfg(test)]
+impl<E> EventQueue<E> {
+    /// Entries held, dead ones included.
+    fn stored(&self) -> usize {
+        self.heap.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
     }
 }
 
@@ -261,7 +414,26 @@ mod tests {
             q.cancel(timeout);
         }
         assert_eq!(q.len(), 10_000);
+        assert!(
+            q.stored() <= 2 * 10_000 + 1,
+            "swept: {} entries",
+            q.stored()
+        );
         assert!(drain(&mut q).iter().all(|&(_, e)| e == 1));
+        // The same in a lane: long timeouts, nearly all cancelled.
+        let mut q = EventQueue::new();
+        let mut kept = 0;
+        for i in 0..100_000u64 {
+            let timeout = q.schedule_in_lane(Lane(0), t(i + 5_000_000_000), 0u32);
+            if i % 10 == 0 {
+                kept += 1;
+            } else {
+                q.cancel(timeout);
+            }
+        }
+        assert_eq!(q.len(), kept);
+        assert!(q.stored() <= 2 * kept + 1, "swept: {} entries", q.stored());
+        assert_eq!(drain(&mut q).len(), kept);
     }
 
     #[test]
@@ -290,6 +462,137 @@ mod tests {
         model.sort();
         let expected: Vec<(u64, u32)> =
             model.iter().map(|&(time, s, _)| (time, s as u32)).collect();
+        assert_eq!(drain(&mut q), expected);
+    }
+
+    #[test]
+    fn lanes_and_heap_pop_in_one_time_seq_order() {
+        let mut q = EventQueue::new();
+        q.schedule_in_lane(Lane(0), t(10), 1u32);
+        q.schedule(t(10), 2);
+        q.schedule_in_lane(Lane(1), t(5), 3);
+        q.schedule_in_lane(Lane(0), t(10), 4);
+        q.schedule(t(7), 5);
+        // (5,3) (7,5) then time 10 in scheduling order: 1, 2, 4.
+        assert_eq!(
+            drain(&mut q),
+            vec![(5, 3), (7, 5), (10, 1), (10, 2), (10, 4)]
+        );
+    }
+
+    #[test]
+    fn an_earlier_time_in_a_lane_goes_to_the_heap() {
+        let mut q = EventQueue::new();
+        q.schedule_in_lane(Lane(0), t(20), 1u32);
+        q.schedule_in_lane(Lane(0), t(3), 2);
+        assert_eq!(q.len(), 2);
+        assert_eq!(drain(&mut q), vec![(3, 2), (20, 1)]);
+    }
+
+    #[test]
+    fn cancelled_lane_timers_are_gone_and_their_handles_stale() {
+        let mut q = EventQueue::new();
+        let a = q.schedule_in_lane(Lane(0), t(1), 1u32);
+        let b = q.schedule_in_lane(Lane(0), t(2), 2);
+        let c = q.schedule_in_lane(Lane(0), t(3), 3);
+        assert_eq!(q.cancel(b), Some(2));
+        assert_eq!(q.cancel(b), None);
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.cancel(a), Some(1));
+        assert_eq!(q.peek_time(), Some(t(3)), "dead heads are dropped");
+        // b's slot is reused by a heap event; the stale lane entry must not come back.
+        q.schedule(t(9), 4);
+        assert!(!q.is_scheduled(b) && q.is_scheduled(c));
+        assert_eq!(drain(&mut q), vec![(3, 3), (9, 4)]);
+        assert!(q.is_empty());
+    }
+
+    /// A run-like mix: the clock advances by popping; heap events at random times ahead, lane
+    /// timers a fixed delay ahead (and now and then a shorter one, which must go to the heap),
+    /// random cancels. Every pop must be the `(time, seq)` minimum of a plain sorted model.
+    #[test]
+    fn random_run_with_lanes_matches_a_sorted_model() {
+        random_run(11, 20_000, 1, [30, 30, 20]);
+    }
+
+    /// Long delays and many cancels: thousands of dead entries, so sweeps happen mid-run.
+    #[test]
+    fn random_run_with_sweeps_matches_a_sorted_model() {
+        random_run(12, 40_000, 100, [20, 20, 50]);
+    }
+
+    /// Most of a big heap cancelled in random order: it is swept (more than once, as the
+    /// test threshold is 64) and what remains pops in order.
+    #[test]
+    fn a_swept_heap_keeps_its_order() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let mut q = EventQueue::new();
+        let mut pending: Vec<(u64, u32, TimerHandle)> = (0..1000)
+            .map(|e| {
+                let time = rng.random_range(0..10_000);
+                (time, e, q.schedule(t(time), e))
+            })
+            .collect();
+        for _ in 0..700 {
+            let (_, e, h) = pending.swap_remove(rng.random_range(0..pending.len()));
+            assert_eq!(q.cancel(h), Some(e));
+        }
+        assert!(q.stored() <= 2 * 300 + 1, "swept: {} entries", q.stored());
+        pending.sort_by_key(|&(time, e, _)| (time, e));
+        let expected: Vec<(u64, u32)> = pending.iter().map(|&(time, e, _)| (time, e)).collect();
+        assert_eq!(drain(&mut q), expected);
+    }
+
+    /// `shares`: percent of operations that schedule in the heap, schedule in a lane, cancel;
+    /// the rest pop.
+    fn random_run(seed: u64, operations: usize, spread: u64, shares: [u32; 3]) {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut q = EventQueue::new();
+        let mut model: Vec<(u64, u32, TimerHandle)> = Vec::new();
+        let mut now = 0;
+        let mut next = 0u32;
+        for _ in 0..operations {
+            let [heap, lane, cancel] = shares;
+            let r = rng.random_range(0..100);
+            match r {
+                _ if r < heap => {
+                    let time = now + rng.random_range(0..500 * spread);
+                    model.push((time, next, q.schedule(t(time), next)));
+                }
+                _ if r < heap + lane => {
+                    let lane = rng.random_range(0..3u8);
+                    let delay =
+                        ([100, 250, 1000][lane as usize] - rng.random_range(0..2) * 50) * spread;
+                    let h = q.schedule_in_lane(Lane(lane), t(now + delay), next);
+                    model.push((now + delay, next, h));
+                }
+                _ if r < heap + lane + cancel => {
+                    if model.is_empty() {
+                        continue;
+                    }
+                    let i = rng.random_range(0..model.len());
+                    let (_, e, h) = model.swap_remove(i);
+                    assert_eq!(q.cancel(h), Some(e));
+                    continue;
+                }
+                _ => {
+                    let earliest = (0..model.len()).min_by_key(|&i| (model[i].0, model[i].1));
+                    let expected = earliest.map(|i| model.swap_remove(i));
+                    let got = q.pop();
+                    assert_eq!(got, expected.map(|(time, e, _)| (t(time), e)));
+                    if let Some((time, _)) = got {
+                        now = time.0;
+                    }
+                    assert_eq!(q.len(), model.len());
+                    continue;
+                }
+            }
+            next += 1;
+        }
+        model.sort_by_key(|&(time, e, _)| (time, e));
+        let expected: Vec<(u64, u32)> = model.iter().map(|&(time, e, _)| (time, e)).collect();
         assert_eq!(drain(&mut q), expected);
     }
 }

@@ -14,7 +14,7 @@ pub use timeline::{Bucket, Timeline};
 
 use std::collections::VecDeque;
 
-use crate::engine::{EventQueue, TimerHandle};
+use crate::engine::{EventQueue, Lane, TimerHandle};
 use crate::envoy::conn_pool::{ConnId, PoolEvent};
 use crate::envoy::retry::RetryState;
 use crate::envoy::router::{Flags, ResponseFlag};
@@ -173,6 +173,18 @@ impl<'s> Simulation<'s> {
 
     fn schedule(&mut self, at: SimTime, event: Event) -> TimerHandle {
         self.queue.schedule(at, event)
+    }
+
+    /// Schedules a timeout that is always the same delay ahead (route, per-try, connect), in
+    /// its own FIFO lane of the queue: same order, no heap work (see `engine/queue.rs`).
+    fn schedule_timeout(&mut self, delay: SimDuration, event: Event) -> TimerHandle {
+        let lane = match event {
+            Event::RouteTimeout { .. } => Lane(0),
+            Event::PerTryTimeout { .. } => Lane(1),
+            _ => Lane(2),
+        };
+        self.queue
+            .schedule_in_lane(lane, self.now.after(delay), event)
     }
 
     fn cancel(&mut self, timer: Option<TimerHandle>) {

@@ -28,7 +28,7 @@ impl Simulation<'_> {
         let r = &self.requests[request];
         let waiting = r.reply.is_none();
         if waiting && !timeout.is_zero() {
-            let timer = self.schedule(self.now.after(timeout), Event::RouteTimeout { request });
+            let timer = self.schedule_timeout(timeout, Event::RouteTimeout { request });
             self.requests[request].route_timer = Some(timer);
         }
     }
@@ -94,7 +94,7 @@ impl Simulation<'_> {
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectSuccess, None);
         self.proxy.report_outlier(host, report, self.now);
         if let Some(t) = self.proxy.retry_config().and_then(|c| c.per_try_timeout) {
-            let timer = self.schedule(self.now.after(t), Event::PerTryTimeout { attempt });
+            let timer = self.schedule_timeout(t, Event::PerTryTimeout { attempt });
             self.attempts[attempt].per_try_timer = Some(timer);
         }
         self.send_to_backend(attempt, conn, host);
