@@ -14,3 +14,4 @@ mod retries;
 mod run_end;
 mod scenario_snapshots;
 mod sweeps;
+mod timing;

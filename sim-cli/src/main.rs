@@ -42,6 +42,11 @@ enum Command {
         /// Write the outlier detection event log (Envoy's format, one JSON object per line).
         #[arg(long, value_name = "FILE")]
         outlier_log: Option<PathBuf>,
+        /// Print on stderr the events processed, the simulation's wall time, events/s and
+        /// simulated requests/s (requests the clients sent per wall-clock second). The results
+        /// on stdout do not change.
+        #[arg(long)]
+        timing: bool,
     },
     /// Run a parameter sweep: every grid point x replication, in parallel; write runs.csv,
     /// summary.csv, summary.json and the charts.
@@ -97,12 +102,14 @@ fn execute(cli: &Cli) -> CliResult<String> {
             sets,
             format,
             outlier_log,
+            timing,
         } => run_command(&RunArgs {
             path: scenario,
             seed: *seed,
             sets,
             format: *format,
             outlier_log: outlier_log.as_deref(),
+            timing: *timing,
         }),
         Command::Check { file, sets } => check(file, sets),
         Command::Import {

@@ -1,8 +1,9 @@
 //! `breakersim run SCENARIO.toml`: one run, printed as text, JSON or Prometheus exposition.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
-use sim_core::sim::run;
+use sim_core::sim::{RunResult, run};
 
 use crate::exit::CliResult;
 use crate::files::write_atomically;
@@ -16,14 +17,44 @@ pub struct RunArgs<'a> {
     pub format: Format,
     /// Write the outlier event log here, one JSON object per line.
     pub outlier_log: Option<&'a Path>,
+    /// Print how fast the simulation ran on stderr (`timing_report`).
+    pub timing: bool,
 }
 
 pub fn run_command(args: &RunArgs) -> CliResult<String> {
     let scenario = read_scenario(args.path, args.sets)?;
     let seed = args.seed.unwrap_or(scenario.seed);
+    // The wall clock is read here, around the simulation alone: sim-core has no clock, and
+    // loading the scenario and rendering the output are not part of the figures.
+    let started = Instant::now();
     let result = run(&scenario, seed);
+    let wall = started.elapsed();
+    if args.timing {
+        eprint!("{}", timing_report(&result, wall));
+    }
     if let Some(path) = args.outlier_log {
         write_atomically(path, outlier_log::render(&result).as_bytes())?;
     }
     Ok(render(&result, args.format))
+}
+
+/// What `run --timing` prints on stderr: events processed, the wall time of the simulation
+/// (not counting loading the scenario or rendering the output), events per second, and
+/// simulated requests per second: the requests the clients *sent* (completed or not) per
+/// second of wall time. One `name: value` line each.
+pub fn timing_report(result: &RunResult, wall: Duration) -> String {
+    let secs = wall.as_secs_f64().max(1e-9);
+    let events = result.events_processed;
+    let sent = result.client.sent;
+    format!(
+        "timing: events processed: {events}\n\
+         timing: wall time: {:.3} s (simulation only)\n\
+         timing: events/s: {:.0}\n\
+         timing: requests sent: {sent} (by the clients, in {:.3} s simulated)\n\
+         timing: simulated requests/s: {:.0} (requests sent per second of wall time)\n",
+        wall.as_secs_f64(),
+        events as f64 / secs,
+        result.sim_time.as_secs_f64(),
+        sent as f64 / secs,
+    )
 }
