@@ -199,3 +199,28 @@ fn missing_file_and_bad_arguments() {
     let out = breakersim(&["frobnicate"]);
     assert_eq!(out.code, 2);
 }
+
+/// An Istio version given as a number is refused with the fix, not read as `1.3` for `1.30`.
+#[test]
+fn an_istio_version_must_be_a_quoted_string() {
+    let path = crate::common::scenario_path("istio-outlier-tutorial.toml");
+    let out = breakersim(&[
+        "check",
+        path.to_str().unwrap(),
+        "--set",
+        "route.istio_default_retry_policy=1.30",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "route.istio_default_retry_policy: write the Istio version as a quoted string"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("1.30 would read as 1.3"),
+        "{}",
+        out.stderr
+    );
+}

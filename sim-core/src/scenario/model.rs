@@ -374,8 +374,26 @@ pub struct Route {
     /// Istio's default retry policy of this Istio version (`"1.24"`, `"1.23"`, ...), for a route
     /// without retries of its own: none before 1.1; 1.1-1.23 also retry 503; 1.24 on do not.
     /// Mutually exclusive with `retry_policy` (validation rejects both).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "istio_version_string")]
     pub istio_default_retry_policy: Option<String>,
+}
+
+/// An Istio version must be a string: as a number, `1.30` would silently become `1.3`.
+fn istio_version_string<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Text(String),
+        Number(f64),
+    }
+    match Written::deserialize(d)? {
+        Written::Text(s) => Ok(Some(s)),
+        Written::Number(n) => Err(serde::de::Error::custom(format!(
+            "write the Istio version as a quoted string such as \"1.24\", not the number {n} (a number loses trailing zeros: 1.30 would read as 1.3); with --set: 'route.istio_default_retry_policy=\"1.24\"'"
+        ))),
+    }
 }
 
 /// `envoy.config.route.v3.RetryPolicy`: the parts breakersim models, Envoy's names and defaults.
