@@ -36,6 +36,7 @@ spec:
     retries:
       attempts: 4
       retryOn: 5xx
+      perTryTimeout: 2s
 ";
 
 const WORLD: &str = r#"
@@ -115,6 +116,49 @@ fn the_scenarios_retry_policy_replaces_the_default_one() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.route.istio_default_retry_policy, None);
     assert_eq!(s.route.retry_policy.expect("own").num_retries, 1);
+}
+
+/// The scenario's own retry policy replaces the VirtualService's whole: its per-try timeout
+/// does not leak in.
+#[test]
+fn the_scenarios_retry_policy_replaces_the_virtual_services() {
+    let cluster = "[cluster]\nfrom = [\"cfgref-dr.yaml\", \"cfgref-vs.yaml\"]\n\
+                   [route.retry_policy]\nretry_on = \"reset\"\nnum_retries = 1";
+    let s = read_scenario(&scenario("cfgref-own-vs.toml", cluster), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let retry = s.route.retry_policy.expect("own");
+    assert_eq!((retry.retry_on.as_str(), retry.num_retries), ("reset", 1));
+    assert_eq!(
+        retry.per_try_timeout, None,
+        "nothing of the imported policy is kept"
+    );
+}
+
+/// And the scenario's choice of Istio default policy replaces the VirtualService's retries.
+#[test]
+fn the_scenarios_istio_default_policy_replaces_the_virtual_services() {
+    let cluster = "[cluster]\nfrom = [\"cfgref-dr.yaml\", \"cfgref-vs.yaml\"]\n\
+                   [route]\nistio_default_retry_policy = \"1.23\"";
+    let s = read_scenario(&scenario("cfgref-own-default.toml", cluster), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.route.retry_policy.is_none());
+    assert_eq!(s.route.istio_default_retry_policy.as_deref(), Some("1.23"));
+}
+
+#[test]
+fn a_numeric_istio_version_exits_2() {
+    let cluster = "[cluster]\nfrom = \"cfgref-dr.yaml\"\nistio_version = 1.30";
+    let out = breakersim(&[
+        "check",
+        scenario("cfgref-num.toml", cluster).to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("cluster.istio_version: expected a quoted string"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

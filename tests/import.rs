@@ -1696,3 +1696,47 @@ fn cli_imports_two_files_and_warns_on_stderr() {
         out.stderr
     );
 }
+
+/// A value of the wrong type is an error naming its place and what is expected, never dropped
+/// or defaulted: an Envoy route's `num_retries: "x"` and a bad `base_interval`.
+#[test]
+fn wrong_typed_values_are_errors_with_their_place() {
+    let cluster = "name: c\nconnect_timeout: 1s\n";
+    let (code, message) = import_err(
+        &[(
+            "c.yaml",
+            &format!("{cluster}connect_timeout_x: 1\nlb_policy: 7\n"),
+        )],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        message.contains("c.yaml:4:12: lb_policy: expected a string"),
+        "{message}"
+    );
+    let od = format!("{cluster}outlier_detection:\n  interval: soon\n");
+    let (code, message) = import_err(&[("c.yaml", &od)], None);
+    assert_eq!(code, 2);
+    assert!(
+        message.contains("c.yaml:4:13: outlier_detection.interval: expected a duration"),
+        "{message}"
+    );
+}
+
+/// `{ seconds, nanos }` past u64 nanoseconds, or nanos of a second or more, are errors, not
+/// an overflow.
+#[test]
+fn out_of_range_durations_are_errors() {
+    for bad in [
+        "{ seconds: 18446744074 }",
+        "{ seconds: 1, nanos: 1000000000 }",
+    ] {
+        let text = format!("name: c\nconnect_timeout: {bad}\n");
+        let (code, message) = import_err(&[("c.yaml", &text)], None);
+        assert_eq!(code, 2, "{bad}");
+        assert!(
+            message.contains("c.yaml:2:18: connect_timeout: expected a duration"),
+            "{bad}: {message}"
+        );
+    }
+}

@@ -26,10 +26,21 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
             "{shown}: cluster.from: expected the path of an Envoy or Istio YAML file, or a list of them"
         ))
     })?;
-    let text_of = |key: &str| cluster.get(key).and_then(Value::as_str).map(str::to_string);
+    let text_of = |key: &str| match cluster.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(CliError::Input(format!(
+            "{shown}: cluster.{key}: expected a quoted string, e.g. {}",
+            if key == "select" {
+                "\"outbound|9080||reviews.default.svc.cluster.local\""
+            } else {
+                "\"1.24\" (a number would lose trailing zeros: 1.30 reads as 1.3)"
+            }
+        ))),
+    };
     let opts = ImportOptions {
-        istio_version: text_of("istio_version"),
-        cluster: text_of("select"),
+        istio_version: text_of("istio_version")?,
+        cluster: text_of("select")?,
     };
     let dir = scenario_path.parent().unwrap_or(Path::new("."));
     let inputs = from
@@ -60,8 +71,10 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
     table.insert("cluster".into(), Value::Table(merged));
     if let Some(Value::Table(mut route)) = config.remove("route") {
         if let Some(Value::Table(own)) = table.remove("route") {
-            // The scenario's own retry policy replaces the config's, default or written.
-            if own.contains_key("retry_policy") {
+            // A retry policy the scenario writes replaces the config's whole, default or
+            // written, rather than merging into it.
+            if own.contains_key("retry_policy") || own.contains_key("istio_default_retry_policy") {
+                route.remove("retry_policy");
                 route.remove("istio_default_retry_policy");
             }
             merge(&mut route, own);

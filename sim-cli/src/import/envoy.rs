@@ -303,7 +303,7 @@ fn outlier_detection(doc: &mut Doc, od: &Node) -> CliResult<()> {
     for key in OUTLIER_COUNTS {
         let Some(v) = od.get(key) else { continue };
         if key == "always_eject_one_host" {
-            let b = v.bool().or_else(|| v.get("value").and_then(|x| x.bool()));
+            let b = v.get("value").and_then(|x| x.bool()).or_else(|| v.bool());
             doc.set(key, Value::bool(b.unwrap_or(false)), file(&v));
         } else if let Some(n) = wrapped(&v) {
             doc.set(key, Value::int(n as u64), file(&v));
@@ -314,7 +314,7 @@ fn outlier_detection(doc: &mut Doc, od: &Node) -> CliResult<()> {
         "successful_active_health_check_uneject_host",
     ] {
         if let Some(v) = od.get(key) {
-            let b = v.bool().or_else(|| v.get("value").and_then(|x| x.bool()));
+            let b = v.get("value").and_then(|x| x.bool()).or_else(|| v.bool());
             doc.set(key, Value::bool(b.unwrap_or(false)), file(&v));
         }
     }

@@ -225,6 +225,10 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
         }
     }
     world(&mut doc, endpoints);
+    let bad: Vec<String> = reads.iter().flat_map(Reads::bad_values).collect();
+    if !bad.is_empty() {
+        return Err(CliError::Input(bad.join("\n")));
+    }
     Ok(Imported {
         scenario: doc.render(),
         warnings,

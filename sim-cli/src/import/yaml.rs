@@ -26,6 +26,15 @@ pub fn parse_documents<'a>(text: &'a str, source: &str) -> Result<Vec<MarkedYaml
 pub struct Reads {
     seen: RefCell<BTreeSet<String>>,
     why: RefCell<BTreeMap<String, String>>,
+    /// Values of the wrong type or out of range: `file:line:col: path: what was expected`.
+    bad: RefCell<Vec<String>>,
+}
+
+impl Reads {
+    /// The values that could not be read, in the order met.
+    pub fn bad_values(&self) -> Vec<String> {
+        self.bad.borrow().clone()
+    }
 }
 
 /// A node of the tree with its dotted path.
@@ -135,44 +144,69 @@ impl<'y, 'a> Node<'y, 'a> {
             .collect()
     }
 
+    /// Notes that this node's value is not what `expected` says (it is reported as an error).
+    fn bad(&self, expected: &str) {
+        let message = format!("{}: {}: {expected}", self.at(), self.path);
+        self.reads.bad.borrow_mut().push(message);
+    }
+
+    fn checked<T>(&self, value: Option<T>, expected: &str) -> Option<T> {
+        if value.is_none() {
+            self.bad(expected);
+        }
+        value
+    }
+
     pub fn str(&self) -> Option<&'y str> {
-        self.yaml.data.as_str()
+        self.checked(self.yaml.data.as_str(), "expected a string")
     }
 
     pub fn u64(&self) -> Option<u64> {
-        match &self.yaml.data {
+        let value = match &self.yaml.data {
             YamlData::Value(Scalar::Integer(i)) if *i >= 0 => Some(*i as u64),
             YamlData::Value(Scalar::String(s)) => s.parse().ok(),
             _ => None,
-        }
+        };
+        self.checked(value, "expected a whole number, 0 or more")
     }
 
     pub fn f64(&self) -> Option<f64> {
-        match &self.yaml.data {
+        let value = match &self.yaml.data {
             YamlData::Value(Scalar::Integer(i)) => Some(*i as f64),
             YamlData::Value(Scalar::FloatingPoint(f)) => Some(f.into_inner()),
             YamlData::Value(Scalar::String(s)) => s.parse().ok(),
             _ => None,
-        }
+        };
+        self.checked(value, "expected a number")
     }
 
     pub fn bool(&self) -> Option<bool> {
-        match &self.yaml.data {
+        let value = match &self.yaml.data {
             YamlData::Value(Scalar::Boolean(b)) => Some(*b),
             _ => None,
-        }
+        };
+        self.checked(value, "expected true or false")
     }
 
     /// A duration as Envoy or Istio write it: `"5s"`, `"0.25s"`, `"30ms"`, or
-    /// `{ seconds, nanos }`.
+    /// `{ seconds, nanos }` (nanos below 10^9).
     pub fn duration(&self) -> Option<SimDuration> {
-        if let Some(s) = self.str() {
-            return SimDuration::parse(s).ok();
-        }
-        self.yaml.data.as_mapping()?;
-        let secs = self.get("seconds").and_then(|n| n.u64()).unwrap_or(0);
-        let nanos = self.get("nanos").and_then(|n| n.u64()).unwrap_or(0);
-        Some(SimDuration(secs * 1_000_000_000 + nanos))
+        let value = if let Some(s) = self.yaml.data.as_str() {
+            SimDuration::parse(s).ok()
+        } else if self.yaml.data.as_mapping().is_some() {
+            let secs = self.get("seconds").and_then(|n| n.u64()).unwrap_or(0);
+            let nanos = self.get("nanos").and_then(|n| n.u64()).unwrap_or(0);
+            secs.checked_mul(1_000_000_000)
+                .filter(|_| nanos < 1_000_000_000)
+                .and_then(|ns| ns.checked_add(nanos))
+                .map(SimDuration)
+        } else {
+            None
+        };
+        self.checked(
+            value,
+            "expected a duration such as \"5s\", \"0.25s\" or { seconds, nanos }",
+        )
     }
 
     /// Every field below this node that was never read: `(path, file:line:column)`.

@@ -280,11 +280,15 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// Frees `slot` (its handles and entries go stale) and returns its event.
+    /// Frees `slot` (its handles and entries go stale) and returns its event. A slot whose
+    /// generation has reached `u32::MAX` is retired instead of reused, so a generation never
+    /// wraps round to match a stale entry.
     fn release(&mut self, slot: u32) -> E {
         let s = &mut self.slots[slot as usize];
-        s.generation = s.generation.wrapping_add(1);
-        self.free_slots.push(slot);
+        s.generation += 1;
+        if s.generation < u32::MAX {
+            self.free_slots.push(slot);
+        }
         self.live -= 1;
         s.event.take().expect("a queued slot holds its event")
     }
