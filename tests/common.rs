@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use sim_core::scenario::Scenario;
+use sim_core::scenario::{Scenario, load_scenario};
+use sim_core::sim::{RunResult, run};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -20,6 +21,12 @@ pub fn scenario_path(name: &str) -> PathBuf {
 pub fn load(name: &str) -> Scenario {
     sim_cli::scenario_file::read_scenario(&scenario_path(name), &[])
         .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Runs an inline scenario (seed 1).
+pub fn run_text(text: &str) -> RunResult {
+    let s = load_scenario(text, "inline", &[]).unwrap_or_else(|e| panic!("{e}"));
+    run(&s, 1)
 }
 
 /// Output of one `breakersim` invocation.

@@ -3,13 +3,8 @@
 
 use sim_core::envoy::outlier::EjectionType;
 use sim_core::envoy::router::ResponseFlag;
-use sim_core::scenario::load_scenario;
-use sim_core::sim::{RunResult, run};
 
-fn run_text(text: &str) -> RunResult {
-    let s = load_scenario(text, "inline", &[]).unwrap_or_else(|e| panic!("{e}"));
-    run(&s, 1)
-}
+use crate::common::run_text;
 
 /// One host serving in 1 ms, one client worker sending 20 requests back to back over a
 /// keep-alive connection, the host crashing at 10 ms. Request 1 reaches Envoy at 150 us

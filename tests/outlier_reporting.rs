@@ -3,13 +3,9 @@
 //! overflows never; and what clients see once hosts are ejected (panic routing, or 503 UH).
 
 use sim_core::envoy::router::ResponseFlag;
-use sim_core::scenario::load_scenario;
-use sim_core::sim::{RunResult, run};
+use sim_core::sim::run;
 
-fn run_text(text: &str) -> RunResult {
-    let s = load_scenario(text, "inline", &[]).unwrap_or_else(|e| panic!("{e}"));
-    run(&s, 1)
-}
+use crate::common::run_text;
 
 /// One host whose connects take 2 s against a 1 s connect timeout; one client worker sends 10
 /// requests back to back. Each request opens a connection that times out: 503 UF, reported to

@@ -2,13 +2,8 @@
 //! hand (../shared/spec/envoy-circuit-breaking.md §3).
 
 use sim_core::envoy::router::ResponseFlag;
-use sim_core::scenario::load_scenario;
-use sim_core::sim::{RunResult, run};
 
-fn run_text(text: &str) -> RunResult {
-    let s = load_scenario(text, "inline", &[]).unwrap_or_else(|e| panic!("{e}"));
-    run(&s, 1)
-}
+use crate::common::run_text;
 
 /// A host failing each attempt with probability p = 0.3, `retry_on = 5xx`, `num_retries = 2`,
 /// one request at a time (so the retry breaker never binds). Per request: retries
