@@ -1,5 +1,6 @@
-//! The event engine: a queue ordered by `(time, seq)` whose entries can be cancelled in place.
+//! The event engine: a monotone queue in `(time, scheduling order)` whose entries can be
+//! cancelled in place.
 
 mod queue;
 
-pub use queue::{EventQueue, Lane, TimerHandle};
+pub use queue::{EventQueue, TimerHandle};

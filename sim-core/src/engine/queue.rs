@@ -1,22 +1,34 @@
-//! The event queue: `(time, seq)` order over a binary min-heap plus FIFO lanes.
+//! The event queue: events in `(time, seq)` order on a radix-256 timing wheel.
 //!
-//! Every scheduled event gets a [`TimerHandle`]. Equal times pop in insertion order because
-//! `seq` grows with every schedule. Timers that are always set a fixed delay ahead (a route's
-//! timeout, a cluster's connect timeout) are scheduled in a FIFO *lane*: their deadlines only
-//! grow, so a lane is a ring buffer and scheduling is O(1); the heap keeps only the events
-//! that really need sorting. `pop` takes the earliest of the heap's top and the lanes' heads,
-//! so the order is exactly the one a single heap would give.
+//! Every scheduled event gets a [`TimerHandle`]. Events at the same time pop in the order they
+//! were scheduled. The wheel relies on simulated time never going back: every entry in a
+//! bucket is due at or after `floor`, the time of the earliest entry last taken out.
 //!
-//! Events live in a slot table; the heap and lanes hold 24-byte `(time, seq, slot,
-//! generation)` entries. Cancelling frees the slot at once (the event is dropped and the handle
-//! goes stale); the entry left behind is recognised by its old generation and skipped when it
-//! reaches the top of the heap or the head of its lane. Cancelled timers therefore never run
-//! and never count in [`EventQueue::len`]. When dead entries make up more than half of the
-//! heap or of a lane (past a few thousand), they are swept out in one pass, so memory stays
-//! within about twice what is really pending. The heap, lanes and slots are reused, so a run
-//! whose pending events stay bounded stops allocating once they have grown to that size.
-
-use std::collections::VecDeque;
+//! An entry due at `t` sits in the bucket named by the highest base-256 digit (8 bits of the
+//! nanoseconds) in which `t` differs from `floor`: bucket `(level, digit)` holds times that
+//! agree with `floor` above `level` and have `digit` there. Scheduling is a push onto one
+//! bucket. Popping takes from `ready`, a short run of entries sorted by time; when it runs
+//! dry, the lowest non-empty bucket (found with two trailing-zero counts over a bitmap) is
+//! emptied: if it is small and low (at most 16 entries, a range of at most 2^16 ns) it is
+//! sorted and becomes `ready`, and what is later scheduled within its range joins `ready` in
+//! order; otherwise `floor` moves to its earliest entry and each entry moves down to the
+//! bucket it belongs to now (as in a radix heap). An entry moves at most once per level it
+//! starts above (a 10 ms timer at most twice) and keys are compared only inside a bucket.
+//!
+//! Order at equal times needs no sequence number: entries due at the same time always share
+//! a bucket (or `ready`), buckets are appended to and emptied front to back, an entry moved
+//! down lands in a bucket that was empty (every lower bucket is empty when one is emptied),
+//! and the sorts are stable; so each bucket stays in scheduling order. An event scheduled
+//! before `floor` (never done by a simulation, allowed all the same) joins `ready` in order.
+//!
+//! Events live in a slot table; buckets hold 16-byte `(time, slot, generation)` entries.
+//! Cancelling frees the slot at once (the event is dropped and the handle goes stale); the
+//! entry left behind is recognised by its old generation and dropped when its bucket is
+//! emptied or it reaches the front of `ready`. Cancelled timers therefore never run and never
+//! count in [`EventQueue::len`]. When dead entries make up more than half of those held (past
+//! a few thousand), they are swept out in one pass, so memory stays within about twice what is
+//! really pending. Buckets and slots keep their buffers, so a run whose pending events stay
+//! bounded stops allocating once they have grown to that size.
 
 use crate::time::SimTime;
 
@@ -28,52 +40,58 @@ pub struct TimerHandle {
     generation: u32,
 }
 
-/// A FIFO lane for timers scheduled a fixed delay ahead (see the module docs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Lane(pub u8);
-
-/// A heap or lane entry; dead once its slot's generation has moved on.
+/// A bucket or `ready` entry; dead once its slot's generation has moved on.
 #[derive(Clone, Copy)]
 struct Entry {
     time: SimTime,
-    seq: u64,
     slot: u32,
     generation: u32,
 }
 
-impl Entry {
-    #[inline]
-    fn key(&self) -> (SimTime, u64) {
-        (self.time, self.seq)
-    }
-}
+/// Bits per digit of a time, buckets per level, levels to cover a `u64` of nanoseconds.
+const DIGIT_BITS: u32 = 8;
+const DIGITS: usize = 1 << DIGIT_BITS;
+const LEVELS: usize = 64_usize.div_ceil(DIGIT_BITS as usize);
+const BUCKETS: usize = LEVELS * DIGITS;
+/// Words of the occupancy bitmap (one bit per bucket).
+const WORDS: usize = BUCKETS.div_ceil(64);
+const _: () = assert!(WORDS <= 64, "one summary word covers the bitmap");
 
-/// A slot holds its event while it is queued; `generation` grows each time it is freed.
-struct Slot<E> {
-    generation: u32,
-    /// The lane its entry is in, or `IN_HEAP`.
-    lane: u8,
-    event: Option<E>,
-}
-
-const IN_HEAP: u8 = u8::MAX;
-
-/// Below this many entries, dead ones are left to surface on their own. (Small in unit tests,
-/// so that their random runs sweep often.)
+/// Below this many entries held, dead ones are left to surface on their own. (Small in unit
+/// tests, so that their random runs sweep often.)
 const SWEEP_MIN: usize = if cfg!(test) { 64 } else { 4096 };
 
+/// A bucket of at most this many entries is sorted into `ready` rather than spread over the
+/// buckets below it.
+const SORT_MAX: usize = 16;
+/// ... if its level is at most this (so that `ready`'s range stays short).
+const SORT_LEVEL_MAX: u32 = 2;
+
 pub struct EventQueue<E> {
-    heap: Vec<Entry>,
-    /// Cancelled entries still in the heap.
-    heap_dead: usize,
-    lanes: Vec<VecDeque<Entry>>,
-    /// Cancelled entries still in each lane.
-    lanes_dead: Vec<usize>,
-    slots: Vec<Slot<E>>,
+    /// No entry is due before it: the time of the last event popped (or looked at).
+    floor: SimTime,
+    /// Entries due before `ready_end`, sorted by time and then scheduling order; those before
+    /// `ready_head` are gone. Every bucket's entries are due at or after `ready_end`.
+    ready: Vec<Entry>,
+    ready_head: usize,
+    ready_end: SimTime,
+    /// `LEVELS * DIGITS` buckets, level-major.
+    buckets: Vec<Vec<Entry>>,
+    /// One bit per bucket, in bucket order: set while the bucket is not empty. Buckets are
+    /// level-major, so the lowest set bit is the bucket with the earliest entries.
+    occupied: [u64; WORDS],
+    /// Bit `w`: `occupied[w] != 0`.
+    occupied_words: u64,
+    /// Entries held in `ready` and the buckets, dead ones included, and how many are dead.
+    held: usize,
+    dead: usize,
+    /// Slot `i` holds an event while it is queued; `generations[i]` grows each time it is
+    /// freed. (Apart, so that the liveness checks of moving entries touch only 4 bytes each.)
+    events: Vec<Option<E>>,
+    generations: Vec<u32>,
     free_slots: Vec<u32>,
     /// Events queued and not cancelled.
     live: usize,
-    next_seq: u64,
 }
 
 impl<E> Default for EventQueue<E> {
@@ -85,14 +103,19 @@ impl<E> Default for EventQueue<E> {
 impl<E> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
-            heap: Vec::new(),
-            heap_dead: 0,
-            lanes: Vec::new(),
-            lanes_dead: Vec::new(),
-            slots: Vec::new(),
+            floor: SimTime::ZERO,
+            ready: Vec::new(),
+            ready_head: 0,
+            ready_end: SimTime::ZERO,
+            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            occupied: [0; WORDS],
+            occupied_words: 0,
+            held: 0,
+            dead: 0,
+            events: Vec::new(),
+            generations: Vec::new(),
             free_slots: Vec::new(),
             live: 0,
-            next_seq: 0,
         }
     }
 
@@ -105,49 +128,42 @@ impl<E> EventQueue<E> {
         self.live == 0
     }
 
-    /// Time of the earliest event, if any.
-    pub fn peek_time(&self) -> Option<SimTime> {
-        self.earliest().map(|(entry, _)| entry.time)
+    /// Time of the earliest event, if any. (It may move entries between buckets, hence `&mut`.)
+    pub fn peek_time(&mut self) -> Option<SimTime> {
+        self.front_live().then(|| self.ready[self.ready_head].time)
     }
 
-    /// Schedules `event` at `time`; events at the same time run in the order they were scheduled.
+    /// Schedules `event` at `time`; events at the same time run in the order they were
+    /// scheduled. (A time before the last event popped is allowed: it runs next.)
     pub fn schedule(&mut self, time: SimTime, event: E) -> TimerHandle {
-        let entry = self.new_entry(time, event, IN_HEAP);
-        self.heap.push(entry);
-        self.sift_up(self.heap.len() - 1);
-        entry.handle()
-    }
-
-    /// Schedules `event` at `time` in `lane`. A lane must be given non-decreasing times; an
-    /// earlier one than the lane's last goes to the heap instead, so the order stays exact.
-    pub fn schedule_in_lane(&mut self, lane: Lane, time: SimTime, event: E) -> TimerHandle {
-        let index = lane.0 as usize;
-        assert!(lane.0 != IN_HEAP, "lane {} is reserved", IN_HEAP);
-        if self.lanes.len() <= index {
-            self.lanes.resize_with(index + 1, VecDeque::new);
-            self.lanes_dead.resize(index + 1, 0);
+        let slot = self.occupy_slot(event);
+        let entry = Entry {
+            time,
+            slot,
+            generation: self.generations[slot as usize],
+        };
+        self.held += 1;
+        self.place(entry);
+        TimerHandle {
+            slot,
+            generation: entry.generation,
         }
-        if self.lanes[index]
-            .back()
-            .is_some_and(|last| time < last.time)
-        {
-            return self.schedule(time, event);
-        }
-        let entry = self.new_entry(time, event, lane.0);
-        self.lanes[index].push_back(entry);
-        entry.handle()
     }
 
     /// Removes the earliest event and returns it with its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let (entry, from) = self.earliest()?;
-        match from {
-            None => self.pop_heap_top(),
-            Some(lane) => {
-                self.lanes[lane].pop_front();
-                self.drop_dead_lane_heads(lane);
-            }
+        self.pop_due(SimTime(u64::MAX))
+    }
+
+    /// Removes the earliest event if it is due at or before `limit`, and returns it with its
+    /// time. (`None` and not [`EventQueue::is_empty`]: the next event is due after `limit`.)
+    pub fn pop_due(&mut self, limit: SimTime) -> Option<(SimTime, E)> {
+        if !self.front_live() || self.ready[self.ready_head].time > limit {
+            return None;
         }
+        let entry = self.ready[self.ready_head];
+        self.ready_head += 1;
+        self.held -= 1;
         Some((entry.time, self.release(entry.slot)))
     }
 
@@ -156,188 +172,186 @@ impl<E> EventQueue<E> {
         if !self.is_scheduled(handle) {
             return None;
         }
-        let lane = self.slots[handle.slot as usize].lane;
         let event = self.release(handle.slot);
-        if lane == IN_HEAP {
-            self.heap_dead += 1;
-            self.drop_dead_heap_tops();
-            if self.heap_dead > self.heap.len() / 2 && self.heap.len() > SWEEP_MIN {
-                self.sweep_heap();
-            }
-        } else {
-            let lane = lane as usize;
-            self.lanes_dead[lane] += 1;
-            self.drop_dead_lane_heads(lane);
-            if self.lanes_dead[lane] > self.lanes[lane].len() / 2
-                && self.lanes[lane].len() > SWEEP_MIN
-            {
-                self.sweep_lane(lane);
-            }
+        self.dead += 1;
+        if self.dead > self.held / 2 && self.held > SWEEP_MIN {
+            self.sweep();
         }
         Some(event)
     }
 
-    /// Removes every dead entry from the heap and rebuilds it (keys are unique, so the order
-    /// of what remains is unchanged).
-    fn sweep_heap(&mut self) {
-        let slots = &self.slots;
-        self.heap
-            .retain(|e| slots[e.slot as usize].generation == e.generation);
-        self.heap_dead = 0;
-        for position in (0..self.heap.len() / 2).rev() {
-            self.sift_down(position);
-        }
-    }
-
-    fn sweep_lane(&mut self, lane: usize) {
-        let slots = &self.slots;
-        self.lanes[lane].retain(|e| slots[e.slot as usize].generation == e.generation);
-        self.lanes_dead[lane] = 0;
-    }
-
     /// True while the event behind `handle` is still waiting to run.
     pub fn is_scheduled(&self, handle: TimerHandle) -> bool {
-        self.slots
-            .get(handle.slot as usize)
-            .is_some_and(|s| s.generation == handle.generation && s.event.is_some())
-    }
-
-    /// The earliest live entry and where it is (`None`: the heap's top; else a lane). The
-    /// heap's top and every lane's head are live: dead ones are dropped as soon as they surface.
-    fn earliest(&self) -> Option<(Entry, Option<usize>)> {
-        let mut best = self.heap.first().map(|e| (*e, None));
-        for (i, lane) in self.lanes.iter().enumerate() {
-            if let Some(head) = lane.front()
-                && best.is_none_or(|(b, _)| head.key() < b.key())
-            {
-                best = Some((*head, Some(i)));
-            }
-        }
-        best
+        let slot = handle.slot as usize;
+        self.generations.get(slot) == Some(&handle.generation) && self.events[slot].is_some()
     }
 
     #[inline]
     fn is_live(&self, entry: &Entry) -> bool {
-        self.slots[entry.slot as usize].generation == entry.generation
+        self.generations[entry.slot as usize] == entry.generation
     }
 
-    fn drop_dead_lane_heads(&mut self, lane: usize) {
-        while let Some(head) = self.lanes[lane].front() {
-            if self.is_live(head) {
-                break;
+    /// Puts `entry` where it belongs: in `ready` if due before `ready_end`, else in its bucket.
+    #[inline(always)]
+    fn place(&mut self, entry: Entry) {
+        let differing = entry.time.0 ^ self.floor.0;
+        if entry.time < self.ready_end || differing == 0 {
+            self.insert_ready(entry);
+            return;
+        }
+        let level = (u64::BITS - 1 - differing.leading_zeros()) / DIGIT_BITS;
+        let digit = (entry.time.0 >> (level * DIGIT_BITS)) as usize & (DIGITS - 1);
+        let index = level as usize * DIGITS + digit;
+        self.buckets[index].push(entry);
+        self.occupied[index / 64] |= 1 << (index % 64);
+        self.occupied_words |= 1 << (index / 64);
+    }
+
+    /// Inserts `entry` into `ready` after every entry due at or before it.
+    #[inline]
+    fn insert_ready(&mut self, entry: Entry) {
+        match self.ready.last() {
+            Some(last) if last.time > entry.time => self.insert_ready_before_last(entry),
+            _ => self.ready.push(entry),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn insert_ready_before_last(&mut self, entry: Entry) {
+        let waiting = &self.ready[self.ready_head..];
+        let position = self.ready_head + waiting.partition_point(|e| e.time <= entry.time);
+        self.ready.insert(position, entry);
+    }
+
+    /// Drops dead entries at the front of `ready` and refills it from the buckets until a live
+    /// entry is at its front. False when no event is pending.
+    fn front_live(&mut self) -> bool {
+        loop {
+            while let Some(entry) = self.ready.get(self.ready_head) {
+                if self.is_live(entry) {
+                    return true;
+                }
+                self.ready_head += 1;
+                self.held -= 1;
+                self.dead -= 1;
             }
-            self.lanes[lane].pop_front();
-            self.lanes_dead[lane] -= 1;
-        }
-    }
-
-    fn drop_dead_heap_tops(&mut self) {
-        while let Some(top) = self.heap.first() {
-            if self.is_live(top) {
-                break;
+            if !self.refill_ready() {
+                return false;
             }
-            self.pop_heap_top_entry();
-            self.heap_dead -= 1;
         }
     }
 
-    fn pop_heap_top(&mut self) {
-        self.pop_heap_top_entry();
-        self.drop_dead_heap_tops();
+    /// With `ready` used up: empties the lowest non-empty bucket. A level-0 bucket (one time)
+    /// or a small one becomes `ready` as it is (sorted by time; the sort is stable), and what
+    /// is later scheduled within its range joins it there. A bigger one moves `floor` to its
+    /// earliest entry and each entry down to the bucket it belongs to now. False when every
+    /// bucket is empty.
+    fn refill_ready(&mut self) -> bool {
+        self.ready.clear();
+        self.ready_head = 0;
+        if self.occupied_words == 0 {
+            return false;
+        }
+        let word = self.occupied_words.trailing_zeros() as usize;
+        let index = word * 64 + self.occupied[word].trailing_zeros() as usize;
+        self.mark_empty(index);
+        let level = (index / DIGITS) as u32;
+        if level <= SORT_LEVEL_MAX && self.buckets[index].len() <= SORT_MAX {
+            // The buffers swap; the bucket's range is where it agrees with `floor` above its
+            // level: [its first time rounded down to the level, + one digit there).
+            std::mem::swap(&mut self.ready, &mut self.buckets[index]);
+            sort_by_time(&mut self.ready);
+            self.floor = self.ready[0].time;
+            let shift = level * DIGIT_BITS;
+            let start = self.floor.0 >> shift << shift;
+            self.ready_end = SimTime(start.saturating_add(1 << shift));
+            return true;
+        }
+        let mut bucket = std::mem::take(&mut self.buckets[index]);
+        // The earliest entry, dead or alive: no live one is earlier, and none is elsewhere.
+        self.floor = bucket.iter().map(|e| e.time).min().expect("occupied");
+        self.ready_end = SimTime(self.floor.0.saturating_add(1));
+        for entry in bucket.drain(..) {
+            if self.is_live(&entry) {
+                self.place(entry);
+            } else {
+                self.held -= 1;
+                self.dead -= 1;
+            }
+        }
+        self.buckets[index] = bucket;
+        true
     }
 
-    fn pop_heap_top_entry(&mut self) {
-        let last = self.heap.pop().expect("heap is not empty");
-        if !self.heap.is_empty() {
-            self.heap[0] = last;
-            self.sift_down(0);
+    fn mark_empty(&mut self, index: usize) {
+        let word = index / 64;
+        self.occupied[word] &= !(1 << (index % 64));
+        if self.occupied[word] == 0 {
+            self.occupied_words &= !(1 << word);
         }
     }
 
-    fn new_entry(&mut self, time: SimTime, event: E, lane: u8) -> Entry {
+    /// Removes every dead entry; what remains keeps its order.
+    fn sweep(&mut self) {
+        let generations = &self.generations;
+        let is_live = |e: &Entry| generations[e.slot as usize] == e.generation;
+        self.ready.drain(..self.ready_head);
+        self.ready_head = 0;
+        self.ready.retain(is_live);
+        for bucket in &mut self.buckets {
+            bucket.retain(is_live);
+        }
+        for index in 0..BUCKETS {
+            if self.buckets[index].is_empty() {
+                self.mark_empty(index);
+            }
+        }
+        self.held -= self.dead;
+        self.dead = 0;
+    }
+
+    fn occupy_slot(&mut self, event: E) -> u32 {
         let slot = match self.free_slots.pop() {
             Some(s) => s,
             None => {
-                self.slots.push(Slot {
-                    generation: 0,
-                    lane: IN_HEAP,
-                    event: None,
-                });
-                (self.slots.len() - 1) as u32
+                self.events.push(None);
+                self.generations.push(0);
+                (self.events.len() - 1) as u32
             }
         };
-        let s = &mut self.slots[slot as usize];
-        s.event = Some(event);
-        s.lane = lane;
+        self.events[slot as usize] = Some(event);
         self.live += 1;
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        Entry {
-            time,
-            seq,
-            slot,
-            generation: s.generation,
-        }
+        slot
     }
 
     /// Frees `slot` (its handles and entries go stale) and returns its event. A slot whose
     /// generation has reached `u32::MAX` is retired instead of reused, so a generation never
     /// wraps round to match a stale entry.
     fn release(&mut self, slot: u32) -> E {
-        let s = &mut self.slots[slot as usize];
-        s.generation += 1;
-        if s.generation < u32::MAX {
+        let generation = &mut self.generations[slot as usize];
+        *generation += 1;
+        if *generation < u32::MAX {
             self.free_slots.push(slot);
         }
         self.live -= 1;
-        s.event.take().expect("a queued slot holds its event")
-    }
-
-    fn sift_up(&mut self, start: usize) {
-        let entry = self.heap[start];
-        let mut position = start;
-        while position > 0 {
-            let parent = (position - 1) / 2;
-            if entry.key() >= self.heap[parent].key() {
-                break;
-            }
-            self.heap[position] = self.heap[parent];
-            position = parent;
-        }
-        self.heap[position] = entry;
-    }
-
-    fn sift_down(&mut self, start: usize) {
-        let entry = self.heap[start];
-        let len = self.heap.len();
-        let mut position = start;
-        loop {
-            let left = 2 * position + 1;
-            if left >= len {
-                break;
-            }
-            let right = left + 1;
-            let child = if right < len && self.heap[right].key() < self.heap[left].key() {
-                right
-            } else {
-                left
-            };
-            if self.heap[child].key() >= entry.key() {
-                break;
-            }
-            self.heap[position] = self.heap[child];
-            position = child;
-        }
-        self.heap[position] = entry;
+        self.events[slot as usize]
+            .take()
+            .expect("a queued slot holds its event")
     }
 }
 
-impl Entry {
-    fn handle(&self) -> TimerHandle {
-        TimerHandle {
-            slot: self.slot,
-            generation: self.generation,
+/// Stable insertion sort by time: the buckets sorted are small (at most `SORT_MAX`).
+#[inline]
+fn sort_by_time(entries: &mut [Entry]) {
+    for i in 1..entries.len() {
+        let entry = entries[i];
+        let mut j = i;
+        while j > 0 && entries[j - 1].time > entry.time {
+            entries[j] = entries[j - 1];
+            j -= 1;
         }
+        entries[j] = entry;
     }
 }
 
@@ -345,7 +359,7 @@ impl Entry {
 impl<E> EventQueue<E> {
     /// Entries held, dead ones included.
     fn stored(&self) -> usize {
-        self.heap.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
+        self.ready.len() - self.ready_head + self.buckets.iter().map(Vec::len).sum::<usize>()
     }
 }
 
@@ -424,11 +438,11 @@ mod tests {
             q.stored()
         );
         assert!(drain(&mut q).iter().all(|&(_, e)| e == 1));
-        // The same in a lane: long timeouts, nearly all cancelled.
+        // Long timeouts at growing times, nearly all cancelled.
         let mut q = EventQueue::new();
         let mut kept = 0;
         for i in 0..100_000u64 {
-            let timeout = q.schedule_in_lane(Lane(0), t(i + 5_000_000_000), 0u32);
+            let timeout = q.schedule(t(i + 5_000_000_000), 0u32);
             if i % 10 == 0 {
                 kept += 1;
             } else {
@@ -470,52 +484,71 @@ mod tests {
     }
 
     #[test]
-    fn lanes_and_heap_pop_in_one_time_seq_order() {
+    fn pop_due_stops_at_the_limit() {
         let mut q = EventQueue::new();
-        q.schedule_in_lane(Lane(0), t(10), 1u32);
-        q.schedule(t(10), 2);
-        q.schedule_in_lane(Lane(1), t(5), 3);
-        q.schedule_in_lane(Lane(0), t(10), 4);
-        q.schedule(t(7), 5);
-        // (5,3) (7,5) then time 10 in scheduling order: 1, 2, 4.
+        q.schedule(t(10), 1u32);
+        q.schedule(t(20), 2);
+        assert_eq!(q.pop_due(t(15)), Some((t(10), 1)));
+        assert_eq!(q.pop_due(t(15)), None);
+        assert!(!q.is_empty(), "the event after the limit stays");
+        assert_eq!(q.pop_due(t(20)), Some((t(20), 2)));
+        assert_eq!(q.pop_due(t(20)), None);
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn equal_times_keep_their_order_when_moved_down() {
+        // 1 is scheduled far ahead from floor 0; 3 at the same time after the floor has moved
+        // close to it; 2 and 4 in between. 1 must still pop before 3.
+        let mut q = EventQueue::new();
+        q.schedule(t(1_000_000), 1u32);
+        q.schedule(t(999_000), 2);
+        assert_eq!(q.pop(), Some((t(999_000), 2)));
+        q.schedule(t(1_000_000), 3);
+        q.schedule(t(999_999), 4);
         assert_eq!(
             drain(&mut q),
-            vec![(5, 3), (7, 5), (10, 1), (10, 2), (10, 4)]
+            vec![(999_999, 4), (1_000_000, 1), (1_000_000, 3)]
         );
     }
 
     #[test]
-    fn an_earlier_time_in_a_lane_goes_to_the_heap() {
+    fn scheduling_before_the_floor_keeps_the_order() {
         let mut q = EventQueue::new();
-        q.schedule_in_lane(Lane(0), t(20), 1u32);
-        q.schedule_in_lane(Lane(0), t(3), 2);
-        assert_eq!(q.len(), 2);
-        assert_eq!(drain(&mut q), vec![(3, 2), (20, 1)]);
+        q.schedule(t(100), 1u32);
+        q.schedule(t(300), 2);
+        q.schedule(t(300), 3);
+        assert_eq!(q.pop(), Some((t(100), 1)));
+        // Looking ahead moves the floor to 300; an event at 200 is still allowed.
+        assert_eq!(q.peek_time(), Some(t(300)));
+        q.schedule(t(200), 4);
+        q.schedule(t(300), 5);
+        assert_eq!(drain(&mut q), vec![(200, 4), (300, 2), (300, 3), (300, 5)]);
     }
 
     #[test]
-    fn cancelled_lane_timers_are_gone_and_their_handles_stale() {
+    fn cancelled_front_timers_are_gone_and_their_handles_stale() {
         let mut q = EventQueue::new();
-        let a = q.schedule_in_lane(Lane(0), t(1), 1u32);
-        let b = q.schedule_in_lane(Lane(0), t(2), 2);
-        let c = q.schedule_in_lane(Lane(0), t(3), 3);
+        let a = q.schedule(t(1), 1u32);
+        let b = q.schedule(t(2), 2);
+        let c = q.schedule(t(3), 3);
         assert_eq!(q.cancel(b), Some(2));
         assert_eq!(q.cancel(b), None);
         assert_eq!(q.len(), 2);
         assert_eq!(q.cancel(a), Some(1));
-        assert_eq!(q.peek_time(), Some(t(3)), "dead heads are dropped");
-        // b's slot is reused by a heap event; the stale lane entry must not come back.
+        assert_eq!(q.peek_time(), Some(t(3)), "dead entries are skipped");
+        // b's slot is reused; its stale entry must not come back.
         q.schedule(t(9), 4);
         assert!(!q.is_scheduled(b) && q.is_scheduled(c));
         assert_eq!(drain(&mut q), vec![(3, 3), (9, 4)]);
         assert!(q.is_empty());
     }
 
-    /// A run-like mix: the clock advances by popping; heap events at random times ahead, lane
-    /// timers a fixed delay ahead (and now and then a shorter one, which must go to the heap),
-    /// random cancels. Every pop must be the `(time, seq)` minimum of a plain sorted model.
+    /// A run-like mix: the clock advances by popping; events at random times ahead, timers a
+    /// few fixed delays ahead (many equal times), random cancels. Every pop must be the
+    /// `(time, seq)` minimum of a plain sorted model.
     #[test]
-    fn random_run_with_lanes_matches_a_sorted_model() {
+    fn random_run_with_timers_matches_a_sorted_model() {
         random_run(11, 20_000, 1, [30, 30, 20]);
     }
 
@@ -548,8 +581,21 @@ mod tests {
         assert_eq!(drain(&mut q), expected);
     }
 
-    /// `shares`: percent of operations that schedule in the heap, schedule in a lane, cancel;
-    /// the rest pop.
+    /// Now and then an event before the floor (below the clock): the queue is placed again.
+    #[test]
+    fn random_run_with_past_events_matches_a_sorted_model() {
+        random_run(13, 20_000, 1, [35, 30, 20]);
+    }
+
+    /// Times spread over many levels of the wheel (up to about 2^40 ns ahead).
+    #[test]
+    fn random_run_over_many_levels_matches_a_sorted_model() {
+        random_run(14, 20_000, 1 << 30, [40, 10, 10]);
+    }
+
+    /// `shares`: percent of operations that schedule at a random time ahead, schedule a
+    /// fixed-delay timer, cancel; the rest pop. With `ahead` above 30, the share above 30 is
+    /// scheduled up to 50 ns before the last pop.
     fn random_run(seed: u64, operations: usize, spread: u64, shares: [u32; 3]) {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
@@ -558,21 +604,24 @@ mod tests {
         let mut now = 0;
         let mut next = 0u32;
         for _ in 0..operations {
-            let [heap, lane, cancel] = shares;
+            let [ahead, timer, cancel] = shares;
             let r = rng.random_range(0..100);
             match r {
-                _ if r < heap => {
+                _ if r < ahead.min(30) => {
                     let time = now + rng.random_range(0..500 * spread);
                     model.push((time, next, q.schedule(t(time), next)));
                 }
-                _ if r < heap + lane => {
-                    let lane = rng.random_range(0..3u8);
-                    let delay =
-                        ([100, 250, 1000][lane as usize] - rng.random_range(0..2) * 50) * spread;
-                    let h = q.schedule_in_lane(Lane(lane), t(now + delay), next);
+                _ if r < ahead => {
+                    let time = now.saturating_sub(rng.random_range(0..50));
+                    model.push((time, next, q.schedule(t(time), next)));
+                }
+                _ if r < ahead + timer => {
+                    let kind = rng.random_range(0..3);
+                    let delay = ([100, 250, 1000][kind] - rng.random_range(0..2) * 50) * spread;
+                    let h = q.schedule(t(now + delay), next);
                     model.push((now + delay, next, h));
                 }
-                _ if r < heap + lane + cancel => {
+                _ if r < ahead + timer + cancel => {
                     if model.is_empty() {
                         continue;
                     }

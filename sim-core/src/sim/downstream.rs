@@ -108,6 +108,8 @@ impl Simulation<'_> {
         self.local_replies += u64::from(local);
         if let Some(mut rs) = retry {
             self.proxy.release_retry(&mut rs);
+            rs.attempted.clear();
+            self.spare_host_lists.push(rs.attempted);
         }
         self.cancel(timer);
         self.cancel(backoff);

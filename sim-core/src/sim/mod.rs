@@ -14,7 +14,7 @@ pub use timeline::{Bucket, Timeline};
 
 use std::collections::VecDeque;
 
-use crate::engine::{EventQueue, Lane, TimerHandle};
+use crate::engine::{EventQueue, TimerHandle};
 use crate::envoy::conn_pool::{ConnId, PoolEvent};
 use crate::envoy::retry::RetryState;
 use crate::envoy::router::{Flags, ResponseFlag};
@@ -113,7 +113,10 @@ struct Simulation<'s> {
     attempts: Slab<Attempt>,
     conn_timers: Vec<ConnTimers>,
     deferred: VecDeque<Deferred>,
-    pool_batch: Vec<PoolEvent>,
+    /// Emptied `attempted` host lists of finished requests' retry states, reused.
+    spare_host_lists: Vec<Vec<usize>>,
+    /// Buffers for `drain_pool_events`, one per level of nesting, reused.
+    spare_pool_batches: Vec<Vec<PoolEvent>>,
     outcome: ClientOutcome,
     events_processed: u64,
     timeline: Option<Timeline>,
@@ -159,7 +162,8 @@ impl<'s> Simulation<'s> {
             attempts: Slab::new(),
             conn_timers: Vec::new(),
             deferred: VecDeque::new(),
-            pool_batch: Vec::new(),
+            spare_pool_batches: Vec::new(),
+            spare_host_lists: Vec::new(),
             outcome: ClientOutcome::default(),
             events_processed: 0,
             client_events_pending: 0,
@@ -175,16 +179,9 @@ impl<'s> Simulation<'s> {
         self.queue.schedule(at, event)
     }
 
-    /// Schedules a timeout that is always the same delay ahead (route, per-try, connect), in
-    /// its own FIFO lane of the queue: same order, no heap work (see `engine/queue.rs`).
-    fn schedule_timeout(&mut self, delay: SimDuration, event: Event) -> TimerHandle {
-        let lane = match event {
-            Event::RouteTimeout { .. } => Lane(0),
-            Event::PerTryTimeout { .. } => Lane(1),
-            _ => Lane(2),
-        };
-        self.queue
-            .schedule_in_lane(lane, self.now.after(delay), event)
+    /// Schedules `event` a `delay` after now.
+    fn schedule_in(&mut self, delay: SimDuration, event: Event) -> TimerHandle {
+        self.queue.schedule(self.now.after(delay), event)
     }
 
     fn cancel(&mut self, timer: Option<TimerHandle>) {
@@ -214,12 +211,14 @@ impl<'s> Simulation<'s> {
     }
 
     fn run_to_end(&mut self) {
-        while let Some(t) = self.queue.peek_time() {
-            if self.stop_at.is_some_and(|stop| t > stop) {
-                self.now = self.stop_at.expect("checked above");
+        let limit = self.stop_at.unwrap_or(SimTime(u64::MAX));
+        loop {
+            let Some((t, event)) = self.queue.pop_due(limit) else {
+                if let Some(stop) = self.stop_at.filter(|_| !self.queue.is_empty()) {
+                    self.now = stop;
+                }
                 break;
-            }
-            let (t, event) = self.queue.pop().expect("peeked");
+            };
             self.now = t;
             self.events_processed += 1;
             self.handle(event);
@@ -297,7 +296,9 @@ impl<'s> Simulation<'s> {
 
     /// Acts on pool reports until none are left (acting may call the pools again).
     fn drain_pool_events(&mut self) {
-        let mut batch = std::mem::take(&mut self.pool_batch);
+        // Acting may drain again (nested); each level takes a spare buffer and gives it back,
+        // so none is dropped and reallocated.
+        let mut batch = self.spare_pool_batches.pop().unwrap_or_default();
         loop {
             std::mem::swap(&mut batch, &mut self.proxy.pool_events);
             if batch.is_empty() {
@@ -307,7 +308,7 @@ impl<'s> Simulation<'s> {
                 self.on_pool_event(e);
             }
         }
-        self.pool_batch = batch;
+        self.spare_pool_batches.push(batch);
     }
 
     fn on_pool_event(&mut self, e: PoolEvent) {

@@ -21,14 +21,18 @@ impl Simulation<'_> {
     /// `decodeHeaders` with `end_stream`: a retry state if the route retries, the first attempt,
     /// and the route timeout unless the request already ended inline.
     pub(super) fn on_request_at_envoy(&mut self, request: Key) {
-        self.requests[request].retry = self.proxy.new_retry_state();
+        let mut retry = self.proxy.new_retry_state();
+        if let Some(rs) = retry.as_mut() {
+            rs.attempted = self.spare_host_lists.pop().unwrap_or_default();
+        }
+        self.requests[request].retry = retry;
         self.start_attempt(request);
         self.drain_pool_events();
         let timeout = self.proxy.route_timeout;
         let r = &self.requests[request];
         let waiting = r.reply.is_none();
         if waiting && !timeout.is_zero() {
-            let timer = self.schedule_timeout(timeout, Event::RouteTimeout { request });
+            let timer = self.schedule_in(timeout, Event::RouteTimeout { request });
             self.requests[request].route_timer = Some(timer);
         }
     }
@@ -59,9 +63,9 @@ impl Simulation<'_> {
     /// the previous_hosts predicate rejects it; the last pick stands.
     fn choose_host_for(&mut self, request: Key, worker: u32) -> Option<usize> {
         let r = &self.requests[request];
-        let avoid: Vec<usize> = match (&r.retry, self.proxy.retry_config()) {
-            (Some(rs), Some(cfg)) if cfg.previous_hosts => rs.attempted.clone(),
-            _ => Vec::new(),
+        let avoid: &[usize] = match (&r.retry, self.proxy.retry_config()) {
+            (Some(rs), Some(cfg)) if cfg.previous_hosts => &rs.attempted,
+            _ => &[],
         };
         let tries = match (&r.retry, self.proxy.retry_config()) {
             (Some(_), Some(cfg)) if !avoid.is_empty() => cfg.host_selection_retry_max_attempts,
@@ -94,7 +98,7 @@ impl Simulation<'_> {
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectSuccess, None);
         self.proxy.report_outlier(host, report, self.now);
         if let Some(t) = self.proxy.retry_config().and_then(|c| c.per_try_timeout) {
-            let timer = self.schedule_timeout(t, Event::PerTryTimeout { attempt });
+            let timer = self.schedule_in(t, Event::PerTryTimeout { attempt });
             self.attempts[attempt].per_try_timer = Some(timer);
         }
         self.send_to_backend(attempt, conn, host);

@@ -15,8 +15,7 @@ impl Simulation<'_> {
             .connect_time
             .sample(&mut self.backends[host].rng);
         let done = self.schedule(self.now.after(connect_time), Event::ConnectDone { conn });
-        let timeout =
-            self.schedule_timeout(self.proxy.connect_timeout, Event::ConnectTimeout { conn });
+        let timeout = self.schedule_in(self.proxy.connect_timeout, Event::ConnectTimeout { conn });
         if self.conn_timers.len() <= conn.index() {
             self.conn_timers
                 .resize(conn.index() + 1, ConnTimers::default());
