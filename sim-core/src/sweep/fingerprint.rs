@@ -65,7 +65,8 @@ mod tests {
     #[test]
     fn streaming_equals_hashing_the_whole() {
         let mut h = Hasher(FNV_OFFSET);
-        let _ = write!(h, "foo{}", "bar");
+        let b = "b";
+        let _ = write!(h, "foo{b}ar");
         assert_eq!(h.0, fnv1a64(b"foobar"));
     }
 }
