@@ -13,5 +13,8 @@ mod outlier_reporting;
 mod retries;
 mod run_end;
 mod scenario_snapshots;
+mod sweep_resume;
+mod sweep_shards;
+mod sweep_size;
 mod sweeps;
 mod timing;

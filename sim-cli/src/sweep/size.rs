@@ -39,3 +39,32 @@ pub fn check_size(
     }
     Ok(runs)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::sweep::{expand_axes, parse_sweep};
+
+    fn check(axes: &str, replications: u64, flag: Option<u64>) -> CliResult<u64> {
+        let text = format!(
+            "scenario = \"x.toml\"\nmetrics = [\"availability\"]\nreplications = {replications}\n{axes}"
+        );
+        let spec = parse_sweep(&text, "s.toml").unwrap();
+        let axes = expand_axes(&spec, "s.toml").unwrap();
+        check_size(&spec, &axes, flag, "s.toml")
+    }
+
+    const AXIS: &str = "[[axes]]\npath = \"a\"\nrange = { from = 1, to = 100, step = 1 }\n";
+
+    #[test]
+    fn ten_thousand_runs_pass_by_default_and_the_limit_is_inclusive() {
+        assert_eq!(check(AXIS, 100, None).unwrap(), 10_000);
+        assert_eq!(check(&AXIS.repeat(2), 10, None).unwrap(), DEFAULT_MAX_RUNS);
+        let e = check(&AXIS.repeat(2), 11, None).unwrap_err().to_string();
+        assert!(
+            e.contains("110000 runs = 10000 points x 11 replications"),
+            "{e}"
+        );
+        assert_eq!(check(&AXIS.repeat(2), 11, Some(110_000)).unwrap(), 110_000);
+    }
+}
