@@ -107,3 +107,23 @@ fn the_flag_overrides_the_file_limit() {
         r.stderr
     );
 }
+
+/// benches/sweep-10k.toml is the 10,000-run sweep docs/sweeps.md measures: it loads, has exactly
+/// 10,000 runs, and needs no `max_runs` (checked without running it, by a limit just below).
+#[test]
+fn the_bench_sweep_has_ten_thousand_runs() {
+    let file = root().join("benches/sweep-10k.toml");
+    let r = breakersim(&["sweep", file.to_str().unwrap(), "--max-runs", "9999"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("10000 runs = 100 points x 100 replications, more than the limit of 9999"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        !text.contains("max_runs"),
+        "10,000 runs pass the default limit"
+    );
+}
