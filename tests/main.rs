@@ -2,6 +2,7 @@
 
 mod cli_errors;
 mod cli_run;
+mod cluster_docs;
 mod common;
 mod config_ref;
 mod determinism;
