@@ -87,7 +87,8 @@ enum Command {
         /// The sweep file (default: the path the shards were run with, from their journals).
         #[arg(long, value_name = "FILE")]
         sweep: Option<PathBuf>,
-        /// The most runs allowed (default: as many as the journals' sweep has).
+        /// The most runs allowed, as for `sweep` (default: the sweep file's `max_runs` or
+        /// 100000, raised to the journals' number of runs if that is more).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         max_runs: Option<u64>,
     },

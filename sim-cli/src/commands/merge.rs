@@ -58,8 +58,8 @@ fn check_same_sweep(headers: &[(PathBuf, Header)]) -> CliResult<()> {
     Ok(())
 }
 
-/// The sweep file, which must be the one the shards ran.
-fn load_matching(args: &MergeArgs, first: &Header) -> CliResult<LoadedSweep> {
+/// The sweep file, which must be the one the shards ran, and the header of its whole journal.
+fn load_matching(args: &MergeArgs, first: &Header) -> CliResult<(LoadedSweep, Header)> {
     let path = args
         .sweep
         .map(Path::to_path_buf)
@@ -73,7 +73,7 @@ fn load_matching(args: &MergeArgs, first: &Header) -> CliResult<LoadedSweep> {
         )),
         (e, _) => e,
     })?;
-    let want = header_for(&sweep, first.shard);
+    let want = header_for(&sweep, Shard::WHOLE);
     if want.fingerprint != first.fingerprint || want.jobs != first.jobs {
         return Err(CliError::Input(format!(
             "{}: not the sweep the shards ran: it gives {} runs with fingerprint {:016x}, the journals hold {} runs with fingerprint {:016x}; it was changed since (change it back or run the shards again), or give the right file with --sweep FILE",
@@ -84,7 +84,13 @@ fn load_matching(args: &MergeArgs, first: &Header) -> CliResult<LoadedSweep> {
             first.fingerprint
         )));
     }
-    Ok(sweep)
+    if want.breakersim != first.breakersim {
+        return Err(CliError::Input(format!(
+            "the journals were written by breakersim {}, this is breakersim {}: merge with the build that ran the shards",
+            first.breakersim, want.breakersim
+        )));
+    }
+    Ok((sweep, want))
 }
 
 /// Which shards lack runs, in words: those not given and those given but unfinished.
@@ -126,7 +132,7 @@ pub fn merge_command(args: &MergeArgs) -> CliResult<String> {
         .map(|(p, j)| (p.clone(), j.header.clone()))
         .collect();
     check_same_sweep(&headers)?;
-    let sweep = load_matching(args, &headers[0].1)?;
+    let (sweep, header) = load_matching(args, &headers[0].1)?;
     let count = headers[0].1.shard.count;
     let mut runs = Runs::default();
     let mut dropped = 0;
@@ -147,7 +153,6 @@ pub fn merge_command(args: &MergeArgs) -> CliResult<String> {
             "note: {dropped} damaged or torn journal line(s) left out (their runs were in other journals)"
         );
     }
-    let header = header_for(&sweep, Shard::WHOLE);
     let name = sweep.name.clone();
     std::fs::create_dir_all(args.out)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.out.display()))?;
