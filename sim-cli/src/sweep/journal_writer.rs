@@ -41,6 +41,12 @@ impl JournalWriter {
     /// `done` (runs already finished, e.g. read back for `--resume`), then appends.
     pub fn create(path: &Path, header: &Header, done: &BTreeMap<u64, RunRow>) -> CliResult<Self> {
         write_atomically(path, &render(header, done))?;
+        // Make the rename itself durable, so a power loss soon after cannot lose the journal
+        // (best effort: not every platform can sync a directory).
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Ok(d) = File::open(dir.unwrap_or(Path::new("."))) {
+            let _ = d.sync_all();
+        }
         let file = OpenOptions::new()
             .append(true)
             .open(path)
