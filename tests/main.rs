@@ -2,6 +2,7 @@
 
 mod cli_errors;
 mod cli_run;
+mod cluster_docs;
 mod common;
 mod config_ref;
 mod determinism;
@@ -13,5 +14,8 @@ mod outlier_reporting;
 mod retries;
 mod run_end;
 mod scenario_snapshots;
+mod sweep_resume;
+mod sweep_shards;
+mod sweep_size;
 mod sweeps;
 mod timing;

@@ -1,12 +1,12 @@
 //! Sweeps: byte-identical outputs on any number of threads, summaries that add up, and sweep
 //! files that fail with a clear message.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::common::{breakersim, root, temp_file};
+use crate::common::{breakersim, dir_files, root, temp_file};
 
 /// A small sweep of the lab: 2 x 2 points x 3 replications, every kind of chart.
-fn small_sweep(name: &str) -> PathBuf {
+pub fn small_sweep(name: &str) -> PathBuf {
     let lab = root().join("scenarios/envoy-circuit-breaker-lab.toml");
     let text = format!(
         r#"
@@ -52,21 +52,6 @@ bucket = "10ms"
     temp_file(name, &text)
 }
 
-fn read_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn outputs_are_byte_identical_on_1_and_4_threads() {
     let sweep = small_sweep("threads.toml");
@@ -88,7 +73,7 @@ fn outputs_are_byte_identical_on_1_and_4_threads() {
             r.stdout
         );
     }
-    let (a, b) = (read_dir(&one), read_dir(&four));
+    let (a, b) = (dir_files(&one), dir_files(&four));
     let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
@@ -96,6 +81,7 @@ fn outputs_are_byte_identical_on_1_and_4_threads() {
             "heat.svg",
             "line.svg",
             "runs.csv",
+            "runs.journal",
             "summary.csv",
             "summary.json",
             "timeline.svg"

@@ -8,12 +8,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use sim_cli::commands::check::check;
 use sim_cli::commands::import::import_command;
+use sim_cli::commands::merge::{MergeArgs, merge_command};
 use sim_cli::commands::report::{ReportArgs, report_command};
 use sim_cli::commands::run::{RunArgs, run_command};
 use sim_cli::commands::sweep::{SweepArgs, sweep_command};
 use sim_cli::exit::CliResult;
 use sim_cli::import::ImportOptions;
 use sim_cli::output::Format;
+use sim_cli::sweep::shard::Shard;
 
 #[derive(Parser)]
 #[command(
@@ -48,16 +50,47 @@ enum Command {
         #[arg(long)]
         timing: bool,
     },
-    /// Run a parameter sweep: every grid point x replication, in parallel; write runs.csv,
-    /// summary.csv, summary.json and the charts.
+    /// Run a parameter sweep: every grid point x replication, in parallel, each finished run
+    /// recorded in DIR/runs.journal; then write runs.csv, summary.csv, summary.json and the
+    /// charts.
     Sweep {
         sweep: PathBuf,
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
-        /// Output directory (default: target/sweeps/<name>).
-        #[arg(long)]
+        /// Output directory (default: target/sweeps/<name>, or
+        /// target/sweeps/<name>-shard-<I>-of-<N> for a shard).
+        #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Continue the sweep whose journal is in the output directory: runs already recorded
+        /// there are not run again. The outputs are the same as an uninterrupted sweep's.
+        #[arg(long)]
+        resume: bool,
+        /// Run only shard I of N (the runs whose index is I modulo N, 0 <= I < N) and write only
+        /// its journal; put the shards together with `breakersim merge`.
+        #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+        shard: Option<Shard>,
+        /// The most runs (grid points x replications) allowed; overrides the sweep file's
+        /// `max_runs` (default 100000).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        max_runs: Option<u64>,
+    },
+    /// Put together the journals of a sweep's shards (`sweep --shard I/N`) and write the
+    /// sweep's outputs, the same as an unsharded sweep's.
+    Merge {
+        /// The shards' output directories, each holding a runs.journal.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Where to write the sweep's outputs.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The sweep file (default: the path the shards were run with, from their journals).
+        #[arg(long, value_name = "FILE")]
+        sweep: Option<PathBuf>,
+        /// The most runs allowed, as for `sweep` (default: the sweep file's `max_runs` or
+        /// 100000, raised to the journals' number of runs if that is more).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        max_runs: Option<u64>,
     },
     /// Regenerate reports/ (charts and README.md) from the sweeps in scenarios/sweeps/.
     Report {
@@ -136,10 +169,27 @@ fn execute(cli: &Cli) -> CliResult<String> {
             sweep,
             threads,
             out,
+            resume,
+            shard,
+            max_runs,
         } => sweep_command(&SweepArgs {
             path: sweep,
             threads: *threads,
             out: out.as_deref(),
+            resume: *resume,
+            shard: shard.unwrap_or(Shard::WHOLE),
+            max_runs: *max_runs,
+        }),
+        Command::Merge {
+            dirs,
+            out,
+            sweep,
+            max_runs,
+        } => merge_command(&MergeArgs {
+            dirs,
+            out,
+            sweep: sweep.as_deref(),
+            max_runs: *max_runs,
         }),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod import;
+pub mod merge;
 pub mod report;
 pub mod run;
 pub mod sweep;

@@ -1,22 +1,35 @@
-//! `breakersim sweep SWEEP.toml [--threads N] [--out DIR]`: run every replication of every grid
-//! point in parallel and write the tables and charts, each file atomically.
+//! `breakersim sweep SWEEP.toml [--threads N] [--out DIR] [--resume] [--shard I/N]
+//! [--max-runs N]`: run every replication of every grid point in parallel, recording each
+//! finished run in the journal, then write the tables and charts, each file atomically. With
+//! `--resume`, runs already in the journal are not run again; with `--shard`, only one shard's
+//! runs are run and only its journal is written, for `breakersim merge`.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use sim_core::sweep::{SweepResult, run_sweep};
+use sim_core::sweep::{RunRow, SweepResult, job_count, run_jobs, run_sweep};
 
-use crate::exit::CliResult;
+use crate::exit::{CliError, CliResult};
 use crate::files::write_atomically;
+use crate::sweep::completed::{Runs, describe, differences, header_for};
+use crate::sweep::journal::{self, Header};
+use crate::sweep::journal_writer::JournalWriter;
 use crate::sweep::load::{LoadedSweep, load_sweep};
-use crate::sweep::output_files;
+use crate::sweep::shard::Shard;
+use crate::sweep::write_outputs;
 
 pub struct SweepArgs<'a> {
     pub path: &'a Path,
     pub threads: Option<usize>,
     pub out: Option<&'a Path>,
+    /// Continue from the journal in the output directory.
+    pub resume: bool,
+    pub shard: Shard,
+    /// `--max-runs`: the most runs allowed (overrides the sweep file's `max_runs`).
+    pub max_runs: Option<u64>,
 }
 
 /// All the machine's cores unless told otherwise.
@@ -24,8 +37,18 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// `target/sweeps/<name>`, or `target/sweeps/<name>-shard-<I>-of-<N>` for a shard.
+pub fn default_out(name: &str, shard: Shard) -> PathBuf {
+    let dir = Path::new("target").join("sweeps");
+    if shard.is_whole() {
+        dir.join(name)
+    } else {
+        dir.join(format!("{name}-shard-{}-of-{}", shard.index, shard.count))
+    }
+}
+
 /// A progress bar with rate and ETA on stderr, hidden when stderr is not a terminal.
-fn progress_bar(jobs: u64) -> ProgressBar {
+fn progress_bar(jobs: u64, done: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -34,13 +57,14 @@ fn progress_bar(jobs: u64) -> ProgressBar {
         ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
             .expect("a valid template"),
     );
+    bar.set_position(done);
+    bar.reset_eta();
     bar
 }
 
-/// Runs a loaded sweep on `threads` threads, with a progress bar.
+/// Runs a loaded sweep on `threads` threads, with a progress bar, and no journal (`report`).
 pub fn run_loaded(sweep: &LoadedSweep, threads: usize) -> SweepResult {
-    let jobs = sweep.grid.points.len() as u64 * sweep.spec.replications;
-    let bar = progress_bar(jobs);
+    let bar = progress_bar(job_count(&sweep.spec, &sweep.grid), 0);
     let result = run_sweep(
         &sweep.spec,
         sweep.grid.clone(),
@@ -52,30 +76,153 @@ pub fn run_loaded(sweep: &LoadedSweep, threads: usize) -> SweepResult {
     result
 }
 
+/// The runs already in the journal at `path` when resuming (none otherwise); a journal of
+/// another sweep or shard is refused.
+fn previous_runs(
+    path: &Path,
+    header: &Header,
+    sweep: &LoadedSweep,
+    resume: bool,
+) -> CliResult<BTreeMap<u64, RunRow>> {
+    if !resume {
+        if path.exists() {
+            eprintln!(
+                "note: starting {} afresh (--resume would continue it)",
+                path.display()
+            );
+        }
+        return Ok(BTreeMap::new());
+    }
+    let Some(journal) = journal::read(path)? else {
+        eprintln!("note: no {} yet: starting afresh", path.display());
+        return Ok(BTreeMap::new());
+    };
+    let why = differences(&journal.header, header);
+    if !why.is_empty() {
+        return Err(CliError::Input(format!(
+            "{}: this journal belongs to another sweep or shard ({}): it holds runs of {}; this is {}. Delete it to start afresh, or pick another --out",
+            path.display(),
+            why.join("; "),
+            describe(&journal.header),
+            describe(header)
+        )));
+    }
+    let mut runs = Runs::default();
+    let dropped = runs.add(journal, sweep, path)?;
+    if dropped > 0 {
+        eprintln!(
+            "note: {}: {dropped} damaged or torn line(s) left out; those runs run again",
+            path.display()
+        );
+    }
+    Ok(runs.rows)
+}
+
+/// Runs `todo` on `threads` threads, appending each finished run to `writer`.
+fn run_recorded(
+    sweep: &LoadedSweep,
+    todo: &[u64],
+    threads: usize,
+    writer: &JournalWriter,
+    bar: &ProgressBar,
+) -> Vec<RunRow> {
+    writer.syncing_while(|| {
+        run_jobs(&sweep.spec, &sweep.scenarios, todo, threads, &|job, row| {
+            writer.append(job, row);
+            bar.inc(1);
+        })
+    })
+}
+
+/// What to run the merge with, once every shard is done.
+fn merge_hint(sweep: &LoadedSweep, shard: Shard, out: &Path, default: bool) -> String {
+    if !default {
+        return format!(
+            "when all {} shards are done: breakersim merge SHARD_DIR... --out DIR (each shard's --out directory; this one's is {})\n",
+            shard.count,
+            out.display()
+        );
+    }
+    let dirs: Vec<String> = (0..shard.count)
+        .map(|index| {
+            let s = Shard {
+                index,
+                count: shard.count,
+            };
+            default_out(&sweep.name, s).display().to_string()
+        })
+        .collect();
+    format!(
+        "when all {} shards are done: breakersim merge {} --out {}\n",
+        shard.count,
+        dirs.join(" "),
+        default_out(&sweep.name, Shard::WHOLE).display()
+    )
+}
+
 pub fn sweep_command(args: &SweepArgs) -> CliResult<String> {
-    let sweep = load_sweep(args.path)?;
+    let sweep = load_sweep(args.path, args.max_runs)?;
     let threads = args.threads.unwrap_or_else(default_threads);
-    let started = Instant::now();
-    let result = run_loaded(&sweep, threads);
-    let elapsed = started.elapsed().as_secs_f64();
-    let files = output_files(&sweep.spec, &sweep.name, &result)?;
+    let shard = args.shard;
     let out: PathBuf = args
         .out
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| Path::new("target").join("sweeps").join(&sweep.name));
+        .unwrap_or_else(|| default_out(&sweep.name, shard));
     std::fs::create_dir_all(&out)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
-    for (name, bytes) in &files {
-        write_atomically(&out.join(name), bytes)?;
+    let journal_path = out.join(journal::FILE_NAME);
+    let header = header_for(&sweep, shard);
+
+    let started = Instant::now();
+    let mut rows = previous_runs(&journal_path, &header, &sweep, args.resume)?;
+    let todo: Vec<u64> = shard
+        .jobs(sweep.jobs)
+        .filter(|job| !rows.contains_key(job))
+        .collect();
+    let writer = JournalWriter::create(&journal_path, &header, &rows)?;
+    let (read, read_time) = (rows.len(), started.elapsed().as_secs_f64());
+
+    let started = Instant::now();
+    let bar = progress_bar(shard.job_count(sweep.jobs), read as u64);
+    let new_rows = run_recorded(&sweep, &todo, threads, &writer, &bar);
+    bar.finish_and_clear();
+    writer.finish()?;
+    let elapsed = started.elapsed().as_secs_f64();
+    rows.extend(todo.iter().copied().zip(new_rows));
+
+    let mut counts = format!(
+        "{} runs ({} points x {} replications)",
+        sweep.jobs,
+        sweep.grid.points.len(),
+        sweep.spec.replications
+    );
+    if !shard.is_whole() {
+        counts = format!("shard {shard}: {} of {counts}", rows.len());
     }
-    let runs = result.rows.len();
-    Ok(format!(
-        "{}: {runs} runs ({} points x {} replications) on {threads} thread(s) in {elapsed:.2} s ({:.0} runs/s)\nwrote {} files to {}\n",
+    let resumed = if args.resume {
+        format!(
+            ": {read} read from the journal in {read_time:.2} s, {} run",
+            todo.len()
+        )
+    } else {
+        String::new()
+    };
+    let timing = format!(
+        "{}: {counts}{resumed} on {threads} thread(s) in {elapsed:.2} s ({:.0} runs/s)\n",
         sweep.name,
-        result.grid.points.len(),
-        sweep.spec.replications,
-        runs as f64 / elapsed.max(1e-9),
-        files.len(),
+        todo.len() as f64 / elapsed.max(1e-9),
+    );
+    if !shard.is_whole() {
+        let hint = merge_hint(&sweep, shard, &out, args.out.is_none());
+        write_atomically(&journal_path, &journal::render(&header, &rows))?;
+        return Ok(format!(
+            "{timing}wrote {} (a shard writes only its journal)\n{hint}",
+            journal_path.display()
+        ));
+    }
+    let written = write_outputs(sweep, &header, rows, &out)?;
+    Ok(format!(
+        "{timing}wrote {written} files to {}\n",
         out.display()
     ))
 }

@@ -1,12 +1,14 @@
-//! Reading a sweep file and its base scenario, and expanding it into validated grid points.
+//! Reading a sweep file and its base scenario, checking the grid's size, and expanding it into
+//! validated grid points.
 
 use std::path::Path;
 
 use sim_core::scenario::Scenario;
-use sim_core::sweep::{Grid, SweepSpec, parse_sweep, point_scenarios};
+use sim_core::sweep::{Grid, SweepSpec, expand_axes, fingerprint, parse_sweep, point_scenarios};
 
 use crate::exit::{CliError, CliResult};
 use crate::scenario_file::read_table;
+use crate::sweep::size::check_size;
 
 /// A sweep ready to run.
 pub struct LoadedSweep {
@@ -14,6 +16,17 @@ pub struct LoadedSweep {
     pub name: String,
     pub grid: Grid,
     pub scenarios: Vec<Scenario>,
+    /// The sweep file's path as given.
+    pub file: String,
+    /// Grid points x replications.
+    pub jobs: u64,
+}
+
+impl LoadedSweep {
+    /// The hash of everything that decides the runs' results (see `sim_core::sweep::fingerprint`).
+    pub fn fingerprint(&self) -> u64 {
+        fingerprint(&self.spec, &self.scenarios)
+    }
 }
 
 fn read(path: &Path, what: &str) -> CliResult<String> {
@@ -21,14 +34,17 @@ fn read(path: &Path, what: &str) -> CliResult<String> {
         .map_err(|e| CliError::Input(format!("{}: cannot read the {what}: {e}", path.display())))
 }
 
-pub fn load_sweep(path: &Path) -> CliResult<LoadedSweep> {
+/// Loads the sweep at `path`; `max_runs` is `--max-runs`, which overrides the file's limit.
+pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> {
     let shown = path.display().to_string();
     let spec = parse_sweep(&read(path, "sweep")?, &shown)?;
     let base_path = path.parent().unwrap_or(Path::new(".")).join(&spec.scenario);
     let base_shown = base_path.display().to_string();
     let base_text = read(&base_path, "base scenario")?;
     let base = read_table(&base_path, &base_text)?;
-    let grid = Grid::expand(&spec, &shown)?;
+    let axes = expand_axes(&spec, &shown)?;
+    let jobs = check_size(&spec, &axes, max_runs, &shown)?;
+    let grid = Grid::from_axes(axes);
     let scenarios = point_scenarios(&spec, &grid, &base, &base_text, &base_shown, &shown)?;
     let name = spec.name.clone().unwrap_or_else(|| {
         path.file_stem()
@@ -40,5 +56,7 @@ pub fn load_sweep(path: &Path) -> CliResult<LoadedSweep> {
         name,
         grid,
         scenarios,
+        file: shown,
+        jobs,
     })
 }

@@ -73,13 +73,14 @@ pub fn replication_seed(sweep_seed: u64, r: u64) -> u64 {
 }
 
 impl Grid {
+    /// Every point of the sweep's grid. A huge grid takes as much memory: check its size with
+    /// `expand_axes` and `run_count` first.
     pub fn expand(spec: &SweepSpec, source: &str) -> Result<Grid, ScenarioError> {
-        let axes = spec
-            .axes
-            .iter()
-            .enumerate()
-            .map(|(i, a)| expand_axis(a, i, source))
-            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Grid::from_axes(expand_axes(spec, source)?))
+    }
+
+    /// Every combination of the values of `axes`, the first axis varying slowest.
+    pub fn from_axes(axes: Vec<Axis>) -> Grid {
         let mut points = vec![GridPoint {
             index: 0,
             choice: Vec::new(),
@@ -99,7 +100,7 @@ impl Grid {
         for (i, p) in points.iter_mut().enumerate() {
             p.index = i;
         }
-        Ok(Grid { axes, points })
+        Grid { axes, points }
     }
 
     /// The `--set`-style overrides that make a point's scenario.
@@ -120,6 +121,34 @@ impl Grid {
         self.axes
             .iter()
             .position(|a| a.path == name || a.label == name)
+    }
+}
+
+/// The sweep's axes with their values (each at most `MAX_RANGE_VALUES` long if a range), without
+/// building the grid.
+pub fn expand_axes(spec: &SweepSpec, source: &str) -> Result<Vec<Axis>, ScenarioError> {
+    spec.axes
+        .iter()
+        .enumerate()
+        .map(|(i, a)| expand_axis(a, i, source))
+        .collect()
+}
+
+/// How many grid points and runs (points x replications) `axes` make, `None` where the count
+/// does not fit in 64 bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunCount {
+    pub points: Option<u64>,
+    pub runs: Option<u64>,
+}
+
+pub fn run_count(axes: &[Axis], replications: u64) -> RunCount {
+    let points = axes
+        .iter()
+        .try_fold(1u64, |n, a| n.checked_mul(a.values.len() as u64));
+    RunCount {
+        points,
+        runs: points.and_then(|p| p.checked_mul(replications)),
     }
 }
 
@@ -258,6 +287,27 @@ mod tests {
         assert_eq!(d, vec!["1s", "1250ms", "1500ms", "1750ms", "2s"]);
         assert_eq!(g.axes[1].number(1), Some(1.25));
         assert!(g.axes[1].is_duration());
+    }
+
+    #[test]
+    fn run_counts_are_checked() {
+        let axis = |n: usize| Axis {
+            path: "a".into(),
+            label: "a".into(),
+            values: vec![Value::Integer(0); n],
+        };
+        assert_eq!(
+            run_count(&[axis(10), axis(3)], 7),
+            RunCount {
+                points: Some(30),
+                runs: Some(210)
+            }
+        );
+        assert_eq!(run_count(&[], 5).runs, Some(5));
+        let big = vec![axis(10_000); 4];
+        assert_eq!(run_count(&big, 2_000).points, Some(10_000u64.pow(4)));
+        assert_eq!(run_count(&big, 2_000).runs, None);
+        assert_eq!(run_count(&vec![axis(10_000); 5], 1).points, None);
     }
 
     #[test]

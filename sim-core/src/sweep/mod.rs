@@ -2,14 +2,18 @@
 //! an indexed job list, run in parallel, and reduced in index order, so results do not depend
 //! on the number of threads.
 
+mod fingerprint;
 mod grid;
 mod metrics;
 mod run;
 mod spec;
 mod summary;
 
-pub use grid::{Axis, Grid, GridPoint, replication_seed, show};
+pub use fingerprint::{fingerprint, fnv1a64};
+pub use grid::{Axis, Grid, GridPoint, RunCount, expand_axes, replication_seed, run_count, show};
 pub use metrics::{Metric, MetricKind};
-pub use run::{RunRow, SweepResult, point_scenarios, run_sweep};
+pub use run::{
+    JobKey, RunRow, SweepResult, job_count, job_key, point_scenarios, run_jobs, run_sweep,
+};
 pub use spec::{AxisSpec, ChartKind, ChartSpec, RangeSpec, SweepSpec, parse_sweep};
 pub use summary::{PointSummary, Stats};

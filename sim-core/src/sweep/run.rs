@@ -60,6 +60,63 @@ pub fn point_scenarios(
         .collect()
 }
 
+/// Where job `job` sits: jobs are numbered point by point, replications within a point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobKey {
+    pub point: usize,
+    pub replication: u64,
+    pub seed: u64,
+}
+
+pub fn job_key(spec: &SweepSpec, job: u64) -> JobKey {
+    let reps = spec.replications;
+    let replication = job % reps;
+    JobKey {
+        point: (job / reps) as usize,
+        replication,
+        seed: replication_seed(spec.seed, replication),
+    }
+}
+
+/// How many jobs (runs) the sweep has: grid points x replications.
+pub fn job_count(spec: &SweepSpec, grid: &Grid) -> u64 {
+    grid.points.len() as u64 * spec.replications
+}
+
+/// Runs the jobs listed in `jobs` (indices as in `job_key`) on `threads` threads and returns
+/// their rows in the order of `jobs`. `on_row` is called with each finished job and its row, from
+/// whichever thread ran it, in no particular order (a caller can record them as they come).
+/// A row does not depend on the number of threads or on the other jobs listed.
+pub fn run_jobs(
+    spec: &SweepSpec,
+    scenarios: &[Scenario],
+    jobs: &[u64],
+    threads: usize,
+    on_row: &(dyn Fn(u64, &RunRow) + Sync),
+) -> Vec<RunRow> {
+    let metrics = &spec.metrics;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .expect("a thread pool");
+    pool.install(|| {
+        jobs.par_iter()
+            .map(|&job| {
+                let key = job_key(spec, job);
+                let result = run(&scenarios[key.point], key.seed);
+                let row = RunRow {
+                    point: key.point,
+                    replication: key.replication,
+                    seed: key.seed,
+                    values: metrics.iter().map(|m| m.value(&result)).collect(),
+                };
+                on_row(job, &row);
+                row
+            })
+            .collect()
+    })
+}
+
 /// Runs every replication of every point on `threads` threads. `progress` is called after each
 /// run (from any thread). The result is the same whatever the number of threads.
 pub fn run_sweep(
@@ -69,40 +126,59 @@ pub fn run_sweep(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> SweepResult {
-    let reps = spec.replications;
-    let jobs = grid.points.len() as u64 * reps;
-    let metrics = spec.metrics.clone();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .expect("a thread pool");
-    let rows: Vec<RunRow> = pool.install(|| {
-        (0..jobs)
-            .into_par_iter()
-            .map(|job| {
-                let (point, replication) = ((job / reps) as usize, job % reps);
-                let seed = replication_seed(spec.seed, replication);
-                let result = run(&scenarios[point], seed);
-                progress();
-                RunRow {
-                    point,
-                    replication,
-                    seed,
-                    values: metrics.iter().map(|m| m.value(&result)).collect(),
-                }
-            })
-            .collect()
-    });
-    let summaries = summarise(&rows, grid.points.len(), metrics.len(), reps as usize);
-    SweepResult {
-        grid,
-        metrics,
-        rows,
-        summaries,
-        scenarios,
-    }
+    let jobs: Vec<u64> = (0..job_count(spec, &grid)).collect();
+    let rows = run_jobs(spec, &scenarios, &jobs, threads, &|_, _| progress());
+    SweepResult::from_rows(spec, grid, scenarios, rows).expect("every job ran once, in order")
 }
 
+impl SweepResult {
+    /// The result of a sweep from the rows of all its jobs, in job order (say, run earlier and
+    /// read back): summaries are computed from them exactly as `run_sweep` does. Fails, saying
+    /// which, if a row is missing or is not the run its place says.
+    pub fn from_rows(
+        spec: &SweepSpec,
+        grid: Grid,
+        scenarios: Vec<Scenario>,
+        rows: Vec<RunRow>,
+    ) -> Result<SweepResult, String> {
+        let jobs = job_count(spec, &grid);
+        if rows.len() as u64 != jobs {
+            return Err(format!("{} rows for a sweep of {jobs} runs", rows.len()));
+        }
+        let metrics = spec.metrics.clone();
+        for (job, row) in rows.iter().enumerate() {
+            let key = job_key(spec, job as u64);
+            let found = (row.point, row.replication, row.seed);
+            if found != (key.point, key.replication, key.seed) || row.values.len() != metrics.len()
+            {
+                return Err(format!(
+                    "run {job} should be point {} replication {} seed {} with {} metrics, not point {} replication {} seed {} with {}",
+                    key.point,
+                    key.replication,
+                    key.seed,
+                    metrics.len(),
+                    found.0,
+                    found.1,
+                    found.2,
+                    row.values.len()
+                ));
+            }
+        }
+        let summaries = summarise(
+            &rows,
+            grid.points.len(),
+            metrics.len(),
+            spec.replications as usize,
+        );
+        Ok(SweepResult {
+            grid,
+            metrics,
+            rows,
+            summaries,
+            scenarios,
+        })
+    }
+}
 fn summarise(rows: &[RunRow], points: usize, metrics: usize, reps: usize) -> Vec<PointSummary> {
     (0..points)
         .map(|p| {
@@ -115,4 +191,92 @@ fn summarise(rows: &[RunRow], points: usize, metrics: usize, reps: usize) -> Vec
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_toml_table;
+    use crate::sweep::parse_sweep;
+
+    const BASE: &str = r#"
+[cluster]
+name = "c"
+[[cluster.circuit_breakers.thresholds]]
+max_pending_requests = 2
+[[clients]]
+kind = "closed_loop"
+workers = 8
+requests_per_worker = 5
+[[backends]]
+name = "b"
+error_probability = 0.2
+"#;
+
+    const SWEEP: &str = r#"
+scenario = "base.toml"
+seed = 3
+replications = 3
+metrics = ["availability", "share.503", "latency.p99"]
+[[axes]]
+path = "cluster.circuit_breakers.thresholds.0.max_pending_requests"
+values = [1, 4]
+"#;
+
+    fn sweep() -> (SweepSpec, Grid, Vec<Scenario>) {
+        let spec = parse_sweep(SWEEP, "s.toml").unwrap();
+        let grid = Grid::expand(&spec, "s.toml").unwrap();
+        let base = parse_toml_table(BASE, "base.toml").unwrap();
+        let scenarios = point_scenarios(&spec, &grid, &base, BASE, "base.toml", "s.toml").unwrap();
+        (spec, grid, scenarios)
+    }
+
+    /// Jobs run in two halves (as two shards, or before and after a crash) and put back in
+    /// order give the result of one whole run, summaries included.
+    #[test]
+    fn rows_run_in_parts_rebuild_the_whole_result() {
+        let (spec, grid, scenarios) = sweep();
+        let whole = run_sweep(&spec, grid.clone(), scenarios.clone(), 2, &|| {});
+        let seen = std::sync::Mutex::new(Vec::new());
+        let odd: Vec<u64> = (0..6).filter(|j| j % 2 == 1).collect();
+        let even: Vec<u64> = (0..6).filter(|j| j % 2 == 0).collect();
+        let odd_rows = run_jobs(&spec, &scenarios, &odd, 2, &|j, r| {
+            seen.lock().unwrap().push((j, r.clone()))
+        });
+        let even_rows = run_jobs(&spec, &scenarios, &even, 1, &|_, _| {});
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort_by_key(|(j, _)| *j);
+        assert_eq!(
+            seen,
+            odd.iter()
+                .copied()
+                .zip(odd_rows.clone())
+                .collect::<Vec<_>>()
+        );
+        let mut rows = Vec::new();
+        for (e, o) in even_rows.into_iter().zip(odd_rows) {
+            rows.push(e);
+            rows.push(o);
+        }
+        let rebuilt = SweepResult::from_rows(&spec, grid, scenarios, rows).unwrap();
+        assert_eq!(rebuilt.rows, whole.rows);
+        assert_eq!(rebuilt.summaries, whole.summaries);
+    }
+
+    #[test]
+    fn missing_or_misplaced_rows_are_refused() {
+        let (spec, grid, scenarios) = sweep();
+        let whole = run_sweep(&spec, grid.clone(), scenarios.clone(), 1, &|| {});
+        let mut short = whole.rows.clone();
+        short.pop();
+        let e = SweepResult::from_rows(&spec, grid.clone(), scenarios.clone(), short).unwrap_err();
+        assert_eq!(e, "5 rows for a sweep of 6 runs");
+        let mut swapped = whole.rows.clone();
+        swapped.swap(0, 1);
+        let e = SweepResult::from_rows(&spec, grid, scenarios, swapped).unwrap_err();
+        assert!(
+            e.starts_with("run 0 should be point 0 replication 0"),
+            "{e}"
+        );
+    }
 }

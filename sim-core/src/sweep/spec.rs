@@ -31,6 +31,10 @@ pub struct SweepSpec {
     pub metrics: Vec<Metric>,
     #[serde(default)]
     pub charts: Vec<ChartSpec>,
+    /// The most runs (grid points x replications) the sweep may have; the CLI's default
+    /// applies when unset. A guard against a grid too big to hold in memory.
+    #[serde(default)]
+    pub max_runs: Option<u64>,
 }
 
 fn one() -> u64 {
@@ -119,6 +123,9 @@ pub fn parse_sweep(text: &str, source: &str) -> Result<SweepSpec, ScenarioError>
     })?;
     if spec.replications == 0 {
         return Err(plain(source, "replications", "must be 1 or more"));
+    }
+    if spec.max_runs == Some(0) {
+        return Err(plain(source, "max_runs", "must be 1 or more"));
     }
     if spec.metrics.is_empty() {
         return Err(plain(
