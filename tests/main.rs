@@ -6,6 +6,7 @@ mod common;
 mod config_ref;
 mod determinism;
 mod failures;
+mod guards;
 mod import;
 mod import_equivalence;
 mod lab;

@@ -8,7 +8,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use sim_core::sweep::{SweepResult, run_sweep};
 
-use crate::exit::CliResult;
+use crate::exit::{CliError, CliResult};
 use crate::files::write_atomically;
 use crate::sweep::load::{LoadedSweep, load_sweep};
 use crate::sweep::output_files;
@@ -37,8 +37,9 @@ fn progress_bar(jobs: u64) -> ProgressBar {
     bar
 }
 
-/// Runs a loaded sweep on `threads` threads, with a progress bar.
-pub fn run_loaded(sweep: &LoadedSweep, threads: usize) -> SweepResult {
+/// Runs a loaded sweep (read from `path`) on `threads` threads, with a progress bar. A run that
+/// reaches a limit is bad input: it names the grid point and the seed.
+pub fn run_loaded(path: &Path, sweep: &LoadedSweep, threads: usize) -> CliResult<SweepResult> {
     let jobs = sweep.grid.points.len() as u64 * sweep.spec.replications;
     let bar = progress_bar(jobs);
     let result = run_sweep(
@@ -49,14 +50,14 @@ pub fn run_loaded(sweep: &LoadedSweep, threads: usize) -> SweepResult {
         &|| bar.inc(1),
     );
     bar.finish_and_clear();
-    result
+    result.map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
 }
 
 pub fn sweep_command(args: &SweepArgs) -> CliResult<String> {
     let sweep = load_sweep(args.path)?;
     let threads = args.threads.unwrap_or_else(default_threads);
     let started = Instant::now();
-    let result = run_loaded(&sweep, threads);
+    let result = run_loaded(args.path, &sweep, threads)?;
     let elapsed = started.elapsed().as_secs_f64();
     let files = output_files(&sweep.spec, &sweep.name, &result)?;
     let out: PathBuf = args

@@ -2,12 +2,14 @@
 //! an indexed job list, run in parallel, and reduced in index order, so results do not depend
 //! on the number of threads.
 
+mod failure;
 mod grid;
 mod metrics;
 mod run;
 mod spec;
 mod summary;
 
+pub use failure::SweepRunFailed;
 pub use grid::{Axis, Grid, GridPoint, replication_seed, show};
 pub use metrics::{Metric, MetricKind};
 pub use run::{RunRow, SweepResult, point_scenarios, run_sweep};

@@ -1,8 +1,11 @@
 //! Running a sweep: every (grid point, replication) job in parallel, results in job order.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rayon::prelude::*;
 use toml::Table;
 
+use super::failure::SweepRunFailed;
 use super::grid::{Grid, replication_seed};
 use super::metrics::Metric;
 use super::spec::{SweepSpec, plain};
@@ -61,14 +64,16 @@ pub fn point_scenarios(
 }
 
 /// Runs every replication of every point on `threads` threads. `progress` is called after each
-/// run (from any thread). The result is the same whatever the number of threads.
+/// run (from any thread). The result is the same whatever the number of threads; so is the
+/// error when runs reach a limit: the first such run in job order (jobs after a failed one are
+/// skipped, those before it all run).
 pub fn run_sweep(
     spec: &SweepSpec,
     grid: Grid,
     scenarios: Vec<Scenario>,
     threads: usize,
     progress: &(dyn Fn() + Sync),
-) -> SweepResult {
+) -> Result<SweepResult, SweepRunFailed> {
     let reps = spec.replications;
     let jobs = grid.points.len() as u64 * reps;
     let metrics = spec.metrics.clone();
@@ -76,31 +81,46 @@ pub fn run_sweep(
         .num_threads(threads.max(1))
         .build()
         .expect("a thread pool");
-    let rows: Vec<RunRow> = pool.install(|| {
+    let failed_job = AtomicU64::new(u64::MAX);
+    let rows: Vec<Option<Result<RunRow, SweepRunFailed>>> = pool.install(|| {
         (0..jobs)
             .into_par_iter()
             .map(|job| {
+                if job > failed_job.load(Ordering::Relaxed) {
+                    return None;
+                }
                 let (point, replication) = ((job / reps) as usize, job % reps);
                 let seed = replication_seed(spec.seed, replication);
-                let result = run(&scenarios[point], seed);
+                let result = run(&scenarios[point], seed).map_err(|error| {
+                    failed_job.fetch_min(job, Ordering::Relaxed);
+                    let overrides = grid.overrides(&grid.points[point]);
+                    SweepRunFailed {
+                        point,
+                        overrides: overrides.into_iter().map(|o| o.raw).collect(),
+                        replication,
+                        seed,
+                        error,
+                    }
+                });
                 progress();
-                RunRow {
+                Some(result.map(|result| RunRow {
                     point,
                     replication,
                     seed,
                     values: metrics.iter().map(|m| m.value(&result)).collect(),
-                }
+                }))
             })
             .collect()
     });
+    let rows = rows.into_iter().flatten().collect::<Result<Vec<_>, _>>()?;
     let summaries = summarise(&rows, grid.points.len(), metrics.len(), reps as usize);
-    SweepResult {
+    Ok(SweepResult {
         grid,
         metrics,
         rows,
         summaries,
         scenarios,
-    }
+    })
 }
 
 fn summarise(rows: &[RunRow], points: usize, metrics: usize, reps: usize) -> Vec<PointSummary> {
