@@ -11,6 +11,7 @@ mod import;
 mod import_equivalence;
 mod lab;
 mod outlier_reporting;
+mod properties;
 mod retries;
 mod run_end;
 mod scenario_snapshots;
