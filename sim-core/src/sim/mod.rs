@@ -516,6 +516,34 @@ impl<'s> Simulation<'s> {
                 .current(),
             "the connections breaker counts every open connection"
         );
+        let hosts = &self.proxy.hosts;
+        let sum = |f: fn(&crate::envoy::host::HostStats) -> u64| hosts.iter().map(f).sum::<u64>();
+        assert_eq!(
+            sum(|h| h.cx_active),
+            s.upstream_cx_active,
+            "per-host connections add up"
+        );
+        assert_eq!(
+            sum(|h| h.cx_total),
+            s.upstream_cx_total,
+            "per-host connects add up"
+        );
+        assert_eq!(
+            sum(|h| h.rq_active),
+            s.upstream_rq_active,
+            "per-host requests add up"
+        );
+        assert_eq!(
+            sum(|h| h.rq_total),
+            s.upstream_rq_total,
+            "per-host attaches add up"
+        );
+        assert!(
+            hosts
+                .iter()
+                .all(|h| h.cx_active <= h.cx_total && h.rq_active <= h.rq_total),
+            "no host has more open than it ever opened"
+        );
     }
 }
 
