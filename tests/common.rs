@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use sim_core::scenario::{Scenario, load_scenario};
-use sim_core::sim::{RunResult, run};
+use sim_core::sim::RunResult;
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -21,6 +21,11 @@ pub fn scenario_path(name: &str) -> PathBuf {
 pub fn load(name: &str) -> Scenario {
     sim_cli::scenario_file::read_scenario(&scenario_path(name), &[])
         .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Runs a scenario that stays within its limits.
+pub fn run(s: &Scenario, seed: u64) -> RunResult {
+    sim_core::sim::run(s, seed).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Runs an inline scenario (seed 1).

@@ -203,3 +203,43 @@ fn a_broken_config_file_exits_2_with_its_line_and_column() {
         out.stderr
     );
 }
+
+/// Found by the mutation property test: a bad `istio_version` or `select` was refused with the
+/// import's message for its command-line flag, naming neither the scenario nor the field.
+#[test]
+fn a_bad_import_option_names_the_scenario_and_the_field() {
+    let version = "[cluster]\nfrom = \"cfgref-dr.yaml\"\nistio_version = \"1ns\"";
+    let path = scenario("cfgref-version.toml", version);
+    let out = breakersim(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: {}: cluster.istio_version: `1ns` is not an Istio version like 1.24\n",
+            path.display()
+        )
+    );
+    let host = "reviews.default.svc.cluster.local";
+    let select = format!("[cluster]\nfrom = \"cfgref-dr.yaml\"\nselect = \"x|{host}\"");
+    let path = scenario("cfgref-select.toml", &select);
+    let out = breakersim(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: {}: cluster.select: `x|{host}`: expected outbound|<port>|<subset>|<host>\n",
+            path.display()
+        )
+    );
+    let out = breakersim(&[
+        "import",
+        path.with_file_name("cfgref-dr.yaml").to_str().unwrap(),
+        "--istio-version",
+        "x",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "error: --istio-version: `x` is not an Istio version like 1.24\n"
+    );
+}

@@ -3,9 +3,8 @@
 //! and iterates no hash map.
 
 use sim_cli::output::{Format, render};
-use sim_core::sim::run;
 
-use crate::common::{load, root};
+use crate::common::{load, root, run};
 
 fn lab_json(seed: u64) -> String {
     let s = load("envoy-circuit-breaker-lab.toml");

@@ -3,10 +3,9 @@
 
 use sim_cli::output::json;
 use sim_core::scenario::{Scenario, scenario_from_table};
-use sim_core::sim::run;
 use toml::{Table, Value};
 
-use crate::common::{breakersim, load, root};
+use crate::common::{breakersim, load, root, run};
 
 /// The lab's cluster as written by hand from the lab's Envoy config, before `import` existed.
 const LAB_BY_HAND: &str = r#"

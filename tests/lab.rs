@@ -3,9 +3,9 @@
 //! (107 x 200, upstream_cx_overflow / 200s = 134 / 107 = 1.25).
 
 use sim_core::envoy::router::ResponseFlag;
-use sim_core::sim::{RunResult, run};
+use sim_core::sim::RunResult;
 
-use crate::common::load;
+use crate::common::{load, run};
 
 fn lab_runs(seeds: std::ops::RangeInclusive<u64>) -> Vec<RunResult> {
     let s = load("envoy-circuit-breaker-lab.toml");

@@ -3,9 +3,8 @@
 //! overflows never; and what clients see once hosts are ejected (panic routing, or 503 UH).
 
 use sim_core::envoy::router::ResponseFlag;
-use sim_core::sim::run;
 
-use crate::common::run_text;
+use crate::common::{run, run_text};
 
 /// One host whose connects take 2 s against a 1 s connect timeout; one client worker sends 10
 /// requests back to back. Each request opens a connection that times out: 503 UF, reported to

@@ -2,7 +2,8 @@
 //! nothing is in flight. Background timers (phases) never keep a run going.
 
 use sim_core::scenario::load_scenario;
-use sim_core::sim::run;
+
+use crate::common::run;
 
 const CLOSED_LOOP: &str = r#"
 [cluster]

@@ -1,8 +1,8 @@
 //! Every shipped scenario's outcome (the JSON report, as YAML) is a reviewed snapshot, and so
 //! is the lab's text report. CI never writes snapshots (`INSTA_UPDATE=no`).
 
+use crate::common::run;
 use sim_cli::output::{json, text};
-use sim_core::sim::run;
 
 #[test]
 fn every_scenario_outcome() {

@@ -164,7 +164,9 @@ fn bad_sweeps_exit_2_with_the_reason() {
         (
             "noscenario.toml",
             "scenario = \"missing.toml\"\nmetrics = [\"availability\"]\n".to_string(),
-            "cannot read the base scenario",
+            // Names the sweep file and its field, not only the missing file (found by the
+            // mutation property test with `scenario = "/"`).
+            "noscenario.toml: scenario: cannot read the base scenario",
         ),
         (
             "chart.toml",

@@ -36,7 +36,7 @@ fn generate(root: &Path, threads: usize) -> CliResult<Files> {
     let mut sections = Vec::new();
     for path in sweep_files(root)? {
         let sweep = load_sweep(&path, None)?;
-        let result = run_loaded(&sweep, threads);
+        let result = run_loaded(&path, &sweep, threads)?;
         let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let reported = ReportedSweep {
             sweep: &sweep,

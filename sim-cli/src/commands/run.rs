@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use sim_core::sim::{RunResult, run};
 
-use crate::exit::CliResult;
+use crate::exit::{CliError, CliResult};
 use crate::files::write_atomically;
 use crate::output::{Format, outlier_log, render};
 use crate::scenario_file::read_scenario;
@@ -27,7 +27,8 @@ pub fn run_command(args: &RunArgs) -> CliResult<String> {
     // The wall clock is read here, around the simulation alone: sim-core has no clock, and
     // loading the scenario and rendering the output are not part of the figures.
     let started = Instant::now();
-    let result = run(&scenario, seed);
+    let result = run(&scenario, seed)
+        .map_err(|e| CliError::Input(format!("{}: seed {seed}: {e}", args.path.display())))?;
     let wall = started.elapsed();
     if args.timing {
         eprint!("{}", timing_report(&result, wall));

@@ -62,8 +62,10 @@ fn progress_bar(jobs: u64, done: u64) -> ProgressBar {
     bar
 }
 
-/// Runs a loaded sweep on `threads` threads, with a progress bar, and no journal (`report`).
-pub fn run_loaded(sweep: &LoadedSweep, threads: usize) -> SweepResult {
+/// Runs a loaded sweep (read from `path`) on `threads` threads, with a progress bar, and no
+/// journal (`report`). A run that reaches a limit is bad input: it names the grid point and the
+/// seed.
+pub fn run_loaded(path: &Path, sweep: &LoadedSweep, threads: usize) -> CliResult<SweepResult> {
     let bar = progress_bar(job_count(&sweep.spec, &sweep.grid), 0);
     let result = run_sweep(
         &sweep.spec,
@@ -73,7 +75,7 @@ pub fn run_loaded(sweep: &LoadedSweep, threads: usize) -> SweepResult {
         &|| bar.inc(1),
     );
     bar.finish_and_clear();
-    result
+    result.map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
 }
 
 /// The runs already in the journal at `path` when resuming (none otherwise); a journal of
@@ -120,18 +122,29 @@ fn previous_runs(
 
 /// Runs `todo` on `threads` threads, appending each finished run to `writer`.
 fn run_recorded(
+    path: &Path,
     sweep: &LoadedSweep,
     todo: &[u64],
     threads: usize,
     writer: &JournalWriter,
     bar: &ProgressBar,
-) -> Vec<RunRow> {
-    writer.syncing_while(|| {
-        run_jobs(&sweep.spec, &sweep.scenarios, todo, threads, &|job, row| {
-            writer.append(job, row);
-            bar.inc(1);
+) -> CliResult<Vec<RunRow>> {
+    writer
+        .syncing_while(|| {
+            let on_row = |job: u64, row: &RunRow| {
+                writer.append(job, row);
+                bar.inc(1);
+            };
+            run_jobs(
+                &sweep.spec,
+                &sweep.grid,
+                &sweep.scenarios,
+                todo,
+                threads,
+                &on_row,
+            )
         })
-    })
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
 }
 
 /// What to run the merge with, once every shard is done.
@@ -184,9 +197,10 @@ pub fn sweep_command(args: &SweepArgs) -> CliResult<String> {
 
     let started = Instant::now();
     let bar = progress_bar(shard.job_count(sweep.jobs), read as u64);
-    let new_rows = run_recorded(&sweep, &todo, threads, &writer, &bar);
+    let new_rows = run_recorded(args.path, &sweep, &todo, threads, &writer, &bar);
     bar.finish_and_clear();
     writer.finish()?;
+    let new_rows = new_rows?;
     let elapsed = started.elapsed().as_secs_f64();
     rows.extend(todo.iter().copied().zip(new_rows));
 

@@ -185,7 +185,8 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
         }
         Kind::Istio { dr, vs } => {
             let version = match &opts.istio_version {
-                Some(v) => istio::Version::parse(v).map_err(CliError::Input)?,
+                Some(v) => istio::Version::parse(v)
+                    .map_err(|m| CliError::Input(format!("--istio-version: {m}")))?,
                 None => istio::NEWEST,
             };
             let mut sel =

@@ -25,7 +25,7 @@ pub fn report(r: &RunResult) -> Value {
         .iter()
         .map(|s| (format!("cluster.{}.{}", r.cluster, s.name), json!(s.value)))
         .collect();
-    json!({
+    let mut report = json!({
         "scenario": r.scenario,
         "seed": r.seed,
         "sim_time_s": r.sim_time.as_secs_f64(),
@@ -56,5 +56,15 @@ pub fn report(r: &RunResult) -> Value {
             .iter()
             .map(|e| super::outlier_log::event_value(r, e))
             .collect::<Vec<_>>(),
-    })
+    });
+    if r.queue_overflows() > 0 {
+        let per_host: Map<String, Value> = r
+            .hosts
+            .iter()
+            .filter(|h| h.queue_overflows > 0)
+            .map(|h| (h.name.clone(), json!(h.queue_overflows)))
+            .collect();
+        report["backend_queue_overflows"] = Value::Object(per_host);
+    }
+    report
 }

@@ -18,6 +18,7 @@ pub fn render(r: &RunResult) -> String {
     histogram(r, &mut out);
     distribution(r, &mut out);
     statuses(r, &mut out);
+    queue_overflows(r, &mut out);
     super::timeline::render(r, &mut out);
     cluster_stats(r, &mut out);
     out
@@ -103,6 +104,18 @@ fn statuses(r: &RunResult, out: &mut String) {
         }
         out.push('\n');
     }
+}
+
+/// Only when a backend's queue was full at least once (`max_queue_length`).
+fn queue_overflows(r: &RunResult, out: &mut String) {
+    if r.queue_overflows() == 0 {
+        return;
+    }
+    let _ = writeln!(out, "Backend queue overflows (answered 503 at once):");
+    for h in r.hosts.iter().filter(|h| h.queue_overflows > 0) {
+        let _ = writeln!(out, "  {}: {}", h.name, h.queue_overflows);
+    }
+    out.push('\n');
 }
 
 fn cluster_stats(r: &RunResult, out: &mut String) {

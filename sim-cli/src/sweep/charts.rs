@@ -192,7 +192,8 @@ fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> CliResult<T
     let options = RunOptions {
         timeline_bucket: Some(bucket),
     };
-    let run = run_with(&r.scenarios[point], seed, &options);
+    let run =
+        run_with(&r.scenarios[point], seed, &options).map_err(|e| bad(chart, e.to_string()))?;
     let t = run.timeline.expect("asked for a timeline");
     let per_s = |f: &dyn Fn(&sim_core::sim::Bucket) -> u64| -> Vec<f64> {
         t.buckets

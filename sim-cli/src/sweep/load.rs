@@ -40,7 +40,11 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
     let spec = parse_sweep(&read(path, "sweep")?, &shown)?;
     let base_path = path.parent().unwrap_or(Path::new(".")).join(&spec.scenario);
     let base_shown = base_path.display().to_string();
-    let base_text = read(&base_path, "base scenario")?;
+    let base_text = std::fs::read_to_string(&base_path).map_err(|e| {
+        CliError::Input(format!(
+            "{shown}: scenario: cannot read the base scenario {base_shown}: {e}"
+        ))
+    })?;
     let base = read_table(&base_path, &base_text)?;
     let axes = expand_axes(&spec, &shown)?;
     let jobs = check_size(&spec, &axes, max_runs, &shown)?;

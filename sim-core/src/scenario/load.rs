@@ -67,12 +67,24 @@ pub fn scenario_from_table(
 ) -> Result<Scenario, ScenarioError> {
     let scenario: Scenario =
         serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
-            let path = segments_of(e.path());
+            let mut path = segments_of(e.path());
             let message = e.inner().message().trim().to_string();
+            if let Some(field) = missing_field(&message) {
+                path.push(PathSegment::Key(field.to_string()));
+            }
             locate(path, message, text, source, overrides)
         })?;
     validate(&scenario).map_err(|v| locate(v.path, v.message, text, source, overrides))?;
     Ok(scenario)
+}
+
+/// The field serde names in "missing field `x`": the error's path is the table that lacks it,
+/// so the field is added to name it (`cluster`, `clients[0].kind`).
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")?
+        .split_once('`')
+        .map(|(field, _)| field)
 }
 
 /// A path segment: a table key or a list index.
@@ -172,5 +184,25 @@ fn position_in_file(text: &str, path: &[PathSegment]) -> ErrorOrigin {
             ErrorOrigin::File { line, column }
         }
         None => ErrorOrigin::FileWhole,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the mutation property test: a scenario without `[cluster]` was refused with
+    /// only "missing field `cluster`", no field path; a client without `kind` names
+    /// `clients[0].kind` at its table's line.
+    #[test]
+    fn a_missing_field_is_named_by_its_path() {
+        let e = load_scenario("seed = 1\n", "s.toml", &[]).expect_err("no cluster");
+        assert_eq!(e.to_string(), "s.toml: cluster: missing field `cluster`");
+        let text = "[cluster]\nname = \"c\"\n\n[[clients]]\nworkers = 1\n";
+        let e = load_scenario(text, "s.toml", &[]).expect_err("no kind");
+        assert_eq!(
+            e.to_string(),
+            "s.toml:4:1: clients[0].kind: missing field `kind`"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Scenarios: the TOML a user writes, parsed, overridden (`--set`) and validated.
 
 mod error;
+mod limits;
 mod load;
 mod model;
 mod overrides;
@@ -8,6 +9,7 @@ mod validate;
 mod values;
 
 pub use error::{ErrorOrigin, ScenarioError, line_column};
+pub use limits::{DEFAULT_MAX_EVENTS, DEFAULT_MAX_IN_FLIGHT, Limits};
 pub use load::{
     PathSegment, apply_overrides, display_path, load_scenario, parse_toml_table,
     scenario_from_table,

@@ -6,6 +6,7 @@ use std::num::NonZeroU32;
 
 use serde::Deserialize;
 
+use super::limits::Limits;
 use super::values::{Percent, Probability};
 use crate::dist::Distribution;
 use crate::time::SimDuration;
@@ -36,6 +37,9 @@ pub struct Scenario {
     pub clients: Vec<Client>,
     #[serde(default)]
     pub backends: Vec<BackendGroup>,
+    /// Guards on the run's size: events processed and requests in flight.
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 fn default_seed() -> u64 {
@@ -579,6 +583,9 @@ pub struct BackendGroup {
     /// Requests served at once per host; more wait in a FIFO queue. 0 means no limit.
     #[serde(default)]
     pub concurrency: u32,
+    /// Requests that may wait in each host's queue; one more is answered 503 at once.
+    #[serde(default = "default_max_queue_length")]
+    pub max_queue_length: u32,
     /// HTTP/1.1 keep-alive; `false` answers like an HTTP/1.0 server and closes every connection
     /// after its response (as `python3 -m http.server` does).
     #[serde(default = "yes")]
@@ -595,6 +602,15 @@ pub struct BackendGroup {
 
 fn one() -> NonZeroU32 {
     NonZeroU32::MIN
+}
+
+/// Default of `max_queue_length`: the longest queue of a shipped scenario is retry-storm's
+/// 1,501 (requests given up by their per-try timeout still wait their turn); 100,000 waiting
+/// requests take 1.6 MB.
+pub const DEFAULT_MAX_QUEUE_LENGTH: u32 = 100_000;
+
+fn default_max_queue_length() -> u32 {
+    DEFAULT_MAX_QUEUE_LENGTH
 }
 
 fn default_error_status() -> u16 {

@@ -38,6 +38,7 @@ pub fn validate(s: &Scenario) -> Result<(), Invalid> {
         ));
     }
     validate_route(s)?;
+    super::limits::validate_limits(&s.limits)?;
     if let Some(h2) = &s.cluster.http2_protocol_options
         && let Some(streams) = h2.max_concurrent_streams
         && !(1..=MAX_CONCURRENT_STREAMS).contains(&streams)
@@ -97,6 +98,7 @@ pub fn validate(s: &Scenario) -> Result<(), Invalid> {
     for (i, c) in s.clients.iter().enumerate() {
         validate_client(c, s, vec![key("clients"), PathSegment::Index(i)])?;
     }
+    super::limits::validate_sizes(s)?;
     for (i, b) in s.backends.iter().enumerate() {
         let path = vec![key("backends"), PathSegment::Index(i)];
         if s.backends[..i].iter().any(|other| other.name == b.name) {

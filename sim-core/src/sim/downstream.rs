@@ -59,8 +59,13 @@ impl Simulation<'_> {
         }
     }
 
-    /// The request travels to Envoy, over a new downstream connection if it needs one.
+    /// The request travels to Envoy, over a new downstream connection if it needs one. One more
+    /// than `limits.max_in_flight` stops the run instead.
     fn send_request(&mut self, client: u32, worker: Option<u32>) {
+        if self.requests.len() as u64 >= self.scenario.limits.max_in_flight {
+            self.hit_limit(super::Limit::InFlight);
+            return;
+        }
         let concurrency = self.proxy.concurrency;
         let c = &mut self.clients[client as usize];
         let ds = c.downstream(worker.map(|w| w as usize), concurrency);

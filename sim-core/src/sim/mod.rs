@@ -1,14 +1,16 @@
 //! One run: wires clients, the Envoy proxy and backends together on the event engine.
-//! `run(&scenario, seed)` is the whole interface.
+//! `run(&scenario, seed)` is the whole interface: the results, or the limit the run reached.
 
 mod downstream;
 mod events;
+mod limits;
 mod outcome;
 mod proxy;
 mod router;
 mod timeline;
 mod upstream;
 
+pub use limits::{Limit, RunLimitExceeded};
 pub use outcome::{ClientOutcome, HostInfo, Peaks, RunResult};
 pub use timeline::{Bucket, Timeline};
 
@@ -28,8 +30,9 @@ use crate::world::client::ClientRuntime;
 use events::Event;
 use proxy::Proxy;
 
-/// Runs `scenario` with `seed` to the end and returns what happened.
-pub fn run(scenario: &Scenario, seed: u64) -> RunResult {
+/// Runs `scenario` with `seed` to the end and returns what happened, or stops it at one of its
+/// `[limits]`.
+pub fn run(scenario: &Scenario, seed: u64) -> Result<RunResult, RunLimitExceeded> {
     run_with(scenario, seed, &RunOptions::default())
 }
 
@@ -40,12 +43,16 @@ pub struct RunOptions {
     pub timeline_bucket: Option<SimDuration>,
 }
 
-pub fn run_with(scenario: &Scenario, seed: u64, options: &RunOptions) -> RunResult {
+pub fn run_with(
+    scenario: &Scenario,
+    seed: u64,
+    options: &RunOptions,
+) -> Result<RunResult, RunLimitExceeded> {
     let mut sim = Simulation::new(scenario, seed);
     sim.timeline = options.timeline_bucket.map(Timeline::new);
     sim.schedule_start();
-    sim.run_to_end();
-    sim.finish()
+    sim.run_to_end()?;
+    Ok(sim.finish())
 }
 
 /// A downstream request as Envoy's router filter sees it.
@@ -119,6 +126,11 @@ struct Simulation<'s> {
     spare_pool_batches: Vec<Vec<PoolEvent>>,
     outcome: ClientOutcome,
     events_processed: u64,
+    /// Events the run may still reach: `limits.max_events`, or the events processed so far
+    /// once another limit is hit, so that one compare per event guards every limit.
+    event_budget: u64,
+    /// The limit that stopped the run, if not `max_events`.
+    limit_hit: Option<Limit>,
     timeline: Option<Timeline>,
     /// Replies Envoy made itself.
     local_replies: u64,
@@ -166,6 +178,8 @@ impl<'s> Simulation<'s> {
             spare_host_lists: Vec::new(),
             outcome: ClientOutcome::default(),
             events_processed: 0,
+            event_budget: scenario.limits.max_events,
+            limit_hit: None,
             client_events_pending: 0,
             flagged_replies: [0; ResponseFlag::ALL.len()],
             local_replies: 0,
@@ -210,7 +224,7 @@ impl<'s> Simulation<'s> {
         }
     }
 
-    fn run_to_end(&mut self) {
+    fn run_to_end(&mut self) -> Result<(), RunLimitExceeded> {
         let limit = self.stop_at.unwrap_or(SimTime(u64::MAX));
         loop {
             let Some((t, event)) = self.queue.pop_due(limit) else {
@@ -219,6 +233,9 @@ impl<'s> Simulation<'s> {
                 }
                 break;
             };
+            if self.events_processed >= self.event_budget {
+                return Err(self.limit_exceeded());
+            }
             self.now = t;
             self.events_processed += 1;
             self.handle(event);
@@ -228,6 +245,31 @@ impl<'s> Simulation<'s> {
             if self.is_quiescent() {
                 break;
             }
+        }
+        match self.limit_hit {
+            Some(_) => Err(self.limit_exceeded()),
+            None => Ok(()),
+        }
+    }
+
+    /// Stops the run at `limit` (other than `max_events`): no further event is processed.
+    fn hit_limit(&mut self, limit: Limit) {
+        self.limit_hit = Some(limit);
+        self.event_budget = self.events_processed;
+    }
+
+    fn limit_exceeded(&self) -> RunLimitExceeded {
+        let limit = self.limit_hit.unwrap_or(Limit::Events);
+        let limits = &self.scenario.limits;
+        RunLimitExceeded {
+            limit,
+            value: match limit {
+                Limit::Events => limits.max_events,
+                Limit::InFlight => limits.max_in_flight,
+            },
+            sim_time: self.now,
+            events_processed: self.events_processed,
+            in_flight: self.requests.len() as u64,
         }
     }
 
@@ -377,7 +419,7 @@ impl<'s> Simulation<'s> {
             sim_time,
             stats: self.proxy.stat_entries(),
             peaks: self.proxy.peaks,
-            hosts: host_infos(self.scenario),
+            hosts: host_infos(self.scenario, &self.backends),
             outlier_detection: self.proxy.outlier.is_some(),
             outlier_events: self
                 .proxy
@@ -475,6 +517,34 @@ impl<'s> Simulation<'s> {
                 .current(),
             "the connections breaker counts every open connection"
         );
+        let hosts = &self.proxy.hosts;
+        let sum = |f: fn(&crate::envoy::host::HostStats) -> u64| hosts.iter().map(f).sum::<u64>();
+        assert_eq!(
+            sum(|h| h.cx_active),
+            s.upstream_cx_active,
+            "per-host connections add up"
+        );
+        assert_eq!(
+            sum(|h| h.cx_total),
+            s.upstream_cx_total,
+            "per-host connects add up"
+        );
+        assert_eq!(
+            sum(|h| h.rq_active),
+            s.upstream_rq_active,
+            "per-host requests add up"
+        );
+        assert_eq!(
+            sum(|h| h.rq_total),
+            s.upstream_rq_total,
+            "per-host attaches add up"
+        );
+        assert!(
+            hosts
+                .iter()
+                .all(|h| h.cx_active <= h.cx_total && h.rq_active <= h.rq_total),
+            "no host has more open than it ever opened"
+        );
     }
 }
 
@@ -486,7 +556,7 @@ fn hosts_of<T>(s: &Scenario, value: impl Fn(&BackendGroup) -> T) -> Vec<T> {
         .collect()
 }
 
-fn host_infos(s: &Scenario) -> Vec<HostInfo> {
+fn host_infos(s: &Scenario, backends: &[BackendHost]) -> Vec<HostInfo> {
     s.backends
         .iter()
         .flat_map(|g| {
@@ -495,8 +565,14 @@ fn host_infos(s: &Scenario) -> Vec<HostInfo> {
                 HostInfo {
                     address: format!("{name}:80"),
                     name,
+                    queue_overflows: 0,
                 }
             })
+        })
+        .zip(backends)
+        .map(|(info, b)| HostInfo {
+            queue_overflows: b.queue_overflows,
+            ..info
         })
         .collect()
 }

@@ -71,6 +71,8 @@ pub struct HostInfo {
     pub name: String,
     /// The address shown as `upstream_url` in the outlier event log.
     pub address: String,
+    /// Requests it answered 503 at once because its queue was full (`max_queue_length`).
+    pub queue_overflows: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -96,6 +98,11 @@ pub struct RunResult {
 }
 
 impl RunResult {
+    /// Requests the backends answered 503 at once because their queue was full.
+    pub fn queue_overflows(&self) -> u64 {
+        self.hosts.iter().map(|h| h.queue_overflows).sum()
+    }
+
     /// Value of a cluster stat by its name relative to the cluster (0 if absent).
     pub fn stat(&self, name: &str) -> u64 {
         self.stats

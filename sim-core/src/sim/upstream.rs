@@ -5,7 +5,7 @@ use super::events::Event;
 use super::{ConnTimers, Simulation};
 use crate::envoy::conn_pool::ConnId;
 use crate::slab::Key;
-use crate::world::backend::Job;
+use crate::world::backend::{Arrival, Job};
 
 impl Simulation<'_> {
     pub(super) fn start_connect(&mut self, conn: ConnId) {
@@ -68,7 +68,8 @@ impl Simulation<'_> {
         );
     }
 
-    /// A request reaches its host: served, queued, or (black hole) never answered.
+    /// A request reaches its host: served, queued, answered 503 at once (queue full), or (black
+    /// hole) never answered.
     pub(super) fn on_request_at_backend(&mut self, attempt: Key, conn: ConnId, host: usize) {
         if !self.proxy.conns.contains(conn) {
             return; // Reset on the way: the host never sees it.
@@ -77,17 +78,32 @@ impl Simulation<'_> {
         if b.behaviour.black_hole || b.behaviour.crashed {
             return;
         }
-        if let Some(service) = b.arrive(Job { attempt, conn }) {
-            let epoch = b.epoch();
-            self.schedule(
-                self.now.after(service),
-                Event::ServiceDone {
-                    attempt,
-                    conn,
-                    host: host as u32,
-                    epoch,
-                },
-            );
+        match b.arrive(Job { attempt, conn }) {
+            Arrival::Start(service) => {
+                let epoch = b.epoch();
+                self.schedule(
+                    self.now.after(service),
+                    Event::ServiceDone {
+                        attempt,
+                        conn,
+                        host: host as u32,
+                        epoch,
+                    },
+                );
+            }
+            Arrival::Queued => {}
+            Arrival::Overflow(answer) => {
+                let latency = self.upstream.latency.sample(&mut b.rng);
+                self.schedule(
+                    self.now.after(latency),
+                    Event::ResponseAtEnvoy {
+                        attempt,
+                        conn,
+                        status: answer.status,
+                        keep_alive: answer.keep_alive,
+                    },
+                );
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! `availability`, `share.<status>` (`share.503`, `share.5xx`), `flag.<FLAG>` (`flag.UH`),
 //! `stat.<envoy stat>` (`stat.upstream_cx_overflow`, `stat.outlier_detection.ejections_overflow`),
 //! `latency.<p50|p90|p99|max|mean>`, `ejections`, `ejected_seconds`, `ejected_seconds.<host>`,
-//! `requests`.
+//! `requests`, `queue_overflows`.
 
 use std::fmt;
 
@@ -41,6 +41,8 @@ pub enum MetricKind {
     EjectedSeconds(Option<String>),
     /// Responses received.
     Requests,
+    /// Requests the backends answered 503 at once, their queue full (`max_queue_length`).
+    QueueOverflows,
 }
 
 /// A metric as written in the sweep file, and what it means.
@@ -50,7 +52,7 @@ pub struct Metric {
     pub kind: MetricKind,
 }
 
-const ALLOWED: &str = "availability, share.<status> (share.503, share.5xx), flag.<UO|UF|UT|UH>, stat.<envoy stat>, latency.<p50|p90|p99|max|mean>, ejections, ejected_seconds[.<host>], requests";
+const ALLOWED: &str = "availability, share.<status> (share.503, share.5xx), flag.<UO|UF|UT|UH>, stat.<envoy stat>, latency.<p50|p90|p99|max|mean>, ejections, ejected_seconds[.<host>], requests, queue_overflows";
 
 impl Metric {
     pub fn parse(name: &str) -> Result<Metric, String> {
@@ -62,6 +64,7 @@ impl Metric {
         let kind = match (head, rest) {
             ("availability", None) => MetricKind::Availability,
             ("requests", None) => MetricKind::Requests,
+            ("queue_overflows", None) => MetricKind::QueueOverflows,
             ("ejections", None) => MetricKind::Ejections,
             ("ejected_seconds", host) => MetricKind::EjectedSeconds(host.map(str::to_string)),
             ("stat", Some(stat)) if !stat.is_empty() => MetricKind::Stat(stat.to_string()),
@@ -127,6 +130,7 @@ impl Metric {
                 .count() as f64,
             MetricKind::EjectedSeconds(host) => ejected_seconds(r, host.as_deref()),
             MetricKind::Requests => c.received as f64,
+            MetricKind::QueueOverflows => r.queue_overflows() as f64,
         }
     }
 
@@ -163,6 +167,7 @@ impl Metric {
             MetricKind::EjectedSeconds(None) => "time hosts spent ejected (s)".into(),
             MetricKind::EjectedSeconds(Some(h)) => format!("time {h} spent ejected (s)"),
             MetricKind::Requests => "responses".into(),
+            MetricKind::QueueOverflows => "backend queue overflows".into(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! an indexed job list, run in parallel, and reduced in index order, so results do not depend
 //! on the number of threads.
 
+mod failure;
 mod fingerprint;
 mod grid;
 mod metrics;
@@ -9,6 +10,7 @@ mod run;
 mod spec;
 mod summary;
 
+pub use failure::SweepRunFailed;
 pub use fingerprint::{fingerprint, fnv1a64};
 pub use grid::{Axis, Grid, GridPoint, RunCount, expand_axes, replication_seed, run_count, show};
 pub use metrics::{Metric, MetricKind};

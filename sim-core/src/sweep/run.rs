@@ -1,8 +1,11 @@
 //! Running a sweep: every (grid point, replication) job in parallel, results in job order.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rayon::prelude::*;
 use toml::Table;
 
+use super::failure::SweepRunFailed;
 use super::grid::{Grid, replication_seed};
 use super::metrics::Metric;
 use super::spec::{SweepSpec, plain};
@@ -83,27 +86,48 @@ pub fn job_count(spec: &SweepSpec, grid: &Grid) -> u64 {
     grid.points.len() as u64 * spec.replications
 }
 
-/// Runs the jobs listed in `jobs` (indices as in `job_key`) on `threads` threads and returns
-/// their rows in the order of `jobs`. `on_row` is called with each finished job and its row, from
-/// whichever thread ran it, in no particular order (a caller can record them as they come).
-/// A row does not depend on the number of threads or on the other jobs listed.
+/// Runs the jobs listed in `jobs` (indices as in `job_key`, ascending) on `threads` threads
+/// and returns their rows in the order of `jobs`. `on_row` is called with each finished job and
+/// its row, from whichever thread ran it, in no particular order (a caller can record them as
+/// they come). A row does not depend on the number of threads or on the other jobs listed.
+/// A run that reaches one of its scenario's limits fails the call: the first such job in the
+/// list is reported, whatever the threads (jobs after a failed one are skipped, those before it
+/// all run).
 pub fn run_jobs(
     spec: &SweepSpec,
+    grid: &Grid,
     scenarios: &[Scenario],
     jobs: &[u64],
     threads: usize,
     on_row: &(dyn Fn(u64, &RunRow) + Sync),
-) -> Vec<RunRow> {
+) -> Result<Vec<RunRow>, SweepRunFailed> {
     let metrics = &spec.metrics;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
         .expect("a thread pool");
-    pool.install(|| {
+    let failed_job = AtomicU64::new(u64::MAX);
+    let rows: Vec<Option<Result<RunRow, SweepRunFailed>>> = pool.install(|| {
         jobs.par_iter()
             .map(|&job| {
+                if job > failed_job.load(Ordering::Relaxed) {
+                    return None;
+                }
                 let key = job_key(spec, job);
-                let result = run(&scenarios[key.point], key.seed);
+                let result = match run(&scenarios[key.point], key.seed) {
+                    Ok(result) => result,
+                    Err(error) => {
+                        failed_job.fetch_min(job, Ordering::Relaxed);
+                        let overrides = grid.overrides(&grid.points[key.point]);
+                        return Some(Err(SweepRunFailed {
+                            point: key.point,
+                            overrides: overrides.into_iter().map(|o| o.raw).collect(),
+                            replication: key.replication,
+                            seed: key.seed,
+                            error,
+                        }));
+                    }
+                };
                 let row = RunRow {
                     point: key.point,
                     replication: key.replication,
@@ -111,24 +135,27 @@ pub fn run_jobs(
                     values: metrics.iter().map(|m| m.value(&result)).collect(),
                 };
                 on_row(job, &row);
-                row
+                Some(Ok(row))
             })
             .collect()
-    })
+    });
+    rows.into_iter().flatten().collect()
 }
 
 /// Runs every replication of every point on `threads` threads. `progress` is called after each
-/// run (from any thread). The result is the same whatever the number of threads.
+/// run (from any thread). The result is the same whatever the number of threads; so is the
+/// error when runs reach a limit: the first such run in job order (jobs after a failed one are
+/// skipped, those before it all run).
 pub fn run_sweep(
     spec: &SweepSpec,
     grid: Grid,
     scenarios: Vec<Scenario>,
     threads: usize,
     progress: &(dyn Fn() + Sync),
-) -> SweepResult {
+) -> Result<SweepResult, SweepRunFailed> {
     let jobs: Vec<u64> = (0..job_count(spec, &grid)).collect();
-    let rows = run_jobs(spec, &scenarios, &jobs, threads, &|_, _| progress());
-    SweepResult::from_rows(spec, grid, scenarios, rows).expect("every job ran once, in order")
+    let rows = run_jobs(spec, &grid, &scenarios, &jobs, threads, &|_, _| progress())?;
+    Ok(SweepResult::from_rows(spec, grid, scenarios, rows).expect("every job ran once, in order"))
 }
 
 impl SweepResult {
@@ -236,14 +263,15 @@ values = [1, 4]
     #[test]
     fn rows_run_in_parts_rebuild_the_whole_result() {
         let (spec, grid, scenarios) = sweep();
-        let whole = run_sweep(&spec, grid.clone(), scenarios.clone(), 2, &|| {});
+        let whole = run_sweep(&spec, grid.clone(), scenarios.clone(), 2, &|| {}).unwrap();
         let seen = std::sync::Mutex::new(Vec::new());
         let odd: Vec<u64> = (0..6).filter(|j| j % 2 == 1).collect();
         let even: Vec<u64> = (0..6).filter(|j| j % 2 == 0).collect();
-        let odd_rows = run_jobs(&spec, &scenarios, &odd, 2, &|j, r| {
+        let odd_rows = run_jobs(&spec, &grid, &scenarios, &odd, 2, &|j, r| {
             seen.lock().unwrap().push((j, r.clone()))
-        });
-        let even_rows = run_jobs(&spec, &scenarios, &even, 1, &|_, _| {});
+        })
+        .unwrap();
+        let even_rows = run_jobs(&spec, &grid, &scenarios, &even, 1, &|_, _| {}).unwrap();
         let mut seen = seen.into_inner().unwrap();
         seen.sort_by_key(|(j, _)| *j);
         assert_eq!(
@@ -266,7 +294,7 @@ values = [1, 4]
     #[test]
     fn missing_or_misplaced_rows_are_refused() {
         let (spec, grid, scenarios) = sweep();
-        let whole = run_sweep(&spec, grid.clone(), scenarios.clone(), 1, &|| {});
+        let whole = run_sweep(&spec, grid.clone(), scenarios.clone(), 1, &|| {}).unwrap();
         let mut short = whole.rows.clone();
         short.pop();
         let e = SweepResult::from_rows(&spec, grid.clone(), scenarios.clone(), short).unwrap_err();

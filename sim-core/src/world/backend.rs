@@ -1,5 +1,6 @@
-//! Synthetic backend hosts: a service-time distribution, a concurrency limit with a FIFO queue,
-//! errors with a probability, keep-alive or close after each response, all changeable by phases.
+//! Synthetic backend hosts: a service-time distribution, a concurrency limit with a bounded FIFO
+//! queue (503 at once when it is full), errors with a probability, keep-alive or close after each
+//! response, all changeable by phases.
 
 use std::collections::VecDeque;
 
@@ -25,6 +26,21 @@ pub struct Answer {
     pub keep_alive: bool,
 }
 
+/// The status of the answer to a request that finds the queue full, as Envoy's own reply to a
+/// pending-queue overflow (`upstream_rq_pending_overflow`, 503 with `x-envoy-overloaded`).
+pub const QUEUE_OVERFLOW_STATUS: u16 = 503;
+
+/// What becomes of a request that reaches a host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// A slot was free: its service starts now and lasts this long.
+    Start(SimDuration),
+    /// Every slot is busy: it waits in the queue.
+    Queued,
+    /// Every slot is busy and the queue is full: the host answers it at once.
+    Overflow(Answer),
+}
+
 #[derive(Clone, Debug)]
 pub struct BackendHost {
     pub group: usize,
@@ -32,6 +48,10 @@ pub struct BackendHost {
     pub rng: SimRng,
     in_service: u32,
     queue: VecDeque<Job>,
+    /// Requests that may wait in `queue`.
+    max_queue_length: usize,
+    /// Requests answered 503 at once because the queue was full.
+    pub queue_overflows: u64,
     /// Bumped at each crash: work started before it is lost.
     epoch: u32,
 }
@@ -49,6 +69,8 @@ impl BackendHost {
             ),
             in_service: 0,
             queue: VecDeque::new(),
+            max_queue_length: g.max_queue_length as usize,
+            queue_overflows: 0,
             epoch: 0,
         }
     }
@@ -87,14 +109,29 @@ impl BackendHost {
         self.in_service
     }
 
-    /// A job arrives. Returns its service time if it starts now; otherwise it waits in line.
-    pub fn arrive(&mut self, job: Job) -> Option<SimDuration> {
+    /// A job arrives: it starts if a slot is free, else waits in line if the line is shorter
+    /// than `max_queue_length`, else is answered 503 at once.
+    ///
+    /// The overflow follows Envoy's own pending queue (`ConnPoolImplBase::newStreamImpl` in
+    /// `source/common/conn_pool/conn_pool_base.cc`): a request may wait only while
+    /// `pendingRequests().canCreate()`, that is `current < max` (`resource_manager_impl.h`), so
+    /// 0 admits none; the request that finds it full fails at once with `Overflow`, and the
+    /// router answers it with a local 503 (`Filter::onUpstreamAbort`, `router.cc`). The host
+    /// answers that 503 itself, as an Envoy sidecar in front of it would: no service time,
+    /// no random draw, the connection kept or closed as after any response.
+    pub fn arrive(&mut self, job: Job) -> Arrival {
         if self.has_free_slot() {
             self.in_service += 1;
-            Some(self.service_time())
-        } else {
+            Arrival::Start(self.service_time())
+        } else if self.queue.len() < self.max_queue_length {
             self.queue.push_back(job);
-            None
+            Arrival::Queued
+        } else {
+            self.queue_overflows += 1;
+            Arrival::Overflow(Answer {
+                status: QUEUE_OVERFLOW_STATUS,
+                keep_alive: self.behaviour.keep_alive,
+            })
         }
     }
 
@@ -142,6 +179,7 @@ mod tests {
             priority: 0,
             service_time: Distribution::Constant(SimDuration::from_millis(1)),
             concurrency,
+            max_queue_length: crate::scenario::DEFAULT_MAX_QUEUE_LENGTH,
             keep_alive: true,
             error_probability: Probability(p),
             error_status: 503,
@@ -166,10 +204,11 @@ mod tests {
     fn concurrency_limit_queues_in_fifo_order() {
         let mut h = BackendHost::new(0, 0, &group(2, 0.0), 1);
         let j = jobs(4);
-        assert!(h.arrive(j[0]).is_some());
-        assert!(h.arrive(j[1]).is_some());
-        assert_eq!(h.arrive(j[2]), None);
-        assert_eq!(h.arrive(j[3]), None);
+        let ms = Arrival::Start(SimDuration::from_millis(1));
+        assert_eq!(h.arrive(j[0]), ms);
+        assert_eq!(h.arrive(j[1]), ms);
+        assert_eq!(h.arrive(j[2]), Arrival::Queued);
+        assert_eq!(h.arrive(j[3]), Arrival::Queued);
         assert_eq!(h.start_next(), None, "both slots are busy");
         assert_eq!(h.finish().status, 200);
         assert_eq!(h.start_next().map(|(job, _)| job), Some(j[2]));
@@ -177,6 +216,39 @@ mod tests {
         assert_eq!(h.start_next().map(|(job, _)| job), Some(j[3]));
         assert_eq!(h.queue_len(), 0);
         assert_eq!(h.in_service(), 2);
+    }
+
+    /// Concurrency 1, queue 2, five jobs at once: the first starts, the next two wait, the last
+    /// two are answered 503 at once (Envoy's `current < max` on its pending queue). Once the
+    /// first is done, the queue has room for one more.
+    #[test]
+    fn a_full_queue_answers_503_at_once() {
+        let mut g = group(1, 0.0);
+        g.max_queue_length = 2;
+        let mut h = BackendHost::new(0, 0, &g, 1);
+        let j = jobs(6);
+        let overflow = Arrival::Overflow(Answer {
+            status: 503,
+            keep_alive: true,
+        });
+        assert_eq!(h.arrive(j[0]), Arrival::Start(SimDuration::from_millis(1)));
+        assert_eq!(h.arrive(j[1]), Arrival::Queued);
+        assert_eq!(h.arrive(j[2]), Arrival::Queued);
+        assert_eq!(h.arrive(j[3]), overflow);
+        assert_eq!(h.arrive(j[4]), overflow);
+        assert_eq!(
+            (h.queue_len(), h.in_service(), h.queue_overflows),
+            (2, 1, 2)
+        );
+        h.finish();
+        assert_eq!(h.start_next().map(|(job, _)| job), Some(j[1]));
+        assert_eq!(h.arrive(j[5]), Arrival::Queued);
+        assert_eq!(h.queue_len(), 2);
+        let mut none = group(1, 0.0);
+        none.max_queue_length = 0;
+        let mut h = BackendHost::new(0, 0, &none, 1);
+        assert!(matches!(h.arrive(j[0]), Arrival::Start(_)));
+        assert_eq!(h.arrive(j[1]), overflow, "0: no request waits");
     }
 
     #[test]

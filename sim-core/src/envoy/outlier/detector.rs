@@ -207,7 +207,10 @@ impl<R: RandomSource> Detector<R> {
         m.num_ejections += 1;
         m.last_ejection = Some(now);
         m.jitter = SimDuration(jitter_ms * NANOS_PER_MILLI);
-        if u64::from(m.backoff) * base.0 < max.0 + base.0 {
+        // Envoy compares in int64 milliseconds, which no valid duration overflows; in u64
+        // nanoseconds a base of hours could, so the comparison is made in u128.
+        let (b, mx) = (u128::from(base.0), u128::from(max.0));
+        if u128::from(m.backoff) * b < mx + b {
             m.backoff += 1;
         }
         self.health_changed = true;
@@ -289,7 +292,7 @@ impl<R: RandomSource> Detector<R> {
             m.last_ejection
                 .expect("an ejected host has an ejection time"),
         );
-        SimDuration(length + m.jitter.0) <= since
+        SimDuration(length.saturating_add(m.jitter.0)) <= since
     }
 
     /// `unejectHost`: back to healthy with every consecutive counter reset.

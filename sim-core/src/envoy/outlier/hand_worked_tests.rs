@@ -282,3 +282,32 @@ fn failure_percentage_at_exactly_the_threshold_is_ejected() {
     below.on_interval_timer(ms(10_000));
     assert!(!below.is_ejected(0), "100 - 16 = 84 < 85");
 }
+
+/// Always the same large draw: the jitter is then its maximum, 18,446,742,000,000 ms.
+struct Large;
+impl RandomSource for Large {
+    fn random(&mut self) -> u64 {
+        18_446_742_000_000
+    }
+}
+
+/// Found by probing extreme values (`--set cluster.outlier_detection.base_ejection_time=5124095h`
+/// panicked): durations near the top of u64 nanoseconds must not overflow. `5124095h` is
+/// 18,446,742,000,000,000,000 ns, just under 2^64; `max_ejection_time` defaults to it too.
+/// The third failure ejects: multiplier 0 × base < max + base (Envoy's int64 milliseconds never
+/// overflow here; u128 does the same), so it becomes 1. The jitter, 18,446,742,000,000 ms, makes
+/// the ejection last past the end of time: at the tick of 10 s the host stays out.
+#[test]
+fn ejection_times_near_the_end_of_time_do_not_overflow() {
+    let text = "consecutive_5xx = 3\nmax_ejection_percent = 100\nbase_ejection_time = \"5124095h\"\n\
+                max_ejection_time_jitter = \"5124095h\"";
+    let cfg = OutlierConfig::new(&od(text), MaxEjectionPercentRule::Current);
+    let mut d = Detector::new(cfg, 1, Large);
+    for t in 1..=3 {
+        d.put_http_code(0, 500, ms(t));
+    }
+    assert!(d.is_ejected(0));
+    assert_eq!(d.events()[0].multiplier, 1);
+    d.on_interval_timer(ms(10_000));
+    assert!(d.is_ejected(0));
+}

@@ -1,0 +1,157 @@
+//! `[limits]`: guards that stop a run with a clear error instead of letting a mistake (a
+//! duration typed as `"600h"`, an open-loop client against a host that never answers) run for
+//! hours or fill the memory; and breakersim's bounds on the sizes a scenario may ask for.
+
+use serde::Deserialize;
+
+use super::load::PathSegment;
+use super::model::Scenario;
+use super::validate::Invalid;
+
+/// Default of `max_events`: 35 times the largest shipped scenario (bench-1000-hosts, 7.1 million
+/// events), yet reached in one to two minutes by a release build (1.9 to 4.5 million events per
+/// second on one core of the reference machine), e.g. by `duration = "600h"` for `"600s"`.
+pub const DEFAULT_MAX_EVENTS: u64 = 250_000_000;
+
+/// Default of `max_in_flight`: far above what any shipped scenario holds at once, well below
+/// what fills the memory (a request in flight costs a few hundred bytes).
+pub const DEFAULT_MAX_IN_FLIGHT: u64 = 1_000_000;
+
+/// breakersim's own bounds, so that a typo cannot make a run build millions of structures or
+/// loop billions of times within one event (Envoy has no such bounds): Envoy workers, hosts in
+/// all, connection pools (one per worker and host), closed-loop workers per client, and draws
+/// per load-balancer pick.
+pub const MAX_ENVOY_WORKERS: u32 = 1_024;
+pub const MAX_HOSTS: u64 = 100_000;
+pub const MAX_POOLS: u64 = 1_000_000;
+pub const MAX_CLIENT_WORKERS: u32 = 1_000_000;
+pub const MAX_PICK_DRAWS: u32 = 1_000;
+
+/// Limits of one run. Reaching one stops the run with an error (`sim::RunLimitExceeded`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Events the run may process (each send, arrival, connect, response, timer...).
+    #[serde(default = "default_max_events")]
+    pub max_events: u64,
+    /// Requests the clients have sent and not yet had answered, at any moment.
+    #[serde(default = "default_max_in_flight")]
+    pub max_in_flight: u64,
+}
+
+fn default_max_events() -> u64 {
+    DEFAULT_MAX_EVENTS
+}
+
+fn default_max_in_flight() -> u64 {
+    DEFAULT_MAX_IN_FLIGHT
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_events: DEFAULT_MAX_EVENTS,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+        }
+    }
+}
+
+/// Both limits are whole numbers of at least 1 (the type already refuses negatives).
+pub fn validate_limits(l: &Limits) -> Result<(), Invalid> {
+    for (field, value) in [
+        ("max_events", l.max_events),
+        ("max_in_flight", l.max_in_flight),
+    ] {
+        if value == 0 {
+            return Err(Invalid {
+                path: vec![
+                    PathSegment::Key("limits".into()),
+                    PathSegment::Key(field.into()),
+                ],
+                message: "must be 1 or more (leave it out for the default)".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn key(k: &str) -> PathSegment {
+    PathSegment::Key(k.to_string())
+}
+
+fn invalid(path: Vec<PathSegment>, message: String) -> Invalid {
+    Invalid { path, message }
+}
+
+/// The bounds of [`MAX_HOSTS`] and the others.
+pub fn validate_sizes(s: &Scenario) -> Result<(), Invalid> {
+    let workers = s.envoy.concurrency.get();
+    if workers > MAX_ENVOY_WORKERS {
+        return Err(invalid(
+            vec![key("envoy"), key("concurrency")],
+            format!(
+                "{workers} is out of range: breakersim simulates at most {MAX_ENVOY_WORKERS} Envoy workers"
+            ),
+        ));
+    }
+    let mut hosts = 0u64;
+    for (i, b) in s.backends.iter().enumerate() {
+        hosts += u64::from(b.replicas.get());
+        if hosts > MAX_HOSTS {
+            return Err(invalid(
+                vec![key("backends"), PathSegment::Index(i), key("replicas")],
+                format!(
+                    "{hosts} hosts in all is too many: breakersim simulates at most {MAX_HOSTS}"
+                ),
+            ));
+        }
+    }
+    if u64::from(workers) * hosts > MAX_POOLS {
+        return Err(invalid(
+            vec![key("envoy"), key("concurrency")],
+            format!(
+                "{workers} workers x {hosts} hosts is {} connection pools: breakersim simulates at most {MAX_POOLS} (lower concurrency or replicas)",
+                u64::from(workers) * hosts
+            ),
+        ));
+    }
+    for (i, c) in s.clients.iter().enumerate() {
+        if let Some(w) = c.workers
+            && w.get() > MAX_CLIENT_WORKERS
+        {
+            return Err(invalid(
+                vec![key("clients"), PathSegment::Index(i), key("workers")],
+                format!("{w} is out of range: at most {MAX_CLIENT_WORKERS} workers per client"),
+            ));
+        }
+    }
+    let choices = s.cluster.least_request_lb_config.choice_count;
+    if choices > MAX_PICK_DRAWS {
+        return Err(invalid(
+            vec![
+                key("cluster"),
+                key("least_request_lb_config"),
+                key("choice_count"),
+            ],
+            format!(
+                "{choices} is out of range: breakersim draws at most {MAX_PICK_DRAWS} hosts per pick"
+            ),
+        ));
+    }
+    if let Some(p) = &s.route.retry_policy
+        && p.host_selection_retry_max_attempts > MAX_PICK_DRAWS
+    {
+        return Err(invalid(
+            vec![
+                key("route"),
+                key("retry_policy"),
+                key("host_selection_retry_max_attempts"),
+            ],
+            format!(
+                "{} is out of range: breakersim draws a host at most {MAX_PICK_DRAWS} times per retry",
+                p.host_selection_retry_max_attempts
+            ),
+        ));
+    }
+    Ok(())
+}

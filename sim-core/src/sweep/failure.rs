@@ -1,0 +1,38 @@
+//! A sweep run that reached one of its scenario's `[limits]`: which grid point, which seed.
+
+use std::fmt;
+
+use crate::sim::RunLimitExceeded;
+
+/// The first run of a sweep, in job order, that stopped at a limit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SweepRunFailed {
+    pub point: usize,
+    /// The point's axis values, as `--set` arguments (`cluster.connect_timeout=1s`).
+    pub overrides: Vec<String>,
+    pub replication: u64,
+    pub seed: u64,
+    pub error: RunLimitExceeded,
+}
+
+impl fmt::Display for SweepRunFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sets = if self.overrides.is_empty() {
+            "no axis values".to_string()
+        } else {
+            self.overrides.join(", ")
+        };
+        write!(
+            f,
+            "grid point {} ({sets}), replication {}, seed {}: {} (in the sweep file: \
+             `set = [\"limits.{}=N\"]`)",
+            self.point,
+            self.replication,
+            self.seed,
+            self.error,
+            self.error.limit.field()
+        )
+    }
+}
+
+impl std::error::Error for SweepRunFailed {}

@@ -1,0 +1,284 @@
+//! Random valid scenarios, run in-process, conserve every counter their results show: what the
+//! clients sent and received, each local reply under exactly one reason, each upstream attempt
+//! ending exactly one way, connections opened and closed, breakers and gauges back at rest once
+//! nothing is in flight, peaks within the limits, outlier ejections that alternate per host.
+//! Debug builds also check the simulation's own asserts (`sim/mod.rs`) on every case.
+
+use proptest::prelude::*;
+use sim_cli::output::{Format, render};
+use sim_core::envoy::outlier::OutlierAction;
+use sim_core::envoy::router::ResponseFlag;
+use sim_core::scenario::{RoutingPriority, Scenario};
+use sim_core::sim::{Limit, RunOptions, RunResult, run, run_with};
+use sim_core::time::SimDuration;
+
+use super::generate::scenario;
+use crate::common::temp_file;
+
+/// The limits of the route's priority (first entry of that priority, Envoy's defaults else), and
+/// the retry limit a drained run's breaker compares with.
+struct Breakers {
+    cx: u64,
+    pending: u64,
+    rq: u64,
+    /// `max_retries`, or a configured budget's `min_retry_concurrency` (its share of nothing).
+    retries: u64,
+    budget: bool,
+    track: bool,
+}
+
+fn breakers(s: &Scenario, p: RoutingPriority) -> Breakers {
+    let t = s
+        .cluster
+        .circuit_breakers
+        .thresholds
+        .iter()
+        .find(|t| t.priority == p);
+    let get = |f: fn(&sim_core::scenario::Thresholds) -> Option<u32>, default: u64| {
+        t.and_then(f).map_or(default, u64::from)
+    };
+    let budget = t
+        .and_then(|t| t.retry_budget.as_ref())
+        .filter(|b| b.budget_percent.is_some() || b.min_retry_concurrency.is_some());
+    Breakers {
+        cx: get(|t| t.max_connections, 1024),
+        pending: get(|t| t.max_pending_requests, 1024),
+        rq: get(|t| t.max_requests, 1024),
+        retries: match budget {
+            Some(b) => u64::from(b.min_retry_concurrency.unwrap_or(3)),
+            None => get(|t| t.max_retries, 3),
+        },
+        budget: budget.is_some(),
+        track: t.is_some_and(|t| t.track_remaining),
+    }
+}
+
+fn check(s: &Scenario, r: &RunResult) -> Result<(), TestCaseError> {
+    let c = &r.client;
+    let stat = |n: &str| r.stat(n);
+    let drained = c.in_flight() == 0;
+
+    // What the clients saw.
+    prop_assert_eq!(c.status.values().sum::<u64>(), c.received);
+    prop_assert_eq!(c.latency.count(), c.received);
+    prop_assert!(c.received <= c.sent);
+    prop_assert!(c.latency.max().as_nanos() <= r.sim_time.as_nanos());
+    prop_assert!(r.events_processed <= s.limits.max_events);
+
+    // Each local reply under exactly one reason (the timeline files each reply once: a local
+    // one under its first reason, UH UF UC UT UO, a host's by its status).
+    let t = r.timeline.as_ref().expect("asked for");
+    let flagged = |f: ResponseFlag| t.buckets.iter().map(|b| b.flagged[f.index()]).sum::<u64>();
+    let ok: u64 = t.buckets.iter().map(|b| b.ok).sum();
+    let upstream: u64 = t
+        .buckets
+        .iter()
+        .map(|b| b.upstream_5xx + b.upstream_other)
+        .sum();
+    let local: u64 = ResponseFlag::ALL.iter().map(|&f| flagged(f)).sum();
+    prop_assert_eq!(ok + upstream + local, c.received);
+    prop_assert_eq!(ok, c.status.range(200..300).map(|(_, n)| n).sum::<u64>());
+    for f in [
+        ResponseFlag::UH,
+        ResponseFlag::UF,
+        ResponseFlag::UC,
+        ResponseFlag::UT,
+    ] {
+        prop_assert_eq!(flagged(f), c.flag(f), "{:?}: one reason per reply", f);
+    }
+    prop_assert!(flagged(ResponseFlag::UO) <= c.flag(ResponseFlag::UO));
+    prop_assert!(
+        flagged(ResponseFlag::UT) <= c.count(504),
+        "UT replies are 504s"
+    );
+    let reasons_503 = [
+        ResponseFlag::UH,
+        ResponseFlag::UF,
+        ResponseFlag::UC,
+        ResponseFlag::UO,
+    ];
+    prop_assert!(reasons_503.iter().map(|&f| flagged(f)).sum::<u64>() <= c.count(503));
+    for f in [ResponseFlag::UR, ResponseFlag::LR] {
+        prop_assert_eq!(c.flag(f), 0, "{:?} is never produced", f);
+    }
+
+    // Connections: each opened one is open or was closed once, locally or remotely.
+    let cx_total = stat("upstream_cx_total");
+    prop_assert_eq!(
+        cx_total,
+        stat("upstream_cx_active") + stat("upstream_cx_destroy")
+    );
+    prop_assert_eq!(
+        stat("upstream_cx_destroy"),
+        stat("upstream_cx_destroy_local") + stat("upstream_cx_destroy_remote")
+    );
+    prop_assert_eq!(
+        stat("upstream_cx_destroy_with_active_rq"),
+        stat("upstream_cx_destroy_local_with_active_rq")
+            + stat("upstream_cx_destroy_remote_with_active_rq")
+    );
+    prop_assert!(stat("upstream_cx_destroy_with_active_rq") <= stat("upstream_cx_destroy"));
+    prop_assert_eq!(
+        cx_total,
+        stat("upstream_cx_http1_total") + stat("upstream_cx_http2_total")
+    );
+    let h2 = s.cluster.http2_protocol_options.is_some();
+    prop_assert_eq!(
+        stat(if h2 {
+            "upstream_cx_http1_total"
+        } else {
+            "upstream_cx_http2_total"
+        }),
+        0
+    );
+    prop_assert!(stat("upstream_cx_connect_timeout") <= stat("upstream_cx_connect_fail"));
+    prop_assert!(stat("upstream_cx_connect_fail") <= stat("upstream_cx_destroy"));
+
+    // Peaks: at least the final gauges, within the route priority's breakers (a pool with no
+    // connection opens one even at the limit, so connections may pass it by one per pool).
+    let b = breakers(s, s.route.priority);
+    let hosts: u64 = s.backends.iter().map(|g| u64::from(g.replicas.get())).sum();
+    let pools = hosts * u64::from(s.envoy.concurrency.get());
+    let p = &r.peaks;
+    prop_assert!(p.upstream_cx_active >= stat("upstream_cx_active"));
+    prop_assert!(p.upstream_rq_active >= stat("upstream_rq_active"));
+    prop_assert!(p.upstream_rq_pending_active >= stat("upstream_rq_pending_active"));
+    prop_assert!(p.upstream_rq_active <= b.rq, "max_requests holds");
+    prop_assert!(
+        p.upstream_rq_pending_active <= b.pending,
+        "max_pending_requests holds"
+    );
+    prop_assert!(
+        p.upstream_cx_active <= b.cx + pools,
+        "max_connections holds, + 1 per pool"
+    );
+    let mut per_host = s.cluster.circuit_breakers.per_host_thresholds.iter();
+    if let Some(per_host) = per_host.find(|t| t.priority == s.route.priority) {
+        if let Some(max) = per_host.max_connections {
+            let bound = hosts * (u64::from(max) + u64::from(s.envoy.concurrency.get()));
+            prop_assert!(p.upstream_cx_active <= bound);
+        }
+    }
+
+    // Retries.
+    prop_assert!(stat("upstream_rq_retry_success") <= stat("upstream_rq_retry"));
+    prop_assert!(stat("retry.upstream_rq_completed") <= stat("upstream_rq_retry"));
+    prop_assert!(c.flag(ResponseFlag::URX) <= stat("upstream_rq_retry_limit_exceeded"));
+
+    // Outlier detection: per host, enforced ejections and unejections alternate in time.
+    let mut ejected = vec![false; r.hosts.len()];
+    let mut last = 0;
+    for e in &r.outlier_events {
+        prop_assert!(e.time.as_nanos() >= last, "events in time order");
+        last = e.time.as_nanos();
+        match e.action {
+            OutlierAction::Eject if e.enforced => {
+                prop_assert!(!ejected[e.host], "ejected twice");
+                ejected[e.host] = true;
+            }
+            OutlierAction::Eject => {}
+            OutlierAction::Uneject => {
+                prop_assert!(ejected[e.host], "unejected while in");
+                ejected[e.host] = false;
+            }
+        }
+    }
+    let active = ejected.iter().filter(|&&e| e).count() as u64;
+    prop_assert_eq!(stat("outlier_detection.ejections_active"), active);
+    prop_assert!(p.ejections_active >= active && p.ejections_active <= hosts);
+    let enforced = r.outlier_events.iter().filter(|e| e.enforced).count() as u64;
+    prop_assert_eq!(stat("outlier_detection.ejections_enforced_total"), enforced);
+
+    if !drained {
+        return Ok(());
+    }
+    // Nothing in flight: every reply has arrived and every counter has come to rest.
+    let none_healthy = stat("upstream_cx_none_healthy");
+    let pending_overflow = stat("upstream_rq_pending_overflow");
+    prop_assert_eq!(c.flag(ResponseFlag::UH), none_healthy);
+    prop_assert_eq!(
+        flagged(ResponseFlag::UO),
+        pending_overflow,
+        "UO alone: a breaker"
+    );
+    prop_assert_eq!(
+        c.flag(ResponseFlag::UO),
+        pending_overflow + stat("upstream_rq_retry_overflow")
+    );
+    prop_assert_eq!(
+        c.flag(ResponseFlag::URX),
+        stat("upstream_rq_retry_limit_exceeded")
+    );
+    // Every response code is charged once, but a route timeout during a retry's back-off
+    // answers 504 with nothing charged.
+    for (&code, &n) in &c.status {
+        if code != 504 {
+            prop_assert_eq!(n, stat(&format!("upstream_rq_{code}")), "status {}", code);
+        }
+    }
+    let in_backoff = c.count(504) - stat("upstream_rq_504");
+    prop_assert_eq!(c.received - stat("upstream_rq_completed"), in_backoff);
+    prop_assert!(in_backoff <= flagged(ResponseFlag::UT));
+    // Every attempt (the first, and each retry whose back-off ended) ends one way: no host,
+    // refused by a breaker, attached to a connection, failed while pending, or cancelled.
+    prop_assert_eq!(
+        c.received + stat("upstream_rq_retry") - in_backoff,
+        none_healthy
+            + pending_overflow
+            + stat("upstream_rq_total")
+            + stat("upstream_rq_pending_failure_eject")
+            + stat("upstream_rq_cancelled")
+    );
+    prop_assert!(stat("upstream_rq_cancelled") <= stat("upstream_rq_timeout"));
+    prop_assert_eq!(stat("upstream_rq_active"), 0);
+    prop_assert_eq!(stat("upstream_rq_pending_active"), 0);
+    for prio in [RoutingPriority::Default, RoutingPriority::High] {
+        let b = breakers(s, prio);
+        let name = |g: &str| format!("circuit_breakers.{}.{g}", prio.stat_name());
+        let cx = if prio == s.route.priority {
+            stat("upstream_cx_active")
+        } else {
+            0
+        };
+        prop_assert_eq!(stat(&name("rq_open")), u64::from(b.rq == 0));
+        prop_assert_eq!(stat(&name("rq_pending_open")), u64::from(b.pending == 0));
+        prop_assert_eq!(stat(&name("rq_retry_open")), u64::from(b.retries == 0));
+        prop_assert_eq!(stat(&name("cx_open")), u64::from(cx >= b.cx));
+        if b.track {
+            prop_assert_eq!(stat(&name("remaining_rq")), b.rq);
+            prop_assert_eq!(stat(&name("remaining_pending")), b.pending);
+            prop_assert_eq!(stat(&name("remaining_cx")), b.cx.saturating_sub(cx));
+            prop_assert_eq!(
+                stat(&name("remaining_retries")),
+                if b.budget { 0 } else { b.retries }
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(super::config())]
+
+    /// Every counter conserves; the timeline changes nothing; the outputs render.
+    #[test]
+    fn random_scenarios_conserve_every_counter(text in scenario()) {
+        let path = temp_file("property.toml", &text);
+        let s = sim_cli::scenario_file::read_scenario(&path, &[])
+            .map_err(|e| TestCaseError::fail(format!("generated an invalid scenario: {e}\n{text}")))?;
+        let options = RunOptions { timeline_bucket: Some(SimDuration::from_millis(5)) };
+        let r = match run_with(&s, s.seed, &options) {
+            Ok(r) => r,
+            Err(e) => {
+                prop_assert_eq!(e.limit, Limit::Events, "{}", e);
+                prop_assert_eq!(e.events_processed, s.limits.max_events);
+                return Ok(());
+            }
+        };
+        check(&s, &r)?;
+        let plain = run(&s, s.seed).expect("the same run");
+        prop_assert_eq!(render(&plain, Format::Json), render(&r, Format::Json));
+        render(&r, Format::Text);
+        render(&r, Format::Prometheus);
+    }
+}
