@@ -5,11 +5,8 @@
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use sim_cli::commands::check::check;
-use sim_cli::commands::run::{RunArgs, run_command};
-use sim_cli::output::Format;
 
-use super::mutations::{judge, scenario_files, workdir};
+use super::mutations::{check_and_run, scenario_files, workdir};
 
 const PATHS: &[&str] = &[
     "seed",
@@ -127,17 +124,7 @@ proptest! {
         let (name, text) = &scenario_files()[which % scenario_files().len()];
         let path = workdir().join(format!("extreme-{}", name.replace('/', "-")));
         std::fs::write(&path, text).expect("write");
-        let mut sets: Vec<String> = sets.iter().map(|(p, v)| format!("{p}={v}")).collect();
-        judge("check", &path, check(&path, &sets))?;
-        sets.push("limits.max_events=3000".to_string());
-        let args = RunArgs {
-            path: &path,
-            seed: None,
-            sets: &sets,
-            format: Format::Json,
-            outlier_log: None,
-            timing: false,
-        };
-        judge("run", &path, run_command(&args))?;
+        let sets: Vec<String> = sets.iter().map(|(p, v)| format!("{p}={v}")).collect();
+        check_and_run(&path, sets)?;
     }
 }

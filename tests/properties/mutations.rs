@@ -233,6 +233,22 @@ fn located(rest: &str) -> bool {
     is_line_column || is_path || place.starts_with("--set ")
 }
 
+/// `check`, then `run` with few events allowed, of the file at `path` with `sets`: each must
+/// pass [`judge`].
+pub fn check_and_run(path: &Path, mut sets: Vec<String>) -> Result<(), TestCaseError> {
+    judge("check", path, check(path, &sets))?;
+    sets.push("limits.max_events=3000".to_string());
+    let args = RunArgs {
+        path,
+        seed: None,
+        sets: &sets,
+        format: Format::Json,
+        outlier_log: None,
+        timing: false,
+    };
+    judge("run", path, run_command(&args))
+}
+
 /// The outcome of one entry point on a file written at `path`: fine, or bad input that says
 /// where.
 pub fn judge<T>(what: &str, path: &Path, result: Result<T, CliError>) -> Result<(), TestCaseError> {
@@ -291,17 +307,7 @@ proptest! {
         let text = mutations.iter().fold(text.clone(), |t, m| apply(&t, m));
         let path = workdir().join(format!("mutated-{}", name.replace('/', "-")));
         std::fs::write(&path, &text).expect("write");
-        judge("check", &path, check(&path, &[]))?;
-        let sets = ["limits.max_events=3000".to_string()];
-        let args = RunArgs {
-            path: &path,
-            seed: None,
-            sets: &sets,
-            format: Format::Json,
-            outlier_log: None,
-            timing: false,
-        };
-        judge("run", &path, run_command(&args))?;
+        check_and_run(&path, Vec::new())?;
     }
 
     #[test]

@@ -5,7 +5,8 @@ use super::events::Event;
 use super::{ConnTimers, Simulation};
 use crate::envoy::conn_pool::ConnId;
 use crate::slab::Key;
-use crate::world::backend::{Arrival, Job};
+use crate::time::SimDuration;
+use crate::world::backend::{Answer, Arrival, Job};
 
 impl Simulation<'_> {
     pub(super) fn start_connect(&mut self, conn: ConnId) {
@@ -94,17 +95,26 @@ impl Simulation<'_> {
             Arrival::Queued => {}
             Arrival::Overflow(answer) => {
                 let latency = self.upstream.latency.sample(&mut b.rng);
-                self.schedule(
-                    self.now.after(latency),
-                    Event::ResponseAtEnvoy {
-                        attempt,
-                        conn,
-                        status: answer.status,
-                        keep_alive: answer.keep_alive,
-                    },
-                );
+                self.respond_to_envoy(latency, attempt, conn, answer);
             }
         }
+    }
+
+    /// The host's answer travels back to Envoy, arriving `latency` from now.
+    fn respond_to_envoy(
+        &mut self,
+        latency: SimDuration,
+        attempt: Key,
+        conn: ConnId,
+        answer: Answer,
+    ) {
+        let event = Event::ResponseAtEnvoy {
+            attempt,
+            conn,
+            status: answer.status,
+            keep_alive: answer.keep_alive,
+        };
+        self.schedule(self.now.after(latency), event);
     }
 
     pub(super) fn on_service_done(&mut self, attempt: Key, conn: ConnId, host: usize, epoch: u32) {
@@ -116,15 +126,7 @@ impl Simulation<'_> {
         let latency = self.upstream.latency.sample(&mut b.rng);
         let next = b.start_next();
         if !self.backends[host].behaviour.black_hole {
-            self.schedule(
-                self.now.after(latency),
-                Event::ResponseAtEnvoy {
-                    attempt,
-                    conn,
-                    status: answer.status,
-                    keep_alive: answer.keep_alive,
-                },
-            );
+            self.respond_to_envoy(latency, attempt, conn, answer);
         }
         if let Some((job, service)) = next {
             self.schedule(
