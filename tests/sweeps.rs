@@ -176,6 +176,16 @@ fn bad_sweeps_exit_2_with_the_reason() {
             ),
             "`x = \"nope\"` is not an axis",
         ),
+        (
+            // 1 ns buckets over the lab's run would be billions of buckets; the lab runs
+            // for 60 s, so at least 600us.
+            "bucket.toml",
+            format!(
+                "scenario = \"{}\"\nmetrics = [\"availability\"]\nset = [\"duration=60s\"]\n[[charts]]\nkind = \"timeline\"\nfile = \"t.svg\"\ntitle = \"t\"\nbucket = \"1ns\"\n",
+                lab.display()
+            ),
+            "chart t.svg: bucket = \"1ns\" cuts the run's 60s into 60000000000 buckets; at most 100000 are drawn: use a bucket of at least 600us",
+        ),
         ("syntax.toml", "scenario = \n".to_string(), ":1:"),
     ];
     for (name, text, expected) in cases {
@@ -195,5 +205,9 @@ fn bad_sweeps_exit_2_with_the_reason() {
             r.stderr
         );
         assert!(!out.join("runs.csv").exists(), "{name}: nothing written");
+        assert!(
+            !out.join("runs.journal").exists(),
+            "{name}: refused before any run"
+        );
     }
 }

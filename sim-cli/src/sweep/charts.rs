@@ -2,8 +2,12 @@
 
 use sim_core::envoy::router::ResponseFlag;
 use sim_core::scenario::Override;
+use sim_core::scenario::Scenario;
 use sim_core::sim::{RunOptions, run_with};
-use sim_core::sweep::{ChartKind, ChartSpec, Metric, SweepResult, SweepSpec, replication_seed};
+use sim_core::sweep::{
+    ChartKind, ChartSpec, Grid, Metric, RunRow, SweepResult, SweepSpec, job_count, job_key,
+    replication_seed,
+};
 use sim_core::time::SimDuration;
 
 use crate::charts::{
@@ -178,8 +182,16 @@ fn heatmap(chart: &ChartSpec, r: &SweepResult) -> CliResult<HeatmapChart> {
     })
 }
 
-/// One run of the chosen point, recorded over time.
-fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> CliResult<TimelineChart> {
+/// A timeline chart has at most this many buckets: a typo such as `bucket = "1ns"` would
+/// otherwise allocate one per nanosecond of the run.
+pub const MAX_TIMELINE_BUCKETS: u64 = 100_000;
+
+/// The grid point a timeline chart draws and its bucket width, checked.
+fn timeline_plan(
+    chart: &ChartSpec,
+    r: &SweepResult,
+    scenarios: &[Scenario],
+) -> CliResult<(usize, SimDuration)> {
     let point = point_at(r, &fixed_choice(chart, r)?);
     let bucket = match &chart.bucket {
         Some(b) => SimDuration::parse(b).map_err(|m| bad(chart, m))?,
@@ -188,6 +200,54 @@ fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> CliResult<T
     if bucket.is_zero() {
         return Err(bad(chart, "bucket must be greater than 0s"));
     }
+    if let Some(duration) = scenarios[point].duration {
+        let buckets = duration.0.div_ceil(bucket.0);
+        if buckets > MAX_TIMELINE_BUCKETS {
+            let least = SimDuration(duration.0.div_ceil(MAX_TIMELINE_BUCKETS));
+            return Err(bad(
+                chart,
+                format!(
+                    "bucket = \"{bucket}\" cuts the run's {duration} into {buckets} buckets; at most \
+                     {MAX_TIMELINE_BUCKETS} are drawn: use a bucket of at least {least}"
+                ),
+            ));
+        }
+    }
+    Ok((point, bucket))
+}
+
+/// Checks every chart of a sweep before any run, on placeholder results: what `build` would
+/// refuse after all the runs (an axis or metric that is not there, a bad `point` or `bucket`)
+/// is refused at once.
+pub fn check_all(spec: &SweepSpec, grid: &Grid, scenarios: &[Scenario]) -> CliResult<()> {
+    if spec.charts.is_empty() {
+        return Ok(());
+    }
+    let rows = (0..job_count(spec, grid))
+        .map(|job| {
+            let key = job_key(spec, job);
+            RunRow {
+                point: key.point,
+                replication: key.replication,
+                seed: key.seed,
+                values: vec![0.0; spec.metrics.len()],
+            }
+        })
+        .collect();
+    let placeholder = SweepResult::from_rows(spec, grid.clone(), Vec::new(), rows)
+        .map_err(|e| anyhow::anyhow!("placeholder results: {e}"))?;
+    for chart in &spec.charts {
+        match chart.kind {
+            ChartKind::Timeline => timeline_plan(chart, &placeholder, scenarios).map(|_| ())?,
+            _ => build(spec, chart, &placeholder).map(|_| ())?,
+        }
+    }
+    Ok(())
+}
+
+/// One run of the chosen point, recorded over time.
+fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> CliResult<TimelineChart> {
+    let (point, bucket) = timeline_plan(chart, r, &r.scenarios)?;
     let seed = replication_seed(spec.seed, chart.replication);
     let options = RunOptions {
         timeline_bucket: Some(bucket),

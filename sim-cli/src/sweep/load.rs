@@ -8,6 +8,7 @@ use sim_core::sweep::{Grid, SweepSpec, expand_axes, fingerprint, parse_sweep, po
 
 use crate::exit::{CliError, CliResult};
 use crate::scenario_file::read_table;
+use crate::sweep::charts::check_all;
 use crate::sweep::size::check_size;
 
 /// A sweep ready to run.
@@ -50,6 +51,10 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
     let jobs = check_size(&spec, &axes, max_runs, &shown)?;
     let grid = Grid::from_axes(axes);
     let scenarios = point_scenarios(&spec, &grid, &base, &base_text, &base_shown, &shown)?;
+    check_all(&spec, &grid, &scenarios).map_err(|e| match e {
+        CliError::Input(m) => CliError::Input(format!("{shown}: {m}")),
+        other => other,
+    })?;
     let name = spec.name.clone().unwrap_or_else(|| {
         path.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
