@@ -6,7 +6,7 @@ use std::path::Path;
 
 use toml::{Table, Value};
 
-use crate::exit::{CliError, CliResult};
+use crate::exit::{CliError, CliResult, note};
 use crate::import::{ImportOptions, InputFile, import};
 
 /// Keys of `[cluster]` that say how to import; the rest override the imported cluster.
@@ -49,7 +49,7 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
         .collect::<CliResult<Vec<_>>>()?;
     let imported = import(&inputs, &opts)?;
     for w in &imported.warnings {
-        eprintln!("warning: {w}");
+        note(&format!("warning: {w}\n"));
     }
     let mut config: Table = toml::from_str(&imported.scenario).map_err(|e| {
         CliError::Input(format!(

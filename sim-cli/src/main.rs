@@ -11,7 +11,7 @@ use sim_cli::commands::import::import_command;
 use sim_cli::commands::report::{ReportArgs, report_command};
 use sim_cli::commands::run::{RunArgs, run_command};
 use sim_cli::commands::sweep::{SweepArgs, sweep_command};
-use sim_cli::exit::CliResult;
+use sim_cli::exit::{CliResult, note};
 use sim_cli::import::ImportOptions;
 use sim_cli::output::Format;
 
@@ -155,17 +155,20 @@ fn main() -> ExitCode {
     match execute(&cli) {
         Ok(output) => {
             let mut stdout = std::io::stdout().lock();
-            if stdout
+            if let Err(e) = stdout
                 .write_all(output.as_bytes())
                 .and_then(|_| stdout.flush())
-                .is_err()
             {
+                // A reader that went away (`breakersim run x | head`) needs no message.
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    note(&format!("error: cannot write the output to stdout: {e}\n"));
+                }
                 return ExitCode::from(1);
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            note(&format!("error: {e}\n"));
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use sim_core::sim::{RunResult, run};
 
-use crate::exit::CliResult;
+use crate::exit::{CliResult, note};
 use crate::files::write_atomically;
 use crate::output::{Format, outlier_log, render};
 use crate::scenario_file::read_scenario;
@@ -30,10 +30,10 @@ pub fn run_command(args: &RunArgs) -> CliResult<String> {
     let result = run(&scenario, seed);
     let wall = started.elapsed();
     if args.timing {
-        eprint!("{}", timing_report(&result, wall));
+        note(&timing_report(&result, wall));
     }
     if let Some(path) = args.outlier_log {
-        write_atomically(path, outlier_log::render(&result).as_bytes())?;
+        write_atomically(path, outlier_log::render(&result).as_bytes()).context("--outlier-log")?;
     }
     Ok(render(&result, args.format))
 }
