@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use sim_core::sim::{RunResult, run};
 
 use crate::exit::{CliResult, note};
