@@ -41,6 +41,7 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
     let opts = ImportOptions {
         istio_version: text_of("istio_version")?,
         cluster: text_of("select")?,
+        scenario: Some(shown.clone()),
     };
     let dir = scenario_path.parent().unwrap_or(Path::new("."));
     let inputs = from

@@ -121,6 +121,7 @@ fn execute(cli: &Cli) -> CliResult<String> {
             &ImportOptions {
                 istio_version: istio_version.clone(),
                 cluster: cluster.clone(),
+                scenario: None,
             },
         ),
         Command::Report {
