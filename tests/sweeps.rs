@@ -173,7 +173,7 @@ fn bad_sweeps_exit_2_with_the_reason() {
                 "scenario = \"{}\"\nmetrics = [\"availability\"]\n[[axes]]\npath = \"cluster.connect_timeout\"\nvalues = [\"-1s\"]\n",
                 lab.display()
             ),
-            "--set cluster.connect_timeout=-1s",
+            "axis.toml: grid point cluster.connect_timeout=-1s: cluster.connect_timeout:",
         ),
         (
             "noscenario.toml",
