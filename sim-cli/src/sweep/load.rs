@@ -7,6 +7,7 @@ use sim_core::sweep::{Grid, SweepSpec, parse_sweep, point_scenarios};
 
 use crate::exit::{CliError, CliResult};
 use crate::scenario_file::read_table;
+use crate::sweep::charts;
 
 /// A sweep ready to run.
 pub struct LoadedSweep {
@@ -29,6 +30,7 @@ pub fn load_sweep(path: &Path) -> CliResult<LoadedSweep> {
     let base_text = read(&base_path, "base scenario")?;
     let base = read_table(&base_path, &base_text)?;
     let grid = Grid::expand(&spec, &shown)?;
+    check_charts(&spec, &grid, &shown)?;
     let scenarios = point_scenarios(&spec, &grid, &base, &base_text, &base_shown, &shown)?;
     let name = spec.name.clone().unwrap_or_else(|| {
         path.file_stem()
@@ -41,4 +43,19 @@ pub fn load_sweep(path: &Path) -> CliResult<LoadedSweep> {
         grid,
         scenarios,
     })
+}
+
+/// Checks every chart before the sweep runs, so that a mistake in one costs no run.
+fn check_charts(spec: &SweepSpec, grid: &Grid, shown: &str) -> CliResult<()> {
+    for (i, chart) in spec.charts.iter().enumerate() {
+        let bad = |m: String| CliError::Input(format!("{shown}: charts[{i}]: {m}"));
+        charts::check(spec, chart, grid).map_err(bad)?;
+        if spec.charts[..i].iter().any(|c| c.file == chart.file) {
+            return Err(bad(format!(
+                "file: `{}` is the file of an earlier chart; give each chart its own",
+                chart.file
+            )));
+        }
+    }
+    Ok(())
 }
