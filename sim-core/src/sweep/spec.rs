@@ -112,7 +112,11 @@ pub struct ChartSpec {
 
 /// Parses a sweep file; errors name the file, the field path and (where known) line and column.
 pub fn parse_sweep(text: &str, source: &str) -> Result<SweepSpec, ScenarioError> {
-    let de = toml::Deserializer::parse(text).map_err(|e| error(text, source, None, &e))?;
+    let de = toml::Deserializer::parse(text).map_err(|e| {
+        let mut error = error(text, source, None, &e);
+        error.message = format!("TOML syntax error: {}", error.message);
+        error
+    })?;
     let spec: SweepSpec = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let mut error = error(text, source, Some(path), e.inner());
