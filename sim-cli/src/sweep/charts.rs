@@ -213,7 +213,7 @@ fn line(chart: &ChartSpec, r: &SweepResult) -> Result<LineChart, String> {
     let mut series = Vec::new();
     for s in 0..series_values {
         let mut points = Vec::new();
-        for xv in 0..r.grid.axes[x].values.len() {
+        for (xv, &xn) in xs.iter().enumerate() {
             let mut choice = base.clone();
             choice[x] = xv;
             if let Some(sa) = series_axis {
@@ -221,7 +221,7 @@ fn line(chart: &ChartSpec, r: &SweepResult) -> Result<LineChart, String> {
             }
             let st = r.summaries[point_at(r, &choice)].metrics[mi];
             points.push(LinePoint {
-                x: xs[xv],
+                x: xn,
                 mean: st.mean * scale,
                 low: st.ci95_low * scale,
                 high: st.ci95_high * scale,
