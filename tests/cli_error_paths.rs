@@ -288,7 +288,8 @@ fn outlier_log_that_cannot_be_written() {
             "--outlier-log: cannot write {missing}: No such file"
         )],
     );
-    let dir = path_str(&std::env::temp_dir());
+    // The tests' own directory: the temporary file goes beside it, in the system temp dir.
+    let dir = path_str(Path::new(&path).parent().expect("a directory"));
     fails(
         &["run", &path, "--outlier-log", &dir],
         1,
@@ -370,20 +371,20 @@ spec:
   host: reviews
 ";
 
-/// A scenario named `name` whose `[cluster]` holds `cluster` (written beside its configs).
-fn with_config(name: &str, cluster: &str) -> String {
-    file("cfg-boot.yaml", BOOTSTRAP);
-    file("cfg-dr.yaml", DESTINATION_RULE);
+/// A scenario `<name>.toml` whose `[cluster]` is `from` the config `<name>.yaml` (its text
+/// `config`, written beside it; each test has its own, as tests run in parallel) and `rest`.
+fn with_config(name: &str, config: &str, rest: &str) -> String {
+    file(&format!("{name}.yaml"), config);
     let world = &TINY[TINY.find("[[clients]]").expect("clients")..];
-    file(name, &format!("[cluster]\n{cluster}\n\n{world}"))
+    file(
+        &format!("{name}.toml"),
+        &format!("[cluster]\nfrom = \"errpath-{name}.yaml\"\n{rest}\n\n{world}"),
+    )
 }
 
 #[test]
 fn config_select_that_is_not_a_string() {
-    let path = with_config(
-        "cfg-select-type.toml",
-        "from = \"errpath-cfg-boot.yaml\"\nselect = 3",
-    );
+    let path = with_config("cfg-select-type", BOOTSTRAP, "select = 3");
     fails(
         &["check", &path],
         2,
@@ -395,28 +396,25 @@ fn config_select_that_is_not_a_string() {
 
 #[test]
 fn config_select_that_names_no_cluster() {
-    let path = with_config(
-        "cfg-select-none.toml",
-        "from = \"errpath-cfg-boot.yaml\"\nselect = \"gamma\"",
-    );
+    let path = with_config("cfg-select-none", BOOTSTRAP, "select = \"gamma\"");
     fails(
         &["check", &path],
         2,
         &[
             &format!("{path}: cluster.select: no cluster named gamma in "),
-            "errpath-cfg-boot.yaml; allowed: alpha, beta",
+            "errpath-cfg-select-none.yaml; allowed: alpha, beta",
         ],
     );
 }
 
 #[test]
 fn config_with_several_clusters_and_no_select() {
-    let path = with_config("cfg-several.toml", "from = \"errpath-cfg-boot.yaml\"");
+    let path = with_config("cfg-several", BOOTSTRAP, "");
     fails(
         &["run", &path],
         2,
         &[
-            "errpath-cfg-boot.yaml: 2 clusters (alpha, beta); choose one with select = \"NAME\" in the [cluster] of ",
+            "errpath-cfg-several.yaml: 2 clusters (alpha, beta); choose one with select = \"NAME\" in the [cluster] of ",
             &path,
         ],
     );
@@ -425,8 +423,9 @@ fn config_with_several_clusters_and_no_select() {
 #[test]
 fn config_istio_version_that_is_not_a_version() {
     let path = with_config(
-        "cfg-version.toml",
-        "from = \"errpath-cfg-dr.yaml\"\nistio_version = \"latest\"",
+        "cfg-version",
+        DESTINATION_RULE,
+        "istio_version = \"latest\"",
     );
     fails(
         &["check", &path],
@@ -439,10 +438,7 @@ fn config_istio_version_that_is_not_a_version() {
 
 #[test]
 fn config_select_that_is_not_an_istio_cluster_name() {
-    let path = with_config(
-        "cfg-select-istio.toml",
-        "from = \"errpath-cfg-dr.yaml\"\nselect = \"reviews\"",
-    );
+    let path = with_config("cfg-select-istio", DESTINATION_RULE, "select = \"reviews\"");
     fails(
         &["check", &path],
         2,
