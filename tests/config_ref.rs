@@ -227,7 +227,7 @@ fn a_bad_import_option_names_the_scenario_and_the_field() {
     assert_eq!(
         out.stderr,
         format!(
-            "error: {}: cluster.select: `x|{host}`: expected outbound|<port>|<subset>|<host>\n",
+            "error: {}: cluster.select: `x|{host}` is not of the form outbound|<port>|<subset>|<host>, e.g. outbound|9080||reviews.default.svc.cluster.local\n",
             path.display()
         )
     );

@@ -183,7 +183,9 @@ values = ["1ms", "2ms"]
             base.display()
         ),
     );
-    let out = breakersim(&["sweep", sweep.to_str().unwrap(), "--threads", "2"]);
+    let dir = std::env::temp_dir().join(format!("breakersim-limited-{}", std::process::id()));
+    let args = ["sweep", sweep.to_str().unwrap(), "--threads", "2", "--out"];
+    let out = breakersim(&[&args[..], &[dir.to_str().unwrap()]].concat());
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     let seed = sim_core::sweep::replication_seed(3, 0);
     let expected = format!(

@@ -129,6 +129,7 @@ fn try_import(
     let opts = ImportOptions {
         istio_version: version.map(str::to_string),
         cluster: cluster.map(str::to_string),
+        scenario: None,
     };
     match import(&inputs, &opts) {
         Ok(imported) => {

@@ -159,7 +159,7 @@ fn bad_sweeps_exit_2_with_the_reason() {
                 "scenario = \"{}\"\nmetrics = [\"availability\"]\n[[axes]]\npath = \"cluster.connect_timeout\"\nvalues = [\"-1s\"]\n",
                 lab.display()
             ),
-            "--set cluster.connect_timeout=-1s",
+            "axis.toml: grid point cluster.connect_timeout=-1s: cluster.connect_timeout:",
         ),
         (
             "noscenario.toml",
@@ -184,7 +184,7 @@ fn bad_sweeps_exit_2_with_the_reason() {
                 "scenario = \"{}\"\nmetrics = [\"availability\"]\nset = [\"duration=60s\"]\n[[charts]]\nkind = \"timeline\"\nfile = \"t.svg\"\ntitle = \"t\"\nbucket = \"1ns\"\n",
                 lab.display()
             ),
-            "chart t.svg: bucket = \"1ns\" cuts the run's 60s into 60000000000 buckets; at most 100000 are drawn: use a bucket of at least 600us",
+            "bucket.toml: charts[0]: bucket = \"1ns\" cuts the run's 60s into 60000000000 buckets; at most 100000 are drawn: use a bucket of at least 600us",
         ),
         ("syntax.toml", "scenario = \n".to_string(), ":1:"),
     ];

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use toml::{Table, Value};
 
-use crate::exit::{CliError, CliResult};
+use crate::exit::{CliError, CliResult, note};
 use crate::import::{ImportOptions, InputFile, import};
 
 /// Keys of `[cluster]` that say how to import; the rest override the imported cluster.
@@ -41,6 +41,7 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
     let opts = ImportOptions {
         istio_version: text_of("istio_version")?,
         cluster: text_of("select")?,
+        scenario: Some(shown.clone()),
     };
     let dir = scenario_path.parent().unwrap_or(Path::new("."));
     let inputs = from
@@ -49,7 +50,7 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
         .collect::<CliResult<Vec<_>>>()?;
     let imported = import(&inputs, &opts).map_err(|e| option_error(e, &shown))?;
     for w in &imported.warnings {
-        eprintln!("warning: {w}");
+        note(&format!("warning: {w}\n"));
     }
     let mut config: Table = toml::from_str(&imported.scenario).map_err(|e| {
         CliError::Input(format!(

@@ -1,6 +1,7 @@
 //! Failures of a command and their exit codes: 2 for bad input, 1 for anything else.
 
 use std::fmt;
+use std::io::Write;
 
 #[derive(Debug)]
 pub enum CliError {
@@ -43,3 +44,9 @@ impl From<sim_core::scenario::ScenarioError> for CliError {
 }
 
 pub type CliResult<T> = Result<T, CliError>;
+
+/// Prints `text` on stderr. A stderr that cannot be written (closed, or a full disk) is no
+/// reason to panic: the exit code still says how the command went.
+pub fn note(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}

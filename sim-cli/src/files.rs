@@ -13,25 +13,22 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .unwrap_or(Path::new("."));
     let name = path
         .file_name()
-        .with_context(|| format!("{}: not a file name", path.display()))?;
+        .with_context(|| format!("cannot write {}: not a file name", path.display()))?;
     let tmp = dir.join(format!(
         ".{}.tmp-{}",
         name.to_string_lossy(),
         std::process::id()
     ));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)
-            .with_context(|| format!("cannot create {}", tmp.display()))?;
-        f.write_all(bytes)
-            .and_then(|_| f.sync_all())
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes).and_then(|_| f.sync_all())?;
         std::fs::rename(&tmp, path)
-            .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result
+    // The message names the file the user asked for, not the temporary one beside it.
+    result.with_context(|| format!("cannot write {}", path.display()))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use sim_cli::commands::merge::{MergeArgs, merge_command};
 use sim_cli::commands::report::{ReportArgs, report_command};
 use sim_cli::commands::run::{RunArgs, run_command};
 use sim_cli::commands::sweep::{SweepArgs, sweep_command};
-use sim_cli::exit::CliResult;
+use sim_cli::exit::{CliResult, note};
 use sim_cli::import::ImportOptions;
 use sim_cli::output::Format;
 use sim_cli::sweep::shard::Shard;
@@ -154,6 +154,7 @@ fn execute(cli: &Cli) -> CliResult<String> {
             &ImportOptions {
                 istio_version: istio_version.clone(),
                 cluster: cluster.clone(),
+                scenario: None,
             },
         ),
         Command::Report {
@@ -205,17 +206,20 @@ fn main() -> ExitCode {
     match execute(&cli) {
         Ok(output) => {
             let mut stdout = std::io::stdout().lock();
-            if stdout
+            if let Err(e) = stdout
                 .write_all(output.as_bytes())
                 .and_then(|_| stdout.flush())
-                .is_err()
             {
+                // A reader that went away (`breakersim run x | head`) needs no message.
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    note(&format!("error: cannot write the output to stdout: {e}\n"));
+                }
                 return ExitCode::from(1);
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            note(&format!("error: {e}\n"));
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::exit::{CliError, CliResult};
+use crate::exit::{CliError, CliResult, note};
 use crate::import::{ImportOptions, InputFile, import};
 
 /// Reads YAML files for `import`.
@@ -21,7 +21,7 @@ fn read_input(path: &Path) -> CliResult<InputFile> {
 pub fn import_command(paths: &[PathBuf], opts: &ImportOptions) -> CliResult<String> {
     let imported = import(&read_inputs(paths)?, opts)?;
     for w in &imported.warnings {
-        eprintln!("warning: {w}");
+        note(&format!("warning: {w}\n"));
     }
     Ok(imported.scenario)
 }

@@ -3,9 +3,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use sim_core::sim::{RunResult, run};
 
-use crate::exit::{CliError, CliResult};
+use crate::exit::{CliError, CliResult, note};
 use crate::files::write_atomically;
 use crate::output::{Format, outlier_log, render};
 use crate::scenario_file::read_scenario;
@@ -31,10 +32,10 @@ pub fn run_command(args: &RunArgs) -> CliResult<String> {
         .map_err(|e| CliError::Input(format!("{}: seed {seed}: {e}", args.path.display())))?;
     let wall = started.elapsed();
     if args.timing {
-        eprint!("{}", timing_report(&result, wall));
+        note(&timing_report(&result, wall));
     }
     if let Some(path) = args.outlier_log {
-        write_atomically(path, outlier_log::render(&result).as_bytes())?;
+        write_atomically(path, outlier_log::render(&result).as_bytes()).context("--outlier-log")?;
     }
     Ok(render(&result, args.format))
 }

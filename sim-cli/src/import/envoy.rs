@@ -130,15 +130,15 @@ fn discovery_type(c: &Node) {
 /// HTTP/2 and `max_requests_per_connection`, from the typed extension options or the
 /// deprecated cluster fields.
 fn protocol_options(doc: &mut Doc, c: &Node) -> CliResult<()> {
-    let mut h2: Option<(Option<u64>, Origin)> = None;
+    // The stream limit with its place (`file:line:col: path`), for a message.
+    let streams = |h: &Node| {
+        h.get("max_concurrent_streams")
+            .and_then(|n| wrapped(&n).map(|v| (v as u64, format!("{}: {}", n.at(), n.path()))))
+    };
+    let mut h2: Option<(Option<(u64, String)>, Origin)> = None;
     let mut max_requests: Option<(u64, Origin)> = None;
     if let Some(h) = c.get("http2_protocol_options") {
-        h2 = Some((
-            h.get("max_concurrent_streams")
-                .and_then(|n| wrapped(&n))
-                .map(|v| v as u64),
-            file(&h),
-        ));
+        h2 = Some((streams(&h), file(&h)));
     }
     if let Some(common) = c.get("common_http_protocol_options")
         && let Some(m) = common
@@ -159,12 +159,7 @@ fn protocol_options(doc: &mut Doc, c: &Node) -> CliResult<()> {
         let _ = opts.get("@type");
         if let Some(explicit) = opts.get("explicit_http_config") {
             if let Some(h) = explicit.get("http2_protocol_options") {
-                h2 = Some((
-                    h.get("max_concurrent_streams")
-                        .and_then(|n| wrapped(&n))
-                        .map(|v| v as u64),
-                    file(&h),
-                ));
+                h2 = Some((streams(&h), file(&h)));
             }
             let _ = explicit.get("http_protocol_options");
         }
@@ -178,11 +173,10 @@ fn protocol_options(doc: &mut Doc, c: &Node) -> CliResult<()> {
     }
     if let Some((streams, origin)) = h2 {
         let value = match streams {
-            Some(n) if n > 0 => format!("{{ max_concurrent_streams = {n} }}"),
-            Some(_) => {
+            Some((n, _)) if n > 0 => format!("{{ max_concurrent_streams = {n} }}"),
+            Some((_, at)) => {
                 return Err(CliError::Input(format!(
-                    "{}: max_concurrent_streams must be 1 or more",
-                    c.at()
+                    "{at}: must be 1 or more (Envoy allows 1 to 2147483647)"
                 )));
             }
             None => "{}".to_string(),

@@ -122,9 +122,7 @@ fn max_ejection_percent_rule(doc: &mut Doc, v: Version) {
 fn connect_timeout(doc: &mut Doc, tcp: Option<&Node>, v: Version) -> CliResult<()> {
     match tcp.and_then(|t| t.get("connectTimeout")) {
         Some(ct) => {
-            let d = ct.duration().ok_or_else(|| {
-                CliError::Input(format!("{}: connectTimeout: not a duration", ct.at()))
-            })?;
+            let d = ct.required_duration()?;
             doc.set("connect_timeout", Value::duration(d), file(&ct));
         }
         None => doc.set("connect_timeout", Value::str("10s"), istio(v)),

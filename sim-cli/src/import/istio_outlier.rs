@@ -6,7 +6,7 @@
 use super::emit::{Doc, Origin, Value};
 use super::istio::{Version, count, file, istio, not_known};
 use super::yaml::Node;
-use crate::exit::{CliError, CliResult};
+use crate::exit::CliResult;
 
 pub fn outlier_detection(doc: &mut Doc, od: &Node, v: Version) -> CliResult<()> {
     doc.section(
@@ -21,9 +21,7 @@ pub fn outlier_detection(doc: &mut Doc, od: &Node, v: Version) -> CliResult<()> 
         ("baseEjectionTime", "base_ejection_time"),
     ] {
         if let Some(d) = od.get(istio_key) {
-            let value = d.duration().ok_or_else(|| {
-                CliError::Input(format!("{}: {istio_key}: not a duration", d.at()))
-            })?;
+            let value = d.required_duration()?;
             doc.set(envoy_key, Value::duration(value), file(&d));
         }
     }

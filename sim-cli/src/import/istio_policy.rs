@@ -21,7 +21,7 @@ impl Selection {
         let parts: Vec<&str> = c.split('|').collect();
         if parts.len() != 4 || parts[0] != "outbound" {
             return Err(format!(
-                "--cluster: `{c}`: expected outbound|<port>|<subset>|<host>"
+                "`{c}` is not of the form outbound|<port>|<subset>|<host>, e.g. outbound|9080||reviews.default.svc.cluster.local"
             ));
         }
         Ok(Selection {

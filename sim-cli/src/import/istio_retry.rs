@@ -17,9 +17,7 @@ pub fn route(doc: &mut Doc, vs: Option<&Node>, v: Version) -> CliResult<()> {
     doc.section("[route]", Some("The route istiod generates"));
     match vs.and_then(|r| r.get("timeout")) {
         Some(t) => {
-            let d = t
-                .duration()
-                .ok_or_else(|| CliError::Input(format!("{}: timeout: not a duration", t.at())))?;
+            let d = t.required_duration()?;
             doc.set("timeout", Value::duration(d), file(&t));
         }
         None => doc.set("timeout", Value::str("0s"), istio(v)),
@@ -117,9 +115,7 @@ fn parse_retry_on(r: &str) -> (String, Vec<u16>) {
 
 fn per_try_timeout(doc: &mut Doc, retries: &Node) -> CliResult<()> {
     if let Some(t) = retries.get("perTryTimeout") {
-        let d = t
-            .duration()
-            .ok_or_else(|| CliError::Input(format!("{}: perTryTimeout: not a duration", t.at())))?;
+        let d = t.required_duration()?;
         doc.set("per_try_timeout", Value::duration(d), file(&t));
     }
     Ok(())

@@ -21,6 +21,27 @@ pub struct ImportOptions {
     pub istio_version: Option<String>,
     /// Which cluster: a name in a bootstrap, or `outbound|<port>|<subset>|<host>` for Istio.
     pub cluster: Option<String>,
+    /// The scenario whose `[cluster]` gave these options (`select`, `istio_version`), for
+    /// messages; `None` when they are the flags of `import`.
+    pub scenario: Option<String>,
+}
+
+impl ImportOptions {
+    /// Where the user chose the cluster, for messages.
+    fn cluster_option(&self) -> String {
+        match &self.scenario {
+            Some(s) => format!("{s}: cluster.select"),
+            None => "--cluster".into(),
+        }
+    }
+
+    /// Where the user chose the Istio version, for messages.
+    fn version_option(&self) -> String {
+        match &self.scenario {
+            Some(s) => format!("{s}: cluster.istio_version"),
+            None => "--istio-version".into(),
+        }
+    }
 }
 
 /// The scenario text, and the fields that were not modelled.
@@ -150,11 +171,27 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
                 .and_then(|s| s.get("clusters"))
                 .map(|c| c.items())
                 .unwrap_or_default();
+            let names = |clusters: &[Node]| -> String {
+                clusters
+                    .iter()
+                    .filter_map(|c| c.get("name").and_then(|n| n.str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             let cluster = match &opts.cluster {
-                Some(name) => clusters
-                    .into_iter()
+                Some(name) => match clusters
+                    .iter()
                     .find(|c| c.get("name").and_then(|n| n.str()) == Some(name.as_str()))
-                    .ok_or_else(|| CliError::Input(format!("{source}: no cluster named {name}")))?,
+                {
+                    Some(c) => c.clone(),
+                    None => {
+                        return Err(CliError::Input(format!(
+                            "{}: no cluster named {name} in {source}; allowed: {}",
+                            opts.cluster_option(),
+                            names(&clusters)
+                        )));
+                    }
+                },
                 None => match clusters.len() {
                     1 => clusters.into_iter().next().expect("one"),
                     0 => {
@@ -163,8 +200,13 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
                         )));
                     }
                     n => {
+                        let choose = match &opts.scenario {
+                            Some(s) => format!("select = \"NAME\" in the [cluster] of {s}"),
+                            None => "--cluster NAME".into(),
+                        };
                         return Err(CliError::Input(format!(
-                            "{source}: {n} clusters; choose one with --cluster NAME"
+                            "{source}: {n} clusters ({}); choose one with {choose}",
+                            names(&clusters)
                         )));
                     }
                 },
@@ -186,11 +228,11 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
         Kind::Istio { dr, vs } => {
             let version = match &opts.istio_version {
                 Some(v) => istio::Version::parse(v)
-                    .map_err(|m| CliError::Input(format!("--istio-version: {m}")))?,
+                    .map_err(|m| CliError::Input(format!("{}: {m}", opts.version_option())))?,
                 None => istio::NEWEST,
             };
-            let mut sel =
-                istio::Selection::parse(opts.cluster.as_deref()).map_err(CliError::Input)?;
+            let mut sel = istio::Selection::parse(opts.cluster.as_deref())
+                .map_err(|m| CliError::Input(format!("{}: {m}", opts.cluster_option())))?;
             let host = dr
                 .get("spec")
                 .and_then(|s| s.get("host"))

@@ -209,6 +209,18 @@ impl<'y, 'a> Node<'y, 'a> {
         )
     }
 
+    /// A duration as [`Node::duration`] reads it, or an error naming the node's place and path
+    /// and what is allowed.
+    pub fn required_duration(&self) -> Result<SimDuration, CliError> {
+        self.duration().ok_or_else(|| {
+            CliError::Input(format!(
+                "{}: {}: expected a duration such as \"5s\" or \"0.25s\"",
+                self.at(),
+                self.path
+            ))
+        })
+    }
+
     /// Every field below this node that was never read: `(path, file:line:column)`.
     pub fn unread(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();

@@ -1,12 +1,10 @@
 //! Turns a sweep's results into chart models, as its `[[charts]]` entries ask.
 
 use sim_core::envoy::router::ResponseFlag;
-use sim_core::scenario::Override;
-use sim_core::scenario::Scenario;
+use sim_core::scenario::{Override, Scenario};
 use sim_core::sim::{RunOptions, run_with};
 use sim_core::sweep::{
-    ChartKind, ChartSpec, Grid, Metric, RunRow, SweepResult, SweepSpec, job_count, job_key,
-    replication_seed,
+    ChartKind, ChartSpec, Grid, Metric, SweepResult, SweepSpec, replication_seed,
 };
 use sim_core::time::SimDuration;
 
@@ -25,49 +23,196 @@ pub fn build(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> CliResult<
         ChartKind::Heatmap => heatmap(chart, r).map(Chart::Heatmap),
         ChartKind::Timeline => timeline(spec, chart, r).map(Chart::Timeline),
     }
+    .map_err(|m| bad(chart, m))
 }
 
-fn axis(chart: &ChartSpec, r: &SweepResult, name: &Option<String>, role: &str) -> CliResult<usize> {
-    let name = name
-        .as_deref()
-        .ok_or_else(|| bad(chart, format!("needs `{role}`, an axis path or label")))?;
-    r.grid.axis_index(name).ok_or_else(|| {
-        bad(
-            chart,
-            format!("`{role} = \"{name}\"` is not an axis of the sweep"),
+/// Checks chart `chart` of a sweep against its grid before anything runs: everything `build`
+/// could refuse. The message says what is wrong and what is allowed.
+pub fn check(spec: &SweepSpec, chart: &ChartSpec, grid: &Grid) -> Result<(), String> {
+    let file = std::path::Path::new(&chart.file);
+    let plain = matches!(
+        file.components().collect::<Vec<_>>().as_slice(),
+        [std::path::Component::Normal(_)]
+    );
+    if !plain || file.extension().is_none_or(|x| x != "svg") || chart.file.starts_with('.') {
+        return Err(format!(
+            "file: `{}` is not a plain file name ending in .svg, e.g. \"availability.svg\"",
+            chart.file
+        ));
+    }
+    match chart.kind {
+        ChartKind::Line => {
+            metric(chart, &spec.metrics)?;
+            x_numbers(grid, axis(grid, &chart.x, "x")?)?;
+            if chart.series.is_some() {
+                axis(grid, &chart.series, "series")?;
+            }
+        }
+        ChartKind::Heatmap => {
+            metric(chart, &spec.metrics)?;
+            axis(grid, &chart.x, "x")?;
+            axis(grid, &chart.y, "y")?;
+        }
+        ChartKind::Timeline => {
+            bucket(chart)?;
+            if chart.replication >= spec.replications {
+                return Err(format!(
+                    "replication {} is out of range: the sweep has {} replications, numbered 0 to {}",
+                    chart.replication,
+                    spec.replications,
+                    spec.replications - 1
+                ));
+            }
+        }
+    }
+    fixed_choice(chart, grid)?;
+    Ok(())
+}
+
+/// The axes of the grid, for messages: `label (path)`.
+fn axes_allowed(grid: &Grid) -> String {
+    if grid.axes.is_empty() {
+        return "the sweep has no axes".into();
+    }
+    let axes: Vec<String> = grid
+        .axes
+        .iter()
+        .map(|a| {
+            if a.label == a.path {
+                a.path.clone()
+            } else {
+                format!("{} ({})", a.label, a.path)
+            }
+        })
+        .collect();
+    format!("allowed: {}", axes.join(", "))
+}
+
+fn axis(grid: &Grid, name: &Option<String>, role: &str) -> Result<usize, String> {
+    let name = name.as_deref().ok_or_else(|| {
+        format!(
+            "needs `{role}`, an axis path or label; {}",
+            axes_allowed(grid)
+        )
+    })?;
+    grid.axis_index(name).ok_or_else(|| {
+        format!(
+            "`{role} = \"{name}\"` is not an axis of the sweep; {}",
+            axes_allowed(grid)
         )
     })
 }
 
-fn metric(chart: &ChartSpec, r: &SweepResult) -> CliResult<(usize, Metric)> {
+fn metric(chart: &ChartSpec, metrics: &[Metric]) -> Result<(usize, Metric), String> {
+    let allowed = || {
+        let names: Vec<String> = metrics.iter().map(Metric::to_string).collect();
+        format!("allowed (the sweep's `metrics`): {}", names.join(", "))
+    };
     let m = chart
         .metric
         .as_ref()
-        .ok_or_else(|| bad(chart, "needs `metric`, one of the sweep's metrics"))?;
-    let i = r
-        .metrics
+        .ok_or_else(|| format!("needs `metric`; {}", allowed()))?;
+    let i = metrics
         .iter()
         .position(|x| x == m)
-        .ok_or_else(|| bad(chart, format!("metric `{m}` is not collected by the sweep")))?;
+        .ok_or_else(|| format!("metric `{m}` is not collected by the sweep; {}", allowed()))?;
     Ok((i, m.clone()))
 }
 
+/// The values of axis `x` as numbers, for a line chart.
+fn x_numbers(grid: &Grid, x: usize) -> Result<Vec<f64>, String> {
+    let axis = &grid.axes[x];
+    (0..axis.values.len())
+        .map(|i| {
+            axis.number(i).ok_or_else(|| {
+                format!(
+                    "x values must be numbers or durations for a line chart; axis {} has {}",
+                    axis.label,
+                    axis.show(i)
+                )
+            })
+        })
+        .collect()
+}
+
+/// The width of a timeline's buckets: `bucket`, else 1s.
+fn bucket(chart: &ChartSpec) -> Result<SimDuration, String> {
+    let bucket = match &chart.bucket {
+        Some(b) => SimDuration::parse(b).map_err(|m| format!("bucket: {m}"))?,
+        None => SimDuration::from_secs(1),
+    };
+    if bucket.is_zero() {
+        return Err("bucket must be greater than 0s".into());
+    }
+    Ok(bucket)
+}
+
+/// A timeline chart has at most this many buckets: a typo such as `bucket = "1ns"` would
+/// otherwise allocate one per nanosecond of the run.
+pub const MAX_TIMELINE_BUCKETS: u64 = 100_000;
+
+/// A timeline chart's bucket against the run it draws (`scenarios`: the grid points'): at most
+/// `MAX_TIMELINE_BUCKETS` over the run's duration. Other charts pass.
+pub fn check_bucket_count(
+    chart: &ChartSpec,
+    grid: &Grid,
+    scenarios: &[Scenario],
+) -> Result<(), String> {
+    if chart.kind != ChartKind::Timeline {
+        return Ok(());
+    }
+    let choice = fixed_choice(chart, grid)?;
+    let point = grid
+        .points
+        .iter()
+        .position(|p| p.choice == choice)
+        .expect("every combination is a point");
+    let bucket = bucket(chart)?;
+    let Some(duration) = scenarios[point].duration else {
+        return Ok(());
+    };
+    let buckets = duration.0.div_ceil(bucket.0);
+    if buckets > MAX_TIMELINE_BUCKETS {
+        let least = SimDuration(duration.0.div_ceil(MAX_TIMELINE_BUCKETS));
+        return Err(format!(
+            "bucket = \"{bucket}\" cuts the run's {duration} into {buckets} buckets; at most \
+             {MAX_TIMELINE_BUCKETS} are drawn: use a bucket of at least {least}"
+        ));
+    }
+    Ok(())
+}
+
 /// The axis values of the point drawn for axes not on the chart: from `point`, else the first.
-fn fixed_choice(chart: &ChartSpec, r: &SweepResult) -> CliResult<Vec<usize>> {
-    let mut choice = vec![0; r.grid.axes.len()];
+fn fixed_choice(chart: &ChartSpec, grid: &Grid) -> Result<Vec<usize>, String> {
+    let mut choice = vec![0; grid.axes.len()];
     for entry in &chart.point {
-        let o = Override::parse(entry).map_err(|m| bad(chart, m))?;
-        let path = o.path.join(".");
-        let a = r
-            .grid
-            .axis_index(&path)
-            .ok_or_else(|| bad(chart, format!("`{path}` in `point` is not an axis")))?;
-        let axis = &r.grid.axes[a];
+        let Some((path, value)) = entry.split_once('=') else {
+            return Err(format!(
+                "point: `{entry}` is not AXIS=VALUE; {}",
+                axes_allowed(grid)
+            ));
+        };
+        let path = path.trim();
+        let a = grid
+            .axis_index(path)
+            .ok_or_else(|| format!("point: `{path}` is not an axis; {}", axes_allowed(grid)))?;
+        // The value read as `--set` reads it: a TOML value, else a string.
+        let value = value.trim();
+        let wanted = Override::parse(&format!("v={value}"))
+            .map(|o| o.value)
+            .map_err(|m| format!("point: {m}"))?;
+        let axis = &grid.axes[a];
         choice[a] = axis
             .values
             .iter()
-            .position(|v| *v == o.value)
-            .ok_or_else(|| bad(chart, format!("{entry}: not one of the axis values")))?;
+            .position(|v| *v == wanted)
+            .ok_or_else(|| {
+                let values: Vec<String> = (0..axis.values.len()).map(|i| axis.show(i)).collect();
+                format!(
+                    "point: `{entry}`: {value} is not one of the axis values; allowed: {}",
+                    values.join(", ")
+                )
+            })?;
     }
     Ok(choice)
 }
@@ -89,32 +234,27 @@ fn axis_label(r: &SweepResult, a: usize) -> String {
     }
 }
 
-fn line(chart: &ChartSpec, r: &SweepResult) -> CliResult<LineChart> {
-    let (mi, m) = metric(chart, r)?;
-    let x = axis(chart, r, &chart.x, "x")?;
+fn line(chart: &ChartSpec, r: &SweepResult) -> Result<LineChart, String> {
+    let (mi, m) = metric(chart, &r.metrics)?;
+    let x = axis(&r.grid, &chart.x, "x")?;
+    let xs = x_numbers(&r.grid, x)?;
     let series_axis = match &chart.series {
-        Some(_) => Some(axis(chart, r, &chart.series, "series")?),
+        Some(_) => Some(axis(&r.grid, &chart.series, "series")?),
         None => None,
     };
-    let base = fixed_choice(chart, r)?;
+    let base = fixed_choice(chart, &r.grid)?;
     let scale = m.display_scale();
     let series_values = series_axis.map_or(1, |s| r.grid.axes[s].values.len());
     let mut series = Vec::new();
     for s in 0..series_values {
         let mut points = Vec::new();
-        for xv in 0..r.grid.axes[x].values.len() {
+        for (xv, &xn) in xs.iter().enumerate() {
             let mut choice = base.clone();
             choice[x] = xv;
             if let Some(sa) = series_axis {
                 choice[sa] = s;
             }
             let st = r.summaries[point_at(r, &choice)].metrics[mi];
-            let xn = r.grid.axes[x].number(xv).ok_or_else(|| {
-                bad(
-                    chart,
-                    "x values must be numbers or durations for a line chart",
-                )
-            })?;
             points.push(LinePoint {
                 x: xn,
                 mean: st.mean * scale,
@@ -151,11 +291,11 @@ fn share_range(series: &[LineSeries]) -> (f64, f64) {
     ((low - pad).max(0.0), (high + pad).min(100.0))
 }
 
-fn heatmap(chart: &ChartSpec, r: &SweepResult) -> CliResult<HeatmapChart> {
-    let (mi, m) = metric(chart, r)?;
-    let x = axis(chart, r, &chart.x, "x")?;
-    let y = axis(chart, r, &chart.y, "y")?;
-    let base = fixed_choice(chart, r)?;
+fn heatmap(chart: &ChartSpec, r: &SweepResult) -> Result<HeatmapChart, String> {
+    let (mi, m) = metric(chart, &r.metrics)?;
+    let x = axis(&r.grid, &chart.x, "x")?;
+    let y = axis(&r.grid, &chart.y, "y")?;
+    let base = fixed_choice(chart, &r.grid)?;
     let (xs, ys) = (r.grid.axes[x].values.len(), r.grid.axes[y].values.len());
     let cells = (0..ys)
         .map(|yv| {
@@ -182,78 +322,15 @@ fn heatmap(chart: &ChartSpec, r: &SweepResult) -> CliResult<HeatmapChart> {
     })
 }
 
-/// A timeline chart has at most this many buckets: a typo such as `bucket = "1ns"` would
-/// otherwise allocate one per nanosecond of the run.
-pub const MAX_TIMELINE_BUCKETS: u64 = 100_000;
-
-/// The grid point a timeline chart draws and its bucket width, checked.
-fn timeline_plan(
-    chart: &ChartSpec,
-    r: &SweepResult,
-    scenarios: &[Scenario],
-) -> CliResult<(usize, SimDuration)> {
-    let point = point_at(r, &fixed_choice(chart, r)?);
-    let bucket = match &chart.bucket {
-        Some(b) => SimDuration::parse(b).map_err(|m| bad(chart, m))?,
-        None => SimDuration::from_secs(1),
-    };
-    if bucket.is_zero() {
-        return Err(bad(chart, "bucket must be greater than 0s"));
-    }
-    if let Some(duration) = scenarios[point].duration {
-        let buckets = duration.0.div_ceil(bucket.0);
-        if buckets > MAX_TIMELINE_BUCKETS {
-            let least = SimDuration(duration.0.div_ceil(MAX_TIMELINE_BUCKETS));
-            return Err(bad(
-                chart,
-                format!(
-                    "bucket = \"{bucket}\" cuts the run's {duration} into {buckets} buckets; at most \
-                     {MAX_TIMELINE_BUCKETS} are drawn: use a bucket of at least {least}"
-                ),
-            ));
-        }
-    }
-    Ok((point, bucket))
-}
-
-/// Checks every chart of a sweep before any run, on placeholder results: what `build` would
-/// refuse after all the runs (an axis or metric that is not there, a bad `point` or `bucket`)
-/// is refused at once.
-pub fn check_all(spec: &SweepSpec, grid: &Grid, scenarios: &[Scenario]) -> CliResult<()> {
-    if spec.charts.is_empty() {
-        return Ok(());
-    }
-    let rows = (0..job_count(spec, grid))
-        .map(|job| {
-            let key = job_key(spec, job);
-            RunRow {
-                point: key.point,
-                replication: key.replication,
-                seed: key.seed,
-                values: vec![0.0; spec.metrics.len()],
-            }
-        })
-        .collect();
-    let placeholder = SweepResult::from_rows(spec, grid.clone(), Vec::new(), rows)
-        .map_err(|e| anyhow::anyhow!("placeholder results: {e}"))?;
-    for chart in &spec.charts {
-        match chart.kind {
-            ChartKind::Timeline => timeline_plan(chart, &placeholder, scenarios).map(|_| ())?,
-            _ => build(spec, chart, &placeholder).map(|_| ())?,
-        }
-    }
-    Ok(())
-}
-
 /// One run of the chosen point, recorded over time.
-fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> CliResult<TimelineChart> {
-    let (point, bucket) = timeline_plan(chart, r, &r.scenarios)?;
+fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> Result<TimelineChart, String> {
+    let point = point_at(r, &fixed_choice(chart, &r.grid)?);
+    let bucket = bucket(chart)?;
     let seed = replication_seed(spec.seed, chart.replication);
     let options = RunOptions {
         timeline_bucket: Some(bucket),
     };
-    let run =
-        run_with(&r.scenarios[point], seed, &options).map_err(|e| bad(chart, e.to_string()))?;
+    let run = run_with(&r.scenarios[point], seed, &options).map_err(|e| e.to_string())?;
     let t = run.timeline.expect("asked for a timeline");
     let per_s = |f: &dyn Fn(&sim_core::sim::Bucket) -> u64| -> Vec<f64> {
         t.buckets

@@ -8,7 +8,7 @@ use sim_core::sweep::{Grid, SweepSpec, expand_axes, fingerprint, parse_sweep, po
 
 use crate::exit::{CliError, CliResult};
 use crate::scenario_file::read_table;
-use crate::sweep::charts::check_all;
+use crate::sweep::charts;
 use crate::sweep::size::check_size;
 
 /// A sweep ready to run.
@@ -50,11 +50,12 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
     let axes = expand_axes(&spec, &shown)?;
     let jobs = check_size(&spec, &axes, max_runs, &shown)?;
     let grid = Grid::from_axes(axes);
+    check_charts(&spec, &grid, &shown)?;
     let scenarios = point_scenarios(&spec, &grid, &base, &base_text, &base_shown, &shown)?;
-    check_all(&spec, &grid, &scenarios).map_err(|e| match e {
-        CliError::Input(m) => CliError::Input(format!("{shown}: {m}")),
-        other => other,
-    })?;
+    for (i, chart) in spec.charts.iter().enumerate() {
+        charts::check_bucket_count(chart, &grid, &scenarios)
+            .map_err(|m| CliError::Input(format!("{shown}: charts[{i}]: {m}")))?;
+    }
     let name = spec.name.clone().unwrap_or_else(|| {
         path.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -68,4 +69,19 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
         file: shown,
         jobs,
     })
+}
+
+/// Checks every chart before the sweep runs, so that a mistake in one costs no run.
+fn check_charts(spec: &SweepSpec, grid: &Grid, shown: &str) -> CliResult<()> {
+    for (i, chart) in spec.charts.iter().enumerate() {
+        let bad = |m: String| CliError::Input(format!("{shown}: charts[{i}]: {m}"));
+        charts::check(spec, chart, grid).map_err(bad)?;
+        if spec.charts[..i].iter().any(|c| c.file == chart.file) {
+            return Err(bad(format!(
+                "file: `{}` is the file of an earlier chart; give each chart its own",
+                chart.file
+            )));
+        }
+    }
+    Ok(())
 }

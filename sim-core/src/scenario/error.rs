@@ -11,6 +11,8 @@ pub enum ErrorOrigin {
     FileWhole,
     /// A `--set PATH=VALUE` argument.
     Override(String),
+    /// A part of the file named in words, e.g. a sweep's `grid point interval=5s`.
+    Entry(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +31,7 @@ impl fmt::Display for ScenarioError {
             ErrorOrigin::File { line, column } => write!(f, "{}:{line}:{column}: ", self.source)?,
             ErrorOrigin::FileWhole => write!(f, "{}: ", self.source)?,
             ErrorOrigin::Override(arg) => write!(f, "{}: --set {arg}: ", self.source)?,
+            ErrorOrigin::Entry(entry) => write!(f, "{}: {entry}: ", self.source)?,
         }
         if let Some(path) = &self.path {
             write!(f, "{path}: ")?;

@@ -1,6 +1,7 @@
 //! From scenario text (plus `--set` overrides) to a validated [`Scenario`], or an error that
 //! points at the file, line, column and field path.
 
+use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
 use toml::Table;
 use toml::de::{DeTable, DeValue};
@@ -65,15 +66,16 @@ pub fn scenario_from_table(
     source: &str,
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
-    let scenario: Scenario =
-        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
-            let mut path = segments_of(e.path());
-            let message = e.inner().message().trim().to_string();
-            if let Some(field) = missing_field(&message) {
-                path.push(PathSegment::Key(field.to_string()));
-            }
-            locate(path, message, text, source, overrides)
-        })?;
+    let root = toml::Value::Table(table);
+    let scenario: Scenario = serde_path_to_error::deserialize(root.clone()).map_err(|e| {
+        let mut path = segments_of(e.path());
+        let message = e.inner().message().trim().to_string();
+        if let Some(field) = missing_field(&message) {
+            path.push(PathSegment::Key(field.to_string()));
+        }
+        let message = enum_message::<Scenario>(&message, &root, &path);
+        locate(path, message, text, source, overrides)
+    })?;
     validate(&scenario).map_err(|v| locate(v.path, v.message, text, source, overrides))?;
     Ok(scenario)
 }
@@ -94,7 +96,53 @@ pub enum PathSegment {
     Index(usize),
 }
 
-fn segments_of(path: &serde_path_to_error::Path) -> Vec<PathSegment> {
+/// toml's message for a name field (an enum) given a number, a table, ...: "invalid type: unit
+/// variant, expected string only" (or "wanted string or table"). It is replaced by one that
+/// says which names are allowed, found by deserialising `root` again with a name the field
+/// cannot have at `path`.
+pub(crate) fn enum_message<T: DeserializeOwned>(
+    message: &str,
+    root: &toml::Value,
+    path: &[PathSegment],
+) -> String {
+    let wrong_type = [
+        "unit variant, expected string only",
+        "wanted string or table",
+    ];
+    if !wrong_type.iter().any(|w| message.contains(w)) {
+        return message.to_string();
+    }
+    const PROBE: &str = "\u{1}";
+    let mut probe = root.clone();
+    let mut here = Some(&mut probe);
+    for seg in path {
+        here = here.and_then(|v| match seg {
+            PathSegment::Key(k) => v.get_mut(k.as_str()),
+            PathSegment::Index(i) => v.get_mut(*i),
+        });
+    }
+    let names = match here {
+        Some(v) => {
+            *v = toml::Value::String(PROBE.into());
+            serde_path_to_error::deserialize::<_, T>(probe)
+                .err()
+                .and_then(|e| {
+                    e.inner()
+                        .message()
+                        .trim()
+                        .strip_prefix(&format!("unknown variant `{PROBE}`, expected "))
+                        .map(str::to_string)
+                })
+        }
+        None => None,
+    };
+    match names {
+        Some(names) => format!("expected a quoted name, {names}"),
+        None => "expected a quoted name".to_string(),
+    }
+}
+
+pub(crate) fn segments_of(path: &serde_path_to_error::Path) -> Vec<PathSegment> {
     path.iter()
         .filter_map(|seg| match seg {
             Segment::Seq { index } => Some(PathSegment::Index(*index)),

@@ -14,6 +14,7 @@ pub use load::{
     PathSegment, apply_overrides, display_path, load_scenario, parse_toml_table,
     scenario_from_table,
 };
+pub(crate) use load::{enum_message, segments_of};
 pub use model::*;
 pub use overrides::{Override, apply_override};
 pub use values::{Percent, Probability};

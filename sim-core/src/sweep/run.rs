@@ -10,7 +10,9 @@ use super::grid::{Grid, replication_seed};
 use super::metrics::Metric;
 use super::spec::{SweepSpec, plain};
 use super::summary::{PointSummary, Stats};
-use crate::scenario::{Override, Scenario, ScenarioError, apply_override, scenario_from_table};
+use crate::scenario::{
+    ErrorOrigin, Override, Scenario, ScenarioError, apply_override, scenario_from_table,
+};
 use crate::sim::run;
 
 /// One run's metrics.
@@ -34,7 +36,8 @@ pub struct SweepResult {
 }
 
 /// Builds the scenario of every grid point: the base table with the sweep's `set` and the
-/// point's axis values applied, validated. An invalid point names its overrides.
+/// point's axis values applied, validated. An invalid point is blamed on the sweep file: on the
+/// `set` entry or the grid point (its axis values) that made it invalid.
 pub fn point_scenarios(
     spec: &SweepSpec,
     grid: &Grid,
@@ -51,14 +54,48 @@ pub fn point_scenarios(
     grid.points
         .iter()
         .map(|p| {
-            let overrides: Vec<Override> = fixed.iter().cloned().chain(grid.overrides(p)).collect();
+            let axes = grid.overrides(p);
+            let point = axes
+                .iter()
+                .map(|o| o.raw.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Where a bad override was written: an entry of `set`, or an axis of the grid.
+            let entry = |raw: &str| {
+                if fixed.iter().any(|o| o.raw == raw) && !axes.iter().any(|o| o.raw == raw) {
+                    format!("set entry {raw}")
+                } else {
+                    format!("grid point {point}")
+                }
+            };
+            let overrides: Vec<Override> = fixed.iter().cloned().chain(axes.clone()).collect();
             let mut table = base.clone();
             for o in &overrides {
-                apply_override(&mut table, o).map_err(|m| {
-                    plain(sweep_source, &o.display_path(), format!("{}: {m}", o.raw))
+                apply_override(&mut table, o).map_err(|message| ScenarioError {
+                    source: sweep_source.to_string(),
+                    path: Some(o.display_path()),
+                    origin: ErrorOrigin::Entry(entry(&o.raw)),
+                    message,
                 })?;
             }
-            scenario_from_table(table, base_text, base_source, &overrides)
+            scenario_from_table(table, base_text, base_source, &overrides).map_err(|e| {
+                match e.origin {
+                    ErrorOrigin::Override(raw) => ScenarioError {
+                        source: sweep_source.to_string(),
+                        origin: ErrorOrigin::Entry(entry(&raw)),
+                        ..e
+                    },
+                    // Blamed on the base file; the point may still be what made it wrong.
+                    _ if !point.is_empty() => ScenarioError {
+                        message: format!(
+                            "{} (at the grid point {point} of {sweep_source})",
+                            e.message
+                        ),
+                        ..e
+                    },
+                    _ => e,
+                }
+            })
         })
         .collect()
 }

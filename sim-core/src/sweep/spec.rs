@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::metrics::Metric;
-use crate::scenario::{ErrorOrigin, ScenarioError};
+use crate::scenario::{ErrorOrigin, ScenarioError, enum_message, segments_of};
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,10 +116,20 @@ pub struct ChartSpec {
 
 /// Parses a sweep file; errors name the file, the field path and (where known) line and column.
 pub fn parse_sweep(text: &str, source: &str) -> Result<SweepSpec, ScenarioError> {
-    let de = toml::Deserializer::parse(text).map_err(|e| error(text, source, None, &e))?;
+    let de = toml::Deserializer::parse(text).map_err(|e| {
+        let mut error = error(text, source, None, &e);
+        error.message = format!("TOML syntax error: {}", error.message);
+        error
+    })?;
     let spec: SweepSpec = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        error(text, source, Some(path), e.inner())
+        let mut error = error(text, source, Some(path), e.inner());
+        if let Ok(root) = toml::from_str::<toml::Table>(text) {
+            let root = toml::Value::Table(root);
+            error.message =
+                enum_message::<SweepSpec>(&error.message, &root, &segments_of(e.path()));
+        }
+        error
     })?;
     if spec.replications == 0 {
         return Err(plain(source, "replications", "must be 1 or more"));
