@@ -130,6 +130,11 @@ fn bad_flag_values() {
         2,
         &["invalid value 'many' for '--threads <THREADS>'"],
     );
+    fails(
+        &["sweep", "x.toml", "--threads", "0"],
+        2,
+        &["invalid value '0' for '--threads <THREADS>': 0 is not in 1..=65535"],
+    );
 }
 
 #[test]
@@ -511,6 +516,16 @@ fn sweep_replications_and_metrics_that_are_empty() {
     sweep_fails(
         &path,
         &[&format!("{path}: replications: must be 1 or more")],
+    );
+    let path = sweep_file(
+        "sw-name.toml",
+        "name = \"../../elsewhere\"\nmetrics = [\"availability\"]\n",
+    );
+    sweep_fails(
+        &path,
+        &[&format!(
+            "{path}: name: `../../elsewhere` cannot name a directory: use letters, digits"
+        )],
     );
     let path = sweep_file("sw-metrics.toml", "metrics = []\n");
     sweep_fails(

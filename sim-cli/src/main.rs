@@ -56,8 +56,8 @@ enum Command {
     Sweep {
         sweep: PathBuf,
         /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
         /// Output directory (default: target/sweeps/<name>, or
         /// target/sweeps/<name>-shard-<I>-of-<N> for a shard).
         #[arg(long, value_name = "DIR")]
@@ -101,8 +101,8 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
     },
     /// Turn an Envoy bootstrap or cluster, or an Istio DestinationRule (with VirtualServices),
     /// into a scenario TOML (printed); unmodelled fields are listed on stderr.
@@ -164,7 +164,7 @@ fn execute(cli: &Cli) -> CliResult<String> {
         } => report_command(&ReportArgs {
             root,
             check: *check,
-            threads: *threads,
+            threads: threads.map(usize::from),
         }),
         Command::Sweep {
             sweep,
@@ -175,7 +175,7 @@ fn execute(cli: &Cli) -> CliResult<String> {
             max_runs,
         } => sweep_command(&SweepArgs {
             path: sweep,
-            threads: *threads,
+            threads: threads.map(usize::from),
             out: out.as_deref(),
             resume: *resume,
             shard: shard.unwrap_or(Shard::WHOLE),

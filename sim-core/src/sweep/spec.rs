@@ -137,6 +137,18 @@ pub fn parse_sweep(text: &str, source: &str) -> Result<SweepSpec, ScenarioError>
     if spec.max_runs == Some(0) {
         return Err(plain(source, "max_runs", "must be 1 or more"));
     }
+    if let Some(name) = &spec.name
+        && !is_plain_name(name)
+    {
+        return Err(plain(
+            source,
+            "name",
+            format!(
+                "`{name}` cannot name a directory: use letters, digits, `-`, `_` and `.` (not \
+                 starting with `.`), e.g. \"ejection-settings\""
+            ),
+        ));
+    }
     if spec.metrics.is_empty() {
         return Err(plain(
             source,
@@ -145,6 +157,15 @@ pub fn parse_sweep(text: &str, source: &str) -> Result<SweepSpec, ScenarioError>
         ));
     }
     Ok(spec)
+}
+
+/// A sweep's name names its output directory under `target/sweeps/`: one plain component.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn error(text: &str, source: &str, path: Option<String>, e: &toml::de::Error) -> ScenarioError {
