@@ -946,6 +946,16 @@ fn import_istio_version_that_is_not_a_version() {
         2,
         &["--istio-version: `latest` is not an Istio version like 1.24"],
     );
+    for version in ["0.9", "2.5"] {
+        fails(
+            &["import", &path, "--istio-version", version],
+            2,
+            &[&format!(
+                "--istio-version: `{version}` is not an Istio 1.x version: breakersim follows \
+                 istiod 1.0 to 1.30 (a newer 1.x gets 1.30's rules)"
+            )],
+        );
+    }
 }
 
 /// Values of the wrong type, from Envoy and from Istio, through the binary.

@@ -25,6 +25,14 @@ impl Version {
         let mut parts = s.trim_start_matches('v').split('.');
         let major = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
         let minor = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+        if major != 1 {
+            return Err(format!(
+                "`{s}` is not an Istio 1.x version: breakersim follows istiod 1.0 to {} (a \
+                 newer 1.x gets {}'s rules)",
+                NEWEST.show(),
+                NEWEST.show()
+            ));
+        }
         Ok(Version(major, minor))
     }
 
