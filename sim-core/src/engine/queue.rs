@@ -311,6 +311,7 @@ impl<E> EventQueue<E> {
         self.dead = 0;
     }
 
+    #[inline]
     fn occupy_slot(&mut self, event: E) -> u32 {
         let slot = match self.free_slots.pop() {
             Some(s) => s,
@@ -328,6 +329,7 @@ impl<E> EventQueue<E> {
     /// Frees `slot` (its handles and entries go stale) and returns its event. A slot whose
     /// generation has reached `u32::MAX` is retired instead of reused, so a generation never
     /// wraps round to match a stale entry.
+    #[inline]
     fn release(&mut self, slot: u32) -> E {
         let generation = &mut self.generations[slot as usize];
         *generation += 1;

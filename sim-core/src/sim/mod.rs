@@ -338,6 +338,9 @@ impl<'s> Simulation<'s> {
 
     /// Acts on pool reports until none are left (acting may call the pools again).
     fn drain_pool_events(&mut self) {
+        if self.proxy.pool_events.is_empty() {
+            return;
+        }
         // Acting may drain again (nested); each level takes a spare buffer and gives it back,
         // so none is dropped and reallocated.
         let mut batch = self.spare_pool_batches.pop().unwrap_or_default();
