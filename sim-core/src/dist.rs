@@ -27,10 +27,15 @@ pub enum Distribution {
         mean: SimDuration,
     },
     /// Log-normal given by its median and 99th percentile: mu = ln(median),
-    /// sigma = ln(p99 / median) / z(0.99).
+    /// sigma = ln(p99 / median) / z(0.99). Build it with [`Distribution::lognormal`], which
+    /// works out mu and sigma once rather than at every draw.
     Lognormal {
         median: SimDuration,
         p99: SimDuration,
+        #[serde(skip)]
+        ln_median: f64,
+        #[serde(skip)]
+        sigma: f64,
     },
 }
 
@@ -43,6 +48,15 @@ impl Default for Distribution {
 impl Distribution {
     pub fn constant(d: SimDuration) -> Self {
         Distribution::Constant(d)
+    }
+
+    pub fn lognormal(median: SimDuration, p99: SimDuration) -> Self {
+        Distribution::Lognormal {
+            median,
+            p99,
+            ln_median: (median.0 as f64).ln(),
+            sigma: lognormal_sigma(median, p99),
+        }
     }
 
     /// Draws one duration. Constant distributions draw nothing from `rng`.
@@ -61,10 +75,11 @@ impl Distribution {
                 // 1 - u lies in (0, 1], so the log is finite.
                 SimDuration((-(1.0 - u).ln() * mean.0 as f64).round() as u64)
             }
-            Distribution::Lognormal { median, p99 } => {
-                let sigma = lognormal_sigma(median, p99);
+            Distribution::Lognormal {
+                ln_median, sigma, ..
+            } => {
                 let z = standard_normal(rng);
-                SimDuration(((median.0 as f64).ln() + sigma * z).exp().round() as u64)
+                SimDuration((ln_median + sigma * z).exp().round() as u64)
             }
         }
     }
@@ -75,8 +90,7 @@ impl Distribution {
             Distribution::Constant(d) => d.0 as f64,
             Distribution::Uniform { min, max } => (min.0 as f64 + max.0 as f64) / 2.0,
             Distribution::Exponential { mean } => mean.0 as f64,
-            Distribution::Lognormal { median, p99 } => {
-                let sigma = lognormal_sigma(median, p99);
+            Distribution::Lognormal { median, sigma, .. } => {
                 median.0 as f64 * (sigma * sigma / 2.0).exp()
             }
         }
@@ -87,7 +101,7 @@ impl Distribution {
             Distribution::Uniform { min, max } if max < min => Err(format!(
                 "uniform distribution needs min <= max, got min = {min}, max = {max}"
             )),
-            Distribution::Lognormal { median, p99 } if median.is_zero() || p99 < median => {
+            Distribution::Lognormal { median, p99, .. } if median.is_zero() || p99 < median => {
                 Err(format!(
                     "lognormal distribution needs 0 < median <= p99, got median = {median}, p99 = {p99}"
                 ))
@@ -167,10 +181,7 @@ impl<'de> serde::Deserialize<'de> for Distribution {
                     }
                     "lognormal" => {
                         let p: LognormalParams = map.next_value()?;
-                        Distribution::Lognormal {
-                            median: p.median,
-                            p99: p.p99,
-                        }
+                        Distribution::lognormal(p.median, p.p99)
                     }
                     other => return Err(de::Error::unknown_variant(other, KINDS)),
                 };
@@ -234,10 +245,7 @@ mod tests {
 
     #[test]
     fn lognormal_median_and_p99_match_their_parameters() {
-        let d = Distribution::Lognormal {
-            median: SimDuration::from_millis(2),
-            p99: SimDuration::from_millis(10),
-        };
+        let d = Distribution::lognormal(SimDuration::from_millis(2), SimDuration::from_millis(10));
         let median = quantile_of(&d, 200_000, 0.5);
         let p99 = quantile_of(&d, 200_000, 0.99);
         assert!((median - 2e6).abs() < 2e4, "median {median}");
@@ -274,10 +282,10 @@ mod tests {
         );
         assert_eq!(
             parse(r#"d = { lognormal = { median = "1ms", p99 = "5ms" } }"#),
-            Ok(Distribution::Lognormal {
-                median: SimDuration::from_millis(1),
-                p99: SimDuration::from_millis(5)
-            })
+            Ok(Distribution::lognormal(
+                SimDuration::from_millis(1),
+                SimDuration::from_millis(5)
+            ))
         );
     }
 
