@@ -1,8 +1,10 @@
 //! Sweep throughput, in runs per second, on 1 and 2 threads: sim-core's `run_sweep` (rayon over
 //! the job list, results collected in job order, summaries) on a small sweep of the Istio
 //! tutorial scenario, as `breakersim sweep` runs it (without writing files or charts): 5 values
-//! of baseEjectionTime x 10 replications = 50 runs of 60 simulated seconds (1,200 requests)
-//! each. The thread pool is built inside `run_sweep`, so its cost is included, as in the CLI.
+//! of baseEjectionTime x 40 replications = 200 runs of 60 simulated seconds (1,200 requests)
+//! each, about 0.2 s on one thread. The thread pool is built inside `run_sweep`, so its cost is
+//! included, as in the CLI (a few milliseconds per sweep on this machine: with 50 runs per
+//! sweep it weighed on the 2-thread figure, with 200 it is what a real sweep sees).
 //!
 //!     cargo bench --bench sweep
 
@@ -18,7 +20,7 @@ use sim_core::sweep::{Grid, parse_sweep, point_scenarios, run_sweep};
 const SWEEP: &str = r#"
 scenario = "istio-outlier-tutorial.toml"
 seed = 1
-replications = 10
+replications = 40
 set = ["duration=60s"]
 metrics = ["availability", "ejections"]
 
@@ -39,9 +41,9 @@ fn sweep(c: &mut Criterion) {
     let scenarios = point_scenarios(&spec, &grid, &base, &base_text, &base_shown, "sweep")
         .expect("valid grid points");
     let runs = grid.points.len() as u64 * spec.replications;
-    assert_eq!(runs, 50);
+    assert_eq!(runs, 200);
 
-    let mut group = c.benchmark_group("sweep_tutorial_50_runs");
+    let mut group = c.benchmark_group("sweep_tutorial_200_runs");
     group
         .throughput(Throughput::Elements(runs))
         .sampling_mode(SamplingMode::Flat);
