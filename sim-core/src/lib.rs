@@ -5,6 +5,7 @@ pub mod dist;
 pub mod engine;
 pub mod envoy;
 pub mod histogram;
+pub mod istio_version;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

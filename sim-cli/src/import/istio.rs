@@ -12,34 +12,7 @@ use super::istio_retry::route;
 use super::yaml::Node;
 use crate::exit::{CliError, CliResult};
 
-/// An Istio minor version, e.g. (1, 24).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Version(pub u32, pub u32);
-
-/// The newest Istio version the translation knows.
-pub const NEWEST: Version = Version(1, 30);
-
-impl Version {
-    pub fn parse(s: &str) -> Result<Version, String> {
-        let bad = || format!("`{s}` is not an Istio version like 1.24");
-        let mut parts = s.trim_start_matches('v').split('.');
-        let major = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        let minor = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        if major != 1 {
-            return Err(format!(
-                "`{s}` is not an Istio 1.x version: breakersim follows istiod 1.0 to {} (a \
-                 newer 1.x gets {}'s rules)",
-                NEWEST.show(),
-                NEWEST.show()
-            ));
-        }
-        Ok(Version(major, minor))
-    }
-
-    pub fn show(self) -> String {
-        format!("{}.{}", self.0, self.1)
-    }
-}
+pub use sim_core::istio_version::{IstioVersion as Version, NEWEST_ISTIO as NEWEST};
 
 pub(super) fn istio(v: Version) -> Origin {
     Origin::Istio(v.show())

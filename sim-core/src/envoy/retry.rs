@@ -14,6 +14,7 @@ use rand::RngExt;
 
 use super::cluster_stats::ClusterStats;
 use super::resource_manager::ResourceManager;
+use crate::istio_version::IstioVersion;
 use crate::rng::SimRng;
 use crate::scenario::{RetryPolicy, Route};
 use crate::time::SimDuration;
@@ -174,21 +175,11 @@ impl RetryConfig {
 /// `connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes`, 2 retries,
 /// previous_hosts with 5 host selection attempts since; 503 retriable from 1.1 to 1.23 only.
 pub fn istio_default_retry_policy(version: &str) -> Result<Option<RetryPolicy>, String> {
-    let bad = || format!("`{version}` is not an Istio version like \"1.24\"");
-    let (major, minor) = version.split_once('.').ok_or_else(bad)?;
-    let (major, minor): (u32, u32) = (
-        major.parse().map_err(|_| bad())?,
-        minor
-            .split('.')
-            .next()
-            .unwrap_or("")
-            .parse()
-            .map_err(|_| bad())?,
-    );
-    if (major, minor) < (1, 1) {
+    let v = IstioVersion::parse(version)?;
+    if v < IstioVersion(1, 1) {
         return Ok(None);
     }
-    let codes = if (major, minor) < (1, 24) {
+    let codes = if v < IstioVersion(1, 24) {
         vec![503]
     } else {
         vec![]
@@ -203,7 +194,7 @@ pub fn istio_default_retry_policy(version: &str) -> Result<Option<RetryPolicy>, 
         retry_host_predicate: vec![crate::scenario::RetryHostPredicate {
             name: PREVIOUS_HOSTS.into(),
         }],
-        host_selection_retry_max_attempts: if (major, minor) < (1, 2) { 3 } else { 5 },
+        host_selection_retry_max_attempts: if v < IstioVersion(1, 2) { 3 } else { 5 },
     }))
 }
 
