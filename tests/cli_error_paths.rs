@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::common::{breakersim, root, temp_file};
+use crate::common::{breakersim, fails, root, temp_file};
 
 /// A small valid scenario: 2 workers x 3 requests.
 const TINY: &str = r#"[cluster]
@@ -21,28 +21,6 @@ requests_per_worker = 3
 [[backends]]
 name = "b"
 "#;
-
-/// Runs `breakersim args`; it must exit with `code`, say `error: ` first on stderr, contain
-/// every one of `parts`, print nothing on stdout and not panic. Returns stderr.
-fn fails(args: &[&str], code: i32, parts: &[&str]) -> String {
-    let out = breakersim(args);
-    assert_eq!(out.code, code, "{args:?}: {}{}", out.stdout, out.stderr);
-    assert!(
-        out.stderr.starts_with("error: "),
-        "{args:?}: {}",
-        out.stderr
-    );
-    for part in parts {
-        assert!(
-            out.stderr.contains(part),
-            "{args:?}: {part:?} not in {}",
-            out.stderr
-        );
-    }
-    assert!(out.stdout.is_empty(), "{args:?}: stdout {}", out.stdout);
-    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    out.stderr
-}
 
 /// A file of this module's own under the tests' temp dir.
 fn file(name: &str, text: &str) -> String {

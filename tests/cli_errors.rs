@@ -1,7 +1,7 @@
 //! Bad input exits with code 2 and a message naming the file, the field path and (where the
 //! file has one) the line and column, and what is allowed. Never a panic.
 
-use crate::common::{breakersim, temp_file};
+use crate::common::{breakersim, fails, temp_file};
 
 const BASE: &str = r#"
 [cluster]
@@ -27,25 +27,12 @@ fn rejects(name: &str, old: &str, new: &str, expected: &[&str]) -> String {
     assert!(BASE.contains(old), "fixture lacks {old:?}");
     let path = temp_file(name, &BASE.replacen(old, new, 1));
     let shown = path.to_str().unwrap().to_string();
+    let parts: Vec<&str> = std::iter::once(shown.as_str())
+        .chain(expected.iter().copied())
+        .collect();
     let mut message = String::new();
     for cmd in ["check", "run"] {
-        let out = breakersim(&[cmd, &shown]);
-        assert_eq!(out.code, 2, "{cmd} {name}: {}{}", out.stdout, out.stderr);
-        assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
-        assert!(
-            out.stderr.contains(&shown),
-            "names the file: {}",
-            out.stderr
-        );
-        for part in expected {
-            assert!(
-                out.stderr.contains(part),
-                "{name}: {part:?} not in {}",
-                out.stderr
-            );
-        }
-        assert!(!out.stderr.contains("panicked"));
-        message = out.stderr;
+        message = fails(&[cmd, &shown], 2, &parts);
     }
     message
 }

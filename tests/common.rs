@@ -102,3 +102,25 @@ pub fn assert_same_files(a: &Path, b: &Path) {
         );
     }
 }
+
+/// Runs `breakersim args`; it must exit with `code`, say `error: ` first on stderr, contain
+/// every one of `parts`, print nothing on stdout and not panic. Returns stderr.
+pub fn fails(args: &[&str], code: i32, parts: &[&str]) -> String {
+    let out = breakersim(args);
+    assert_eq!(out.code, code, "{args:?}: {}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.starts_with("error: "),
+        "{args:?}: {}",
+        out.stderr
+    );
+    for part in parts {
+        assert!(
+            out.stderr.contains(part),
+            "{args:?}: {part:?} not in {}",
+            out.stderr
+        );
+    }
+    assert!(out.stdout.is_empty(), "{args:?}: stdout {}", out.stdout);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    out.stderr
+}
