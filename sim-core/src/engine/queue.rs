@@ -128,11 +128,6 @@ impl<E> EventQueue<E> {
         self.live == 0
     }
 
-    /// Time of the earliest event, if any. (It may move entries between buckets, hence `&mut`.)
-    pub fn peek_time(&mut self) -> Option<SimTime> {
-        self.front_live().then(|| self.ready[self.ready_head].time)
-    }
-
     /// Schedules `event` at `time`; events at the same time run in the order they were
     /// scheduled. (A time before the last event popped is allowed: it runs next.)
     pub fn schedule(&mut self, time: SimTime, event: E) -> TimerHandle {
@@ -521,8 +516,10 @@ mod tests {
         q.schedule(t(300), 2);
         q.schedule(t(300), 3);
         assert_eq!(q.pop(), Some((t(100), 1)));
-        // Looking ahead moves the floor to 300; an event at 200 is still allowed.
-        assert_eq!(q.peek_time(), Some(t(300)));
+        // Looking ahead (nothing is due by 299) moves the floor to 300; an event at 200 is
+        // still allowed.
+        assert_eq!(q.pop_due(t(299)), None);
+        assert_eq!(q.len(), 2);
         q.schedule(t(200), 4);
         q.schedule(t(300), 5);
         assert_eq!(drain(&mut q), vec![(200, 4), (300, 2), (300, 3), (300, 5)]);
@@ -538,7 +535,7 @@ mod tests {
         assert_eq!(q.cancel(b), None);
         assert_eq!(q.len(), 2);
         assert_eq!(q.cancel(a), Some(1));
-        assert_eq!(q.peek_time(), Some(t(3)), "dead entries are skipped");
+        assert_eq!(q.pop_due(t(2)), None, "dead entries are skipped");
         // b's slot is reused; its stale entry must not come back.
         q.schedule(t(9), 4);
         assert!(!q.is_scheduled(b) && q.is_scheduled(c));
