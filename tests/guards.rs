@@ -202,18 +202,9 @@ values = ["1ms", "2ms"]
     );
 }
 
-/// Five workers send one request each at once to a host that serves one at a time (10 ms) with
-/// room for two in its queue. All five reach the host at 300 us (150 us to Envoy over a new
-/// downstream connection, a 100 us upstream connect each, 50 us to the host): the first is
-/// served, two wait, and the last two are answered 503 at once, back at the client at 400 us.
-/// The others come back at 10.4, 20.4 and 30.4 ms. Envoy forwards the 503s as any upstream
-/// response: no flag, charged `upstream_rq_503`.
-#[test]
-fn a_full_backend_queue_answers_503_at_once() {
-    let text = r#"
-[cluster]
-name = "c"
-
+/// Five closed-loop workers sending one request each, to one host serving one at a time
+/// (10 ms) with room for two in its queue.
+const FIVE_AT_ONCE_TO_A_QUEUE_OF_TWO: &str = r#"
 [[clients]]
 kind = "closed_loop"
 workers = 5
@@ -225,7 +216,17 @@ service_time = "10ms"
 concurrency = 1
 max_queue_length = 2
 "#;
-    let r = run_text(text);
+
+/// Five workers send one request each at once to a host that serves one at a time (10 ms) with
+/// room for two in its queue. All five reach the host at 300 us (150 us to Envoy over a new
+/// downstream connection, a 100 us upstream connect each, 50 us to the host): the first is
+/// served, two wait, and the last two are answered 503 at once, back at the client at 400 us.
+/// The others come back at 10.4, 20.4 and 30.4 ms. Envoy forwards the 503s as any upstream
+/// response: no flag, charged `upstream_rq_503`.
+#[test]
+fn a_full_backend_queue_answers_503_at_once() {
+    let text = format!("[cluster]\nname = \"c\"\n{FIVE_AT_ONCE_TO_A_QUEUE_OF_TWO}");
+    let r = run_text(&text);
     let c = &r.client;
     assert_eq!((c.count(200), c.count(503)), (3, 2));
     assert!(c.flags.is_empty(), "{:?}", c.flags);
@@ -242,7 +243,7 @@ max_queue_length = 2
     assert_eq!(c.latency.max().as_nanos(), 30_400_000);
     assert_eq!(r.sim_time, SimTime(30_400_000));
 
-    let path = temp_file("overflow.toml", text);
+    let path = temp_file("overflow.toml", &text);
     let out = breakersim(&["run", path.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
@@ -289,19 +290,8 @@ max_ejection_percent = 100
 [route.retry_policy]
 retry_on = "5xx"
 num_retries = 1
-
-[[clients]]
-kind = "closed_loop"
-workers = 5
-requests_per_worker = 1
-
-[[backends]]
-name = "b"
-service_time = "10ms"
-concurrency = 1
-max_queue_length = 2
 "#;
-    let r = run_text(text);
+    let r = run_text(&format!("{text}{FIVE_AT_ONCE_TO_A_QUEUE_OF_TWO}"));
     assert_eq!(r.stat("upstream_rq_retry"), 2, "both overflows are retried");
     assert_eq!(
         r.stat("outlier_detection.ejections_enforced_consecutive_5xx"),
