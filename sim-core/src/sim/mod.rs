@@ -337,10 +337,17 @@ impl<'s> Simulation<'s> {
     }
 
     /// Acts on pool reports until none are left (acting may call the pools again).
+    #[inline]
     fn drain_pool_events(&mut self) {
-        if self.proxy.pool_events.is_empty() {
-            return;
+        if !self.proxy.pool_events.is_empty() {
+            self.act_on_pool_events();
         }
+    }
+
+    /// [`Simulation::drain_pool_events`] once there is something to act on (apart, so that
+    /// the check for nothing, the usual case, costs no call).
+    #[inline(never)]
+    fn act_on_pool_events(&mut self) {
         // Acting may drain again (nested); each level takes a spare buffer and gives it back,
         // so none is dropped and reallocated.
         let mut batch = self.spare_pool_batches.pop().unwrap_or_default();

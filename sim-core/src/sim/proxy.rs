@@ -26,6 +26,8 @@ pub struct Proxy {
     pub conns: Slab<Connection>,
     /// Pool of worker `w` for host `h` at `w * hosts + h`.
     pools: Vec<ConnPool>,
+    /// The host of each pool (looked up on every pool call: a load, not a division).
+    pool_hosts: Vec<u32>,
     lbs: Vec<LoadBalancer>,
     host_sets: HostSets,
     pub outlier: Option<Detector<SimRng>>,
@@ -74,6 +76,9 @@ impl Proxy {
         let pools = (0..concurrency as usize * host_count)
             .map(|id| ConnPool::new(id, limits))
             .collect();
+        let pool_hosts = (0..concurrency as usize)
+            .flat_map(|_| 0..host_count as u32)
+            .collect();
         let lbs = (0..concurrency)
             .map(|w| {
                 LoadBalancer::new(
@@ -113,6 +118,7 @@ impl Proxy {
             hosts: vec![host; host_count],
             conns: Slab::new(),
             pools,
+            pool_hosts,
             lbs,
             host_sets: HostSets::new(priority_of, weight, panic_threshold),
             outlier,
@@ -128,7 +134,7 @@ impl Proxy {
     }
 
     pub fn host_of_pool(&self, pool: usize) -> usize {
-        pool % self.hosts.len()
+        self.pool_hosts[pool] as usize
     }
 
     /// Runs `f` on pool `pool` with the cluster state it reads and updates; what the pool
