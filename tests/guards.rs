@@ -37,7 +37,8 @@ fn limited(text: &str, limits: &str) -> Result<(), RunLimitExceeded> {
 /// Envoy, host, served, Envoy, client, 6 events each (8-13 from 1.4 ms to 2.6 ms, 14-19 from
 /// 2.6 ms to 3.8 ms), then the worker's last send finds nothing left (20). So 20 events are
 /// enough, and with 12 the run stops when the 13th is due, at 2.55 ms, the time of the 12th
-/// (the second response at Envoy), with the second request in flight.
+/// (the second response at Envoy), with two requests sent (events 1 and 8) and the second in
+/// flight.
 #[test]
 fn max_events_stops_the_run_when_one_more_event_is_due() {
     assert_eq!(run_text(THREE_REQUESTS).events_processed, 20);
@@ -50,6 +51,7 @@ fn max_events_stops_the_run_when_one_more_event_is_due() {
             value: 12,
             sim_time: SimTime(2_550_000),
             events_processed: 12,
+            requests_sent: 2,
             in_flight: 1,
         }
     );
@@ -60,7 +62,8 @@ fn max_events_stops_the_run_when_one_more_event_is_due() {
 /// (the connects would time out only at 5 s). Requests at 0, 1, 2, 3 and 4 ms are in flight; the
 /// sixth, at 5 ms, would be one too many for `max_in_flight = 5`. Events by then: the phase that
 /// starts the black hole at 0, five arrivals, five requests at Envoy (50 us later) and five
-/// connects that never complete (100 us after that), then the sixth arrival: 17.
+/// connects that never complete (100 us after that), then the sixth arrival: 17. Sent: the five,
+/// not the sixth.
 #[test]
 fn max_in_flight_stops_an_open_loop_client_against_a_black_hole() {
     let text = r#"
@@ -89,6 +92,7 @@ phases = [{ at = "0s", black_hole = true }]
             value: 5,
             sim_time: SimTime(5_000_000),
             events_processed: 17,
+            requests_sent: 5,
             in_flight: 5,
         }
     );

@@ -85,3 +85,21 @@ fn bench_scenarios_pass_check() {
         ]
     );
 }
+
+/// A run stopped at `limits.max_events` still reports how far it got, then exits 2 with the
+/// limit's message: exactly the limit's events, no results on stdout. (The lab's 50 `hey`
+/// workers send their first 50 requests at 0, one event each, before anything else is due, so
+/// 40 events are 40 sends.)
+#[test]
+fn timing_reports_a_run_stopped_at_a_limit() {
+    let out = breakersim(&["run", LAB, "--timing", "--set", "limits.max_events=40"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert_eq!(figure(&out.stderr, "events processed"), 40.0);
+    assert_eq!(figure(&out.stderr, "requests sent"), 40.0);
+    assert!(
+        out.stderr.contains("limits.max_events = 40"),
+        "{}",
+        out.stderr
+    );
+}

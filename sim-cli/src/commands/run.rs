@@ -4,7 +4,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use sim_core::sim::{RunResult, run};
+use sim_core::sim::{RunLimitExceeded, RunResult, run};
+use sim_core::time::SimTime;
 
 use crate::exit::{CliError, CliResult, note};
 use crate::files::write_atomically;
@@ -28,26 +29,56 @@ pub fn run_command(args: &RunArgs) -> CliResult<String> {
     // The wall clock is read here, around the simulation alone: sim-core has no clock, and
     // loading the scenario and rendering the output are not part of the figures.
     let started = Instant::now();
-    let result = run(&scenario, seed)
-        .map_err(|e| CliError::Input(format!("{}: seed {seed}: {e}", args.path.display())))?;
+    let outcome = run(&scenario, seed);
     let wall = started.elapsed();
     if args.timing {
-        note(&timing_report(&result, wall));
+        note(&timing_report(&RunFigures::of(&outcome), wall));
     }
+    let result = outcome
+        .map_err(|e| CliError::Input(format!("{}: seed {seed}: {e}", args.path.display())))?;
     if let Some(path) = args.outlier_log {
         write_atomically(path, outlier_log::render(&result).as_bytes()).context("--outlier-log")?;
     }
     Ok(render(&result, args.format))
 }
 
+/// How far a run got: what `--timing` reports, whether it ran to its end or stopped at a limit.
+#[derive(Clone, Copy)]
+struct RunFigures {
+    events: u64,
+    sent: u64,
+    sim_time: SimTime,
+}
+
+impl RunFigures {
+    fn of(outcome: &Result<RunResult, RunLimitExceeded>) -> Self {
+        match outcome {
+            Ok(r) => RunFigures {
+                events: r.events_processed,
+                sent: r.client.sent,
+                sim_time: r.sim_time,
+            },
+            Err(e) => RunFigures {
+                events: e.events_processed,
+                sent: e.requests_sent,
+                sim_time: e.sim_time,
+            },
+        }
+    }
+}
+
 /// What `run --timing` prints on stderr: events processed, the wall time of the simulation
 /// (not counting loading the scenario or rendering the output), events per second, and
 /// simulated requests per second: the requests the clients *sent* (completed or not) per
-/// second of wall time. One `name: value` line each.
-pub fn timing_report(result: &RunResult, wall: Duration) -> String {
+/// second of wall time. One `name: value` line each. A run stopped at one of its `[limits]`
+/// reports how far it got (its error message follows).
+fn timing_report(figures: &RunFigures, wall: Duration) -> String {
     let secs = wall.as_secs_f64().max(1e-9);
-    let events = result.events_processed;
-    let sent = result.client.sent;
+    let RunFigures {
+        events,
+        sent,
+        sim_time,
+    } = *figures;
     format!(
         "timing: events processed: {events}\n\
          timing: wall time: {:.3} s (simulation only)\n\
@@ -56,7 +87,7 @@ pub fn timing_report(result: &RunResult, wall: Duration) -> String {
          timing: simulated requests/s: {:.0} (requests sent per second of wall time)\n",
         wall.as_secs_f64(),
         events as f64 / secs,
-        result.sim_time.as_secs_f64(),
+        sim_time.as_secs_f64(),
         sent as f64 / secs,
     )
 }

@@ -32,6 +32,8 @@ pub struct RunLimitExceeded {
     /// Simulated time when the run stopped.
     pub sim_time: SimTime,
     pub events_processed: u64,
+    /// Requests the clients had sent when the run stopped (answered or not).
+    pub requests_sent: u64,
     /// Requests sent and not yet answered when the run stopped.
     pub in_flight: u64,
 }
@@ -75,6 +77,7 @@ mod tests {
             value: 1000,
             sim_time: SimTime(1_500_000_000),
             events_processed: 1000,
+            requests_sent: 40,
             in_flight: 3,
         };
         assert_eq!(

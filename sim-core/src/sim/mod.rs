@@ -269,6 +269,7 @@ impl<'s> Simulation<'s> {
             },
             sim_time: self.now,
             events_processed: self.events_processed,
+            requests_sent: self.outcome.sent,
             in_flight: self.requests.len() as u64,
         }
     }
