@@ -89,9 +89,13 @@ impl Flags {
     }
 
     pub fn iter(self) -> impl Iterator<Item = ResponseFlag> {
-        ResponseFlag::ALL
-            .into_iter()
-            .filter(move |f| self.contains(*f))
+        // Set bits, lowest first (the order of `ResponseFlag::ALL`): no work for flags not set.
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            let index = bits.trailing_zeros() as usize;
+            bits &= bits.wrapping_sub(1);
+            ResponseFlag::ALL.get(index).copied()
+        })
     }
 }
 
