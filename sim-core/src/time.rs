@@ -144,7 +144,7 @@ impl fmt::Display for SimDuration {
             (NANOS_PER_MILLI, "ms"),
             (NANOS_PER_MICRO, "us"),
         ] {
-            if n % scale == 0 {
+            if n.is_multiple_of(scale) {
                 return write!(f, "{}{unit}", n / scale);
             }
         }

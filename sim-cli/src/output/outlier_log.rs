@@ -61,9 +61,9 @@ pub fn timestamp(nanos: u64) -> String {
     let clock = format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60);
     let fraction = if frac == 0 {
         String::new()
-    } else if frac % 1_000_000 == 0 {
+    } else if frac.is_multiple_of(1_000_000) {
         format!(".{:03}", frac / 1_000_000)
-    } else if frac % 1_000 == 0 {
+    } else if frac.is_multiple_of(1_000) {
         format!(".{:06}", frac / 1_000)
     } else {
         format!(".{frac:09}")

@@ -11,13 +11,13 @@ use sim_core::sim::RunResult;
 /// Envoy's tag extraction for the stats breakersim produces: `(metric name, extra label)`.
 fn metric_of(stat: &str) -> (String, Option<(&'static str, String)>) {
     if let Some(rest) = stat.strip_prefix("upstream_rq_") {
-        if let Some(class) = rest.strip_suffix("xx").filter(|c| c.len() == 1) {
-            if class.chars().all(|ch| ch.is_ascii_digit()) {
-                return (
-                    "upstream_rq_xx".into(),
-                    Some(("envoy_response_code_class", class.into())),
-                );
-            }
+        if let Some(class) = rest.strip_suffix("xx").filter(|c| c.len() == 1)
+            && class.chars().all(|ch| ch.is_ascii_digit())
+        {
+            return (
+                "upstream_rq_xx".into(),
+                Some(("envoy_response_code_class", class.into())),
+            );
         }
         if rest.len() == 3 && rest.chars().all(|ch| ch.is_ascii_digit()) {
             return (

@@ -92,10 +92,10 @@ impl JournalWriter {
     }
 
     fn sync(&self) {
-        if self.dirty.swap(false, Ordering::AcqRel) {
-            if let Err(e) = self.sync_handle.sync_data() {
-                self.failed(e);
-            }
+        if self.dirty.swap(false, Ordering::AcqRel)
+            && let Err(e) = self.sync_handle.sync_data()
+        {
+            self.failed(e);
         }
     }
 
