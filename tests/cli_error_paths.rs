@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::common::{breakersim, fails, root, temp_file};
+use crate::common::{breakersim, breakersim_as_given, fails, root, temp_file};
 
 /// A small valid scenario: 2 workers x 3 requests.
 const TINY: &str = r#"[cluster]
@@ -46,7 +46,7 @@ fn no_command_prints_the_help_on_stderr_with_code_2() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stdout.is_empty());
     assert!(
-        out.stderr.contains("Usage: breakersim <COMMAND>"),
+        out.stderr.contains("Usage: breakersim [OPTIONS] <COMMAND>"),
         "{}",
         out.stderr
     );
@@ -118,7 +118,7 @@ fn bad_flag_values() {
 #[test]
 fn help_and_version_exit_0_on_stdout() {
     for args in [&["--help"][..], &["run", "--help"], &["help", "sweep"]] {
-        let out = breakersim(args);
+        let out = breakersim_as_given(args);
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
         assert!(out.stdout.contains("Usage: breakersim"), "{}", out.stdout);
     }
@@ -372,7 +372,7 @@ fn config_select_that_is_not_a_string() {
         &["check", &path],
         2,
         &[&format!(
-            "{path}: cluster.select: expected a quoted string, e.g. \"outbound|9080||"
+            "{path}:3:10: cluster.select: invalid type: integer `3`, expected a quoted string, e.g. \"outbound|9080||"
         )],
     );
 }
@@ -384,7 +384,7 @@ fn config_select_that_names_no_cluster() {
         &["check", &path],
         2,
         &[
-            &format!("{path}: cluster.select: no cluster named gamma in "),
+            &format!("{path}:3:10: cluster.select: no cluster named gamma in "),
             "errpath-cfg-select-none.yaml; allowed: alpha, beta",
         ],
     );
@@ -414,7 +414,7 @@ fn config_istio_version_that_is_not_a_version() {
         &["check", &path],
         2,
         &[&format!(
-            "{path}: cluster.istio_version: `latest` is not an Istio version like 1.24"
+            "{path}:3:17: cluster.istio_version: `latest` is not an Istio version like 1.24"
         )],
     );
 }
@@ -426,7 +426,7 @@ fn config_select_that_is_not_an_istio_cluster_name() {
         &["check", &path],
         2,
         &[&format!(
-            "{path}: cluster.select: `reviews` is not of the form outbound|<port>|<subset>|<host>"
+            "{path}:3:10: cluster.select: `reviews` is not of the form outbound|<port>|<subset>|<host>"
         )],
     );
 }
@@ -493,7 +493,7 @@ fn sweep_replications_and_metrics_that_are_empty() {
     );
     sweep_fails(
         &path,
-        &[&format!("{path}: replications: must be 1 or more")],
+        &[&format!("{path}:3:16: replications: must be 1 or more")],
     );
     let path = sweep_file(
         "sw-name.toml",
@@ -502,14 +502,14 @@ fn sweep_replications_and_metrics_that_are_empty() {
     sweep_fails(
         &path,
         &[&format!(
-            "{path}: name: `../../elsewhere` cannot name a directory: use letters, digits"
+            "{path}:2:8: name: `../../elsewhere` cannot name a directory: use letters, digits"
         )],
     );
     let path = sweep_file("sw-metrics.toml", "metrics = []\n");
     sweep_fails(
         &path,
         &[&format!(
-            "{path}: metrics: list at least one metric, e.g. [\"availability\"]"
+            "{path}:2:11: metrics: list at least one metric, e.g. [\"availability\"]"
         )],
     );
 }
@@ -521,32 +521,32 @@ fn sweep_axes_that_do_not_expand() {
         (
             "sw-axis-path.toml",
             axis("path = \"cluster..x\"\nvalues = [1]"),
-            "axes[0].path: a dotted scenario field path, e.g. cluster.outlier_detection.interval",
+            ":4:8: axes[0].path: `cluster..x` is not a dotted path, expected a dotted scenario field path, e.g. cluster.outlier_detection.interval",
         ),
         (
             "sw-axis-none.toml",
             axis("path = \"seed\""),
-            "axes[0]: give either `values = [...]` (not empty) or `range = { from, to, step }`",
+            ":3:1: axes[0]: give either `values = [...]` (not empty) or `range = { from, to, step }`",
         ),
         (
             "sw-axis-order.toml",
             axis("path = \"seed\"\nrange = { from = 5, to = 1, step = 1 }"),
-            "axes[0].range: needs from <= to and a positive step",
+            ":5:9: axes[0].range: needs from <= to and a positive step",
         ),
         (
             "sw-axis-many.toml",
             axis("path = \"seed\"\nrange = { from = 1, to = 100000, step = 1 }"),
-            "axes[0].range: 100000 values is too many (at most 10000)",
+            ":5:9: axes[0].range: 100000 values is too many (at most 10000)",
         ),
         (
             "sw-axis-mixed.toml",
             axis("path = \"seed\"\nrange = { from = \"1s\", to = 2, step = 1 }"),
-            "axes[0].range: from, to and step must be all numbers or all durations (\"5s\")",
+            ":5:9: axes[0].range: from, to and step must be all numbers or all durations (\"5s\")",
         ),
     ];
     for (name, body, expected) in cases {
         let path = sweep_file(name, &body);
-        sweep_fails(&path, &[&format!("{path}: {expected}")]);
+        sweep_fails(&path, &[&format!("{path}{expected}")]);
     }
 }
 
@@ -559,7 +559,7 @@ fn sweep_set_entry_that_is_not_path_value() {
     sweep_fails(
         &path,
         &[&format!(
-            "{path}: set: --set duration: expected PATH=VALUE, e.g. cluster.connect_timeout=1s"
+            "{path}: set entry duration: set: no `=` in it, expected PATH=VALUE, e.g. cluster.connect_timeout=1s"
         )],
     );
 }
@@ -628,57 +628,57 @@ fn sweep_charts_that_cannot_be_drawn() {
         (
             "ch-metric.toml",
             chart("heatmap", "metric = \"share.503\"\nx = \"lb\"\ny = \"lb\""),
-            "charts[0]: metric `share.503` is not collected by the sweep; allowed (the sweep's `metrics`): availability",
+            ":8:1: charts[0]: metric `share.503` is not collected by the sweep; allowed (the sweep's `metrics`): availability",
         ),
         (
             "ch-no-metric.toml",
             chart("line", "x = \"lb\""),
-            "charts[0]: needs `metric`; allowed (the sweep's `metrics`): availability",
+            ":8:1: charts[0]: needs `metric`; allowed (the sweep's `metrics`): availability",
         ),
         (
             "ch-no-y.toml",
             chart("heatmap", "metric = \"availability\"\nx = \"lb\""),
-            "charts[0]: needs `y`, an axis path or label; allowed: lb (cluster.lb_policy)",
+            ":8:1: charts[0]: needs `y`, an axis path or label; allowed: lb (cluster.lb_policy)",
         ),
         (
             "ch-x-text.toml",
             chart("line", "metric = \"availability\"\nx = \"lb\""),
-            "charts[0]: x values must be numbers or durations for a line chart; axis lb has RANDOM",
+            ":8:1: charts[0]: x values must be numbers or durations for a line chart; axis lb has RANDOM",
         ),
         (
             "ch-point-axis.toml",
             chart("timeline", "point = [\"seed=3\"]"),
-            "charts[0]: point: `seed` is not an axis; allowed: lb (cluster.lb_policy)",
+            ":8:1: charts[0]: point: `seed` is not an axis; allowed: lb (cluster.lb_policy)",
         ),
         (
             "ch-point-value.toml",
             chart("timeline", "point = [\"lb=LEAST_REQUEST\"]"),
-            "charts[0]: point: `lb=LEAST_REQUEST`: LEAST_REQUEST is not one of the axis values; allowed: RANDOM, ROUND_ROBIN",
+            ":8:1: charts[0]: point: `lb=LEAST_REQUEST`: LEAST_REQUEST is not one of the axis values; allowed: RANDOM, ROUND_ROBIN",
         ),
         (
             "ch-point-syntax.toml",
             chart("timeline", "point = [\"lb\"]"),
-            "charts[0]: point: `lb` is not AXIS=VALUE; allowed: lb (cluster.lb_policy)",
+            ":8:1: charts[0]: point: `lb` is not AXIS=VALUE; allowed: lb (cluster.lb_policy)",
         ),
         (
             "ch-bucket.toml",
             chart("timeline", "bucket = \"soon\""),
-            "charts[0]: bucket: invalid duration \"soon\": expected a number followed by a unit",
+            ":8:1: charts[0]: bucket: invalid duration \"soon\": expected a number followed by a unit",
         ),
         (
             "ch-bucket-zero.toml",
             chart("timeline", "bucket = \"0s\""),
-            "charts[0]: bucket must be greater than 0s",
+            ":8:1: charts[0]: bucket must be greater than 0s",
         ),
         (
             "ch-replication.toml",
             chart("timeline", "replication = 2"),
-            "charts[0]: replication 2 is out of range: the sweep has 2 replications, numbered 0 to 1",
+            ":8:1: charts[0]: replication 2 is out of range: the sweep has 2 replications, numbered 0 to 1",
         ),
         (
             "ch-file.toml",
             chart("timeline", "").replace("x.svg", "../x.svg"),
-            "charts[0]: file: `../x.svg` is not a plain file name ending in .svg, e.g. \"availability.svg\"",
+            ":8:1: charts[0]: file: `../x.svg` is not a plain file name ending in .svg, e.g. \"availability.svg\"",
         ),
         (
             "ch-twice.toml",
@@ -686,12 +686,12 @@ fn sweep_charts_that_cannot_be_drawn() {
                 "{}[[charts]]\nkind = \"timeline\"\nfile = \"x.svg\"\ntitle = \"u\"\n",
                 chart("timeline", "")
             ),
-            "charts[1]: file: `x.svg` is the file of an earlier chart; give each chart its own",
+            ":13:1: charts[1]: file: `x.svg` is the file of an earlier chart; give each chart its own",
         ),
     ];
     for (name, body, expected) in cases {
         let path = sweep_file(name, &body);
-        sweep_fails(&path, &[&format!("{path}: {expected}")]);
+        sweep_fails(&path, &[&format!("{path}{expected}")]);
     }
 }
 
@@ -804,7 +804,7 @@ fn import_api_version_that_is_not_istios() {
         &["import", &path],
         2,
         &[&format!(
-            "{path}:2:7: apiVersion \"networking.istio.io/v9\" is not supported: allowed networking.istio.io/v1alpha3, networking.istio.io/v1beta1, networking.istio.io/v1"
+            "{path}:1:13: apiVersion: \"networking.istio.io/v9\" is not supported, expected networking.istio.io/v1alpha3, networking.istio.io/v1beta1, networking.istio.io/v1"
         )],
     );
 }
@@ -893,7 +893,7 @@ fn import_destination_rule_without_spec_or_host() {
     fails(
         &["import", &no_host],
         2,
-        &[&format!("{no_host}:4:3: spec.host is required")],
+        &[&format!("{no_host}:4:3: spec: host is required")],
     );
 }
 
@@ -946,7 +946,9 @@ fn import_value_of_the_wrong_type() {
     fails(
         &["import", &envoy],
         2,
-        &[&format!("{envoy}:3:12: lb_policy: expected a string")],
+        &[&format!(
+            "{envoy}:3:12: lb_policy: invalid value 7, expected a string"
+        )],
     );
     let istio = file(
         "istio-type.yaml",
@@ -958,7 +960,7 @@ fn import_value_of_the_wrong_type() {
         &["import", &istio],
         2,
         &[&format!(
-            "{istio}:10:25: spec.trafficPolicy.connectionPool.tcp.connectTimeout: expected a duration such as \"5s\" or \"0.25s\""
+            "{istio}:10:25: spec.trafficPolicy.connectionPool.tcp.connectTimeout: invalid value \"soon\", expected a duration such as \"5s\" or \"0.25s\""
         )],
     );
 }
@@ -973,7 +975,7 @@ fn import_stream_limit_of_zero() {
         &["import", &path],
         2,
         &[&format!(
-            "{path}:4:27: http2_protocol_options.max_concurrent_streams: must be 1 or more (Envoy allows 1 to 2147483647)"
+            "{path}:4:27: http2_protocol_options.max_concurrent_streams: 0 is out of range, expected 1 to 2147483647, as Envoy allows"
         )],
     );
 }

@@ -41,7 +41,16 @@ pub struct Invocation {
     pub stderr: String,
 }
 
+/// Runs `breakersim args --message-format short`: messages one line each, the form whose
+/// content these tests check (`diagnostics.rs` checks the human and JSON forms).
 pub fn breakersim(args: &[&str]) -> Invocation {
+    let mut args = args.to_vec();
+    args.extend(["--message-format", "short"]);
+    breakersim_as_given(&args)
+}
+
+/// Runs `breakersim args` exactly as given.
+pub fn breakersim_as_given(args: &[&str]) -> Invocation {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_breakersim"))
         .args(args)
         .current_dir(root())
@@ -103,8 +112,9 @@ pub fn assert_same_files(a: &Path, b: &Path) {
     }
 }
 
-/// Runs `breakersim args`; it must exit with `code`, say `error: ` first on stderr, contain
-/// every one of `parts`, print nothing on stdout and not panic. Returns stderr.
+/// Runs `breakersim args` (one-line messages); it must exit with `code`, say `error: ` first
+/// on stderr, contain every one of `parts`, print nothing on stdout and not panic. Returns
+/// stderr.
 pub fn fails(args: &[&str], code: i32, parts: &[&str]) -> String {
     let out = breakersim(args);
     assert_eq!(out.code, code, "{args:?}: {}{}", out.stdout, out.stderr);

@@ -154,8 +154,9 @@ fn a_numeric_istio_version_exits_2() {
     ]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr
-            .contains("cluster.istio_version: expected a quoted string"),
+        out.stderr.contains(
+            ":3:17: cluster.istio_version: invalid type: float `1.3`, expected a quoted string"
+        ),
         "{}",
         out.stderr
     );
@@ -168,7 +169,7 @@ fn a_missing_config_file_exits_2_naming_the_field() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr
-            .contains("cfgref-missing.toml: cluster.from: cannot read"),
+            .contains("cfgref-missing.toml:2:8: cluster.from: cannot read"),
         "{}",
         out.stderr
     );
@@ -181,7 +182,8 @@ fn a_config_file_that_is_not_a_path_exits_2() {
     let out = breakersim(&["run", path.to_str().unwrap()]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr.contains("cluster.from: expected the path"),
+        out.stderr
+            .contains(":2:8: cluster.from: invalid type: integer `3`, expected the path"),
         "{}",
         out.stderr
     );
@@ -215,7 +217,7 @@ fn a_bad_import_option_names_the_scenario_and_the_field() {
     assert_eq!(
         out.stderr,
         format!(
-            "error: {}: cluster.istio_version: `1ns` is not an Istio version like 1.24\n",
+            "error: {}:3:17: cluster.istio_version: `1ns` is not an Istio version like 1.24\n",
             path.display()
         )
     );
@@ -227,7 +229,7 @@ fn a_bad_import_option_names_the_scenario_and_the_field() {
     assert_eq!(
         out.stderr,
         format!(
-            "error: {}: cluster.select: `x|{host}` is not of the form outbound|<port>|<subset>|<host>, e.g. outbound|9080||reviews.default.svc.cluster.local\n",
+            "error: {}:3:10: cluster.select: `x|{host}` is not of the form outbound|<port>|<subset>|<host>, e.g. outbound|9080||reviews.default.svc.cluster.local\n",
             path.display()
         )
     );

@@ -138,7 +138,7 @@ fn try_import(
             let out = Out {
                 table,
                 text: imported.scenario,
-                warnings: imported.warnings,
+                warnings: imported.warnings.iter().map(ToString::to_string).collect(),
             };
             out.scenario();
             Ok(out)
@@ -1712,14 +1712,16 @@ fn wrong_typed_values_are_errors_with_their_place() {
     );
     assert_eq!(code, 2);
     assert!(
-        message.contains("c.yaml:4:12: lb_policy: expected a string"),
+        message.contains("c.yaml:4:12: lb_policy: invalid value 7, expected a string"),
         "{message}"
     );
     let od = format!("{cluster}outlier_detection:\n  interval: soon\n");
     let (code, message) = import_err(&[("c.yaml", &od)], None);
     assert_eq!(code, 2);
     assert!(
-        message.contains("c.yaml:4:13: outlier_detection.interval: expected a duration"),
+        message.contains(
+            "c.yaml:4:13: outlier_detection.interval: invalid value \"soon\", expected a duration"
+        ),
         "{message}"
     );
 }
@@ -1736,7 +1738,9 @@ fn out_of_range_durations_are_errors() {
         let (code, message) = import_err(&[("c.yaml", &text)], None);
         assert_eq!(code, 2, "{bad}");
         assert!(
-            message.contains("c.yaml:2:18: connect_timeout: expected a duration"),
+            message.contains(
+                "c.yaml:2:18: connect_timeout: invalid value a mapping, expected a duration"
+            ),
             "{bad}: {message}"
         );
     }

@@ -7,6 +7,7 @@ mod cluster_docs;
 mod common;
 mod config_ref;
 mod determinism;
+mod diagnostics;
 mod failures;
 mod guards;
 mod import;

@@ -238,7 +238,7 @@ fn a_journal_of_another_sweep_or_shard_is_refused() {
         "the settings that decide the results (the fingerprint) differ",
         "resume-other.toml",
         "resume-other-seed.toml",
-        "Delete it to start afresh, or pick another --out",
+        "; delete it to start afresh, or pick another --out",
     ] {
         assert!(r.stderr.contains(part), "{part:?} not in {}", r.stderr);
     }

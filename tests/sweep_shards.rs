@@ -149,7 +149,8 @@ fn merge_refuses_what_does_not_make_the_whole_sweep() {
     let r = merge(&[&dirs[0], &dirs[1], &stranger], &out, &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("is not a shard of the same sweep as"),
+        r.stderr
+            .contains("runs.journal: not a shard of the same sweep as"),
         "{}",
         r.stderr
     );

@@ -166,7 +166,7 @@ fn bad_sweeps_exit_2_with_the_reason() {
             "scenario = \"missing.toml\"\nmetrics = [\"availability\"]\n".to_string(),
             // Names the sweep file and its field, not only the missing file (found by the
             // mutation property test with `scenario = "/"`).
-            "noscenario.toml: scenario: cannot read the base scenario",
+            "noscenario.toml:1:12: scenario: cannot read the base scenario",
         ),
         (
             "chart.toml",
@@ -184,7 +184,7 @@ fn bad_sweeps_exit_2_with_the_reason() {
                 "scenario = \"{}\"\nmetrics = [\"availability\"]\nset = [\"duration=60s\"]\n[[charts]]\nkind = \"timeline\"\nfile = \"t.svg\"\ntitle = \"t\"\nbucket = \"1ns\"\n",
                 lab.display()
             ),
-            "bucket.toml: charts[0]: bucket = \"1ns\" cuts the run's 60s into 60000000000 buckets; at most 100000 are drawn: use a bucket of at least 600us",
+            "bucket.toml:4:1: charts[0]: bucket = \"1ns\" cuts the run's 60s into 60000000000 buckets; at most 100000 are drawn: use a bucket of at least 600us",
         ),
         ("syntax.toml", "scenario = \n".to_string(), ":1:"),
     ];

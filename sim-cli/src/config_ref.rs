@@ -4,15 +4,18 @@
 
 use std::path::Path;
 
+use sim_core::diagnostic::Diagnostic;
 use toml::{Table, Value};
 
-use crate::exit::{CliError, CliResult, note};
+use crate::diagnostics::emit;
+use crate::exit::{CliError, CliResult};
 use crate::import::{ImportOptions, InputFile, import};
 
 /// Keys of `[cluster]` that say how to import; the rest override the imported cluster.
 const IMPORT_KEYS: [&str; 3] = ["from", "istio_version", "select"];
 
 /// Replaces `cluster.from` in `table` (read from `scenario_path`) by the imported config.
+/// Errors in the scenario's own fields name the field; the caller points them at its place.
 pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<()> {
     let shown = scenario_path.display().to_string();
     let Some(Value::Table(cluster)) = table.get("cluster") else {
@@ -22,21 +25,26 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
         return Ok(());
     };
     let from = config_paths(from).ok_or_else(|| {
-        CliError::Input(format!(
-            "{shown}: cluster.from: expected the path of an Envoy or Istio YAML file, or a list of them"
-        ))
+        CliError::input(
+            Diagnostic::error(&shown, format!("invalid type: {}", kind_of(from)))
+                .path("cluster.from")
+                .expected("the path of an Envoy or Istio YAML file, or a list of them"),
+        )
     })?;
-    let text_of = |key: &str| match cluster.get(key) {
+    let text_of = |key: &str| {
+        match cluster.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(CliError::Input(format!(
-            "{shown}: cluster.{key}: expected a quoted string, e.g. {}",
-            if key == "select" {
-                "\"outbound|9080||reviews.default.svc.cluster.local\""
-            } else {
-                "\"1.24\" (a number would lose trailing zeros: 1.30 reads as 1.3)"
-            }
-        ))),
+        Some(other) => Err(CliError::input(
+            Diagnostic::error(&shown, format!("invalid type: {}", kind_of(other)))
+                .path(format!("cluster.{key}"))
+                .expected(if key == "select" {
+                    "a quoted string, e.g. \"outbound|9080||reviews.default.svc.cluster.local\""
+                } else {
+                    "a quoted string, e.g. \"1.24\" (a number would lose trailing zeros: 1.30 reads as 1.3)"
+                }),
+        )),
+    }
     };
     let opts = ImportOptions {
         istio_version: text_of("istio_version")?,
@@ -48,12 +56,12 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
         .iter()
         .map(|f| read_config(&dir.join(f), &shown))
         .collect::<CliResult<Vec<_>>>()?;
-    let imported = import(&inputs, &opts).map_err(|e| option_error(e, &shown))?;
+    let imported = import(&inputs, &opts)?;
     for w in &imported.warnings {
-        note(&format!("warning: {w}\n"));
+        emit(w);
     }
     let mut config: Table = toml::from_str(&imported.scenario).map_err(|e| {
-        CliError::Input(format!(
+        CliError::Internal(anyhow::anyhow!(
             "{shown}: cluster.from: the import is not a scenario: {e}"
         ))
     })?;
@@ -97,22 +105,17 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
     Ok(())
 }
 
-/// The import names a bad option as its command-line flag; here the option is a field of the
-/// scenario, so the message names the scenario and the field instead (found by the mutation
-/// property test: `istio_version = "1ns"` was refused without naming the file).
-fn option_error(e: CliError, shown: &str) -> CliError {
-    let CliError::Input(m) = e else {
-        return e;
-    };
-    for (flag, field) in [
-        ("--istio-version:", "istio_version"),
-        ("--cluster:", "select"),
-    ] {
-        if let Some(rest) = m.strip_prefix(flag) {
-            return CliError::Input(format!("{shown}: cluster.{field}:{rest}"));
-        }
+/// A TOML value in words, as serde's messages name them: ``integer `5` ``, `a table`, ...
+fn kind_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("string {s:?}"),
+        Value::Integer(i) => format!("integer `{i}`"),
+        Value::Float(f) => format!("float `{f}`"),
+        Value::Boolean(b) => format!("boolean `{b}`"),
+        Value::Datetime(d) => format!("datetime `{d}`"),
+        Value::Array(_) => "a list of other things than paths".into(),
+        Value::Table(_) => "a table".into(),
     }
-    CliError::Input(m)
 }
 
 /// `from = "a.yaml"` or `from = ["dr.yaml", "vs.yaml"]`.
@@ -129,10 +132,10 @@ fn config_paths(from: &Value) -> Option<Vec<String>> {
 
 fn read_config(path: &Path, scenario: &str) -> CliResult<InputFile> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::Input(format!(
-            "{scenario}: cluster.from: cannot read {}: {e}",
-            path.display()
-        ))
+        CliError::input(
+            Diagnostic::error(scenario, format!("cannot read {}: {e}", path.display()))
+                .path("cluster.from"),
+        )
     })?;
     Ok(InputFile {
         source: path.display().to_string(),

@@ -3,10 +3,13 @@
 use std::fmt;
 use std::io::Write;
 
+use sim_core::diagnostic::Diagnostic;
+
 #[derive(Debug)]
 pub enum CliError {
-    /// The user's input is wrong: the message says where and what is allowed. Exit code 2.
-    Input(String),
+    /// The user's input is wrong: each diagnostic says where and what is allowed (at least
+    /// one). Exit code 2.
+    Input(Vec<Diagnostic>),
     /// Generated files on disk differ from what they should be (`report --check`). Exit code 1.
     Stale(String),
     /// Something else failed (writing an output, an internal bug). Exit code 1.
@@ -14,18 +17,46 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// One problem with the input.
+    pub fn input(d: Diagnostic) -> CliError {
+        CliError::Input(vec![d])
+    }
+
+    /// A problem with the file (or flag) `file` as a whole.
+    pub fn in_file(file: impl Into<String>, message: impl Into<String>) -> CliError {
+        CliError::input(Diagnostic::error(file, message))
+    }
+
+    /// A problem with the command line as a whole, in no file.
+    pub fn command_line(message: impl Into<String>) -> CliError {
+        CliError::input(Diagnostic::command_line(message))
+    }
+
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Input(_) => 2,
             CliError::Stale(_) | CliError::Internal(_) => 1,
         }
     }
+
+    /// What to print, as diagnostics: an input error's own, or one made of the message.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            CliError::Input(ds) => ds.clone(),
+            other => vec![Diagnostic::command_line(other.to_string())],
+        }
+    }
 }
 
+/// The one-line form of each diagnostic, one per line.
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Input(m) | CliError::Stale(m) => f.write_str(m),
+            CliError::Input(ds) => {
+                let lines: Vec<String> = ds.iter().map(Diagnostic::to_string).collect();
+                f.write_str(&lines.join("\n"))
+            }
+            CliError::Stale(m) => f.write_str(m),
             CliError::Internal(e) => write!(f, "{e:#}"),
         }
     }
@@ -37,9 +68,9 @@ impl From<anyhow::Error> for CliError {
     }
 }
 
-impl From<sim_core::scenario::ScenarioError> for CliError {
-    fn from(e: sim_core::scenario::ScenarioError) -> Self {
-        CliError::Input(e.to_string())
+impl From<Diagnostic> for CliError {
+    fn from(d: Diagnostic) -> Self {
+        CliError::input(d)
     }
 }
 

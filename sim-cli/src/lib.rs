@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod commands;
 pub mod config_ref;
+pub mod diagnostics;
 pub mod exit;
 pub mod files;
 pub mod import;

@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
+use sim_core::diagnostic::{Diagnostic, Place};
 use sim_core::scenario::{
-    Override, Scenario, apply_overrides, parse_toml_table, scenario_from_table,
+    Override, Scenario, apply_overrides, locate_in_toml, parse_toml_table, scenario_from_table,
 };
 use toml::Table;
 
@@ -16,7 +17,11 @@ pub fn read_scenario(path: &Path, sets: &[String]) -> CliResult<Scenario> {
     let text = read_text(path)?;
     let overrides = sets
         .iter()
-        .map(|s| Override::parse(s).map_err(|m| CliError::Input(format!("{shown}: {m}"))))
+        .map(|s| {
+            Override::parse(s).map_err(|m| {
+                CliError::input(Diagnostic::error(&shown, m).place(Place::Override(s.clone())))
+            })
+        })
         .collect::<CliResult<Vec<_>>>()?;
     let mut table = read_table(path, &text)?;
     apply_overrides(&mut table, &shown, &overrides)?;
@@ -33,14 +38,32 @@ pub fn read_scenario(path: &Path, sets: &[String]) -> CliResult<Scenario> {
 
 /// The text of the scenario file at `path`.
 pub fn read_text(path: &Path) -> CliResult<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| CliError::Input(format!("{}: cannot read the scenario: {e}", path.display())))
+    std::fs::read_to_string(path).map_err(|e| {
+        CliError::in_file(
+            path.display().to_string(),
+            format!("cannot read the scenario: {e}"),
+        )
+    })
 }
 
 /// Parses scenario `text` (read from `path`) into a table, with any `[cluster] from = "…"`
 /// config file imported into it.
 pub fn read_table(path: &Path, text: &str) -> CliResult<Table> {
-    let mut table = parse_toml_table(text, &path.display().to_string())?;
-    resolve_config_ref(&mut table, path)?;
+    let shown = path.display().to_string();
+    let mut table = parse_toml_table(text, &shown)?;
+    resolve_config_ref(&mut table, path).map_err(|e| match e {
+        CliError::Input(ds) => CliError::Input(
+            ds.into_iter()
+                .map(|d| {
+                    if d.file.as_deref() == Some(&shown) {
+                        locate_in_toml(d, text)
+                    } else {
+                        d
+                    }
+                })
+                .collect(),
+        ),
+        e => e,
+    })?;
     Ok(table)
 }

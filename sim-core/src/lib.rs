@@ -1,6 +1,7 @@
 //! breakersim's engine: a deterministic discrete-event simulation of clients, one Envoy proxy
 //! (circuit breakers, connection pools, load balancing, router) and backends. No I/O, no clock.
 
+pub mod diagnostic;
 pub mod dist;
 pub mod engine;
 pub mod envoy;

@@ -14,6 +14,7 @@ use sim_cli::commands::run::{RunArgs, run_command};
 use sim_cli::exit::CliError;
 use sim_cli::output::Format;
 use sim_cli::sweep::load::load_sweep;
+use sim_core::diagnostic::{Diagnostic, Place};
 
 use crate::common::root;
 
@@ -215,22 +216,10 @@ fn shipped(sub: &str) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// A parse or validation error points at a place: `file:line:column:`, a `--set`, or a field
-/// path (`cluster.connect_timeout: ...`).
-fn located(rest: &str) -> bool {
-    let place = rest.split(": ").next().unwrap_or("");
-    let is_line_column = {
-        let mut parts = place.split(':');
-        parts.next().is_some_and(|l| l.parse::<usize>().is_ok())
-            && parts.next().is_some_and(|c| c.parse::<usize>().is_ok())
-    };
-    // A field path, or the path of a sweep axis as written (which may hold anything).
-    let is_path = !place.is_empty()
-        && (place.contains('.')
-            || place
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || "_[]".contains(ch)));
-    is_line_column || is_path || place.starts_with("--set ")
+/// A parse or validation error points at a place: a span of the file, a `--set`, a sweep
+/// entry, or a field path.
+fn located(d: &Diagnostic) -> bool {
+    !matches!(d.place, Place::Whole) || d.path.is_some()
 }
 
 /// `check`, then `run` with few events allowed, of the file at `path` with `sets`: each must
@@ -239,9 +228,9 @@ pub fn check_and_run(path: &Path, mut sets: Vec<String>) -> Result<(), TestCaseE
     judge("check", path, check(path, &sets))?;
     sets.push("limits.max_events=3000".to_string());
     let args = RunArgs {
-        path,
+        path: path.to_path_buf(),
         seed: None,
-        sets: &sets,
+        sets,
         format: Format::Json,
         outlier_log: None,
         timing: false,
@@ -255,18 +244,30 @@ pub fn judge<T>(what: &str, path: &Path, result: Result<T, CliError>) -> Result<
     let shown = path.display().to_string();
     match result {
         Ok(_) => Ok(()),
-        Err(CliError::Input(m)) => {
-            prop_assert!(!m.trim().is_empty(), "{}: empty message", what);
+        Err(CliError::Input(ds)) => {
+            prop_assert!(!ds.is_empty(), "{}: no diagnostic", what);
             // The file at fault: this one, or one it names (a base scenario, an imported config).
             let dir = workdir().display().to_string();
-            prop_assert!(m.starts_with(&dir), "{}: names no file first: {}", what, m);
-            let file_end = m.find(": ").unwrap_or(m.len());
-            let file = m[..file_end].split(':').next().unwrap_or("");
-            if file == shown || file.ends_with(".toml") {
-                let rest = m[file.len()..].trim_start_matches(':').trim_start();
-                let known =
-                    rest.starts_with("cannot read") || rest.starts_with("seed ") || located(rest);
-                prop_assert!(known, "{}: no line, column or field path: {}", what, m);
+            for d in &ds {
+                prop_assert!(
+                    !d.message.trim().is_empty(),
+                    "{}: empty message: {}",
+                    what,
+                    d
+                );
+                let file = d.file.clone().unwrap_or_default();
+                prop_assert!(
+                    file.starts_with(&dir),
+                    "{}: names no file first: {}",
+                    what,
+                    d
+                );
+                if file == shown || file.ends_with(".toml") {
+                    let known = d.message.starts_with("cannot read")
+                        || d.message.starts_with("seed ")
+                        || located(d);
+                    prop_assert!(known, "{}: no line, column or field path: {}", what, d);
+                }
             }
             Ok(())
         }

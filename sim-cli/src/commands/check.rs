@@ -1,9 +1,24 @@
 //! `breakersim check FILE.toml`: validate a scenario without running it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::exit::CliResult;
 use crate::scenario_file::read_scenario;
+
+/// Validate a scenario file (with any --set overrides) without running it.
+#[derive(Clone, Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// Override a field by its dotted path before validating.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+}
+
+/// `check` on its arguments.
+pub fn check_command(args: &CheckArgs) -> CliResult<String> {
+    check(&args.file, &args.sets)
+}
 
 pub fn check(path: &Path, sets: &[String]) -> CliResult<String> {
     let s = read_scenario(path, sets)?;

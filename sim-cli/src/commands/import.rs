@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::exit::{CliError, CliResult, note};
+use crate::diagnostics::emit;
+use crate::exit::{CliError, CliResult};
 use crate::import::{ImportOptions, InputFile, import};
 
 /// Reads YAML files for `import`.
@@ -14,14 +15,41 @@ pub fn read_inputs(paths: &[PathBuf]) -> CliResult<Vec<InputFile>> {
 fn read_input(path: &Path) -> CliResult<InputFile> {
     let source = path.display().to_string();
     let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Input(format!("{source}: cannot read: {e}")))?;
+        .map_err(|e| CliError::in_file(&source, format!("cannot read: {e}")))?;
     Ok(InputFile { source, text })
 }
 
-pub fn import_command(paths: &[PathBuf], opts: &ImportOptions) -> CliResult<String> {
+/// Turn an Envoy bootstrap or cluster, or an Istio DestinationRule (with VirtualServices),
+/// into a scenario TOML (printed); unmodelled fields are listed on stderr.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ImportArgs {
+    /// YAML files: their documents are read together (e.g. a DestinationRule and the
+    /// VirtualService that routes to it).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Istio version whose translation to follow (default: the newest known, 1.30).
+    #[arg(long, value_name = "X.Y")]
+    pub istio_version: Option<String>,
+    /// Which cluster: its name in a bootstrap, or outbound|<port>|<subset>|<host> for Istio.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+}
+
+/// `import` on its arguments.
+pub fn import_command(args: &ImportArgs) -> CliResult<String> {
+    let opts = ImportOptions {
+        istio_version: args.istio_version.clone(),
+        cluster: args.cluster.clone(),
+        scenario: None,
+    };
+    import_files(&args.files, &opts)
+}
+
+/// Imports `paths` with `opts`, printing the warnings on stderr.
+pub fn import_files(paths: &[PathBuf], opts: &ImportOptions) -> CliResult<String> {
     let imported = import(&read_inputs(paths)?, opts)?;
     for w in &imported.warnings {
-        note(&format!("warning: {w}\n"));
+        emit(w);
     }
     Ok(imported.scenario)
 }

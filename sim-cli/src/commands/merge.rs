@@ -2,7 +2,9 @@
 //! of a sweep's shards (`sweep --shard I/N`) and write the sweep's tables, charts and whole
 //! journal, the same bytes as one unsharded `sweep` would write.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use sim_core::diagnostic::Diagnostic;
 
 use crate::exit::{CliError, CliResult};
 use crate::sweep::completed::{Runs, describe, header_for};
@@ -12,12 +14,22 @@ use crate::sweep::shard::Shard;
 use crate::sweep::size::DEFAULT_MAX_RUNS;
 use crate::sweep::write_outputs;
 
-pub struct MergeArgs<'a> {
-    /// The shards' output directories.
-    pub dirs: &'a [PathBuf],
-    pub out: &'a Path,
-    /// The sweep file, if not at the path the shards were run with.
-    pub sweep: Option<&'a Path>,
+/// Put together the journals of a sweep's shards (`sweep --shard I/N`) and write the sweep's
+/// outputs, the same as an unsharded sweep's.
+#[derive(Clone, Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The shards' output directories, each holding a runs.journal.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write the sweep's outputs.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The sweep file (default: the path the shards were run with, from their journals).
+    #[arg(long, value_name = "FILE")]
+    pub sweep: Option<PathBuf>,
+    /// The most runs allowed, as for `sweep` (default: the sweep file's `max_runs` or 100000,
+    /// raised to the journals' number of runs if that is more).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_runs: Option<u64>,
 }
 
@@ -28,10 +40,10 @@ fn read_journals(dirs: &[PathBuf]) -> CliResult<Vec<(PathBuf, Journal)>> {
             let path = dir.join(journal::FILE_NAME);
             match journal::read(&path)? {
                 Some(j) => Ok((path, j)),
-                None => Err(CliError::Input(format!(
-                    "{}: no journal here: give the directories the shards wrote (their --out)",
-                    path.display()
-                ))),
+                None => Err(CliError::input(
+                    Diagnostic::error(path.display().to_string(), "no journal here")
+                        .hint("give the directories the shards wrote (their --out)"),
+                )),
             }
         })
         .collect()
@@ -46,13 +58,16 @@ fn check_same_sweep(headers: &[(PathBuf, Header)]) -> CliResult<()> {
             || h.shard.count != first.shard.count
             || h.breakersim != first.breakersim
         {
-            return Err(CliError::Input(format!(
-                "{} is not a shard of the same sweep as {}: it holds {}; the other holds {}. Merge only the shards of one sweep, split the same way",
-                path.display(),
+            let message = format!(
+                "not a shard of the same sweep as {}: it holds {}; the other holds {}",
                 first_path.display(),
                 describe(h),
                 describe(first)
-            )));
+            );
+            return Err(CliError::input(
+                Diagnostic::error(path.display().to_string(), message)
+                    .hint("merge only the shards of one sweep, split the same way"),
+            ));
         }
     }
     Ok(())
@@ -62,33 +77,42 @@ fn check_same_sweep(headers: &[(PathBuf, Header)]) -> CliResult<()> {
 fn load_matching(args: &MergeArgs, first: &Header) -> CliResult<(LoadedSweep, Header)> {
     let path = args
         .sweep
-        .map(Path::to_path_buf)
+        .clone()
         .unwrap_or_else(|| PathBuf::from(&first.file));
     let limit = args
         .max_runs
         .or((first.jobs > DEFAULT_MAX_RUNS).then_some(first.jobs));
-    let sweep = load_sweep(&path, limit).map_err(|e| match (e, args.sweep) {
-        (CliError::Input(m), None) => CliError::Input(format!(
-            "{m} (the shards ran the sweep file at this path; give it with --sweep FILE if it is elsewhere)"
-        )),
+    let sweep = load_sweep(&path, limit).map_err(|e| match (e, &args.sweep) {
+        (CliError::Input(mut ds), None) => {
+            for d in &mut ds {
+                d.hint = Some(
+                    "the shards ran the sweep file at this path; give it with --sweep FILE if it is elsewhere".into(),
+                );
+            }
+            CliError::Input(ds)
+        }
         (e, _) => e,
     })?;
     let want = header_for(&sweep, Shard::WHOLE);
     if want.fingerprint != first.fingerprint || want.jobs != first.jobs {
-        return Err(CliError::Input(format!(
-            "{}: not the sweep the shards ran: it gives {} runs with fingerprint {:016x}, the journals hold {} runs with fingerprint {:016x}; it was changed since (change it back or run the shards again), or give the right file with --sweep FILE",
-            path.display(),
-            want.jobs,
-            want.fingerprint,
-            first.jobs,
-            first.fingerprint
-        )));
+        let message = format!(
+            "not the sweep the shards ran: it gives {} runs with fingerprint {:016x}, the journals hold {} runs with fingerprint {:016x}",
+            want.jobs, want.fingerprint, first.jobs, first.fingerprint
+        );
+        return Err(CliError::input(
+            Diagnostic::error(path.display().to_string(), message).hint(
+                "it was changed since (change it back or run the shards again), or give the right file with --sweep FILE",
+            ),
+        ));
     }
     if want.breakersim != first.breakersim {
-        return Err(CliError::Input(format!(
-            "the journals were written by breakersim {}, this is breakersim {}: merge with the build that ran the shards",
-            first.breakersim, want.breakersim
-        )));
+        return Err(CliError::input(
+            Diagnostic::command_line(format!(
+                "the journals were written by breakersim {}, this is breakersim {}",
+                first.breakersim, want.breakersim
+            ))
+            .hint("merge with the build that ran the shards"),
+        ));
     }
     Ok((sweep, want))
 }
@@ -121,10 +145,10 @@ fn missing_runs(runs: &Runs, headers: &[(PathBuf, Header)], jobs: u64, count: u6
 }
 
 pub fn merge_command(args: &MergeArgs) -> CliResult<String> {
-    let journals = read_journals(args.dirs)?;
+    let journals = read_journals(&args.dirs)?;
     if journals.is_empty() {
-        return Err(CliError::Input(
-            "merge: give the shards' output directories".into(),
+        return Err(CliError::command_line(
+            "merge: give the shards' output directories",
         ));
     }
     let headers: Vec<(PathBuf, Header)> = journals
@@ -141,12 +165,15 @@ pub fn merge_command(args: &MergeArgs) -> CliResult<String> {
     }
     let missing = sweep.jobs - runs.rows.len() as u64;
     if missing > 0 {
-        return Err(CliError::Input(format!(
-            "merge: {missing} of the sweep's {} runs are missing: {}. Finish a shard with `breakersim sweep {} --shard I/{count} --resume --out ITS_DIR`, then merge again",
+        let message = format!(
+            "merge: {missing} of the sweep's {} runs are missing: {}",
             sweep.jobs,
             missing_runs(&runs, &headers, sweep.jobs, count),
+        );
+        return Err(CliError::input(Diagnostic::command_line(message).hint(format!(
+            "finish a shard with `breakersim sweep {} --shard I/{count} --resume --out ITS_DIR`, then merge again",
             sweep.file
-        )));
+        ))));
     }
     if dropped > 0 {
         eprintln!(
@@ -154,9 +181,9 @@ pub fn merge_command(args: &MergeArgs) -> CliResult<String> {
         );
     }
     let name = sweep.name.clone();
-    std::fs::create_dir_all(args.out)
+    std::fs::create_dir_all(&args.out)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.out.display()))?;
-    let written = write_outputs(sweep, &header, runs.rows, args.out)?;
+    let written = write_outputs(sweep, &header, runs.rows, &args.out)?;
     Ok(format!(
         "{name}: merged {} runs from {} journal(s) of {count} shard(s); wrote {written} files to {}\n",
         header.jobs,

@@ -11,17 +11,28 @@ use crate::report::{ReportedSweep, readme, sweep_section};
 use crate::sweep::Files;
 use crate::sweep::load::load_sweep;
 
-pub struct ReportArgs<'a> {
-    /// The repository root (holding `scenarios/sweeps/` and `reports/`).
-    pub root: &'a Path,
+/// Regenerate reports/ (charts and README.md) from the sweeps in scenarios/sweeps/.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Do not write: exit 1 if reports/ differs from what the sweeps give now.
+    #[arg(long)]
     pub check: bool,
-    pub threads: Option<usize>,
+    /// The repository root (holding `scenarios/sweeps/` and `reports/`).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
 fn sweep_files(root: &Path) -> CliResult<Vec<PathBuf>> {
     let dir = root.join("scenarios").join("sweeps");
-    let entries = std::fs::read_dir(&dir)
-        .map_err(|e| CliError::Input(format!("{}: cannot list the sweeps: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(&dir).map_err(|e| {
+        CliError::in_file(
+            dir.display().to_string(),
+            format!("cannot list the sweeps: {e}"),
+        )
+    })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -52,8 +63,8 @@ fn generate(root: &Path, threads: usize) -> CliResult<Files> {
 }
 
 pub fn report_command(args: &ReportArgs) -> CliResult<String> {
-    let threads = args.threads.unwrap_or_else(default_threads);
-    let files = generate(args.root, threads)?;
+    let threads = args.threads.map_or_else(default_threads, usize::from);
+    let files = generate(&args.root, threads)?;
     let dir = args.root.join("reports");
     if args.check {
         let stale: Vec<String> = files

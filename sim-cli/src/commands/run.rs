@@ -1,6 +1,6 @@
 //! `breakersim run SCENARIO.toml`: one run, printed as text, JSON or Prometheus exposition.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -12,19 +12,32 @@ use crate::files::write_atomically;
 use crate::output::{Format, outlier_log, render};
 use crate::scenario_file::read_scenario;
 
-pub struct RunArgs<'a> {
-    pub path: &'a Path,
+/// Run one scenario and print what the clients saw and Envoy's stats.
+#[derive(Clone, Debug, clap::Args)]
+pub struct RunArgs {
+    /// The scenario file.
+    #[arg(value_name = "SCENARIO")]
+    pub path: PathBuf,
+    /// Seed of the run (default: the scenario's `seed`, else 1).
+    #[arg(long)]
     pub seed: Option<u64>,
-    pub sets: &'a [String],
+    /// Override a field by its dotted path, e.g. --set cluster.connect_timeout=1s
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Write the outlier event log here, one JSON object per line.
-    pub outlier_log: Option<&'a Path>,
-    /// Print how fast the simulation ran on stderr (`timing_report`).
+    /// Write the outlier detection event log (Envoy's format, one JSON object per line).
+    #[arg(long, value_name = "FILE")]
+    pub outlier_log: Option<PathBuf>,
+    /// Print on stderr the events processed, the simulation's wall time, events/s and
+    /// simulated requests/s (requests the clients sent per wall-clock second). The results on
+    /// stdout do not change.
+    #[arg(long)]
     pub timing: bool,
 }
 
 pub fn run_command(args: &RunArgs) -> CliResult<String> {
-    let scenario = read_scenario(args.path, args.sets)?;
+    let scenario = read_scenario(&args.path, &args.sets)?;
     let seed = args.seed.unwrap_or(scenario.seed);
     // The wall clock is read here, around the simulation alone: sim-core has no clock, and
     // loading the scenario and rendering the output are not part of the figures.
@@ -34,9 +47,10 @@ pub fn run_command(args: &RunArgs) -> CliResult<String> {
     if args.timing {
         note(&timing_report(&RunFigures::of(&outcome), wall));
     }
-    let result = outcome
-        .map_err(|e| CliError::Input(format!("{}: seed {seed}: {e}", args.path.display())))?;
-    if let Some(path) = args.outlier_log {
+    let result = outcome.map_err(|e| {
+        CliError::in_file(args.path.display().to_string(), format!("seed {seed}: {e}"))
+    })?;
+    if let Some(path) = &args.outlier_log {
         write_atomically(path, outlier_log::render(&result).as_bytes()).context("--outlier-log")?;
     }
     Ok(render(&result, args.format))

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use sim_core::diagnostic::Diagnostic;
 use sim_core::sweep::{RunRow, SweepResult, job_count, run_jobs, run_sweep};
 
 use crate::exit::{CliError, CliResult};
@@ -21,14 +22,31 @@ use crate::sweep::load::{LoadedSweep, load_sweep};
 use crate::sweep::shard::Shard;
 use crate::sweep::write_outputs;
 
-pub struct SweepArgs<'a> {
-    pub path: &'a Path,
-    pub threads: Option<usize>,
-    pub out: Option<&'a Path>,
-    /// Continue from the journal in the output directory.
+/// Run a parameter sweep: every grid point x replication, in parallel, each finished run
+/// recorded in DIR/runs.journal; then write runs.csv, summary.csv, summary.json and the charts.
+#[derive(Clone, Debug, clap::Args)]
+pub struct SweepArgs {
+    /// The sweep file.
+    #[arg(value_name = "SWEEP")]
+    pub path: PathBuf,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Output directory (default: target/sweeps/<name>, or
+    /// target/sweeps/<name>-shard-<I>-of-<N> for a shard).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Continue the sweep whose journal is in the output directory: runs already recorded
+    /// there are not run again. The outputs are the same as an uninterrupted sweep's.
+    #[arg(long)]
     pub resume: bool,
+    /// Run only shard I of N (the runs whose index is I modulo N, 0 <= I < N) and write only
+    /// its journal; put the shards together with `breakersim merge`.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse, default_value_t = Shard::WHOLE, hide_default_value = true)]
     pub shard: Shard,
-    /// `--max-runs`: the most runs allowed (overrides the sweep file's `max_runs`).
+    /// The most runs (grid points x replications) allowed; overrides the sweep file's
+    /// `max_runs` (default 100000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_runs: Option<u64>,
 }
 
@@ -75,7 +93,7 @@ pub fn run_loaded(path: &Path, sweep: &LoadedSweep, threads: usize) -> CliResult
         &|| bar.inc(1),
     );
     bar.finish_and_clear();
-    result.map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
+    result.map_err(|e| CliError::in_file(path.display().to_string(), e.to_string()))
 }
 
 /// The runs already in the journal at `path` when resuming (none otherwise); a journal of
@@ -101,13 +119,16 @@ fn previous_runs(
     };
     let why = differences(&journal.header, header);
     if !why.is_empty() {
-        return Err(CliError::Input(format!(
-            "{}: this journal belongs to another sweep or shard ({}): it holds runs of {}; this is {}. Delete it to start afresh, or pick another --out",
-            path.display(),
+        let message = format!(
+            "this journal belongs to another sweep or shard ({}): it holds runs of {}; this is {}",
             why.join("; "),
             describe(&journal.header),
             describe(header)
-        )));
+        );
+        return Err(CliError::input(
+            Diagnostic::error(path.display().to_string(), message)
+                .hint("delete it to start afresh, or pick another --out"),
+        ));
     }
     let mut runs = Runs::default();
     let dropped = runs.add(journal, sweep, path)?;
@@ -144,7 +165,7 @@ fn run_recorded(
                 &on_row,
             )
         })
-        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
+        .map_err(|e| CliError::in_file(path.display().to_string(), e.to_string()))
 }
 
 /// What to run the merge with, once every shard is done.
@@ -174,12 +195,12 @@ fn merge_hint(sweep: &LoadedSweep, shard: Shard, out: &Path, default: bool) -> S
 }
 
 pub fn sweep_command(args: &SweepArgs) -> CliResult<String> {
-    let sweep = load_sweep(args.path, args.max_runs)?;
-    let threads = args.threads.unwrap_or_else(default_threads);
+    let sweep = load_sweep(&args.path, args.max_runs)?;
+    let threads = args.threads.map_or_else(default_threads, usize::from);
     let shard = args.shard;
     let out: PathBuf = args
         .out
-        .map(Path::to_path_buf)
+        .clone()
         .unwrap_or_else(|| default_out(&sweep.name, shard));
     std::fs::create_dir_all(&out)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
@@ -197,7 +218,7 @@ pub fn sweep_command(args: &SweepArgs) -> CliResult<String> {
 
     let started = Instant::now();
     let bar = progress_bar(shard.job_count(sweep.jobs), read as u64);
-    let new_rows = run_recorded(args.path, &sweep, &todo, threads, &writer, &bar);
+    let new_rows = run_recorded(&args.path, &sweep, &todo, threads, &writer, &bar);
     bar.finish_and_clear();
     writer.finish()?;
     let new_rows = new_rows?;

@@ -2,6 +2,7 @@
 //! HTTP connection manager route that sends to it), into the scenario's `[cluster]` and
 //! `[route]`, with Envoy's names and units.
 
+use sim_core::diagnostic::{Diagnostic, Severity};
 use sim_core::time::SimDuration;
 
 use super::emit::{Doc, Origin, Value};
@@ -26,16 +27,12 @@ fn file(n: &Node) -> Origin {
     Origin::File(n.line())
 }
 
-fn bad(n: &Node, what: &str) -> CliError {
-    CliError::Input(format!("{}: {}: {what}", n.at(), n.path()))
-}
-
 /// Copies a duration field, if present; an unparsable one is an error.
 fn duration(doc: &mut Doc, n: &Node, key: &str) -> CliResult<Option<SimDuration>> {
     let Some(v) = n.get(key) else { return Ok(None) };
     let d = v
         .duration()
-        .ok_or_else(|| bad(&v, "expected a duration such as \"5s\" or \"0.25s\""))?;
+        .ok_or_else(|| v.invalid("a duration such as \"5s\" or \"0.25s\""))?;
     doc.set(key, Value::duration(d), file(&v));
     Ok(Some(d))
 }
@@ -51,12 +48,12 @@ const LB_POLICIES: [&str; 3] = ["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM"];
 pub fn translate_cluster(
     doc: &mut Doc,
     c: &Node,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> CliResult<ClusterFacts> {
     let name = c
         .get("name")
         .and_then(|n| n.str().map(str::to_string))
-        .ok_or_else(|| bad(c, "a cluster needs a `name`"))?;
+        .ok_or_else(|| c.fail("a cluster needs a `name`"))?;
     doc.section(
         "[cluster]",
         Some("The Envoy cluster (envoy.config.cluster.v3.Cluster)"),
@@ -96,17 +93,18 @@ pub fn translate_cluster(
     Ok(ClusterFacts { name, endpoints })
 }
 
-fn lb_policy(doc: &mut Doc, c: &Node, warnings: &mut Vec<String>) {
+fn lb_policy(doc: &mut Doc, c: &Node, warnings: &mut Vec<Diagnostic>) {
     match c.get("lb_policy") {
         Some(p) => {
             let policy = p.str().unwrap_or("");
             if LB_POLICIES.contains(&policy) {
                 doc.set("lb_policy", Value::str(policy), file(&p));
             } else {
-                warnings.push(format!(
-                    "{}: lb_policy {policy} is not modelled; the scenario uses ROUND_ROBIN",
-                    p.at()
-                ));
+                let message =
+                    format!("lb_policy {policy} is not modelled; the scenario uses ROUND_ROBIN");
+                let mut w = p.error(message);
+                w.severity = Severity::Warning;
+                warnings.push(w);
                 doc.set("lb_policy", Value::str("ROUND_ROBIN"), Origin::World);
             }
         }
@@ -130,12 +128,19 @@ fn discovery_type(c: &Node) {
 /// HTTP/2 and `max_requests_per_connection`, from the typed extension options or the
 /// deprecated cluster fields.
 fn protocol_options(doc: &mut Doc, c: &Node) -> CliResult<()> {
-    // The stream limit with its place (`file:line:col: path`), for a message.
+    // The stream limit with the error to give if it is 0.
     let streams = |h: &Node| {
-        h.get("max_concurrent_streams")
-            .and_then(|n| wrapped(&n).map(|v| (v as u64, format!("{}: {}", n.at(), n.path()))))
+        h.get("max_concurrent_streams").and_then(|n| {
+            wrapped(&n).map(|v| {
+                let zero = CliError::input(
+                    n.error("0 is out of range")
+                        .expected("1 to 2147483647, as Envoy allows"),
+                );
+                (v as u64, zero)
+            })
+        })
     };
-    let mut h2: Option<(Option<(u64, String)>, Origin)> = None;
+    let mut h2: Option<(Option<(u64, CliError)>, Origin)> = None;
     let mut max_requests: Option<(u64, Origin)> = None;
     if let Some(h) = c.get("http2_protocol_options") {
         h2 = Some((streams(&h), file(&h)));
@@ -174,11 +179,7 @@ fn protocol_options(doc: &mut Doc, c: &Node) -> CliResult<()> {
     if let Some((streams, origin)) = h2 {
         let value = match streams {
             Some((n, _)) if n > 0 => format!("{{ max_concurrent_streams = {n} }}"),
-            Some((_, at)) => {
-                return Err(CliError::Input(format!(
-                    "{at}: must be 1 or more (Envoy allows 1 to 2147483647)"
-                )));
-            }
+            Some((_, zero)) => return Err(zero),
             None => "{}".to_string(),
         };
         doc.set("http2_protocol_options", Value::raw(&value), origin);

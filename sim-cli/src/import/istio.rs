@@ -10,7 +10,7 @@ pub use super::istio_policy::Selection;
 use super::istio_policy::{block, policy_blocks};
 use super::istio_retry::route;
 use super::yaml::Node;
-use crate::exit::{CliError, CliResult};
+use crate::exit::CliResult;
 
 pub use sim_core::istio_version::{IstioVersion as Version, NEWEST_ISTIO as NEWEST};
 
@@ -52,11 +52,11 @@ pub fn translate_destination_rule(
 ) -> CliResult<DrFacts> {
     let spec = dr
         .get("spec")
-        .ok_or_else(|| CliError::Input(format!("{}: a DestinationRule needs a spec", dr.at())))?;
+        .ok_or_else(|| dr.fail("a DestinationRule needs a spec"))?;
     let host = spec
         .get("host")
         .and_then(|h| h.str().map(str::to_string))
-        .ok_or_else(|| CliError::Input(format!("{}: spec.host is required", spec.at())))?;
+        .ok_or_else(|| spec.fail("host is required"))?;
     let _ = dr.get("metadata");
     let blocks = policy_blocks(&spec, sel, v);
     let od = block(&blocks, "outlierDetection");

@@ -36,8 +36,12 @@ pub fn route(doc: &mut Doc, vs: Option<&Node>, v: Version) -> CliResult<()> {
         "[route.retry_policy]",
         Some("The VirtualService's retries over Istio's default policy"),
     );
-    let default =
-        sim_core::envoy::retry::istio_default_retry_policy(&v.show()).map_err(CliError::Input)?;
+    let default = sim_core::envoy::retry::istio_default_retry_policy(&v.show()).map_err(|m| {
+        CliError::Internal(anyhow::anyhow!(
+            "Istio {} has no default retry policy: {m}",
+            v.show()
+        ))
+    })?;
     let (on, codes) = match &default {
         Some(d) => retry_on(&retries, d),
         None => retry_on_1_0(&retries, v),

@@ -10,7 +10,8 @@ mod istio_retry;
 mod yaml;
 
 use emit::{Doc, Origin, Value};
-use yaml::{Node, Reads, parse_documents};
+use sim_core::diagnostic::Diagnostic;
+use yaml::{Node, Reads, Unread, parse_documents};
 
 use crate::exit::{CliError, CliResult};
 
@@ -27,27 +28,30 @@ pub struct ImportOptions {
 }
 
 impl ImportOptions {
-    /// Where the user chose the cluster, for messages.
-    fn cluster_option(&self) -> String {
-        match &self.scenario {
-            Some(s) => format!("{s}: cluster.select"),
-            None => "--cluster".into(),
-        }
+    /// An error in the option the user chose the cluster with: `--cluster`, or the scenario's
+    /// `cluster.select`.
+    fn cluster_error(&self, message: impl Into<String>) -> CliError {
+        self.option_error("--cluster", "cluster.select", message)
     }
 
-    /// Where the user chose the Istio version, for messages.
-    fn version_option(&self) -> String {
-        match &self.scenario {
-            Some(s) => format!("{s}: cluster.istio_version"),
-            None => "--istio-version".into(),
-        }
+    /// An error in the option the user chose the Istio version with.
+    fn version_error(&self, message: impl Into<String>) -> CliError {
+        self.option_error("--istio-version", "cluster.istio_version", message)
+    }
+
+    fn option_error(&self, flag: &str, field: &str, message: impl Into<String>) -> CliError {
+        CliError::input(match &self.scenario {
+            Some(s) => Diagnostic::error(s, message).path(field),
+            None => Diagnostic::error(flag, message),
+        })
     }
 }
 
 /// The scenario text, and the fields that were not modelled.
 pub struct Imported {
     pub scenario: String,
-    pub warnings: Vec<String>,
+    /// One warning per field not translated, at its place.
+    pub warnings: Vec<Diagnostic>,
 }
 
 enum Kind<'y, 'a> {
@@ -80,17 +84,18 @@ fn classify<'y, 'a>(
                 .unwrap_or_default();
             let k = kind.str().unwrap_or("");
             if !matches!(k, "DestinationRule" | "VirtualService") {
-                return Err(CliError::Input(format!(
-                    "{}: kind {k} is not supported: import reads an Envoy bootstrap or Cluster, or Istio DestinationRule and VirtualService",
-                    kind.at()
-                )));
+                return Err(CliError::input(
+                    kind.error(format!("kind {k} is not supported")).expected(
+                        "an Envoy bootstrap or Cluster, or Istio DestinationRule and VirtualService",
+                    ),
+                ));
             }
             if !ISTIO_APIS.contains(&api.as_str()) {
-                return Err(CliError::Input(format!(
-                    "{}: apiVersion {api:?} is not supported: allowed {}",
-                    kind.at(),
-                    ISTIO_APIS.join(", ")
-                )));
+                let at = d.get("apiVersion").unwrap_or_else(|| d.clone());
+                return Err(CliError::input(
+                    at.error(format!("{api:?} is not supported"))
+                        .expected(ISTIO_APIS.join(", ")),
+                ));
             }
             if k == "DestinationRule" {
                 drs.push(d.clone())
@@ -115,12 +120,15 @@ fn classify<'y, 'a>(
             })
         })
         .ok_or_else(|| {
-            CliError::Input(format!(
-                "{source}: no Envoy bootstrap, Envoy Cluster or Istio DestinationRule{} found",
-                wanted_host
-                    .map(|h| format!(" for host {h}"))
-                    .unwrap_or_default()
-            ))
+            CliError::in_file(
+                source,
+                format!(
+                    "no Envoy bootstrap, Envoy Cluster or Istio DestinationRule{} found",
+                    wanted_host
+                        .map(|h| format!(" for host {h}"))
+                        .unwrap_or_default()
+                ),
+            )
         })?;
     Ok(Kind::Istio { dr, vs: vss })
 }
@@ -137,14 +145,14 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
     let mut yaml = Vec::new();
     for f in files {
         for y in parse_documents(&f.text, &f.source)? {
-            yaml.push((y, f.source.as_str()));
+            yaml.push((y, f));
         }
     }
     let reads: Vec<Reads> = yaml.iter().map(|_| Reads::default()).collect();
     let docs: Vec<Node> = yaml
         .iter()
         .zip(&reads)
-        .map(|((y, source), reads)| Node::root(y, reads, source))
+        .map(|((y, file), reads)| Node::root(y, reads, &file.source, &file.text))
         .collect();
     let names: Vec<&str> = files.iter().map(|f| f.source.as_str()).collect();
     let source = names.join(", ");
@@ -185,9 +193,8 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
                 {
                     Some(c) => c.clone(),
                     None => {
-                        return Err(CliError::Input(format!(
-                            "{}: no cluster named {name} in {source}; allowed: {}",
-                            opts.cluster_option(),
+                        return Err(opts.cluster_error(format!(
+                            "no cluster named {name} in {source}; allowed: {}",
                             names(&clusters)
                         )));
                     }
@@ -195,19 +202,23 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
                 None => match clusters.len() {
                     1 => clusters.into_iter().next().expect("one"),
                     0 => {
-                        return Err(CliError::Input(format!(
-                            "{source}: static_resources has no clusters"
-                        )));
+                        return Err(CliError::in_file(
+                            source,
+                            "static_resources has no clusters",
+                        ));
                     }
                     n => {
                         let choose = match &opts.scenario {
                             Some(s) => format!("select = \"NAME\" in the [cluster] of {s}"),
                             None => "--cluster NAME".into(),
                         };
-                        return Err(CliError::Input(format!(
-                            "{source}: {n} clusters ({}); choose one with {choose}",
-                            names(&clusters)
-                        )));
+                        return Err(CliError::input(
+                            Diagnostic::error(
+                                source,
+                                format!("{n} clusters ({})", names(&clusters)),
+                            )
+                            .hint(format!("choose one with {choose}")),
+                        ));
                     }
                 },
             };
@@ -227,12 +238,11 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
         }
         Kind::Istio { dr, vs } => {
             let version = match &opts.istio_version {
-                Some(v) => istio::Version::parse(v)
-                    .map_err(|m| CliError::Input(format!("{}: {m}", opts.version_option())))?,
+                Some(v) => istio::Version::parse(v).map_err(|m| opts.version_error(m))?,
                 None => istio::NEWEST,
             };
             let mut sel = istio::Selection::parse(opts.cluster.as_deref())
-                .map_err(|m| CliError::Input(format!("{}: {m}", opts.cluster_option())))?;
+                .map_err(|m| opts.cluster_error(m))?;
             let host = dr
                 .get("spec")
                 .and_then(|s| s.get("host"))
@@ -260,17 +270,18 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
         }
     };
     for node in &checked {
-        for (path, at) in node.unread() {
-            warnings.push(match node.why_ignored(&path) {
-                Some(why) => format!("{at}: {path} is ignored: {why}"),
-                None => format!("{at}: {path} is not modelled by breakersim and is ignored"),
-            });
+        for Unread { path, place } in node.unread() {
+            let message = match node.why_ignored(&path) {
+                Some(why) => format!("{path} is ignored: {why}"),
+                None => format!("{path} is not modelled by breakersim and is ignored"),
+            };
+            warnings.push(Diagnostic::warning(node.source(), message).place(place));
         }
     }
     world(&mut doc, endpoints);
-    let bad: Vec<String> = reads.iter().flat_map(Reads::bad_values).collect();
+    let bad: Vec<Diagnostic> = reads.iter().flat_map(Reads::bad_values).collect();
     if !bad.is_empty() {
-        return Err(CliError::Input(bad.join("\n")));
+        return Err(CliError::Input(bad));
     }
     Ok(Imported {
         scenario: doc.render(),

@@ -4,7 +4,8 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::{LoadableYamlNode, MarkedYaml, Marker, Scalar, YamlData};
+use sim_core::diagnostic::{Diagnostic, Place, Severity, SourceSpan};
 use sim_core::time::SimDuration;
 
 use crate::exit::CliError;
@@ -12,13 +13,23 @@ use crate::exit::CliError;
 /// Parses every document of a YAML file; a syntax error names the line and column.
 pub fn parse_documents<'a>(text: &'a str, source: &str) -> Result<Vec<MarkedYaml<'a>>, CliError> {
     MarkedYaml::load_from_str(text).map_err(|e| {
-        CliError::Input(format!(
-            "{source}:{}:{}: YAML syntax error: {}",
-            e.marker().line(),
-            e.marker().col() + 1,
-            e.info()
-        ))
+        let at = byte_offset(text, e.marker());
+        CliError::input(
+            Diagnostic::from_message(
+                Severity::Error,
+                Some(source.to_string()),
+                &format!("YAML syntax error: {}", e.info()),
+            )
+            .at(text, at..at),
+        )
     })
+}
+
+/// The byte offset in `text` of a saphyr marker (whose index counts characters).
+fn byte_offset(text: &str, m: &Marker) -> usize {
+    text.char_indices()
+        .nth(m.index())
+        .map_or(text.len(), |(offset, _)| offset)
 }
 
 /// Which fields of the file were read, and why some were ignored.
@@ -26,15 +37,23 @@ pub fn parse_documents<'a>(text: &'a str, source: &str) -> Result<Vec<MarkedYaml
 pub struct Reads {
     seen: RefCell<BTreeSet<String>>,
     why: RefCell<BTreeMap<String, String>>,
-    /// Values of the wrong type or out of range: `file:line:col: path: what was expected`.
-    bad: RefCell<Vec<String>>,
+    /// Values of the wrong type or out of range, at their place.
+    bad: RefCell<Vec<Diagnostic>>,
 }
 
 impl Reads {
     /// The values that could not be read, in the order met.
-    pub fn bad_values(&self) -> Vec<String> {
+    pub fn bad_values(&self) -> Vec<Diagnostic> {
         self.bad.borrow().clone()
     }
+}
+
+/// A field of the file that no translation read.
+pub struct Unread {
+    /// Its dotted path.
+    pub path: String,
+    /// Where its key is.
+    pub place: Place,
 }
 
 /// A node of the tree with its dotted path.
@@ -43,6 +62,8 @@ pub struct Node<'y, 'a> {
     yaml: &'y MarkedYaml<'a>,
     reads: &'y Reads,
     source: &'y str,
+    /// The whole text of the file, to show the node's line in messages.
+    text: &'y str,
     path: String,
 }
 
@@ -55,20 +76,55 @@ fn join(path: &str, key: &str) -> String {
 }
 
 impl<'y, 'a> Node<'y, 'a> {
-    /// The root of a document read from the file `source`.
-    pub fn root(yaml: &'y MarkedYaml<'a>, reads: &'y Reads, source: &'y str) -> Self {
+    /// The root of a document read from the file `source`, whose text is `text`.
+    pub fn root(
+        yaml: &'y MarkedYaml<'a>,
+        reads: &'y Reads,
+        source: &'y str,
+        text: &'y str,
+    ) -> Self {
         Node {
             yaml,
             reads,
             source,
+            text,
             path: String::new(),
         }
     }
 
-    /// Where the node is, for messages: `file:line:column`.
-    pub fn at(&self) -> String {
-        let start = self.yaml.span.start;
-        format!("{}:{}:{}", self.source, start.line(), start.col() + 1)
+    /// The file the node is in, as the user named it.
+    pub fn source(&self) -> &'y str {
+        self.source
+    }
+
+    /// The node's place in its file.
+    pub fn place(&self) -> Place {
+        self.place_of(&self.yaml.span.start, &self.yaml.span.end)
+    }
+
+    fn place_of(&self, start: &Marker, end: &Marker) -> Place {
+        let (start, end) = (byte_offset(self.text, start), byte_offset(self.text, end));
+        Place::Span(SourceSpan::new(self.text, start..end))
+    }
+
+    /// An error at this node, naming its path.
+    pub fn error(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(self.source, message)
+            .place(self.place())
+            .path(self.path.clone())
+    }
+
+    /// The error for a value that is not `expected`: "invalid value V, expected ...".
+    pub fn invalid(&self, expected: &str) -> CliError {
+        CliError::input(
+            self.error(format!("invalid value {}", self.shown()))
+                .expected(expected),
+        )
+    }
+
+    /// An error at this node that stops the import.
+    pub fn fail(&self, message: impl Into<String>) -> CliError {
+        CliError::input(self.error(message))
     }
 
     pub fn path(&self) -> &str {
@@ -86,6 +142,7 @@ impl<'y, 'a> Node<'y, 'a> {
             yaml,
             reads: self.reads,
             source: self.source,
+            text: self.text,
             path,
         }
     }
@@ -99,12 +156,12 @@ impl<'y, 'a> Node<'y, 'a> {
 
     /// Marks this node and everything below it as read (parts that do not matter here).
     pub fn read_all(&self) {
-        for (path, _) in self.unread() {
+        for Unread { path, .. } in self.unread() {
             self.reads.seen.borrow_mut().insert(path);
         }
         let mut nested = self.unread();
         while !nested.is_empty() {
-            for (path, _) in nested {
+            for Unread { path, .. } in nested {
                 self.reads.seen.borrow_mut().insert(path);
             }
             nested = self.unread();
@@ -123,7 +180,7 @@ impl<'y, 'a> Node<'y, 'a> {
 
     /// Says `why` for every field below this node that is unread so far.
     pub fn ignore_unread(&self, why: &str) {
-        for (path, _) in self.unread() {
+        for Unread { path, .. } in self.unread() {
             self.reads.why.borrow_mut().insert(path, why.to_string());
         }
     }
@@ -146,8 +203,24 @@ impl<'y, 'a> Node<'y, 'a> {
 
     /// Notes that this node's value is not what `expected` says (it is reported as an error).
     fn bad(&self, expected: &str) {
-        let message = format!("{}: {}: {expected}", self.at(), self.path);
-        self.reads.bad.borrow_mut().push(message);
+        let d = self
+            .error(format!("invalid value {}", self.shown()))
+            .expected(expected);
+        self.reads.bad.borrow_mut().push(d);
+    }
+
+    /// The node's value in words, for messages: a scalar as written, else its kind.
+    fn shown(&self) -> String {
+        match &self.yaml.data {
+            YamlData::Value(Scalar::String(s)) => format!("{s:?}"),
+            YamlData::Value(Scalar::Integer(i)) => i.to_string(),
+            YamlData::Value(Scalar::FloatingPoint(f)) => f.to_string(),
+            YamlData::Value(Scalar::Boolean(b)) => b.to_string(),
+            YamlData::Value(Scalar::Null) => "null".into(),
+            YamlData::Mapping(_) => "a mapping".into(),
+            YamlData::Sequence(_) => "a list".into(),
+            _ => "this value".into(),
+        }
     }
 
     fn checked<T>(&self, value: Option<T>, expected: &str) -> Option<T> {
@@ -158,7 +231,7 @@ impl<'y, 'a> Node<'y, 'a> {
     }
 
     pub fn str(&self) -> Option<&'y str> {
-        self.checked(self.yaml.data.as_str(), "expected a string")
+        self.checked(self.yaml.data.as_str(), "a string")
     }
 
     pub fn u64(&self) -> Option<u64> {
@@ -167,7 +240,7 @@ impl<'y, 'a> Node<'y, 'a> {
             YamlData::Value(Scalar::String(s)) => s.parse().ok(),
             _ => None,
         };
-        self.checked(value, "expected a whole number, 0 or more")
+        self.checked(value, "a whole number, 0 or more")
     }
 
     pub fn f64(&self) -> Option<f64> {
@@ -177,7 +250,7 @@ impl<'y, 'a> Node<'y, 'a> {
             YamlData::Value(Scalar::String(s)) => s.parse().ok(),
             _ => None,
         };
-        self.checked(value, "expected a number")
+        self.checked(value, "a number")
     }
 
     pub fn bool(&self) -> Option<bool> {
@@ -185,7 +258,7 @@ impl<'y, 'a> Node<'y, 'a> {
             YamlData::Value(Scalar::Boolean(b)) => Some(*b),
             _ => None,
         };
-        self.checked(value, "expected true or false")
+        self.checked(value, "true or false")
     }
 
     /// A duration as Envoy or Istio write it: `"5s"`, `"0.25s"`, `"30ms"`, or
@@ -205,47 +278,40 @@ impl<'y, 'a> Node<'y, 'a> {
         };
         self.checked(
             value,
-            "expected a duration such as \"5s\", \"0.25s\" or { seconds, nanos }",
+            "a duration such as \"5s\", \"0.25s\" or { seconds, nanos }",
         )
     }
 
     /// A duration as [`Node::duration`] reads it, or an error naming the node's place and path
     /// and what is allowed.
     pub fn required_duration(&self) -> Result<SimDuration, CliError> {
-        self.duration().ok_or_else(|| {
-            CliError::Input(format!(
-                "{}: {}: expected a duration such as \"5s\" or \"0.25s\"",
-                self.at(),
-                self.path
-            ))
-        })
+        self.duration()
+            .ok_or_else(|| self.invalid("a duration such as \"5s\" or \"0.25s\""))
     }
 
-    /// Every field below this node that was never read: `(path, file:line:column)`.
-    pub fn unread(&self) -> Vec<(String, String)> {
+    /// Every field below this node that was never read, with the place of its key.
+    pub fn unread(&self) -> Vec<Unread> {
         let mut out = Vec::new();
         self.collect_unread(&mut out);
         out
     }
 
-    fn collect_unread(&self, out: &mut Vec<(String, String)>) {
+    fn collect_unread(&self, out: &mut Vec<Unread>) {
         let seen = |p: &str| self.reads.seen.borrow().contains(p);
         if let Some(map) = self.yaml.data.as_mapping() {
             for (k, v) in map.iter() {
                 let Some(key) = k.data.as_str() else { continue };
                 let path = join(&self.path, key);
                 if !seen(&path) {
-                    let at = k.span.start;
-                    out.push((
-                        path,
-                        format!("{}:{}:{}", self.source, at.line(), at.col() + 1),
-                    ));
+                    let place = self.place_of(&k.span.start, &k.span.end);
+                    out.push(Unread { path, place });
                     continue;
                 }
                 let child = Node {
                     yaml: v,
                     reads: self.reads,
                     source: self.source,
+                    text: self.text,
                     path,
                 };
                 child.collect_unread(out);
@@ -256,6 +322,7 @@ impl<'y, 'a> Node<'y, 'a> {
                     yaml: v,
                     reads: self.reads,
                     source: self.source,
+                    text: self.text,
                     path: format!("{}[{i}]", self.path),
                 };
                 child.collect_unread(out);

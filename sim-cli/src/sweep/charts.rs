@@ -14,7 +14,7 @@ use crate::charts::{
 use crate::exit::{CliError, CliResult};
 
 fn bad(chart: &ChartSpec, message: impl Into<String>) -> CliError {
-    CliError::Input(format!("chart {}: {}", chart.file, message.into()))
+    CliError::command_line(format!("chart {}: {}", chart.file, message.into()))
 }
 
 pub fn build(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> CliResult<Chart> {

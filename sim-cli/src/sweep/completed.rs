@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use sim_core::diagnostic::Diagnostic;
 use sim_core::sweep::{RunRow, job_key};
 
 use crate::exit::{CliError, CliResult};
@@ -80,10 +81,14 @@ impl Runs {
             if let Some(seen) = self.rows.get(&job) {
                 let bits = |r: &RunRow| r.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
                 if bits(seen) != bits(&row) {
-                    return Err(CliError::Input(format!(
-                        "{}: run {job} differs from the same run in {}; the journals cannot both be right: delete the wrong one and run its shard again",
-                        self.files[file], self.files[self.from[&job]]
-                    )));
+                    let message = format!(
+                        "run {job} differs from the same run in {}; the journals cannot both be right",
+                        self.files[self.from[&job]]
+                    );
+                    return Err(CliError::input(
+                        Diagnostic::error(&self.files[file], message)
+                            .hint("delete the wrong one and run its shard again"),
+                    ));
                 }
                 continue;
             }

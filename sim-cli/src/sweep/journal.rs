@@ -15,6 +15,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use sim_core::diagnostic::Diagnostic;
 use sim_core::sweep::{RunRow, fnv1a64};
 
 use crate::exit::{CliError, CliResult};
@@ -168,10 +169,13 @@ fn parse_row(line: &str, metrics: usize) -> Option<(u64, RunRow)> {
 /// damaged run line, or an unfinished last line, is counted and left out.
 pub fn parse(bytes: &[u8], path: &Path) -> CliResult<Journal> {
     let bad = |why: String| {
-        CliError::Input(format!(
-            "{}: not a breakersim sweep journal: {why}; delete it to start afresh, or pick another --out",
-            path.display()
-        ))
+        CliError::input(
+            Diagnostic::error(
+                path.display().to_string(),
+                format!("not a breakersim sweep journal: {why}"),
+            )
+            .hint("delete it to start afresh, or pick another --out"),
+        )
     };
     // Every complete line ends with a newline; whatever follows the last one was torn.
     let Some(end) = bytes.iter().rposition(|&b| b == b'\n') else {
@@ -207,10 +211,10 @@ pub fn read(path: &Path) -> CliResult<Option<Journal>> {
     match std::fs::read(path) {
         Ok(bytes) => parse(&bytes, path).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(CliError::Input(format!(
-            "{}: cannot read the journal: {e}",
-            path.display()
-        ))),
+        Err(e) => Err(CliError::in_file(
+            path.display().to_string(),
+            format!("cannot read the journal: {e}"),
+        )),
     }
 }
 

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use sim_core::scenario::Scenario;
+use sim_core::diagnostic::Diagnostic;
+use sim_core::scenario::{Scenario, locate_in_toml};
 use sim_core::sweep::{Grid, SweepSpec, expand_axes, fingerprint, parse_sweep, point_scenarios};
 
 use crate::exit::{CliError, CliResult};
@@ -31,30 +32,46 @@ impl LoadedSweep {
 }
 
 fn read(path: &Path, what: &str) -> CliResult<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| CliError::Input(format!("{}: cannot read the {what}: {e}", path.display())))
+    std::fs::read_to_string(path).map_err(|e| {
+        CliError::in_file(
+            path.display().to_string(),
+            format!("cannot read the {what}: {e}"),
+        )
+    })
 }
 
 /// Loads the sweep at `path`; `max_runs` is `--max-runs`, which overrides the file's limit.
 pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> {
     let shown = path.display().to_string();
-    let spec = parse_sweep(&read(path, "sweep")?, &shown)?;
+    let text = read(path, "sweep")?;
+    let spec = parse_sweep(&text, &shown)?;
+    // A mistake in a field of the sweep file is shown at its place there.
+    let located = |e: CliError| match e {
+        CliError::Input(ds) => {
+            CliError::Input(ds.into_iter().map(|d| locate_in_toml(d, &text)).collect())
+        }
+        e => e,
+    };
     let base_path = path.parent().unwrap_or(Path::new(".")).join(&spec.scenario);
     let base_shown = base_path.display().to_string();
     let base_text = std::fs::read_to_string(&base_path).map_err(|e| {
-        CliError::Input(format!(
-            "{shown}: scenario: cannot read the base scenario {base_shown}: {e}"
+        located(CliError::input(
+            Diagnostic::error(
+                &shown,
+                format!("cannot read the base scenario {base_shown}: {e}"),
+            )
+            .path("scenario"),
         ))
     })?;
     let base = read_table(&base_path, &base_text)?;
-    let axes = expand_axes(&spec, &shown)?;
-    let jobs = check_size(&spec, &axes, max_runs, &shown)?;
+    let axes = expand_axes(&spec, &shown).map_err(|d| located(d.into()))?;
+    let jobs = check_size(&spec, &axes, max_runs, &shown).map_err(located)?;
     let grid = Grid::from_axes(axes);
-    check_charts(&spec, &grid, &shown)?;
+    check_charts(&spec, &grid, &shown).map_err(located)?;
     let scenarios = point_scenarios(&spec, &grid, &base, &base_text, &base_shown, &shown)?;
     for (i, chart) in spec.charts.iter().enumerate() {
         charts::check_bucket_count(chart, &grid, &scenarios)
-            .map_err(|m| CliError::Input(format!("{shown}: charts[{i}]: {m}")))?;
+            .map_err(|m| located(chart_error(&shown, i, m)))?;
     }
     let name = spec.name.clone().unwrap_or_else(|| {
         path.file_stem()
@@ -71,10 +88,15 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
     })
 }
 
+/// An error in the sweep file's `charts[i]`.
+fn chart_error(shown: &str, i: usize, message: String) -> CliError {
+    CliError::input(Diagnostic::error(shown, message).path(format!("charts[{i}]")))
+}
+
 /// Checks every chart before the sweep runs, so that a mistake in one costs no run.
 fn check_charts(spec: &SweepSpec, grid: &Grid, shown: &str) -> CliResult<()> {
     for (i, chart) in spec.charts.iter().enumerate() {
-        let bad = |m: String| CliError::Input(format!("{shown}: charts[{i}]: {m}"));
+        let bad = |m: String| chart_error(shown, i, m);
         charts::check(spec, chart, grid).map_err(bad)?;
         if spec.charts[..i].iter().any(|c| c.file == chart.file) {
             return Err(bad(format!(

@@ -2,6 +2,7 @@
 //! overflow, before the grid is built, and a sweep over the limit is refused with the count and
 //! how to allow it.
 
+use sim_core::diagnostic::Diagnostic;
 use sim_core::sweep::{Axis, SweepSpec, run_count};
 
 use crate::exit::{CliError, CliResult};
@@ -21,10 +22,15 @@ pub fn check_size(
     let count = run_count(axes, reps);
     let Some(runs) = count.runs else {
         let lengths: Vec<String> = axes.iter().map(|a| a.values.len().to_string()).collect();
-        return Err(CliError::Input(format!(
-            "{source}: the sweep has more runs than a 64-bit count can hold ({} values on the axes x {reps} replications); no max_runs can allow it: use fewer values or replications",
+        let message = format!(
+            "the sweep has more runs than a 64-bit count can hold ({} values on the axes x {reps} replications); no max_runs can allow it",
             lengths.join(" x ")
-        )));
+        );
+        return Err(CliError::input(
+            Diagnostic::error(source, message)
+                .path("axes")
+                .hint("use fewer values or replications"),
+        ));
     };
     let (limit, origin) = match (flag, spec.max_runs) {
         (Some(n), _) => (n, "set by --max-runs".to_string()),
@@ -33,9 +39,14 @@ pub fn check_size(
     };
     if runs > limit {
         let points = count.points.unwrap_or(runs / reps);
-        return Err(CliError::Input(format!(
-            "{source}: max_runs: {runs} runs = {points} points x {reps} replications, more than the limit of {limit} runs ({origin}); every point is held in memory and every run takes time, so check the axes. To allow it, set `max_runs = {runs}` in the sweep file or pass --max-runs {runs}"
-        )));
+        let message = format!(
+            "{runs} runs = {points} points x {reps} replications, more than the limit of {limit} runs ({origin}); every point is held in memory and every run takes time, so check the axes"
+        );
+        return Err(CliError::input(
+            Diagnostic::error(source, message).path("max_runs").hint(format!(
+                "to allow it, set `max_runs = {runs}` in the sweep file or pass --max-runs {runs}"
+            )),
+        ));
     }
     Ok(runs)
 }

@@ -63,13 +63,10 @@ pub fn validate_limits(l: &Limits) -> Result<(), Invalid> {
         ("max_in_flight", l.max_in_flight),
     ] {
         if value == 0 {
-            return Err(Invalid {
-                path: vec![
-                    PathSegment::Key("limits".into()),
-                    PathSegment::Key(field.into()),
-                ],
-                message: "must be 1 or more (leave it out for the default)".into(),
-            });
+            return Err(invalid(
+                vec![key("limits"), key(field)],
+                "must be 1 or more (leave it out for the default)".into(),
+            ));
         }
     }
     Ok(())
@@ -80,7 +77,12 @@ fn key(k: &str) -> PathSegment {
 }
 
 fn invalid(path: Vec<PathSegment>, message: String) -> Invalid {
-    Invalid { path, message }
+    Invalid {
+        path,
+        message,
+        expected: None,
+        hint: None,
+    }
 }
 
 /// The bounds of [`MAX_HOSTS`] and the others.

@@ -6,17 +6,17 @@ use serde_path_to_error::Segment;
 use toml::Table;
 use toml::de::{DeTable, DeValue};
 
-use super::error::{ErrorOrigin, ScenarioError, line_column};
 use super::model::Scenario;
 use super::overrides::{Override, apply_override};
 use super::validate::validate;
+use crate::diagnostic::{Diagnostic, Place, Severity, SourceSpan};
 
 /// Parses, overrides and validates one scenario. `source` names the file in messages.
 pub fn load_scenario(
     text: &str,
     source: &str,
     overrides: &[Override],
-) -> Result<Scenario, ScenarioError> {
+) -> Result<Scenario, Diagnostic> {
     let mut table = parse_toml_table(text, source)?;
     apply_overrides(&mut table, source, overrides)?;
     scenario_from_table(table, text, source, overrides)
@@ -27,35 +27,33 @@ pub fn apply_overrides(
     table: &mut Table,
     source: &str,
     overrides: &[Override],
-) -> Result<(), ScenarioError> {
+) -> Result<(), Diagnostic> {
     for o in overrides {
-        apply_override(table, o).map_err(|message| ScenarioError {
-            source: source.to_string(),
-            path: Some(o.display_path()),
-            origin: ErrorOrigin::Override(o.raw.clone()),
-            message,
+        apply_override(table, o).map_err(|message| {
+            Diagnostic::error(source, message)
+                .path(o.display_path())
+                .place(Place::Override(o.raw.clone()))
         })?;
     }
     Ok(())
 }
 
 /// Parses TOML text into a table; a syntax error names its line and column.
-pub fn parse_toml_table(text: &str, source: &str) -> Result<Table, ScenarioError> {
-    toml::from_str::<Table>(text).map_err(|e| {
-        let origin = match e.span() {
-            Some(span) => {
-                let (line, column) = line_column(text, span.start);
-                ErrorOrigin::File { line, column }
-            }
-            None => ErrorOrigin::FileWhole,
-        };
-        ScenarioError {
-            source: source.to_string(),
-            path: None,
-            origin,
-            message: format!("TOML syntax error: {}", e.message().trim()),
-        }
-    })
+pub fn parse_toml_table(text: &str, source: &str) -> Result<Table, Diagnostic> {
+    toml::from_str::<Table>(text).map_err(|e| toml_syntax_error(text, source, &e))
+}
+
+/// A TOML syntax error at its place in `text`.
+pub fn toml_syntax_error(text: &str, source: &str, e: &toml::de::Error) -> Diagnostic {
+    let d = Diagnostic::from_message(
+        Severity::Error,
+        Some(source.to_string()),
+        &format!("TOML syntax error: {}", e.message().trim()),
+    );
+    match e.span() {
+        Some(span) => d.at(text, span),
+        None => d,
+    }
 }
 
 /// Deserialises and validates an already parsed (and possibly overridden) table. `text` is the
@@ -65,7 +63,7 @@ pub fn scenario_from_table(
     text: &str,
     source: &str,
     overrides: &[Override],
-) -> Result<Scenario, ScenarioError> {
+) -> Result<Scenario, Diagnostic> {
     let root = toml::Value::Table(table);
     let scenario: Scenario = serde_path_to_error::deserialize(root.clone()).map_err(|e| {
         let mut path = segments_of(e.path());
@@ -74,9 +72,15 @@ pub fn scenario_from_table(
             path.push(PathSegment::Key(field.to_string()));
         }
         let message = enum_message::<Scenario>(&message, &root, &path);
-        locate(path, message, text, source, overrides)
+        let d = Diagnostic::from_message(Severity::Error, Some(source.to_string()), &message);
+        locate(d, path, text, overrides)
     })?;
-    validate(&scenario).map_err(|v| locate(v.path, v.message, text, source, overrides))?;
+    validate(&scenario).map_err(|v| {
+        let mut d = Diagnostic::error(source, v.message);
+        d.expected = v.expected;
+        d.hint = v.hint;
+        locate(d, v.path, text, overrides)
+    })?;
     Ok(scenario)
 }
 
@@ -170,28 +174,20 @@ pub fn display_path(path: &[PathSegment]) -> String {
     out
 }
 
-/// Builds the error for a bad field: blamed on a `--set` when one touched that field, else on
+/// Places the error for a bad field: blamed on a `--set` when one touched that field, else on
 /// the field's place in the file.
-fn locate(
-    path: Vec<PathSegment>,
-    message: String,
-    text: &str,
-    source: &str,
-    overrides: &[Override],
-) -> ScenarioError {
+fn locate(d: Diagnostic, path: Vec<PathSegment>, text: &str, overrides: &[Override]) -> Diagnostic {
     let shown = display_path(&path);
-    let origin = overrides
+    let place = overrides
         .iter()
         .rev()
         .find(|o| overlaps(&o.display_path(), &shown))
-        .map(|o| ErrorOrigin::Override(o.raw.clone()))
-        .unwrap_or_else(|| position_in_file(text, &path));
-    ScenarioError {
-        source: source.to_string(),
-        path: (!shown.is_empty()).then_some(shown),
-        origin,
-        message,
-    }
+        .map(|o| Place::Override(o.raw.clone()))
+        .unwrap_or_else(|| {
+            let unknown = d.message.starts_with("unknown field");
+            position_in_file(text, &path, unknown)
+        });
+    d.place(place).path(shown)
 }
 
 /// True if one path is the other or lies inside it.
@@ -205,17 +201,55 @@ fn overlaps(a: &str, b: &str) -> bool {
     inside(a, b) || inside(b, a)
 }
 
-/// The line and column of the deepest part of `path` that exists in the file.
-fn position_in_file(text: &str, path: &[PathSegment]) -> ErrorOrigin {
+/// `d` pointed at its field in the TOML `text`, when it names a field but no place yet.
+pub fn locate_in_toml(d: Diagnostic, text: &str) -> Diagnostic {
+    match (&d.place, &d.path) {
+        (Place::Whole, Some(path)) => {
+            let unknown = d.message.starts_with("unknown field");
+            let place = position_in_file(text, &parse_display_path(path), unknown);
+            d.place(place)
+        }
+        _ => d,
+    }
+}
+
+/// The segments of a path written as [`display_path`] writes it (`a.b[0].c`).
+fn parse_display_path(path: &str) -> Vec<PathSegment> {
+    let mut segments = Vec::new();
+    for part in path.split('.') {
+        let mut pieces = part.split('[');
+        if let Some(k) = pieces.next().filter(|k| !k.is_empty()) {
+            segments.push(PathSegment::Key(k.to_string()));
+        }
+        for index in pieces {
+            match index.trim_end_matches(']').parse() {
+                Ok(i) => segments.push(PathSegment::Index(i)),
+                Err(_) => segments.push(PathSegment::Key(index.to_string())),
+            }
+        }
+    }
+    segments
+}
+
+/// The span of the deepest part of `path` that exists in the file: of its value, or, with
+/// `key`, of the last key's name (for a field that should not be there).
+fn position_in_file(text: &str, path: &[PathSegment], key: bool) -> Place {
     let Ok(root) = DeTable::parse(text) else {
-        return ErrorOrigin::FileWhole;
+        return Place::Whole;
     };
     let root = DeValue::Table(root.into_inner());
     let mut span = None;
     let mut here = &root;
-    for seg in path {
+    for (i, seg) in path.iter().enumerate() {
+        let last = i + 1 == path.len();
         let next = match seg {
-            PathSegment::Key(k) => here.get(k.as_str()),
+            PathSegment::Key(k) => {
+                if last && key {
+                    span = key_span(here, k).or(span);
+                    break;
+                }
+                here.get(k.as_str())
+            }
             PathSegment::Index(i) => here.get(*i),
         };
         match next {
@@ -227,12 +261,18 @@ fn position_in_file(text: &str, path: &[PathSegment]) -> ErrorOrigin {
         }
     }
     match span {
-        Some(span) => {
-            let (line, column) = line_column(text, span.start);
-            ErrorOrigin::File { line, column }
-        }
-        None => ErrorOrigin::FileWhole,
+        Some(span) => Place::Span(SourceSpan::new(text, span)),
+        None => Place::Whole,
     }
+}
+
+/// The span of the key `k` itself in the table `table`.
+fn key_span(table: &DeValue, k: &str) -> Option<std::ops::Range<usize>> {
+    table
+        .as_table()?
+        .iter()
+        .find(|(name, _)| name.get_ref().as_ref() == k)
+        .map(|(name, _)| name.span())
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! Scenarios: the TOML a user writes, parsed, overridden (`--set`) and validated.
 
-mod error;
 mod limits;
 mod load;
 mod model;
@@ -8,11 +7,10 @@ mod overrides;
 mod validate;
 mod values;
 
-pub use error::{ErrorOrigin, ScenarioError, line_column};
 pub use limits::{DEFAULT_MAX_EVENTS, DEFAULT_MAX_IN_FLIGHT, Limits};
 pub use load::{
-    PathSegment, apply_overrides, display_path, load_scenario, parse_toml_table,
-    scenario_from_table,
+    PathSegment, apply_overrides, display_path, load_scenario, locate_in_toml, parse_toml_table,
+    scenario_from_table, toml_syntax_error,
 };
 pub(crate) use load::{enum_message, segments_of};
 pub use model::*;

@@ -17,13 +17,13 @@ impl Override {
     /// `"5s"`, `{ constant = "2ms" }`), otherwise taken as a string (`5s`).
     pub fn parse(arg: &str) -> Result<Override, String> {
         let (path, value) = arg.split_once('=').ok_or_else(|| {
-            format!("--set {arg}: expected PATH=VALUE, e.g. cluster.connect_timeout=1s")
+            "no `=` in it, expected PATH=VALUE, e.g. cluster.connect_timeout=1s".to_string()
         })?;
         let path = path.trim();
         if path.is_empty() || path.split('.').any(str::is_empty) {
-            return Err(format!(
-                "--set {arg}: the path must be dotted field names, e.g. cluster.circuit_breakers.thresholds.0.max_connections"
-            ));
+            return Err(
+                "the path must be dotted field names, e.g. cluster.circuit_breakers.thresholds.0.max_connections".to_string()
+            );
         }
         Ok(Override {
             raw: arg.to_string(),

@@ -10,7 +10,12 @@ const MAX_CONCURRENT_STREAMS: u32 = 2_147_483_647;
 /// A rule broken at `path`.
 pub struct Invalid {
     pub path: Vec<PathSegment>,
+    /// What is wrong.
     pub message: String,
+    /// What is allowed, when said apart from the message.
+    pub expected: Option<String>,
+    /// How to fix it.
+    pub hint: Option<String>,
 }
 
 fn key(k: &str) -> PathSegment {
@@ -21,6 +26,8 @@ fn invalid(path: Vec<PathSegment>, message: impl Into<String>) -> Invalid {
     Invalid {
         path,
         message: message.into(),
+        expected: None,
+        hint: None,
     }
 }
 
@@ -289,27 +296,27 @@ fn validate_outlier_detection(od: &OutlierDetection, s: &Scenario) -> Result<(),
             ));
         }
     }
-    if let Some(max) = od.max_ejection_time {
-        if max < od.base_ejection_time {
-            return Err(invalid(
-                path("max_ejection_time"),
-                format!(
-                    "{max} is smaller than base_ejection_time {}: Envoy rejects this cluster",
-                    od.base_ejection_time
-                ),
-            ));
-        }
+    if let Some(max) = od.max_ejection_time
+        && max < od.base_ejection_time
+    {
+        return Err(invalid(
+            path("max_ejection_time"),
+            format!(
+                "{max} is smaller than base_ejection_time {}: Envoy rejects this cluster",
+                od.base_ejection_time
+            ),
+        ));
     }
-    if let Some(phase) = s.envoy.outlier_timer_phase {
-        if phase >= od.interval {
-            return Err(invalid(
-                vec![key("envoy"), key("outlier_timer_phase")],
-                format!(
-                    "{phase} must be less than the outlier detection interval {}",
-                    od.interval
-                ),
-            ));
-        }
+    if let Some(phase) = s.envoy.outlier_timer_phase
+        && phase >= od.interval
+    {
+        return Err(invalid(
+            vec![key("envoy"), key("outlier_timer_phase")],
+            format!(
+                "{phase} must be less than the outlier detection interval {}",
+                od.interval
+            ),
+        ));
     }
     Ok(())
 }
@@ -405,12 +412,12 @@ fn validate_retry_back_off(b: &RetryBackOff, path: Vec<PathSegment>) -> Result<(
 
 #[cfg(test)]
 mod tests {
-    use crate::scenario::error::ScenarioError;
+    use crate::diagnostic::Diagnostic;
     use crate::scenario::load_scenario;
 
     /// A valid scenario with `cluster` lines added to `[cluster]` and `route` lines to
     /// `[route]`.
-    fn load(cluster: &str, route: &str) -> Result<(), ScenarioError> {
+    fn load(cluster: &str, route: &str) -> Result<(), Diagnostic> {
         let text = format!(
             "[cluster]\nname = \"c\"\n{cluster}\n[route]\n{route}\n\
              [[clients]]\nkind = \"closed_loop\"\nworkers = 1\nrequests_per_worker = 1\n\
@@ -420,7 +427,7 @@ mod tests {
     }
 
     /// The field an error names, and its message.
-    fn rejected(result: Result<(), ScenarioError>) -> (String, String) {
+    fn rejected(result: Result<(), Diagnostic>) -> (String, String) {
         let e = result.expect_err("rejected");
         (e.path.unwrap_or_default(), e.message)
     }
@@ -447,7 +454,7 @@ mod tests {
         }
     }
 
-    fn back_off(table: &str) -> Result<(), ScenarioError> {
+    fn back_off(table: &str) -> Result<(), Diagnostic> {
         load(
             "",
             &format!("[route.retry_policy]\nretry_on = \"5xx\"\nretry_back_off = {table}"),

@@ -4,7 +4,8 @@
 use toml::Value;
 
 use super::spec::{AxisSpec, RangeSpec, SweepSpec, plain};
-use crate::scenario::{Override, ScenarioError};
+use crate::diagnostic::Diagnostic;
+use crate::scenario::Override;
 use crate::time::SimDuration;
 
 /// One axis, expanded.
@@ -75,7 +76,7 @@ pub fn replication_seed(sweep_seed: u64, r: u64) -> u64 {
 impl Grid {
     /// Every point of the sweep's grid. A huge grid takes as much memory: check its size with
     /// `expand_axes` and `run_count` first.
-    pub fn expand(spec: &SweepSpec, source: &str) -> Result<Grid, ScenarioError> {
+    pub fn expand(spec: &SweepSpec, source: &str) -> Result<Grid, Diagnostic> {
         Ok(Grid::from_axes(expand_axes(spec, source)?))
     }
 
@@ -126,7 +127,7 @@ impl Grid {
 
 /// The sweep's axes with their values (each at most `MAX_RANGE_VALUES` long if a range), without
 /// building the grid.
-pub fn expand_axes(spec: &SweepSpec, source: &str) -> Result<Vec<Axis>, ScenarioError> {
+pub fn expand_axes(spec: &SweepSpec, source: &str) -> Result<Vec<Axis>, Diagnostic> {
     spec.axes
         .iter()
         .enumerate()
@@ -152,14 +153,15 @@ pub fn run_count(axes: &[Axis], replications: u64) -> RunCount {
     }
 }
 
-fn expand_axis(a: &AxisSpec, i: usize, source: &str) -> Result<Axis, ScenarioError> {
+fn expand_axis(a: &AxisSpec, i: usize, source: &str) -> Result<Axis, Diagnostic> {
     let field = |f: &str| format!("axes[{i}].{f}");
     if a.path.is_empty() || a.path.split('.').any(str::is_empty) {
         return Err(plain(
             source,
             &field("path"),
-            "a dotted scenario field path, e.g. cluster.outlier_detection.interval",
-        ));
+            format!("`{}` is not a dotted path", a.path),
+        )
+        .expected("a dotted scenario field path, e.g. cluster.outlier_detection.interval"));
     }
     let values = match (&a.values, &a.range) {
         (Some(v), None) if !v.is_empty() => v.clone(),

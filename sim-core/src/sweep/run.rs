@@ -10,9 +10,8 @@ use super::grid::{Grid, replication_seed};
 use super::metrics::Metric;
 use super::spec::{SweepSpec, plain};
 use super::summary::{PointSummary, Stats};
-use crate::scenario::{
-    ErrorOrigin, Override, Scenario, ScenarioError, apply_override, scenario_from_table,
-};
+use crate::diagnostic::{Diagnostic, Place};
+use crate::scenario::{Override, Scenario, apply_override, scenario_from_table};
 use crate::sim::run;
 
 /// One run's metrics.
@@ -45,11 +44,15 @@ pub fn point_scenarios(
     base_text: &str,
     base_source: &str,
     sweep_source: &str,
-) -> Result<Vec<Scenario>, ScenarioError> {
+) -> Result<Vec<Scenario>, Diagnostic> {
     let fixed = spec
         .set
         .iter()
-        .map(|s| Override::parse(s).map_err(|m| plain(sweep_source, "set", m)))
+        .map(|s| {
+            Override::parse(s).map_err(|m| {
+                plain(sweep_source, "set", m).place(Place::Entry(format!("set entry {s}")))
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     grid.points
         .iter()
@@ -71,22 +74,24 @@ pub fn point_scenarios(
             let overrides: Vec<Override> = fixed.iter().cloned().chain(axes.clone()).collect();
             let mut table = base.clone();
             for o in &overrides {
-                apply_override(&mut table, o).map_err(|message| ScenarioError {
-                    source: sweep_source.to_string(),
-                    path: Some(o.display_path()),
-                    origin: ErrorOrigin::Entry(entry(&o.raw)),
-                    message,
+                apply_override(&mut table, o).map_err(|message| {
+                    Diagnostic::error(sweep_source, message)
+                        .path(o.display_path())
+                        .place(Place::Entry(entry(&o.raw)))
                 })?;
             }
             scenario_from_table(table, base_text, base_source, &overrides).map_err(|e| {
-                match e.origin {
-                    ErrorOrigin::Override(raw) => ScenarioError {
-                        source: sweep_source.to_string(),
-                        origin: ErrorOrigin::Entry(entry(&raw)),
-                        ..e
-                    },
+                match e.place {
+                    Place::Override(ref raw) => {
+                        let place = Place::Entry(entry(raw));
+                        Diagnostic {
+                            file: Some(sweep_source.to_string()),
+                            ..e
+                        }
+                        .place(place)
+                    }
                     // Blamed on the base file; the point may still be what made it wrong.
-                    _ if !point.is_empty() => ScenarioError {
+                    _ if !point.is_empty() => Diagnostic {
                         message: format!(
                             "{} (at the grid point {point} of {sweep_source})",
                             e.message

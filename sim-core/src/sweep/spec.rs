@@ -3,7 +3,8 @@
 use serde::Deserialize;
 
 use super::metrics::Metric;
-use crate::scenario::{ErrorOrigin, ScenarioError, enum_message, segments_of};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::scenario::{enum_message, locate_in_toml, segments_of, toml_syntax_error};
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -115,22 +116,33 @@ pub struct ChartSpec {
 }
 
 /// Parses a sweep file; errors name the file, the field path and (where known) line and column.
-pub fn parse_sweep(text: &str, source: &str) -> Result<SweepSpec, ScenarioError> {
-    let de = toml::Deserializer::parse(text).map_err(|e| {
-        let mut error = error(text, source, None, &e);
-        error.message = format!("TOML syntax error: {}", error.message);
-        error
-    })?;
-    let spec: SweepSpec = serde_path_to_error::deserialize(de).map_err(|e| {
+pub fn parse_sweep(text: &str, source: &str) -> Result<SweepSpec, Diagnostic> {
+    let spec = parse_fields(text, source)?;
+    check_fields(&spec, source).map_err(|d| locate_in_toml(d, text))?;
+    Ok(spec)
+}
+
+/// The sweep file's fields, each of the right type.
+fn parse_fields(text: &str, source: &str) -> Result<SweepSpec, Diagnostic> {
+    let de = toml::Deserializer::parse(text).map_err(|e| toml_syntax_error(text, source, &e))?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        let mut error = error(text, source, Some(path), e.inner());
+        let mut message = e.inner().message().trim().to_string();
         if let Ok(root) = toml::from_str::<toml::Table>(text) {
             let root = toml::Value::Table(root);
-            error.message =
-                enum_message::<SweepSpec>(&error.message, &root, &segments_of(e.path()));
+            message = enum_message::<SweepSpec>(&message, &root, &segments_of(e.path()));
         }
-        error
-    })?;
+        let d = Diagnostic::from_message(Severity::Error, Some(source.to_string()), &message)
+            .path(if path == "." { String::new() } else { path });
+        match e.inner().span() {
+            Some(span) => d.at(text, span),
+            None => locate_in_toml(d, text),
+        }
+    })
+}
+
+/// What the types alone do not refuse.
+fn check_fields(spec: &SweepSpec, source: &str) -> Result<(), Diagnostic> {
     if spec.replications == 0 {
         return Err(plain(source, "replications", "must be 1 or more"));
     }
@@ -156,7 +168,7 @@ pub fn parse_sweep(text: &str, source: &str) -> Result<SweepSpec, ScenarioError>
             "list at least one metric, e.g. [\"availability\"]",
         ));
     }
-    Ok(spec)
+    Ok(())
 }
 
 /// A sweep's name names its output directory under `target/sweeps/`: one plain component.
@@ -168,27 +180,7 @@ fn is_plain_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-fn error(text: &str, source: &str, path: Option<String>, e: &toml::de::Error) -> ScenarioError {
-    let origin = match e.span() {
-        Some(span) => {
-            let (line, column) = crate::scenario::line_column(text, span.start);
-            ErrorOrigin::File { line, column }
-        }
-        None => ErrorOrigin::FileWhole,
-    };
-    ScenarioError {
-        source: source.to_string(),
-        path: path.filter(|p| p != "."),
-        origin,
-        message: e.message().trim().to_string(),
-    }
-}
-
-pub(super) fn plain(source: &str, path: &str, message: impl Into<String>) -> ScenarioError {
-    ScenarioError {
-        source: source.to_string(),
-        path: Some(path.to_string()),
-        origin: ErrorOrigin::FileWhole,
-        message: message.into(),
-    }
+/// An error at a field of the sweep file, to be pointed at in its text by [`locate_in_toml`].
+pub(super) fn plain(source: &str, path: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(source, message).path(path)
 }

@@ -1,0 +1,161 @@
+//! How bad input is shown: as rustc shows errors (the offending line with the bad value
+//! underlined), one line each with `--message-format short`, or as JSON lines with
+//! `--message-format json`. Inputs are in tests/fixtures/diagnostics/; the human forms are insta
+//! snapshots, reviewed by hand.
+
+use serde_json::Value;
+
+use crate::common::{Invocation, breakersim_as_given};
+
+const DIR: &str = "tests/fixtures/diagnostics";
+
+/// `breakersim args`, which must fail as bad input (exit 2) with nothing on stdout.
+fn bad_input(args: &[&str]) -> Invocation {
+    let out = breakersim_as_given(args);
+    assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+    assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+    out
+}
+
+fn fixture(name: &str) -> String {
+    format!("{DIR}/{name}")
+}
+
+#[test]
+fn a_bad_value_in_a_scenario_is_shown_in_its_line() {
+    let out = bad_input(&["check", &fixture("bad-value.toml")]);
+    insta::assert_snapshot!("scenario_bad_value", out.stderr);
+}
+
+#[test]
+fn a_misspelt_field_gets_the_closest_name() {
+    let out = bad_input(&["run", &fixture("misspelt-field.toml")]);
+    assert!(
+        out.stderr
+            .contains("= help: did you mean `connect_timeout`?"),
+        "{}",
+        out.stderr
+    );
+    insta::assert_snapshot!("scenario_misspelt_field", out.stderr);
+}
+
+#[test]
+fn a_bad_value_in_a_sweep_is_shown_in_its_line() {
+    let out = bad_input(&["sweep", &fixture("bad-sweep.toml")]);
+    insta::assert_snapshot!("sweep_bad_value", out.stderr);
+}
+
+#[test]
+fn a_bad_value_in_an_imported_yaml_is_shown_in_its_line() {
+    let out = bad_input(&["import", &fixture("bad-import.yaml")]);
+    insta::assert_snapshot!("import_bad_value", out.stderr);
+}
+
+#[test]
+fn a_bad_set_names_the_argument() {
+    let set = "cluster.connect_timeout=-1s";
+    let out = bad_input(&["check", &fixture("good.toml"), "--set", set]);
+    insta::assert_snapshot!("set_bad_value", out.stderr);
+}
+
+/// The JSON form of the same three errors: one object per line, every key present, lines and
+/// columns 1-based, `rendered` the human form.
+#[test]
+fn the_same_errors_as_json_lines() {
+    let cases = [
+        (
+            vec!["check", "bad-value.toml"],
+            ("bad-value.toml", 5, 19, 5, 20),
+            "cluster.connect_timeout",
+        ),
+        (
+            vec!["sweep", "bad-sweep.toml"],
+            ("bad-sweep.toml", 10, 8, 10, 18),
+            "charts[0].kind",
+        ),
+        (
+            vec!["import", "bad-import.yaml"],
+            ("bad-import.yaml", 3, 18, 3, 22),
+            "connect_timeout",
+        ),
+    ];
+    for (args, (file, line, column, end_line, end_column), path) in cases {
+        let file = fixture(file);
+        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        args[1] = fixture(&args[1]);
+        args.extend(["--message-format".into(), "json".into()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = bad_input(&args);
+        let lines: Vec<&str> = out.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{}", out.stderr);
+        let v: Value = serde_json::from_str(lines[0]).expect("a JSON object");
+        let keys: Vec<&str> = v
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "column",
+                "end_column",
+                "end_line",
+                "entry",
+                "expected",
+                "file",
+                "hint",
+                "line",
+                "message",
+                "path",
+                "rendered",
+                "set",
+                "severity"
+            ]
+        );
+        assert_eq!(v["severity"], "error");
+        assert_eq!(v["file"], file.as_str());
+        assert_eq!(v["line"], line, "{file}");
+        assert_eq!(v["column"], column, "{file}");
+        assert_eq!(v["end_line"], end_line, "{file}");
+        assert_eq!(v["end_column"], end_column, "{file}");
+        assert_eq!(v["path"], path);
+        let human = breakersim_as_given(&args[..2]).stderr;
+        assert_eq!(v["rendered"], human.as_str());
+    }
+}
+
+/// A usage error in JSON mode is one JSON diagnostic too, with clap's message and tip.
+#[test]
+fn a_usage_error_as_json() {
+    let out = breakersim_as_given(&["run", "--frob", "--message-format", "json"]);
+    assert_eq!(out.code, 2);
+    let v: Value = serde_json::from_str(out.stderr.trim()).expect("one JSON object");
+    assert_eq!(v["severity"], "error");
+    assert_eq!(v["message"], "unexpected argument '--frob' found");
+    assert!(v["file"].is_null());
+}
+
+/// `short`: one line per message, `error: file:line:col: path: message, expected ...`.
+#[test]
+fn the_short_form_is_one_line() {
+    let out = bad_input(&[
+        "check",
+        &fixture("bad-value.toml"),
+        "--message-format",
+        "short",
+    ]);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: {DIR}/bad-value.toml:5:19: cluster.connect_timeout: invalid type: integer `5`, expected a duration string such as \"5s\", \"250ms\" or \"10us\"\n"
+        )
+    );
+}
+
+/// Not a terminal (as here, stderr is a pipe): no colours, whatever the format.
+#[test]
+fn no_colour_when_not_a_terminal() {
+    let out = bad_input(&["check", &fixture("bad-value.toml")]);
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+}
