@@ -372,7 +372,7 @@ fn config_select_that_is_not_a_string() {
         &["check", &path],
         2,
         &[&format!(
-            "{path}:3:10: cluster.select: invalid type: integer `3`, expected a quoted string, e.g. \"outbound|9080||"
+            "{path}:3:10: cluster.select: invalid type: integer `3`, expected a string"
         )],
     );
 }

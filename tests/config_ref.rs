@@ -155,7 +155,7 @@ fn a_numeric_istio_version_exits_2() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr.contains(
-            ":3:17: cluster.istio_version: invalid type: float `1.3`, expected a quoted string"
+            ":3:17: cluster.istio_version: write the Istio version as a quoted string such as \"1.24\", not the number 1.3"
         ),
         "{}",
         out.stderr
@@ -183,7 +183,7 @@ fn a_config_file_that_is_not_a_path_exits_2() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr
-            .contains(":2:8: cluster.from: invalid type: integer `3`, expected the path"),
+            .contains(":2:8: cluster.from: not a file path, expected the path"),
         "{}",
         out.stderr
     );

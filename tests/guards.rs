@@ -137,11 +137,19 @@ fn limits_are_validated_with_their_place() {
     };
     check(
         "max_events = 0",
-        &["limits.max_events", "must be 1 or more", ":15:14:"],
+        &[
+            "limits.max_events",
+            "0 is out of range, expected 1 or more",
+            ":15:14:",
+        ],
     );
     check(
         "max_in_flight = 0",
-        &["limits.max_in_flight", "must be 1 or more", ":15:17:"],
+        &[
+            "limits.max_in_flight",
+            "0 is out of range, expected 1 or more",
+            ":15:17:",
+        ],
     );
     check("max_events = -5", &["limits.max_events", "-5", ":15:14:"]);
     check("max_events = 1e9", &["limits.max_events", "floating point"]);

@@ -4,15 +4,13 @@
 
 use std::path::Path;
 
-use sim_core::diagnostic::Diagnostic;
+use sim_core::diagnostic::{Diagnostic, Severity};
+use sim_core::scenario::ConfigRef;
 use toml::{Table, Value};
 
 use crate::diagnostics::emit;
 use crate::exit::{CliError, CliResult};
 use crate::import::{ImportOptions, InputFile, import};
-
-/// Keys of `[cluster]` that say how to import; the rest override the imported cluster.
-const IMPORT_KEYS: [&str; 3] = ["from", "istio_version", "select"];
 
 /// Replaces `cluster.from` in `table` (read from `scenario_path`) by the imported config.
 /// Errors in the scenario's own fields name the field; the caller points them at its place.
@@ -21,36 +19,15 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
     let Some(Value::Table(cluster)) = table.get("cluster") else {
         return Ok(());
     };
-    let Some(from) = cluster.get("from") else {
+    let Some(config) = config_ref(cluster, &shown)? else {
         return Ok(());
     };
-    let from = config_paths(from).ok_or_else(|| {
-        CliError::input(
-            Diagnostic::error(&shown, format!("invalid type: {}", kind_of(from)))
-                .path("cluster.from")
-                .expected("the path of an Envoy or Istio YAML file, or a list of them"),
-        )
-    })?;
-    let text_of = |key: &str| {
-        match cluster.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(CliError::input(
-            Diagnostic::error(&shown, format!("invalid type: {}", kind_of(other)))
-                .path(format!("cluster.{key}"))
-                .expected(if key == "select" {
-                    "a quoted string, e.g. \"outbound|9080||reviews.default.svc.cluster.local\""
-                } else {
-                    "a quoted string, e.g. \"1.24\" (a number would lose trailing zeros: 1.30 reads as 1.3)"
-                }),
-        )),
-    }
-    };
     let opts = ImportOptions {
-        istio_version: text_of("istio_version")?,
-        cluster: text_of("select")?,
+        istio_version: config.istio_version.map(|v| v.0),
+        cluster: config.select,
         scenario: Some(shown.clone()),
     };
+    let from = config.from.map(|f| f.0).unwrap_or_default();
     let dir = scenario_path.parent().unwrap_or(Path::new("."));
     let inputs = from
         .iter()
@@ -69,8 +46,8 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
         Some(Value::Table(t)) => t,
         _ => Table::new(),
     };
-    for k in IMPORT_KEYS {
-        own.remove(k);
+    for k in ConfigRef::FIELD_NAMES {
+        own.remove(*k);
     }
     let mut merged = match config.remove("cluster") {
         Some(Value::Table(t)) => t,
@@ -105,29 +82,25 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
     Ok(())
 }
 
-/// A TOML value in words, as serde's messages name them: ``integer `5` ``, `a table`, ...
-fn kind_of(v: &Value) -> String {
-    match v {
-        Value::String(s) => format!("string {s:?}"),
-        Value::Integer(i) => format!("integer `{i}`"),
-        Value::Float(f) => format!("float `{f}`"),
-        Value::Boolean(b) => format!("boolean `{b}`"),
-        Value::Datetime(d) => format!("datetime `{d}`"),
-        Value::Array(_) => "a list of other things than paths".into(),
-        Value::Table(_) => "a table".into(),
+/// The `[cluster]` fields that name a config file (`ConfigRef`), if `from` is there; a bad
+/// one names its field.
+fn config_ref(cluster: &Table, shown: &str) -> CliResult<Option<ConfigRef>> {
+    if !cluster.contains_key("from") {
+        return Ok(None);
     }
-}
-
-/// `from = "a.yaml"` or `from = ["dr.yaml", "vs.yaml"]`.
-fn config_paths(from: &Value) -> Option<Vec<String>> {
-    match from {
-        Value::String(s) => Some(vec![s.clone()]),
-        Value::Array(items) => items
-            .iter()
-            .map(|i| i.as_str().map(str::to_string))
-            .collect(),
-        _ => None,
-    }
+    let keys: Table = ConfigRef::FIELD_NAMES
+        .iter()
+        .filter_map(|k| cluster.get(*k).map(|v| (k.to_string(), v.clone())))
+        .collect();
+    serde_path_to_error::deserialize(Value::Table(keys))
+        .map(Some)
+        .map_err(|e| {
+            let message = e.inner().message().to_string();
+            CliError::input(
+                Diagnostic::from_message(Severity::Error, Some(shown.to_string()), &message)
+                    .path(format!("cluster.{}", e.path())),
+            )
+        })
 }
 
 fn read_config(path: &Path, scenario: &str) -> CliResult<InputFile> {

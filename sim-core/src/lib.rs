@@ -9,6 +9,7 @@ pub mod histogram;
 pub mod istio_version;
 pub mod rng;
 pub mod scenario;
+pub mod schema;
 pub mod sim;
 pub mod slab;
 pub mod sweep;

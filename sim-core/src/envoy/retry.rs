@@ -139,7 +139,7 @@ impl RetryConfig {
         let policy = match (&route.retry_policy, &route.istio_default_retry_policy) {
             (Some(_), Some(_)) => return Err(BOTH_RETRY_POLICIES.to_string()),
             (Some(p), None) => Some(p.clone()),
-            (None, Some(version)) => istio_default_retry_policy(version)?,
+            (None, Some(version)) => istio_default_retry_policy(&version.0)?,
             (None, None) => None,
         };
         policy

@@ -2,20 +2,9 @@
 //! duration typed as `"600h"`, an open-loop client against a host that never answers) run for
 //! hours or fill the memory; and breakersim's bounds on the sizes a scenario may ask for.
 
-use serde::Deserialize;
-
-use super::load::PathSegment;
-use super::model::Scenario;
-use super::validate::Invalid;
-
-/// Default of `max_events`: 35 times the largest shipped scenario (bench-1000-hosts, 7.1 million
-/// events), yet reached in one to two minutes by a release build (1.9 to 4.5 million events per
-/// second on one core of the reference machine), e.g. by `duration = "600h"` for `"600s"`.
-pub const DEFAULT_MAX_EVENTS: u64 = 250_000_000;
-
-/// Default of `max_in_flight`: far above what any shipped scenario holds at once, well below
-/// what fills the memory (a request in flight costs a few hundred bytes).
-pub const DEFAULT_MAX_IN_FLIGHT: u64 = 1_000_000;
+use super::Scenario;
+use crate::scenario_table;
+use crate::schema::{Invalid, PathSegment, Rule};
 
 /// breakersim's own bounds, so that a typo cannot make a run build millions of structures or
 /// loop billions of times within one event (Envoy has no such bounds): Envoy workers, hosts in
@@ -27,49 +16,21 @@ pub const MAX_POOLS: u64 = 1_000_000;
 pub const MAX_CLIENT_WORKERS: u32 = 1_000_000;
 pub const MAX_PICK_DRAWS: u32 = 1_000;
 
-/// Limits of one run. Reaching one stops the run with an error (`sim::RunLimitExceeded`).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Limits {
-    /// Events the run may process (each send, arrival, connect, response, timer...).
-    #[serde(default = "default_max_events")]
-    pub max_events: u64,
-    /// Requests the clients have sent and not yet had answered, at any moment.
-    #[serde(default = "default_max_in_flight")]
-    pub max_in_flight: u64,
-}
-
-fn default_max_events() -> u64 {
-    DEFAULT_MAX_EVENTS
-}
-
-fn default_max_in_flight() -> u64 {
-    DEFAULT_MAX_IN_FLIGHT
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_events: DEFAULT_MAX_EVENTS,
-            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
-        }
+scenario_table! {
+    /// Guards on the size of a run, so that a mistake (`duration = "600h"` instead of
+    /// `"600s"`) stops with a message instead of running for hours or filling the memory.
+    /// Reaching one stops the run with an error (`sim::RunLimitExceeded`).
+    #[derive(Default)]
+    pub struct Limits {
+        /// Events the run may process: each send, arrival at Envoy or at a host, connect,
+        /// response, timer that fires. 35 times the largest shipped scenario
+        /// (`scenarios/bench/bench-1000-hosts.toml`, 7.1 million), yet reached within about a
+        /// minute by a release build.
+        max_events: u64 { default: "250_000_000", rule: Rule::AtLeast(1) },
+        /// Requests the clients have sent and not yet had answered, at any moment
+        /// (`sent - received`). A request in flight costs a few hundred bytes.
+        max_in_flight: u64 { default: "1_000_000", rule: Rule::AtLeast(1) },
     }
-}
-
-/// Both limits are whole numbers of at least 1 (the type already refuses negatives).
-pub fn validate_limits(l: &Limits) -> Result<(), Invalid> {
-    for (field, value) in [
-        ("max_events", l.max_events),
-        ("max_in_flight", l.max_in_flight),
-    ] {
-        if value == 0 {
-            return Err(invalid(
-                vec![key("limits"), key(field)],
-                "must be 1 or more (leave it out for the default)".into(),
-            ));
-        }
-    }
-    Ok(())
 }
 
 fn key(k: &str) -> PathSegment {

@@ -10,6 +10,7 @@ use super::model::Scenario;
 use super::overrides::{Override, apply_override};
 use super::validate::validate;
 use crate::diagnostic::{Diagnostic, Place, Severity, SourceSpan};
+use crate::schema::{PathSegment, display_path};
 
 /// Parses, overrides and validates one scenario. `source` names the file in messages.
 pub fn load_scenario(
@@ -93,13 +94,6 @@ fn missing_field(message: &str) -> Option<&str> {
         .map(|(field, _)| field)
 }
 
-/// A path segment: a table key or a list index.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PathSegment {
-    Key(String),
-    Index(usize),
-}
-
 /// toml's message for a name field (an enum) given a number, a table, ...: "invalid type: unit
 /// variant, expected string only" (or "wanted string or table"). It is replaced by one that
 /// says which names are allowed, found by deserialising `root` again with a name the field
@@ -156,22 +150,6 @@ pub(crate) fn segments_of(path: &serde_path_to_error::Path) -> Vec<PathSegment> 
             Segment::Unknown => None,
         })
         .collect()
-}
-
-pub fn display_path(path: &[PathSegment]) -> String {
-    let mut out = String::new();
-    for seg in path {
-        match seg {
-            PathSegment::Index(i) => out.push_str(&format!("[{i}]")),
-            PathSegment::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-        }
-    }
-    out
 }
 
 /// Places the error for a bad field: blamed on a `--set` when one touched that field, else on

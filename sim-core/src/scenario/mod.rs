@@ -1,18 +1,31 @@
-//! Scenarios: the TOML a user writes, parsed, overridden (`--set`) and validated.
+//! Scenarios: the TOML a user writes, parsed, overridden (`--set`) and validated. Every table
+//! is declared once with `scenario_table!` (`model.rs`, `cluster.rs`, `outlier_detection.rs`,
+//! `route.rs`, `world.rs`, `limits.rs`); see `crate::schema`.
 
+mod cluster;
+mod config_ref;
 mod limits;
 mod load;
 mod model;
+mod outlier_detection;
 mod overrides;
+mod route;
 mod validate;
 mod values;
+mod world;
 
-pub use limits::{DEFAULT_MAX_EVENTS, DEFAULT_MAX_IN_FLIGHT, Limits};
+pub use crate::schema::{PathSegment, display_path};
+pub use cluster::*;
+pub use config_ref::ConfigRef;
+pub use limits::Limits;
 pub use load::{
-    PathSegment, apply_overrides, display_path, load_scenario, locate_in_toml, parse_toml_table,
-    scenario_from_table, toml_syntax_error,
+    apply_overrides, load_scenario, locate_in_toml, parse_toml_table, scenario_from_table,
+    toml_syntax_error,
 };
 pub(crate) use load::{enum_message, segments_of};
 pub use model::*;
+pub use outlier_detection::OutlierDetection;
 pub use overrides::{Override, apply_override};
+pub use route::*;
 pub use values::{Percent, Probability};
+pub use world::*;

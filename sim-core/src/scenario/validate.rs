@@ -1,76 +1,20 @@
 //! Checks that span several fields, or ranges that the types alone do not enforce.
 
-use super::load::PathSegment;
-use super::model::{BackendGroup, Client, ClientKind, OutlierDetection, RetryBackOff, Scenario};
-
-/// The largest HTTP/2 `max_concurrent_streams` Envoy accepts: `Http2ProtocolOptions` in
-/// `api/envoy/config/core/v3/protocol.proto` validates `lte: 2147483647 gte: 1`.
-const MAX_CONCURRENT_STREAMS: u32 = 2_147_483_647;
-
-/// A rule broken at `path`.
-pub struct Invalid {
-    pub path: Vec<PathSegment>,
-    /// What is wrong.
-    pub message: String,
-    /// What is allowed, when said apart from the message.
-    pub expected: Option<String>,
-    /// How to fix it.
-    pub hint: Option<String>,
-}
+use super::{BackendGroup, Client, ClientKind, OutlierDetection, RetryBackOff, Scenario};
+use crate::schema::{Invalid, PathSegment, Table};
 
 fn key(k: &str) -> PathSegment {
     PathSegment::Key(k.to_string())
 }
 
 fn invalid(path: Vec<PathSegment>, message: impl Into<String>) -> Invalid {
-    Invalid {
-        path,
-        message: message.into(),
-        expected: None,
-        hint: None,
-    }
+    Invalid::new(path, message)
 }
 
+/// The per-field rules of the schema (`Table::check`), then the checks that span fields.
 pub fn validate(s: &Scenario) -> Result<(), Invalid> {
-    if s.cluster.name.trim().is_empty() {
-        return Err(invalid(
-            vec![key("cluster"), key("name")],
-            "must not be empty",
-        ));
-    }
-    if s.cluster.connect_timeout.is_zero() {
-        return Err(invalid(
-            vec![key("cluster"), key("connect_timeout")],
-            "must be greater than 0s (Envoy rejects a zero connect_timeout)",
-        ));
-    }
+    s.check(&mut Vec::new())?;
     validate_route(s)?;
-    super::limits::validate_limits(&s.limits)?;
-    if let Some(h2) = &s.cluster.http2_protocol_options
-        && let Some(streams) = h2.max_concurrent_streams
-        && !(1..=MAX_CONCURRENT_STREAMS).contains(&streams)
-    {
-        return Err(invalid(
-            vec![
-                key("cluster"),
-                key("http2_protocol_options"),
-                key("max_concurrent_streams"),
-            ],
-            format!(
-                "{streams} is out of range: Envoy allows 1 to {MAX_CONCURRENT_STREAMS} (2^31 - 1)"
-            ),
-        ));
-    }
-    if s.cluster.least_request_lb_config.choice_count < 2 {
-        return Err(invalid(
-            vec![
-                key("cluster"),
-                key("least_request_lb_config"),
-                key("choice_count"),
-            ],
-            "must be 2 or more (as Envoy requires)",
-        ));
-    }
     match &s.cluster.outlier_detection {
         Some(od) => validate_outlier_detection(od, s)?,
         None => {
@@ -151,10 +95,6 @@ fn validate_client(c: &Client, s: &Scenario, path: Vec<PathSegment>) -> Result<(
                 ));
             }
             match c.requests_per_worker {
-                Some(0) => Err(invalid(
-                    with(&path, "requests_per_worker"),
-                    "must be 1 or more (leave it out to send until `duration`)",
-                )),
                 None if !has_duration => Err(invalid(
                     with(&path, "requests_per_worker"),
                     "a closed_loop client needs requests_per_worker, or a duration (its own or the scenario's)",
@@ -198,28 +138,7 @@ fn validate_client(c: &Client, s: &Scenario, path: Vec<PathSegment>) -> Result<(
     }
 }
 
-fn validate_status(status: u16, path: Vec<PathSegment>) -> Result<(), Invalid> {
-    if (200..=599).contains(&status) {
-        Ok(())
-    } else {
-        Err(invalid(
-            path,
-            format!("{status} is not an HTTP status breakersim can return: allowed 200 to 599"),
-        ))
-    }
-}
-
 fn validate_backend(b: &BackendGroup, path: Vec<PathSegment>) -> Result<(), Invalid> {
-    validate_status(b.error_status, with(&path, "error_status"))?;
-    if b.priority > 127 {
-        return Err(invalid(
-            with(&path, "priority"),
-            format!(
-                "{} is out of range: priorities are 0 (highest) to 127",
-                b.priority
-            ),
-        ));
-    }
     let mut previous = None;
     for (i, phase) in b.phases.iter().enumerate() {
         let mut phase_path = with(&path, "phases");
@@ -231,9 +150,6 @@ fn validate_backend(b: &BackendGroup, path: Vec<PathSegment>) -> Result<(), Inva
             ));
         }
         previous = Some(phase.at);
-        if let Some(status) = phase.error_status {
-            validate_status(status, with(&phase_path, "error_status"))?;
-        }
         if let Some(m) = phase.latency_multiplier
             && !(m.is_finite() && m > 0.0 && m <= 1e6)
         {
@@ -248,54 +164,6 @@ fn validate_backend(b: &BackendGroup, path: Vec<PathSegment>) -> Result<(), Inva
 
 fn validate_outlier_detection(od: &OutlierDetection, s: &Scenario) -> Result<(), Invalid> {
     let path = |field: &str| vec![key("cluster"), key("outlier_detection"), key(field)];
-    let percentages = [
-        ("max_ejection_percent", od.max_ejection_percent),
-        ("enforcing_consecutive_5xx", od.enforcing_consecutive_5xx),
-        ("enforcing_success_rate", od.enforcing_success_rate),
-        (
-            "enforcing_consecutive_gateway_failure",
-            od.enforcing_consecutive_gateway_failure,
-        ),
-        (
-            "enforcing_consecutive_local_origin_failure",
-            od.enforcing_consecutive_local_origin_failure,
-        ),
-        (
-            "enforcing_local_origin_success_rate",
-            od.enforcing_local_origin_success_rate,
-        ),
-        (
-            "failure_percentage_threshold",
-            od.failure_percentage_threshold,
-        ),
-        (
-            "enforcing_failure_percentage",
-            od.enforcing_failure_percentage,
-        ),
-        (
-            "enforcing_failure_percentage_local_origin",
-            od.enforcing_failure_percentage_local_origin,
-        ),
-    ];
-    for (field, value) in percentages {
-        if value > 100 {
-            return Err(invalid(
-                path(field),
-                format!("{value} is out of range: a percentage from 0 to 100"),
-            ));
-        }
-    }
-    for (field, value) in [
-        ("interval", od.interval),
-        ("base_ejection_time", od.base_ejection_time),
-    ] {
-        if value.is_zero() {
-            return Err(invalid(
-                path(field),
-                "must be greater than 0s (as Envoy requires)",
-            ));
-        }
-    }
     if let Some(max) = od.max_ejection_time
         && max < od.base_ejection_time
     {
@@ -336,16 +204,6 @@ fn validate_route(s: &Scenario) -> Result<(), Invalid> {
         }
         crate::envoy::retry::RetryOn::parse(&p.retry_on)
             .map_err(|m| invalid(policy("retry_on"), m))?;
-        for (i, code) in p.retriable_status_codes.iter().enumerate() {
-            if !(100..600).contains(code) {
-                let mut path = policy("retriable_status_codes");
-                path.push(PathSegment::Index(i));
-                return Err(invalid(
-                    path,
-                    format!("{code} is not an HTTP status (100 to 599)"),
-                ));
-            }
-        }
         for (i, h) in p.retry_host_predicate.iter().enumerate() {
             if h.name != crate::envoy::retry::PREVIOUS_HOSTS {
                 let mut path = policy("retry_host_predicate");
@@ -361,42 +219,24 @@ fn validate_route(s: &Scenario) -> Result<(), Invalid> {
                 ));
             }
         }
-        if p.host_selection_retry_max_attempts == 0 {
-            return Err(invalid(
-                policy("host_selection_retry_max_attempts"),
-                "must be 1 or more",
-            ));
-        }
     }
     if let Some(v) = &s.route.istio_default_retry_policy {
-        crate::envoy::retry::istio_default_retry_policy(v)
+        crate::envoy::retry::istio_default_retry_policy(&v.0)
             .map_err(|m| invalid(route("istio_default_retry_policy"), m))?;
     }
     Ok(())
 }
 
-/// `RetryPolicy.RetryBackOff` as Envoy checks it: `base_interval` and `max_interval` must be
-/// greater than 0 (`route_components.proto`, `duration = {gt {}}`), and `RetryPolicyImpl`
+/// `RetryPolicy.RetryBackOff` as Envoy checks it beyond each field's `duration = {gt {}}`
+/// (`route_components.proto`, the schema's rules): `RetryPolicyImpl`
 /// (`source/common/router/retry_policy_impl.cc`) rejects a `max_interval` below `base_interval`,
 /// comparing both after cutting them to whole milliseconds, at least 1 ms
 /// ([`crate::envoy::retry::backoff_ms`]).
 fn validate_retry_back_off(b: &RetryBackOff, path: Vec<PathSegment>) -> Result<(), Invalid> {
     use crate::envoy::retry::backoff_ms;
-    if b.base_interval.is_zero() {
-        return Err(invalid(
-            with(&path, "base_interval"),
-            "must be greater than 0s, as Envoy requires (below 1ms it counts as 1ms)",
-        ));
-    }
     let Some(max) = b.max_interval else {
         return Ok(());
     };
-    if max.is_zero() {
-        return Err(invalid(
-            with(&path, "max_interval"),
-            "must be greater than 0s, as Envoy requires (leave it out for 10 x base_interval)",
-        ));
-    }
     let (base_ms, max_ms) = (backoff_ms(b.base_interval), backoff_ms(max));
     if max_ms < base_ms {
         return Err(invalid(
@@ -426,10 +266,10 @@ mod tests {
         load_scenario(&text, "inline", &[]).map(|_| ())
     }
 
-    /// The field an error names, and its message.
+    /// The field an error names, and its message with what is allowed.
     fn rejected(result: Result<(), Diagnostic>) -> (String, String) {
         let e = result.expect_err("rejected");
-        (e.path.unwrap_or_default(), e.message)
+        (e.path.clone().unwrap_or_default(), e.message_and_expected())
     }
 
     /// Envoy's `Http2ProtocolOptions.max_concurrent_streams` (`protocol.proto`,
@@ -449,7 +289,7 @@ mod tests {
             );
             assert_eq!(
                 message,
-                format!("{bad} is out of range: Envoy allows 1 to 2147483647 (2^31 - 1)")
+                format!("{bad} is out of range, expected 1 to 2147483647")
             );
         }
     }
@@ -470,14 +310,15 @@ mod tests {
     #[test]
     fn retry_back_off_follows_envoys_rules() {
         let path = "route.retry_policy.retry_back_off";
+        let zero = "`0s` is not allowed, expected a duration greater than 0s, as Envoy requires";
         let (p, m) = rejected(back_off("{ base_interval = \"0s\" }"));
         assert_eq!(p, format!("{path}.base_interval"));
-        assert!(m.starts_with("must be greater than 0s"), "{m}");
+        assert_eq!(m, zero);
         let (p, m) = rejected(back_off(
             "{ base_interval = \"25ms\", max_interval = \"0s\" }",
         ));
         assert_eq!(p, format!("{path}.max_interval"));
-        assert!(m.starts_with("must be greater than 0s"), "{m}");
+        assert_eq!(m, zero);
         let (p, m) = rejected(back_off(
             "{ base_interval = \"10ms\", max_interval = \"5ms\" }",
         ));

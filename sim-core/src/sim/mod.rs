@@ -392,7 +392,7 @@ impl<'s> Simulation<'s> {
     /// The detector's timer was armed when the cluster was created, before the run: its first
     /// tick falls at the configured phase, or at one drawn uniformly in `[0, interval)`.
     fn first_outlier_tick(&mut self) -> Option<SimTime> {
-        let interval = self.proxy.outlier.as_ref()?.config().interval;
+        let interval = self.proxy.outlier.as_ref()?.config().od.interval;
         let phase = self.scenario.envoy.outlier_timer_phase.unwrap_or_else(|| {
             let mut rng = crate::rng::stream(self.seed, crate::rng::StreamKind::OutlierTimer, 0);
             SimDuration(rand::RngExt::random_range(&mut rng, 0..interval.0))

@@ -213,7 +213,7 @@ impl Proxy {
     pub fn on_outlier_tick(&mut self, now: SimTime) -> Option<SimTime> {
         let d = self.outlier.as_mut()?;
         d.on_interval_timer(now);
-        let next = now.after(d.config().interval);
+        let next = now.after(d.config().od.interval);
         self.refresh_host_sets_if_changed();
         Some(next)
     }

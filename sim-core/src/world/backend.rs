@@ -179,7 +179,7 @@ mod tests {
             priority: 0,
             service_time: Distribution::Constant(SimDuration::from_millis(1)),
             concurrency,
-            max_queue_length: crate::scenario::DEFAULT_MAX_QUEUE_LENGTH,
+            max_queue_length: 100_000,
             keep_alive: true,
             error_probability: Probability(p),
             error_status: 503,

@@ -200,8 +200,8 @@ impl<R: RandomSource> Detector<R> {
         self.active += 1;
         self.stats.ejections_active = self.active;
         self.stats.enforced(t);
-        let jitter_ms = self.rng.random() % (self.cfg.max_ejection_time_jitter.as_millis() + 1);
-        let (base, max) = (self.cfg.base_ejection_time, self.cfg.max_ejection_time);
+        let jitter_ms = self.rng.random() % (self.cfg.od.max_ejection_time_jitter.as_millis() + 1);
+        let (base, max) = (self.cfg.od.base_ejection_time, self.cfg.max_ejection_time);
         let m = self.monitors[host].as_mut().expect("checked by the caller");
         m.ejected = true;
         m.num_ejections += 1;
@@ -222,16 +222,16 @@ impl<R: RandomSource> Detector<R> {
     /// one through when none is ejected.
     fn ejection_allowed(&self) -> bool {
         let n = self.host_count() as f64;
-        let max = f64::from(self.cfg.max_ejection_percent.min(100));
+        let max = f64::from(self.cfg.od.max_ejection_percent.min(100));
         let allowed = match self.cfg.max_ejection_percent_rule {
             MaxEjectionPercentRule::Current => 100.0 * (self.active + 1) as f64 / n <= max,
             MaxEjectionPercentRule::Before1_28 => 100.0 * self.active as f64 / n < max,
         };
-        allowed || (self.cfg.always_eject_one_host && self.active == 0)
+        allowed || (self.cfg.od.always_eject_one_host && self.active == 0)
     }
 
     fn enforcing(&self, t: EjectionType) -> u32 {
-        let c = &self.cfg;
+        let c = &self.cfg.od;
         match t {
             EjectionType::Consecutive5xx => c.enforcing_consecutive_5xx,
             EjectionType::ConsecutiveGatewayFailure => c.enforcing_consecutive_gateway_failure,
@@ -271,7 +271,7 @@ impl<R: RandomSource> Detector<R> {
         }
         self.process_rates(Origin::External, now);
         self.process_rates(Origin::Local, now);
-        let interval = self.cfg.interval;
+        let interval = self.cfg.od.interval;
         for m in self.monitors.iter_mut().flatten() {
             let healthy_for_an_interval =
                 m.last_unejection.is_some_and(|t| now.since(t) >= interval);
@@ -286,7 +286,7 @@ impl<R: RandomSource> Detector<R> {
         let Some(m) = self.monitor(host).filter(|m| m.ejected) else {
             return false;
         };
-        let base = self.cfg.base_ejection_time.0;
+        let base = self.cfg.od.base_ejection_time.0;
         let length = (base.saturating_mul(u64::from(m.backoff))).min(self.cfg.max_ejection_time.0);
         let since = now.since(
             m.last_ejection
@@ -313,7 +313,7 @@ impl<R: RandomSource> Detector<R> {
 
     /// `processSuccessRateEjections` for one origin.
     fn process_rates(&mut self, origin: Origin, now: SimTime) {
-        let c = &self.cfg;
+        let c = &self.cfg.od;
         let (sr_min, sr_volume) = (c.success_rate_minimum_hosts, c.success_rate_request_volume);
         let (fp_min, fp_volume) = (
             c.failure_percentage_minimum_hosts,
@@ -359,13 +359,13 @@ impl<R: RandomSource> Detector<R> {
         sum: f64,
         now: SimTime,
     ) {
-        if hosts.is_empty() || (hosts.len() as u64) < self.cfg.success_rate_minimum_hosts {
+        if hosts.is_empty() || (hosts.len() as u64) < self.cfg.od.success_rate_minimum_hosts {
             return;
         }
         let mean = sum / hosts.len() as f64;
         let variance =
             hosts.iter().map(|(_, r)| (r - mean).powi(2)).sum::<f64>() / hosts.len() as f64;
-        let factor = self.cfg.success_rate_stdev_factor as f64 / 1000.0;
+        let factor = self.cfg.od.success_rate_stdev_factor as f64 / 1000.0;
         let threshold = mean - factor * variance.sqrt();
         self.sr_numbers[origin_index(origin)] = SuccessRateNumbers {
             average: mean,
@@ -392,10 +392,10 @@ impl<R: RandomSource> Detector<R> {
         hosts: &[(usize, f64)],
         now: SimTime,
     ) {
-        if hosts.is_empty() || (hosts.len() as u64) < self.cfg.failure_percentage_minimum_hosts {
+        if hosts.is_empty() || (hosts.len() as u64) < self.cfg.od.failure_percentage_minimum_hosts {
             return;
         }
-        let threshold = f64::from(self.cfg.failure_percentage_threshold);
+        let threshold = f64::from(self.cfg.od.failure_percentage_threshold);
         let t = match origin {
             Origin::External => EjectionType::FailurePercentage,
             Origin::Local => EjectionType::FailurePercentageLocalOrigin,

@@ -257,22 +257,22 @@ failure_percentage_threshold = 70
 max_ejection_time = "400s"
 "#,
     );
-    assert_eq!(cfg.interval, SimDuration::from_millis(100));
-    assert_eq!(cfg.base_ejection_time, SimDuration::from_millis(10_000));
-    assert_eq!(cfg.consecutive_5xx, 10);
-    assert_eq!(cfg.consecutive_gateway_failure, 5);
-    assert_eq!(cfg.max_ejection_percent, 50);
-    assert_eq!(cfg.enforcing_consecutive_5xx, 10);
-    assert_eq!(cfg.enforcing_consecutive_gateway_failure, 0);
-    assert_eq!(cfg.enforcing_success_rate, 20);
-    assert_eq!(cfg.success_rate_minimum_hosts, 50);
-    assert_eq!(cfg.success_rate_request_volume, 200);
-    assert_eq!(cfg.success_rate_stdev_factor, 3000);
-    assert_eq!(cfg.enforcing_failure_percentage, 0);
-    assert_eq!(cfg.enforcing_failure_percentage_local_origin, 0);
-    assert_eq!(cfg.failure_percentage_minimum_hosts, 10);
-    assert_eq!(cfg.failure_percentage_request_volume, 25);
-    assert_eq!(cfg.failure_percentage_threshold, 70);
+    assert_eq!(cfg.od.interval, SimDuration::from_millis(100));
+    assert_eq!(cfg.od.base_ejection_time, SimDuration::from_millis(10_000));
+    assert_eq!(cfg.od.consecutive_5xx, 10);
+    assert_eq!(cfg.od.consecutive_gateway_failure, 5);
+    assert_eq!(cfg.od.max_ejection_percent, 50);
+    assert_eq!(cfg.od.enforcing_consecutive_5xx, 10);
+    assert_eq!(cfg.od.enforcing_consecutive_gateway_failure, 0);
+    assert_eq!(cfg.od.enforcing_success_rate, 20);
+    assert_eq!(cfg.od.success_rate_minimum_hosts, 50);
+    assert_eq!(cfg.od.success_rate_request_volume, 200);
+    assert_eq!(cfg.od.success_rate_stdev_factor, 3000);
+    assert_eq!(cfg.od.enforcing_failure_percentage, 0);
+    assert_eq!(cfg.od.enforcing_failure_percentage_local_origin, 0);
+    assert_eq!(cfg.od.failure_percentage_minimum_hosts, 10);
+    assert_eq!(cfg.od.failure_percentage_request_volume, 25);
+    assert_eq!(cfg.od.failure_percentage_threshold, 70);
     assert_eq!(cfg.max_ejection_time, SimDuration::from_millis(400_000));
 }
 
@@ -281,8 +281,8 @@ max_ejection_time = "400s"
 #[test]
 fn detector_static_config_max_default_value() {
     let cfg = config("interval = \"0.1s\"\nbase_ejection_time = \"10s\"");
-    assert_eq!(cfg.interval, SimDuration::from_millis(100));
-    assert_eq!(cfg.base_ejection_time, SimDuration::from_millis(10_000));
+    assert_eq!(cfg.od.interval, SimDuration::from_millis(100));
+    assert_eq!(cfg.od.base_ejection_time, SimDuration::from_millis(10_000));
     assert_eq!(cfg.max_ejection_time, SimDuration::from_millis(300_000));
 }
 
@@ -337,8 +337,8 @@ service_time = "1ms"
 #[test]
 fn detector_static_config_base_larger_than_max_no_max() {
     let cfg = config("interval = \"0.1s\"\nbase_ejection_time = \"400s\"");
-    assert_eq!(cfg.interval, SimDuration::from_millis(100));
-    assert_eq!(cfg.base_ejection_time, SimDuration::from_millis(400_000));
+    assert_eq!(cfg.od.interval, SimDuration::from_millis(100));
+    assert_eq!(cfg.od.base_ejection_time, SimDuration::from_millis(400_000));
     assert_eq!(cfg.max_ejection_time, SimDuration::from_millis(400_000));
 }
 
@@ -349,9 +349,9 @@ fn detector_static_config_max_ejection_time_jitter() {
     let cfg = config(
         "interval = \"0.1s\"\nbase_ejection_time = \"10s\"\nmax_ejection_time_jitter = \"13s\"",
     );
-    assert_eq!(cfg.interval, SimDuration::from_millis(100));
-    assert_eq!(cfg.base_ejection_time, SimDuration::from_millis(10_000));
-    assert_eq!(cfg.max_ejection_time_jitter.as_millis(), 13_000);
+    assert_eq!(cfg.od.interval, SimDuration::from_millis(100));
+    assert_eq!(cfg.od.base_ejection_time, SimDuration::from_millis(10_000));
+    assert_eq!(cfg.od.max_ejection_time_jitter.as_millis(), 13_000);
 }
 
 /// Envoy: OutlierDetectorImplTest.DetectorStaticConfigDefaultMaxEjectionTimeJitter
@@ -359,9 +359,9 @@ fn detector_static_config_max_ejection_time_jitter() {
 #[test]
 fn detector_static_config_default_max_ejection_time_jitter() {
     let cfg = config("interval = \"0.1s\"\nbase_ejection_time = \"10s\"");
-    assert_eq!(cfg.interval, SimDuration::from_millis(100));
-    assert_eq!(cfg.base_ejection_time, SimDuration::from_millis(10_000));
-    assert_eq!(cfg.max_ejection_time_jitter.as_millis(), 0);
+    assert_eq!(cfg.od.interval, SimDuration::from_millis(100));
+    assert_eq!(cfg.od.base_ejection_time, SimDuration::from_millis(10_000));
+    assert_eq!(cfg.od.max_ejection_time_jitter.as_millis(), 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -584,7 +584,7 @@ fn basic_flow_gateway_failure() {
 #[test]
 fn timeout_with_http_code() {
     let mut f = Fixture::new("max_ejection_percent = 35", 3);
-    let n = f.d.config().consecutive_5xx;
+    let n = f.d.config().od.consecutive_5xx;
     for _ in 0..n {
         f.put_result(0, LocalOriginTimeout, Some(500));
     }
@@ -603,7 +603,7 @@ fn timeout_with_http_code() {
     assert_eq!(f.log(), [Eject(0, C5XX, true), Uneject(0)]);
 
     // Timeouts without a code are mapped to 504.
-    let n = f.d.config().consecutive_gateway_failure;
+    let n = f.d.config().od.consecutive_gateway_failure;
     for _ in 0..n {
         f.put_result(0, LocalOriginTimeout, None);
     }
@@ -628,7 +628,7 @@ fn large_number_of_timeouts() {
         "max_ejection_percent = 100\nsplit_external_local_origin_errors = true",
         1,
     );
-    let n = f.d.config().consecutive_5xx as usize;
+    let n = f.d.config().od.consecutive_5xx as usize;
     f.load_result(0, n, LocalOriginTimeout);
     assert!(f.ejected(0));
 
@@ -661,7 +661,7 @@ fn basic_flow_local_origin_failure() {
         "max_ejection_percent = 100\nsplit_external_local_origin_errors = true",
         1,
     );
-    let n = f.d.config().consecutive_local_origin_failure as usize;
+    let n = f.d.config().od.consecutive_local_origin_failure as usize;
     f.set_ms(0);
     f.load_result(0, n, LocalOriginConnectFailed);
     assert!(f.ejected(0));
@@ -1218,7 +1218,7 @@ fn eject_time_backoff() {
         "base_ejection_time = \"10s\"\nmax_ejection_percent = 100",
         1,
     );
-    assert_eq!(f.d.config().interval, SimDuration::from_secs(10));
+    assert_eq!(f.d.config().od.interval, SimDuration::from_secs(10));
     let expect = |f: &Fixture, ejected: bool| {
         assert_eq!(f.ejected(0), ejected, "at {}", f.now);
         assert_eq!(f.ejections_active(), u64::from(ejected), "at {}", f.now);
@@ -1314,7 +1314,7 @@ fn eject_time_backoff_time_based_detection() {
         1,
     );
     let base = 10_000;
-    assert_eq!(f.d.config().interval.as_millis(), base);
+    assert_eq!(f.d.config().od.interval.as_millis(), base);
     let expect = |f: &Fixture, ejected: bool| {
         assert_eq!(f.ejected(0), ejected, "at {}", f.now);
         assert_eq!(f.ejections_active(), u64::from(ejected), "at {}", f.now);

@@ -118,14 +118,14 @@ impl HostMonitor {
         if (500..600).contains(&code) {
             if is_gateway_error(code) {
                 self.consecutive_gateway_failure += 1;
-                if self.consecutive_gateway_failure == cfg.consecutive_gateway_failure {
+                if self.consecutive_gateway_failure == cfg.od.consecutive_gateway_failure {
                     found.push(EjectionType::ConsecutiveGatewayFailure);
                 }
             } else {
                 self.consecutive_gateway_failure = 0;
             }
             self.consecutive_5xx += 1;
-            if self.consecutive_5xx == cfg.consecutive_5xx {
+            if self.consecutive_5xx == cfg.od.consecutive_5xx {
                 found.push(EjectionType::Consecutive5xx);
             }
         } else {
@@ -144,7 +144,7 @@ impl HostMonitor {
         code: Option<u16>,
         cfg: &OutlierConfig,
     ) -> Detections {
-        if cfg.split_external_local_origin_errors {
+        if cfg.od.split_external_local_origin_errors {
             return self.put_result_split(result, cfg);
         }
         if let Some(code) = code {
@@ -184,7 +184,7 @@ impl HostMonitor {
         let mut found = Detections::default();
         self.local.current.total += 1;
         self.consecutive_local_origin_failure += 1;
-        if self.consecutive_local_origin_failure == cfg.consecutive_local_origin_failure {
+        if self.consecutive_local_origin_failure == cfg.od.consecutive_local_origin_failure {
             found.push(EjectionType::ConsecutiveLocalOriginFailure);
         }
         found

@@ -1,0 +1,212 @@
+//! The synthetic world around Envoy, in breakersim's own names: the networks, the clients and
+//! the backend hosts with their changes over time.
+
+use std::num::NonZeroU32;
+
+use super::values::Probability;
+use crate::dist::Distribution;
+use crate::schema::Rule;
+use crate::time::SimDuration;
+use crate::{scenario_enum, scenario_table};
+
+scenario_table! {
+    /// The networks on each side of Envoy: `downstream` between the clients and Envoy,
+    /// `upstream` between Envoy and the backends.
+    #[derive(Default)]
+    pub struct Network {
+        /// Clients ↔ Envoy.
+        downstream: Link { default: "{}" },
+        /// Envoy ↔ backends.
+        upstream: Link { default: "{}" },
+    }
+}
+
+scenario_table! {
+    /// One side's network.
+    #[derive(Default)]
+    pub struct Link {
+        /// One-way latency, drawn again for each message: once for the request and once for
+        /// the response.
+        latency: Distribution { default: "\"50us\"" },
+        /// Time from the start of a TCP connect until the connection can be used.
+        connect_time: Distribution { default: "\"100us\"" },
+    }
+}
+
+scenario_enum! {
+    /// How a client sends.
+    pub enum ClientKind {
+        /// Workers that each send a request, wait for its response, pause, and repeat (like
+        /// `hey`).
+        ClosedLoop = "closed_loop",
+        /// Requests at a rate, whatever happens to earlier ones.
+        OpenLoop = "open_loop",
+    }
+}
+
+scenario_enum! {
+    /// How an open-loop client spaces its requests.
+    pub enum Arrivals {
+        /// Exactly `1 / rate` apart, the first at `start`.
+        Constant = "constant",
+        /// A Poisson process: exponential gaps with mean `1 / rate`, the first one gap after
+        /// `start`.
+        Poisson = "poisson",
+    }
+}
+
+/// Poisson arrivals when `arrivals` is left out.
+#[allow(clippy::derivable_impls)]
+impl Default for Arrivals {
+    fn default() -> Self {
+        Arrivals::Poisson
+    }
+}
+
+scenario_table! {
+    /// A synthetic client. A field that applies to the other kind only is rejected.
+    pub struct Client {
+        /// Label.
+        name: Option<String> { absent: "client-<index>" },
+        /// `closed_loop` or `open_loop`.
+        kind: ClientKind { required },
+        /// When the client starts, from the start of the run.
+        start: SimDuration { default: "\"0s\"" },
+        /// The client sends no request at or after `start + duration`. Without it, the client
+        /// stops at the scenario's `duration`, counted from the start of the run.
+        duration: Option<SimDuration> { absent: "the scenario's duration" },
+        /// Keep the downstream connection open between requests (HTTP/1.1 keep-alive), or
+        /// open a new connection for each request.
+        keep_alive: bool { default: "true" },
+        /// closed_loop only, required there: concurrent workers.
+        workers: Option<NonZeroU32> { absent: "required for closed_loop" },
+        /// closed_loop only: requests each worker sends (at least 1).
+        requests_per_worker: Option<u64> {
+            absent: "send until the end",
+            rule: Rule::AtLeast(1),
+        },
+        /// closed_loop only: the worker's pause between a response and its next request.
+        turnaround: Option<Distribution> { absent: "\"0s\"" },
+        /// open_loop only, required there: requests per second, greater than 0 and at most
+        /// 1e9.
+        rate: Option<f64> { absent: "required for open_loop" },
+        /// open_loop only: how requests are spaced in time.
+        arrivals: Option<Arrivals> { absent: "\"poisson\"" },
+    }
+}
+
+scenario_table! {
+    /// A group of identical backend hosts, each one endpoint of the cluster.
+    pub struct BackendGroup {
+        /// Group name, unique among the groups. The hosts are named `<name>-0`, `<name>-1`, and
+        /// so on.
+        name: String { required, rule: Rule::NotBlank },
+        /// Number of hosts in the group. At most 100,000 hosts in all.
+        replicas: NonZeroU32 { default: "1" },
+        /// Each host's `load_balancing_weight`.
+        weight: NonZeroU32 { default: "1" },
+        /// Priority of the group's hosts (their `LocalityLbEndpoints`), not the routing priority
+        /// of `[route]`. 0 is the highest.
+        priority: u32 { default: "0", rule: Rule::Range { min: 0, max: 127 } },
+        /// Time a host spends on one request, drawn when service starts.
+        service_time: Distribution { default: "\"0s\"" },
+        /// Requests each host serves at once; more wait in its FIFO queue, up to
+        /// `max_queue_length`. `0` means no limit.
+        concurrency: u32 { default: "0" },
+        /// Requests that may wait in each host's queue; one more is answered 503 at once. The
+        /// longest queue of a shipped scenario is retry-storm's 1,501; 100,000 waiting
+        /// requests take 1.6 MB.
+        max_queue_length: u32 { default: "100000" },
+        /// `false` makes the host answer like an HTTP/1.0 server (such as `python3 -m
+        /// http.server`): it closes the connection after every response. No effect on HTTP/2.
+        keep_alive: bool { default: "true" },
+        /// Probability that a response has status `error_status` instead of 200.
+        error_probability: Probability { default: "0" },
+        /// Status of those error responses.
+        error_status: u16 { default: "500", rule: Rule::Range { min: 200, max: 599 } },
+        /// Changes of behaviour over time, in strictly increasing order of `at`.
+        phases: Vec<Phase> { default: "[]" },
+    }
+}
+
+scenario_table! {
+    /// From `at` on, the given fields replace the host group's behaviour; phases apply
+    /// cumulatively, except `restart`, which acts once.
+    pub struct Phase {
+        /// When the phase starts, from the start of the run.
+        at: SimDuration { required },
+        /// Replaces the group's value.
+        service_time: Option<Distribution> { absent: "unchanged" },
+        /// Replaces the group's value.
+        concurrency: Option<u32> { absent: "unchanged" },
+        /// Replaces the group's value.
+        keep_alive: Option<bool> { absent: "unchanged" },
+        /// Replaces the group's value.
+        error_probability: Option<Probability> { absent: "unchanged" },
+        /// Replaces the group's value.
+        error_status: Option<u16> { absent: "unchanged", rule: Rule::Range { min: 200, max: 599 } },
+        /// `true`: the hosts crash (refuse connects, reset what is in flight) until a later
+        /// phase sets it back to `false`.
+        crashed: Option<bool> { absent: "unchanged (at first false)" },
+        /// `true`: the hosts stop answering anything (connects time out) until set back.
+        black_hole: Option<bool> { absent: "unchanged (at first false)" },
+        /// Multiplies every service time drawn from `at` on (1.0 is normal speed): greater
+        /// than 0 and at most 1e6.
+        latency_multiplier: Option<f64> { absent: "unchanged (at first 1.0)" },
+        /// `true`: a graceful restart at `at`: HTTP/2 connections get GOAWAY and drain;
+        /// HTTP/1 keep-alive connections are closed once idle.
+        restart: bool { default: "false" },
+    }
+}
+
+/// What a backend host does with requests at some moment: the group's fields with the phases
+/// that have started applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackendBehaviour {
+    pub service_time: Distribution,
+    pub concurrency: u32,
+    pub keep_alive: bool,
+    pub error_probability: Probability,
+    pub error_status: u16,
+    /// Down: connects are refused, and connections and requests in flight are reset.
+    pub crashed: bool,
+    /// Unreachable: connects never complete and requests in flight are never answered.
+    pub black_hole: bool,
+    /// Service times are multiplied by this (a slow period).
+    pub latency_multiplier: f64,
+}
+
+impl BackendGroup {
+    /// The behaviour before any phase.
+    pub fn initial_behaviour(&self) -> BackendBehaviour {
+        BackendBehaviour {
+            service_time: self.service_time.clone(),
+            concurrency: self.concurrency,
+            keep_alive: self.keep_alive,
+            error_probability: self.error_probability,
+            error_status: self.error_status,
+            crashed: false,
+            black_hole: false,
+            latency_multiplier: 1.0,
+        }
+    }
+}
+
+impl BackendBehaviour {
+    /// This behaviour with a phase's fields applied.
+    pub fn with_phase(&self, phase: &Phase) -> BackendBehaviour {
+        BackendBehaviour {
+            service_time: phase
+                .service_time
+                .clone()
+                .unwrap_or_else(|| self.service_time.clone()),
+            concurrency: phase.concurrency.unwrap_or(self.concurrency),
+            keep_alive: phase.keep_alive.unwrap_or(self.keep_alive),
+            error_probability: phase.error_probability.unwrap_or(self.error_probability),
+            error_status: phase.error_status.unwrap_or(self.error_status),
+            crashed: phase.crashed.unwrap_or(self.crashed),
+            black_hole: phase.black_hole.unwrap_or(self.black_hole),
+            latency_multiplier: phase.latency_multiplier.unwrap_or(self.latency_multiplier),
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Where a field is in a scenario (`cluster.circuit_breakers.thresholds[0].max_connections`), and
+//! a rule broken there.
+
+/// A path segment: a table key or a list index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+/// The path as messages write it: `a.b[0].c`.
+pub fn display_path(path: &[PathSegment]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            PathSegment::Index(i) => out.push_str(&format!("[{i}]")),
+            PathSegment::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+        }
+    }
+    out
+}
+
+/// A rule broken at `path`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    pub path: Vec<PathSegment>,
+    /// What is wrong.
+    pub message: String,
+    /// What is allowed, when said apart from the message.
+    pub expected: Option<String>,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Invalid {
+    /// `message` at `path`.
+    pub fn new(path: Vec<PathSegment>, message: impl Into<String>) -> Invalid {
+        Invalid {
+            path,
+            message: message.into(),
+            expected: None,
+            hint: None,
+        }
+    }
+
+    /// Says what is allowed.
+    pub fn expected(mut self, expected: impl Into<String>) -> Invalid {
+        self.expected = Some(expected.into());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_dotted_with_indices_in_brackets() {
+        let path = [
+            PathSegment::Key("cluster".into()),
+            PathSegment::Key("thresholds".into()),
+            PathSegment::Index(0),
+            PathSegment::Key("max_connections".into()),
+        ];
+        assert_eq!(display_path(&path), "cluster.thresholds[0].max_connections");
+        assert_eq!(display_path(&[]), "");
+    }
+}
