@@ -4,11 +4,11 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::axis::{tick_label, ticked};
 use super::model::HeatmapChart;
-use super::style::{
-    AXIS, Area, DrawResult, LABEL_PX, TEXT, TICK_PX, Ticks, WIDTH, draw_title, fmt_fixed, font,
-    linear_ticks, render, text_width, tick_label, ticked,
-};
+use super::style::{AXIS, Area, DrawResult, LABEL_PX, TEXT, TICK_PX, WIDTH, font, render};
+use super::text::{draw_title, fmt_fixed, text_width};
+use super::ticks::{Ticks, linear_ticks};
 
 /// Draws a heatmap as a standalone SVG document.
 pub fn render_heatmap(chart: &HeatmapChart) -> String {

@@ -5,13 +5,15 @@ use std::ops::Range;
 
 use plotters::prelude::*;
 
+use super::axis::{tick_label, ticked};
+use super::legend::{Glyph, LegendItem, draw_legend, legend_height};
+use super::marks::{clip_polyline, draw_marker, draw_polyline};
 use super::model::{LineChart, LinePoint};
 use super::style::{
-    AXIS, Area, DrawResult, GRID, Glyph, LABEL_PX, LINE_WIDTH, LegendItem, TICK_PX, Ticks, WIDTH,
-    clip_polyline, draw_legend, draw_marker, draw_polyline, draw_title, fmt_plain, font,
-    labels_overlap, legend_height, linear_ticks, render, series_style, text_width, tick_label,
-    ticked,
+    AXIS, Area, DrawResult, GRID, LABEL_PX, LINE_WIDTH, TICK_PX, WIDTH, font, render, series_style,
 };
+use super::text::{draw_title, fmt_plain, text_width};
+use super::ticks::{Ticks, labels_overlap, linear_ticks};
 
 /// Draws a line chart as a standalone SVG document.
 pub fn render_line(chart: &LineChart) -> String {

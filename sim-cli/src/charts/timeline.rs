@@ -5,12 +5,15 @@ use std::ops::Range;
 
 use plotters::prelude::*;
 
+use super::axis::{headroom, tick_label, ticked};
+use super::legend::{Glyph, LegendItem, draw_legend, legend_height};
+use super::marks::{draw_marker, draw_polyline};
 use super::model::TimelineChart;
 use super::style::{
-    AXIS, Area, DrawResult, GRID, Glyph, LABEL_PX, LINE_WIDTH, LegendItem, TICK_PX, Ticks, WIDTH,
-    draw_legend, draw_marker, draw_polyline, draw_title, font, headroom, labels_overlap,
-    legend_height, linear_ticks, render, series_style, text_width, tick_label, ticked,
+    AXIS, Area, DrawResult, GRID, LABEL_PX, LINE_WIDTH, TICK_PX, WIDTH, font, render, series_style,
 };
+use super::text::{draw_title, text_width};
+use super::ticks::{Ticks, labels_overlap, linear_ticks};
 
 pub(crate) const X_LABEL: &str = "simulated time (s)";
 pub(crate) const Y_LABEL: &str = "responses per second (1/s)";
