@@ -5,7 +5,7 @@ use std::ops::Range;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
 
-use super::ticks::Ticks;
+use super::ticks::{Ticks, axis_pixel};
 
 /// The label of the tick nearest to `value` (plotters hands the key points back to the label
 /// formatter).
@@ -37,12 +37,7 @@ impl Ranged for TickedAxis {
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let span = self.range.end - self.range.start;
-        if span.is_nan() || span <= 0.0 {
-            return (limit.0 + limit.1) / 2;
-        }
-        let t = (value - self.range.start) / span;
-        limit.0 + (f64::from(limit.1 - limit.0) * t).round() as i32
+        limit.0 + axis_pixel(*value, &self.range, limit.1 - limit.0)
     }
 
     fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {

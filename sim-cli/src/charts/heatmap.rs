@@ -8,7 +8,7 @@ use super::axis::{tick_label, ticked};
 use super::model::HeatmapChart;
 use super::style::{AXIS, Area, DrawResult, LABEL_PX, TEXT, TICK_PX, WIDTH, font, render};
 use super::text::{draw_title, fmt_fixed, text_width};
-use super::ticks::{Ticks, linear_ticks};
+use super::ticks::{Along, Ticks, category_ticks, spaced_ticks};
 
 /// Draws a heatmap as a standalone SVG document.
 pub fn render_heatmap(chart: &HeatmapChart) -> String {
@@ -74,23 +74,6 @@ const BAR_GAP: i32 = 28;
 const BAR_WIDTH: i32 = 24;
 const BAR_TICK: i32 = 6;
 
-/// Every `stride`th label fits in cells `cell` pixels wide when the widest is `widest`.
-fn label_stride(cell: f64, widest: i32) -> usize {
-    let mut stride = 1;
-    while (stride as f64) * cell < f64::from(widest) && stride < 1000 {
-        stride += 1;
-    }
-    stride
-}
-
-/// Category ticks at the centres of every `stride`th of `count` cells.
-fn category_ticks(labels: &[String], count: usize, stride: usize) -> Ticks {
-    (0..count)
-        .step_by(stride)
-        .map(|i| (i as f64 + 0.5, labels.get(i).cloned().unwrap_or_default()))
-        .collect()
-}
-
 /// Diagonal hatching of a rectangle in pixels, every `spacing` pixels.
 fn hatch(area: &Area, (x0, y0): (i32, i32), (x1, y1): (i32, i32), spacing: i32) -> DrawResult {
     let (w, h) = (x1 - x0, y1 - y0);
@@ -146,10 +129,16 @@ fn draw(root: &Area, chart: &HeatmapChart) -> DrawResult {
         }
     };
 
+    let title_height = draw_title(root, &chart.title)?;
+    let (_, below_title) = root.split_vertically(title_height + 4);
+    let x_area = TICK_PX as i32 + LABEL_PX as i32 + 24;
+    let (margin_top, margin_bottom, margin_left) = (6, 6, 12);
+    let plot_height = below_title.dim_in_pixel().1 as i32 - x_area - margin_top - margin_bottom;
+
     let bar_ticks: Ticks = if values.is_empty() {
         Vec::new()
     } else if max > min {
-        linear_ticks(&(min..max), 8)
+        spaced_ticks(&(min..max), plot_height, Along::Y)
     } else {
         vec![(min, fmt_fixed(min, chart.decimals))]
     };
@@ -160,11 +149,7 @@ fn draw(root: &Area, chart: &HeatmapChart) -> DrawResult {
         .unwrap_or(0);
     let bar_area =
         BAR_GAP + BAR_WIDTH + BAR_TICK + 6 + bar_labels_width + 16 + LABEL_PX as i32 + 14;
-
-    let title_height = draw_title(root, &chart.title)?;
-    let (_, below_title) = root.split_vertically(title_height + 4);
     let (body, _) = below_title.split_horizontally(WIDTH as i32 - bar_area);
-    let (body_width, body_height) = body.dim_in_pixel();
 
     let y_widest = chart
         .y_values
@@ -172,27 +157,10 @@ fn draw(root: &Area, chart: &HeatmapChart) -> DrawResult {
         .map(|l| text_width(l, TICK_PX))
         .max()
         .unwrap_or(0);
-    let x_widest = chart
-        .x_values
-        .iter()
-        .map(|l| text_width(l, TICK_PX))
-        .max()
-        .unwrap_or(0);
-    let x_area = TICK_PX as i32 + LABEL_PX as i32 + 24;
     let y_area = y_widest + LABEL_PX as i32 + 34;
-    let (margin_top, margin_bottom, margin_left) = (6, 6, 12);
-    let plot_width = f64::from(body_width as i32 - y_area - margin_left);
-    let plot_height = f64::from(body_height as i32 - x_area - margin_top - margin_bottom);
-    let x_ticks = category_ticks(
-        &chart.x_values,
-        columns,
-        label_stride(plot_width / columns as f64, x_widest + 10),
-    );
-    let y_ticks = category_ticks(
-        &chart.y_values,
-        rows,
-        label_stride(plot_height / rows as f64, TICK_PX as i32 + 4),
-    );
+    let plot_width = body.dim_in_pixel().0 as i32 - y_area - margin_left;
+    let x_ticks = category_ticks(&chart.x_values, columns, plot_width, Along::X);
+    let y_ticks = category_ticks(&chart.y_values, rows, plot_height, Along::Y);
 
     let mut ctx = ChartBuilder::on(&body)
         .margin_top(margin_top)

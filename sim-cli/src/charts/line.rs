@@ -12,8 +12,8 @@ use super::model::{LineChart, LinePoint};
 use super::style::{
     AXIS, Area, DrawResult, GRID, LABEL_PX, LINE_WIDTH, TICK_PX, WIDTH, font, render, series_style,
 };
-use super::text::{draw_title, fmt_plain, text_width};
-use super::ticks::{Ticks, labels_overlap, linear_ticks};
+use super::text::{draw_title, text_width};
+use super::ticks::{Along, log_ticks, spaced_ticks};
 
 /// Draws a line chart as a standalone SVG document.
 pub fn render_line(chart: &LineChart) -> String {
@@ -55,68 +55,6 @@ fn fitted(
     } else {
         let m = (hi - lo) * margin;
         (lo - m)..(hi + m)
-    }
-}
-
-/// Ticks of a log10 axis spanning `range` (in log10 units) over `width` pixels, labelled with
-/// plain numbers: the data's own x values when they fit, else 1-2-5 or 1 per decade.
-fn log_ticks(range: &Range<f64>, data_x: &[f64], width: i32) -> Ticks {
-    let span = range.end - range.start;
-    let fits = |values: &[f64]| -> bool {
-        let labels: Vec<String> = values.iter().map(|&v| fmt_plain(v)).collect();
-        let positions: Vec<i32> = values
-            .iter()
-            .map(|v| ((v.log10() - range.start) / span * f64::from(width)).round() as i32)
-            .collect();
-        values.len() >= 2 && !labels_overlap(&positions, &labels, TICK_PX, 12)
-    };
-    let mut distinct: Vec<f64> = Vec::new();
-    for &x in data_x {
-        if distinct
-            .last()
-            .is_none_or(|&last| fmt_plain(last) != fmt_plain(x))
-        {
-            distinct.push(x);
-        }
-    }
-    let decades = (range.start.floor() as i32)..=(range.end.ceil() as i32);
-    let in_range = |v: &f64| {
-        let l = v.log10();
-        l >= range.start - 1e-9 && l <= range.end + 1e-9
-    };
-    let one_two_five: Vec<f64> = decades
-        .clone()
-        .flat_map(|d| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(d)))
-        .filter(in_range)
-        .collect();
-    let ones: Vec<f64> = decades.map(|d| 10f64.powi(d)).filter(in_range).collect();
-    let chosen = if distinct.len() <= 15 && fits(&distinct) {
-        distinct
-    } else if fits(&one_two_five) {
-        one_two_five
-    } else if ones.len() >= 2 {
-        ones
-    } else {
-        distinct
-    };
-    chosen.iter().map(|&v| (v.log10(), fmt_plain(v))).collect()
-}
-
-/// Ticks of a linear axis over `width` pixels whose labels do not overlap.
-fn spaced_linear_ticks(range: &Range<f64>, width: i32, px: u32) -> Ticks {
-    let span = range.end - range.start;
-    let mut count = 10;
-    loop {
-        let ticks = linear_ticks(range, count);
-        let positions: Vec<i32> = ticks
-            .iter()
-            .map(|(v, _)| ((v - range.start) / span * f64::from(width)).round() as i32)
-            .collect();
-        let labels: Vec<String> = ticks.iter().map(|(_, l)| l.clone()).collect();
-        if count <= 2 || !labels_overlap(&positions, &labels, px, 16) {
-            return ticks;
-        }
-        count -= 1;
     }
 }
 
@@ -174,7 +112,7 @@ fn draw(root: &Area, chart: &LineChart) -> DrawResult {
     let (body_width, body_height) = body.dim_in_pixel();
     let x_area = TICK_PX as i32 + LABEL_PX as i32 + 24;
     let plot_height = body_height as i32 - x_area - 16;
-    let y_ticks = linear_ticks(&y_range, (plot_height / 50).clamp(3, 9) as usize);
+    let y_ticks = spaced_ticks(&y_range, plot_height, Along::Y);
     let y_tick_width = y_ticks
         .iter()
         .map(|(_, l)| text_width(l, TICK_PX))
@@ -188,7 +126,7 @@ fn draw(root: &Area, chart: &LineChart) -> DrawResult {
         xs.sort_by(f64::total_cmp);
         log_ticks(&x_range, &xs, plot_width)
     } else {
-        spaced_linear_ticks(&x_range, plot_width, TICK_PX)
+        spaced_ticks(&x_range, plot_width, Along::X)
     };
 
     let mut ctx = ChartBuilder::on(&body)

@@ -1,8 +1,6 @@
 //! Timelines: one run over simulated time, responses per second by outcome as lines, and the
 //! hosts ejected as a shaded step line on a second y axis.
 
-use std::ops::Range;
-
 use plotters::prelude::*;
 
 use super::axis::{headroom, tick_label, ticked};
@@ -13,7 +11,7 @@ use super::style::{
     AXIS, Area, DrawResult, GRID, LABEL_PX, LINE_WIDTH, TICK_PX, WIDTH, font, render, series_style,
 };
 use super::text::{draw_title, text_width};
-use super::ticks::{Ticks, labels_overlap, linear_ticks};
+use super::ticks::{Along, Ticks, spaced_ticks};
 
 pub(crate) const X_LABEL: &str = "simulated time (s)";
 pub(crate) const Y_LABEL: &str = "responses per second (1/s)";
@@ -48,23 +46,6 @@ fn integer_ticks(max: u32, max_count: u32) -> Ticks {
     (0..=max / step)
         .map(|k| (f64::from(k * step), (k * step).to_string()))
         .collect()
-}
-
-/// Ticks of the time axis over `width` pixels whose labels do not overlap.
-fn time_ticks(range: &Range<f64>, width: i32) -> Ticks {
-    let mut count = 12;
-    loop {
-        let ticks = linear_ticks(range, count);
-        let positions: Vec<i32> = ticks
-            .iter()
-            .map(|(v, _)| ((v - range.start) / (range.end - range.start) * f64::from(width)) as i32)
-            .collect();
-        let labels: Vec<String> = ticks.iter().map(|(_, l)| l.clone()).collect();
-        if count <= 2 || !labels_overlap(&positions, &labels, TICK_PX, 16) {
-            return ticks;
-        }
-        count -= 1;
-    }
 }
 
 fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
@@ -123,10 +104,7 @@ fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
 
     let x_area = TICK_PX as i32 + LABEL_PX as i32 + 24;
     let plot_height = body_height as i32 - x_area - 16;
-    let y_ticks: Ticks = linear_ticks(&y_range, (plot_height / 50).clamp(3, 9) as usize)
-        .into_iter()
-        .filter(|(v, _)| *v <= y_range.end)
-        .collect();
+    let y_ticks = spaced_ticks(&y_range, plot_height, Along::Y);
     let y2_ticks = integer_ticks(hosts_top, (plot_height / 40).clamp(3, 11) as u32);
     let widest = |ticks: &Ticks| {
         ticks
@@ -139,7 +117,7 @@ fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
     let y2_area = widest(&y2_ticks) + LABEL_PX as i32 + 34;
     let margin_left = 12;
     let plot_width = body_width as i32 - y_area - y2_area - 2 * margin_left;
-    let x_ticks = time_ticks(&x_range, plot_width);
+    let x_ticks = spaced_ticks(&x_range, plot_width, Along::X);
 
     let mut ctx = ChartBuilder::on(&body)
         .margin_top(10)
