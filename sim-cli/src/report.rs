@@ -122,18 +122,28 @@ fn figures(chart: &ChartSpec, model: &Chart) -> String {
             let _ = writeln!(md, "\n{}: mean per cell.", h.value_label);
         }
         (ChartKind::Timeline, Chart::Timeline(t)) => {
-            let secs = t.bucket_seconds;
+            let over_run = |per_bucket: &[f64]| -> f64 {
+                per_bucket
+                    .iter()
+                    .zip(&t.bucket_spans)
+                    .map(|(v, s)| v * s)
+                    .sum()
+            };
             let _ = writeln!(md, "| outcome | responses |");
             let _ = writeln!(md, "|---|---|");
             for s in &t.series {
-                let total: f64 = s.per_second.iter().map(|r| r * secs).sum();
-                let _ = writeln!(md, "| {} | {} |", s.label, total.round());
+                let _ = writeln!(md, "| {} | {} |", s.label, over_run(&s.per_second).round());
             }
-            let ejected_buckets = t.hosts_ejected.iter().filter(|&&h| h > 0).count();
+            let ejected_buckets = t.hosts_ejected.iter().filter(|&&h| h > 0.0).count();
+            let run_seconds: f64 = t.bucket_spans.iter().sum();
             let _ = writeln!(
                 md,
-                "\nA host was ejected in {ejected_buckets} of {} buckets of {secs} s.",
-                t.hosts_ejected.len()
+                "\nHosts were ejected for {:.1} host-seconds in all, of the {:.0} ({} hosts x {run_seconds} s) of the run; some host was ejected in {ejected_buckets} of its {} buckets of {} s.",
+                over_run(&t.hosts_ejected),
+                f64::from(t.host_count) * run_seconds,
+                t.host_count,
+                t.hosts_ejected.len(),
+                t.bucket_seconds
             );
         }
         _ => unreachable!("the chart model follows the chart kind"),

@@ -55,7 +55,7 @@ pub struct HeatmapChart {
 pub struct TimelineSeries {
     /// E.g. `2xx`, `5xx from hosts`, `503 UO`, `503 UH`.
     pub label: String,
-    /// Responses per second in each bucket.
+    /// Responses per second in each bucket (over the part of it the run covered).
     pub per_second: Vec<f64>,
 }
 
@@ -65,9 +65,12 @@ pub struct TimelineChart {
     pub title: String,
     /// Width of each bucket in seconds; bucket `i` covers `[i * w, (i + 1) * w)`.
     pub bucket_seconds: f64,
+    /// Seconds of each bucket the run covered: the width, less for a last bucket cut short.
+    pub bucket_spans: Vec<f64>,
     pub series: Vec<TimelineSeries>,
-    /// Hosts ejected at the end of each bucket (drawn on a second y axis).
-    pub hosts_ejected: Vec<u32>,
+    /// The mean number of hosts ejected over each bucket (time-weighted: host-seconds
+    /// ejected in it over its span), drawn on a second y axis.
+    pub hosts_ejected: Vec<f64>,
     /// Hosts in the cluster (the top of the second axis).
     pub host_count: u32,
 }

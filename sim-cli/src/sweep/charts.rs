@@ -332,12 +332,24 @@ fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> Result<Time
     };
     let run = run_with(&r.scenarios[point], seed, &options).map_err(|e| e.to_string())?;
     let t = run.timeline.expect("asked for a timeline");
+    let spans: Vec<f64> = (0..t.buckets.len())
+        .map(|i| t.span(i).as_secs_f64())
+        .collect();
+    // Every bucket holds some of the run, so no span is 0; a chart must not divide by one.
+    let over_span = |amount: f64, span: f64| if span > 0.0 { amount / span } else { 0.0 };
     let per_s = |f: &dyn Fn(&sim_core::sim::Bucket) -> u64| -> Vec<f64> {
         t.buckets
             .iter()
-            .map(|b| f(b) as f64 / bucket.as_secs_f64())
+            .zip(&spans)
+            .map(|(b, &span)| over_span(f(b) as f64, span))
             .collect()
     };
+    let hosts_ejected = t
+        .buckets
+        .iter()
+        .zip(&spans)
+        .map(|(b, &span)| over_span(b.ejected_host_ns as f64 / 1e9, span))
+        .collect();
     let mut series = vec![
         TimelineSeries {
             label: "2xx".into(),
@@ -360,8 +372,9 @@ fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> Result<Time
     Ok(TimelineChart {
         title: chart.title.clone(),
         bucket_seconds: bucket.as_secs_f64(),
+        bucket_spans: spans,
         series,
-        hosts_ejected: t.buckets.iter().map(|b| b.hosts_ejected).collect(),
+        hosts_ejected,
         host_count: run.hosts.len() as u32,
     })
 }
