@@ -91,6 +91,10 @@ enum Command {
         /// 100000, raised to the journals' number of runs if that is more).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         max_runs: Option<u64>,
+        /// Worker threads for the charts' baselines (default: all cores). Results do not
+        /// depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
     },
     /// Regenerate reports/ (charts and README.md) from the sweeps in scenarios/sweeps/.
     Report {
@@ -186,11 +190,13 @@ fn execute(cli: &Cli) -> CliResult<String> {
             out,
             sweep,
             max_runs,
+            threads,
         } => merge_command(&MergeArgs {
             dirs,
             out,
             sweep: sweep.as_deref(),
             max_runs: *max_runs,
+            threads: threads.map(usize::from),
         }),
     }
 }

@@ -4,17 +4,20 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use sim_core::sweep::{ChartKind, ChartSpec, SweepResult};
+use sim_core::sweep::{BaselineSpec, ChartKind, ChartSpec, SweepResult};
 
 use crate::charts::{Chart, render_svg};
 use crate::exit::CliResult;
 use crate::sweep::Files;
+use crate::sweep::baselines::Baselines;
 use crate::sweep::charts::build;
 use crate::sweep::load::LoadedSweep;
 
 pub struct ReportedSweep<'a> {
     pub sweep: &'a LoadedSweep,
     pub result: &'a SweepResult,
+    /// Its charts' baselines.
+    pub baselines: &'a Baselines,
     /// The sweep file, relative to the repository root.
     pub sweep_file: PathBuf,
 }
@@ -43,8 +46,8 @@ pub fn sweep_section(s: &ReportedSweep) -> CliResult<(String, Files)> {
         spec.seed
     );
     let mut files = Vec::new();
-    for chart in &spec.charts {
-        let model = build(spec, chart, s.result)?;
+    for (chart, baseline) in spec.charts.iter().zip(s.baselines) {
+        let model = build(spec, chart, s.result, baseline.as_ref())?;
         let _ = writeln!(md, "### {}\n", chart.title);
         let _ = writeln!(md, "![{}]({})\n", chart.title, chart.file);
         if let Some(c) = &chart.caption {
@@ -102,6 +105,17 @@ fn figures(chart: &ChartSpec, model: &Chart) -> String {
                 let _ = writeln!(md, "| {x} | {} |", cells.join(" | "));
             }
             let _ = writeln!(md, "\n{}: mean (95% confidence interval).", l.y_label);
+            if let (Some(b), Some(spec)) = (&l.baseline, &chart.baseline) {
+                let _ = writeln!(
+                    md,
+                    "\nBaseline, {} ({}): {:.2} ({:.2}–{:.2}).",
+                    b.label,
+                    baseline_change(spec),
+                    b.mean,
+                    b.low,
+                    b.high
+                );
+            }
         }
         (ChartKind::Heatmap, Chart::Heatmap(h)) => {
             let _ = writeln!(
@@ -112,14 +126,30 @@ fn figures(chart: &ChartSpec, model: &Chart) -> String {
                 h.x_values.join(" | ")
             );
             let _ = writeln!(md, "|---|{}", "---|".repeat(h.x_values.len()));
-            for (row, label) in h.cells.iter().zip(&h.y_values).rev() {
-                let cells: Vec<String> = row
+            let marked = |row: usize, column: usize| {
+                h.highlight
+                    .as_ref()
+                    .is_some_and(|c| (c.row, c.column) == (row, column))
+            };
+            for (row, (cells, label)) in h.cells.iter().zip(&h.y_values).enumerate().rev() {
+                let cells: Vec<String> = cells
                     .iter()
-                    .map(|c| c.map_or("–".to_string(), |v| format!("{v:.1}")))
+                    .enumerate()
+                    .map(|(column, c)| {
+                        let text = c.map_or("–".to_string(), |v| format!("{v:.1}"));
+                        if marked(row, column) {
+                            format!("**{text}**")
+                        } else {
+                            text
+                        }
+                    })
                     .collect();
                 let _ = writeln!(md, "| {label} | {} |", cells.join(" | "));
             }
             let _ = writeln!(md, "\n{}: mean per cell.", h.value_label);
+            if let Some(c) = &h.highlight {
+                let _ = writeln!(md, "In bold, outlined in the chart: {}.", c.label);
+            }
         }
         (ChartKind::Timeline, Chart::Timeline(t)) => {
             let over_run = |per_bucket: &[f64]| -> f64 {
@@ -149,6 +179,19 @@ fn figures(chart: &ChartSpec, model: &Chart) -> String {
         _ => unreachable!("the chart model follows the chart kind"),
     }
     md
+}
+
+/// What a baseline changes in the base scenario, in words: `cluster.outlier_detection
+/// removed, duration=60s`.
+fn baseline_change(spec: &BaselineSpec) -> String {
+    let removed = spec.unset.iter().map(|p| format!("`{p}` removed"));
+    let set = spec.set.iter().map(|s| format!("`{s}`"));
+    let changes: Vec<String> = removed.chain(set).collect();
+    if changes.is_empty() {
+        "the base scenario as it is".to_string()
+    } else {
+        format!("the base scenario with {}", changes.join(", "))
+    }
 }
 
 pub fn readme(sections: &[String]) -> String {

@@ -1,11 +1,11 @@
-//! Legends: entries (a series' line and marker, or a shaded box) laid out in centred rows that
-//! fit the chart's width.
+//! Legends: entries (a series' line and marker, a reference line, a shaded box or an outlined
+//! cell) laid out in centred rows that fit the chart's width.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::marks::{draw_marker, draw_polyline};
-use super::style::{Area, DrawResult, LABEL_PX, LINE_WIDTH, SeriesStyle, font};
+use super::marks::{draw_highlight_outline, draw_marker, draw_polyline};
+use super::style::{Area, Dash, DrawResult, LABEL_PX, LINE_WIDTH, SeriesStyle, font};
 use super::text::text_width;
 
 /// How an entry of a legend is drawn.
@@ -15,6 +15,14 @@ pub(crate) enum Glyph {
     Series(SeriesStyle),
     /// A shaded box with an outline, for an area.
     Area { fill: RGBAColor, line: RGBColor },
+    /// A line without markers, for a reference line.
+    Line {
+        color: RGBColor,
+        width: u32,
+        dash: Dash,
+    },
+    /// A box filled with `fill` and outlined as a highlighted cell is.
+    Outline { fill: RGBColor },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -133,23 +141,7 @@ pub(crate) fn draw_legend(
         let y = top + row_index as i32 * LEGEND_ROW + LEGEND_ROW / 2;
         for (&i, w) in row.iter().zip(widths(row)) {
             let item = &items[i];
-            match &item.glyph {
-                Glyph::Series(style) => {
-                    draw_polyline(
-                        area,
-                        &[(x, y), (x + LEGEND_GLYPH, y)],
-                        style.color,
-                        LINE_WIDTH,
-                        style.dash,
-                    )?;
-                    draw_marker(area, (x + LEGEND_GLYPH / 2, y), style.marker, style.color)?;
-                }
-                Glyph::Area { fill, line } => {
-                    let corners = [(x + 4, y - 8), (x + LEGEND_GLYPH - 4, y + 8)];
-                    area.draw(&Rectangle::new(corners, fill.filled()))?;
-                    area.draw(&Rectangle::new(corners, line.stroke_width(2)))?;
-                }
-            }
+            draw_glyph(area, &item.glyph, x, y)?;
             area.draw_text(
                 &item.label,
                 &font(LABEL_PX).pos(Pos::new(HPos::Left, VPos::Center)),
@@ -159,4 +151,33 @@ pub(crate) fn draw_legend(
         }
     }
     Ok(())
+}
+
+/// The glyph of an entry, its left end at `x`, centred on `y`.
+fn draw_glyph(area: &Area, glyph: &Glyph, x: i32, y: i32) -> DrawResult {
+    match glyph {
+        Glyph::Series(style) => {
+            let line = [(x, y), (x + LEGEND_GLYPH, y)];
+            draw_polyline(area, &line, style.color, LINE_WIDTH, style.dash)?;
+            draw_marker(area, (x + LEGEND_GLYPH / 2, y), style.marker, style.color)
+        }
+        Glyph::Area { fill, line } => {
+            let corners = [(x + 4, y - 8), (x + LEGEND_GLYPH - 4, y + 8)];
+            area.draw(&Rectangle::new(corners, fill.filled()))?;
+            area.draw(&Rectangle::new(corners, line.stroke_width(2)))?;
+            Ok(())
+        }
+        Glyph::Line { color, width, dash } => draw_polyline(
+            area,
+            &[(x, y), (x + LEGEND_GLYPH, y)],
+            *color,
+            *width,
+            *dash,
+        ),
+        Glyph::Outline { fill } => {
+            let (top_left, bottom_right) = ((x + 6, y - 9), (x + LEGEND_GLYPH - 6, y + 9));
+            area.draw(&Rectangle::new([top_left, bottom_right], fill.filled()))?;
+            draw_highlight_outline(area, top_left, bottom_right)
+        }
+    }
 }

@@ -1,10 +1,11 @@
-//! Marks in backend pixels: polylines (solid or dashed, clipped to the plot) and markers.
+//! Marks in backend pixels: polylines (solid or dashed, clipped to the plot), markers and the
+//! outline of a highlighted cell.
 
 use std::ops::Range;
 
 use plotters::prelude::*;
 
-use super::style::{Area, Dash, DrawResult, Marker};
+use super::style::{Area, Dash, DrawResult, HIGHLIGHT, Marker};
 
 /// The drawn stretches of a polyline under a dash pattern, in pixels. The pattern carries on
 /// across the polyline's corners.
@@ -112,6 +113,22 @@ pub(crate) fn draw_marker(
     let mut closed = shape;
     closed.push(closed[0]);
     area.draw(&PathElement::new(closed, outline))?;
+    Ok(())
+}
+
+/// The outline of a highlighted rectangle, corners in pixels: a thick dark frame just inside
+/// it with a thin white line inside that, so that it shows on dark and light fills alike.
+pub(crate) fn draw_highlight_outline(
+    area: &Area,
+    (x0, y0): (i32, i32),
+    (x1, y1): (i32, i32),
+) -> DrawResult {
+    for inset in 0..3 {
+        let corners = [(x0 + inset, y0 + inset), (x1 - inset, y1 - inset)];
+        area.draw(&Rectangle::new(corners, HIGHLIGHT.stroke_width(1)))?;
+    }
+    let corners = [(x0 + 3, y0 + 3), (x1 - 3, y1 - 3)];
+    area.draw(&Rectangle::new(corners, WHITE.stroke_width(1)))?;
     Ok(())
 }
 

@@ -15,7 +15,8 @@ mod timeline;
 pub use heatmap::render_heatmap;
 pub use line::render_line;
 pub use model::{
-    Chart, HeatmapChart, LineChart, LinePoint, LineSeries, TimelineChart, TimelineSeries,
+    Chart, HeatmapChart, HighlightCell, LineChart, LinePoint, LineSeries, ReferenceLine,
+    TimelineChart, TimelineSeries,
 };
 pub use timeline::render_timeline;
 

@@ -30,6 +30,19 @@ pub struct LineChart {
     /// Optional fixed y range; otherwise fitted to the data.
     pub y_range: Option<(f64, f64)>,
     pub series: Vec<LineSeries>,
+    /// A horizontal reference line across the chart, e.g. the metric without outlier detection.
+    pub baseline: Option<ReferenceLine>,
+}
+
+/// The value of a metric under other settings than the chart's, with its 95% confidence
+/// interval, drawn as a horizontal line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferenceLine {
+    /// Its legend entry, e.g. `no outlier detection`.
+    pub label: String,
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
 }
 
 /// A metric over two axes: one coloured cell per grid point, its value written in the cell.
@@ -48,6 +61,18 @@ pub struct HeatmapChart {
     pub value_label: String,
     /// Decimal places of the values written in the cells.
     pub decimals: usize,
+    /// One cell to outline, and what it is.
+    pub highlight: Option<HighlightCell>,
+}
+
+/// A heatmap cell outlined, with a legend entry saying what it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HighlightCell {
+    /// Indices into `cells`: the row (from the bottom) and the column.
+    pub row: usize,
+    pub column: usize,
+    /// E.g. `the lab's own settings`.
+    pub label: String,
 }
 
 /// One outcome's responses per bucket of a timeline.

@@ -23,6 +23,13 @@ pub(crate) const TEXT: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
 pub(crate) const AXIS: RGBColor = RGBColor(0x40, 0x40, 0x40);
 pub(crate) const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 pub(crate) const LINE_WIDTH: u32 = 3;
+/// The frame of a highlighted heatmap cell.
+pub(crate) const HIGHLIGHT: RGBColor = RGBColor(0x00, 0x00, 0x00);
+/// A reference line (a baseline): dark grey, thinner than the series, dash-dot-dot, no markers,
+/// so that it reads as a reference in colour and in greyscale; its confidence band is grey.
+pub(crate) const REFERENCE: RGBColor = RGBColor(0x4d, 0x4d, 0x4d);
+pub(crate) const REFERENCE_WIDTH: u32 = 2;
+pub(crate) const REFERENCE_DASH: Dash = Dash(&[16, 4, 3, 4, 3, 4]);
 
 /// A text style whose SVG `font-size` is `px` (plotters' SVG backend divides the size by 1.24;
 /// multiples of 1.24 by whole pixels divide back exactly).
@@ -144,6 +151,15 @@ mod tests {
             assert_ne!(a.color, b.color);
             assert_ne!(a.marker, b.marker);
             assert_ne!(a.dash, b.dash);
+        }
+    }
+
+    #[test]
+    fn a_reference_line_is_drawn_unlike_any_series() {
+        for i in 0..30 {
+            let style = series_style(i);
+            assert_ne!(style.dash, REFERENCE_DASH);
+            assert_ne!(style.color, REFERENCE);
         }
     }
 }

@@ -1,9 +1,10 @@
-//! `breakersim merge DIR... --out DIR [--sweep FILE] [--max-runs N]`: put together the journals
+//! `breakersim merge DIR... --out DIR [--sweep FILE] [--max-runs N] [--threads N]`: put together the journals
 //! of a sweep's shards (`sweep --shard I/N`) and write the sweep's tables, charts and whole
 //! journal, the same bytes as one unsharded `sweep` would write.
 
 use std::path::{Path, PathBuf};
 
+use crate::commands::sweep::default_threads;
 use crate::exit::{CliError, CliResult};
 use crate::sweep::completed::{Runs, describe, header_for};
 use crate::sweep::journal::{self, Header, Journal};
@@ -19,6 +20,8 @@ pub struct MergeArgs<'a> {
     /// The sweep file, if not at the path the shards were run with.
     pub sweep: Option<&'a Path>,
     pub max_runs: Option<u64>,
+    /// Threads for the charts' baselines (default: all cores).
+    pub threads: Option<usize>,
 }
 
 /// Every directory's journal, with its path.
@@ -156,7 +159,8 @@ pub fn merge_command(args: &MergeArgs) -> CliResult<String> {
     let name = sweep.name.clone();
     std::fs::create_dir_all(args.out)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.out.display()))?;
-    let written = write_outputs(sweep, &header, runs.rows, args.out)?;
+    let threads = args.threads.unwrap_or_else(default_threads);
+    let written = write_outputs(sweep, &header, runs.rows, args.out, threads)?;
     Ok(format!(
         "{name}: merged {} runs from {} journal(s) of {count} shard(s); wrote {written} files to {}\n",
         header.jobs,

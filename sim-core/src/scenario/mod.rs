@@ -16,5 +16,5 @@ pub use load::{
 };
 pub(crate) use load::{enum_message, segments_of};
 pub use model::*;
-pub use overrides::{Override, apply_override};
+pub use overrides::{Override, apply_override, remove_field};
 pub use values::{Percent, Probability};
