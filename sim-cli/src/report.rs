@@ -181,16 +181,22 @@ fn figures(chart: &ChartSpec, model: &Chart) -> String {
     md
 }
 
-/// What a baseline changes in the base scenario, in words: `cluster.outlier_detection
-/// removed, duration=60s`.
+/// What a baseline changes in the base scenario, in words: ``the base scenario with `a` and
+/// `b` removed, then `c=1` ``.
 fn baseline_change(spec: &BaselineSpec) -> String {
-    let removed = spec.unset.iter().map(|p| format!("`{p}` removed"));
-    let set = spec.set.iter().map(|s| format!("`{s}`"));
-    let changes: Vec<String> = removed.chain(set).collect();
-    if changes.is_empty() {
-        "the base scenario as it is".to_string()
-    } else {
-        format!("the base scenario with {}", changes.join(", "))
+    let quoted =
+        |items: &[String]| -> Vec<String> { items.iter().map(|i| format!("`{i}`")).collect() };
+    let removed = match quoted(&spec.unset).as_slice() {
+        [] => None,
+        [one] => Some(format!("{one} removed")),
+        [rest @ .., last] => Some(format!("{} and {last} removed", rest.join(", "))),
+    };
+    let set = (!spec.set.is_empty()).then(|| quoted(&spec.set).join(", "));
+    match (removed, set) {
+        (None, None) => "the base scenario as it is".to_string(),
+        (Some(r), None) => format!("the base scenario with {r}"),
+        (None, Some(s)) => format!("the base scenario with {s}"),
+        (Some(r), Some(s)) => format!("the base scenario with {r}, then {s}"),
     }
 }
 

@@ -12,12 +12,11 @@ use super::model::TimelineChart;
 use super::style::{
     AXIS, Area, DrawResult, GRID, LABEL_PX, LINE_WIDTH, TICK_PX, WIDTH, font, render, series_style,
 };
-use super::text::{draw_title, text_width};
+use super::text::{draw_title, fmt_plain, text_width};
 use super::ticks::{Along, Ticks, spaced_ticks};
 
 pub(crate) const X_LABEL: &str = "simulated time (s)";
 pub(crate) const Y_LABEL: &str = "responses per second (1/s)";
-pub(crate) const HOSTS_LABEL: &str = "hosts ejected (mean over the bucket)";
 pub(crate) const HOSTS_LEGEND: &str = "hosts ejected (right axis)";
 
 const HOSTS_FILL: RGBColor = RGBColor(0x60, 0x60, 0x60);
@@ -25,6 +24,11 @@ const HOSTS_LINE: RGBColor = RGBColor(0x4d, 0x4d, 0x4d);
 
 /// About this many markers per series, so that they mark the series without hiding it.
 const MARKERS_PER_SERIES: usize = 12;
+
+/// The second axis' label: what it shows over buckets of `bucket` seconds.
+fn hosts_label(bucket: f64) -> String {
+    format!("hosts ejected (mean over each {} s)", fmt_plain(bucket))
+}
 
 /// Draws a timeline as a standalone SVG document.
 pub fn render_timeline(chart: &TimelineChart) -> String {
@@ -171,7 +175,7 @@ fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
         .axis_style(AXIS.stroke_width(1))
         .draw()?;
     ctx.configure_secondary_axes()
-        .y_desc(HOSTS_LABEL)
+        .y_desc(hosts_label(buckets.width))
         .label_style(font(TICK_PX))
         .axis_desc_style(font(LABEL_PX))
         .y_label_formatter(&y2_format)
@@ -301,7 +305,7 @@ mod tests {
             "Outlier ejection during a backend failure",
             X_LABEL,
             Y_LABEL,
-            HOSTS_LABEL,
+            "hosts ejected (mean over each 0.5 s)",
             HOSTS_LEGEND,
             "2xx",
             "503 UO",
