@@ -214,6 +214,56 @@ values = ["1ms", "2ms"]
     );
 }
 
+/// A chart's baseline runs under its own limits: one lowered for the baseline alone stops it,
+/// not the sweep's runs, and the message names the chart, the replication and the seed.
+#[test]
+fn a_baseline_run_that_reaches_a_limit_is_named() {
+    let base = temp_file("baseline-base.toml", THREE_REQUESTS);
+    let sweep = temp_file(
+        "limited-baseline.toml",
+        &format!(
+            r#"
+scenario = "{}"
+seed = 3
+replications = 2
+metrics = ["requests"]
+
+[[axes]]
+path = "backends.0.service_time"
+values = ["1ms", "2ms"]
+
+[[charts]]
+kind = "line"
+file = "l.svg"
+title = "t"
+metric = "requests"
+x = "service_time"
+baseline = {{ label = "capped", set = ["limits.max_events=12"] }}
+"#,
+            base.display()
+        ),
+    );
+    let dir = std::env::temp_dir().join(format!("breakersim-baseline-{}", std::process::id()));
+    let args = ["sweep", sweep.to_str().unwrap(), "--threads", "2", "--out"];
+    let out = breakersim(&[&args[..], &[dir.to_str().unwrap()]].concat());
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    let seed = sim_core::sweep::replication_seed(3, 0);
+    let expected = format!(
+        "error: {}: charts[0].baseline `capped`, replication 0, seed {seed}: the run stopped at \
+         0.002550s simulated after 12 events",
+        sweep.display()
+    );
+    assert!(out.stderr.starts_with(&expected), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "(raise it for the baseline: `set = [\"limits.max_events=N\"]` in charts[0].baseline)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.join("l.svg").exists(), "no chart without its baseline");
+}
+
 /// Five closed-loop workers sending one request each, to one host serving one at a time
 /// (10 ms) with room for two in its queue.
 const FIVE_AT_ONCE_TO_A_QUEUE_OF_TWO: &str = r#"

@@ -38,6 +38,7 @@ title = "503 share"
 metric = "share.503"
 x = "pending"
 series = "connections"
+baseline = {{ label = "Envoy's default breakers", unset = ["cluster.circuit_breakers"] }}
 
 [[charts]]
 kind = "timeline"

@@ -32,6 +32,7 @@ title = "503 share"
 metric = "share.503"
 x = "connect"
 series = "pending"
+baseline = {{ label = "Envoy's default breakers", unset = ["cluster.circuit_breakers"] }}
 
 [[charts]]
 kind = "heatmap"
@@ -40,6 +41,7 @@ title = "503 share"
 metric = "share.503"
 x = "connect"
 y = "pending"
+highlight = {{ point = ["pending=40", "connect=2ms"], label = "one cell" }}
 
 [[charts]]
 kind = "timeline"
@@ -185,6 +187,30 @@ fn bad_sweeps_exit_2_with_the_reason() {
                 lab.display()
             ),
             "bucket.toml:4:1: charts[0]: bucket = \"1ns\" cuts the run's 60s into 60000000000 buckets; at most 100000 are drawn: use a bucket of at least 600us",
+        ),
+        (
+            "baseline-kind.toml",
+            format!(
+                "scenario = \"{}\"\nmetrics = [\"availability\"]\n[[axes]]\npath = \"duration\"\nvalues = [\"1s\"]\n[[axes]]\npath = \"seed\"\nvalues = [1]\n[[charts]]\nkind = \"heatmap\"\nfile = \"h.svg\"\ntitle = \"t\"\nmetric = \"availability\"\nx = \"duration\"\ny = \"seed\"\nbaseline = {{ label = \"b\" }}\n",
+                lab.display()
+            ),
+            "baseline-kind.toml:9:1: charts[0]: baseline: only a line chart has one, this is a heatmap chart",
+        ),
+        (
+            "baseline-unset.toml",
+            format!(
+                "scenario = \"{}\"\nmetrics = [\"availability\"]\n[[axes]]\npath = \"duration\"\nvalues = [\"1s\"]\n[[charts]]\nkind = \"line\"\nfile = \"l.svg\"\ntitle = \"t\"\nmetric = \"availability\"\nx = \"duration\"\nbaseline = {{ label = \"b\", unset = [\"cluster.outlier_detection\"] }}\n",
+                lab.display()
+            ),
+            "baseline-unset.toml: charts[0].baseline.unset: `cluster.outlier_detection` is not in the scenario, so it cannot be unset",
+        ),
+        (
+            "highlight.toml",
+            format!(
+                "scenario = \"{}\"\nmetrics = [\"availability\"]\n[[axes]]\npath = \"duration\"\nvalues = [\"1s\"]\n[[axes]]\npath = \"seed\"\nvalues = [1]\n[[charts]]\nkind = \"heatmap\"\nfile = \"h.svg\"\ntitle = \"t\"\nmetric = \"availability\"\nx = \"duration\"\ny = \"seed\"\nhighlight = {{ label = \"x\", point = [\"duration=1s\"] }}\n",
+                lab.display()
+            ),
+            "highlight.toml:9:1: charts[0]: highlight: point: give one value for each of x = `duration` and y = `seed`, e.g. [\"duration=1s\", \"seed=1\"]",
         ),
         ("syntax.toml", "scenario = \n".to_string(), ":1:"),
     ];

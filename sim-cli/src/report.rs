@@ -4,17 +4,20 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use sim_core::sweep::{ChartKind, ChartSpec, SweepResult};
+use sim_core::sweep::{BaselineSpec, ChartKind, ChartSpec, SweepResult};
 
 use crate::charts::{Chart, render_svg};
 use crate::exit::CliResult;
 use crate::sweep::Files;
+use crate::sweep::baselines::Baselines;
 use crate::sweep::charts::build;
 use crate::sweep::load::LoadedSweep;
 
 pub struct ReportedSweep<'a> {
     pub sweep: &'a LoadedSweep,
     pub result: &'a SweepResult,
+    /// Its charts' baselines.
+    pub baselines: &'a Baselines,
     /// The sweep file, relative to the repository root.
     pub sweep_file: PathBuf,
 }
@@ -43,8 +46,8 @@ pub fn sweep_section(s: &ReportedSweep) -> CliResult<(String, Files)> {
         spec.seed
     );
     let mut files = Vec::new();
-    for chart in &spec.charts {
-        let model = build(spec, chart, s.result)?;
+    for (chart, baseline) in spec.charts.iter().zip(s.baselines) {
+        let model = build(spec, chart, s.result, baseline.as_ref())?;
         let _ = writeln!(md, "### {}\n", chart.title);
         let _ = writeln!(md, "![{}]({})\n", chart.title, chart.file);
         if let Some(c) = &chart.caption {
@@ -102,6 +105,17 @@ fn figures(chart: &ChartSpec, model: &Chart) -> String {
                 let _ = writeln!(md, "| {x} | {} |", cells.join(" | "));
             }
             let _ = writeln!(md, "\n{}: mean (95% confidence interval).", l.y_label);
+            if let (Some(b), Some(spec)) = (&l.baseline, &chart.baseline) {
+                let _ = writeln!(
+                    md,
+                    "\nBaseline, {} ({}): {:.2} ({:.2}–{:.2}).",
+                    b.label,
+                    baseline_change(spec),
+                    b.mean,
+                    b.low,
+                    b.high
+                );
+            }
         }
         (ChartKind::Heatmap, Chart::Heatmap(h)) => {
             let _ = writeln!(
@@ -112,33 +126,78 @@ fn figures(chart: &ChartSpec, model: &Chart) -> String {
                 h.x_values.join(" | ")
             );
             let _ = writeln!(md, "|---|{}", "---|".repeat(h.x_values.len()));
-            for (row, label) in h.cells.iter().zip(&h.y_values).rev() {
-                let cells: Vec<String> = row
+            let marked = |row: usize, column: usize| {
+                h.highlight
+                    .as_ref()
+                    .is_some_and(|c| (c.row, c.column) == (row, column))
+            };
+            for (row, (cells, label)) in h.cells.iter().zip(&h.y_values).enumerate().rev() {
+                let cells: Vec<String> = cells
                     .iter()
-                    .map(|c| c.map_or("–".to_string(), |v| format!("{v:.1}")))
+                    .enumerate()
+                    .map(|(column, c)| {
+                        let text = c.map_or("–".to_string(), |v| format!("{v:.1}"));
+                        if marked(row, column) {
+                            format!("**{text}**")
+                        } else {
+                            text
+                        }
+                    })
                     .collect();
                 let _ = writeln!(md, "| {label} | {} |", cells.join(" | "));
             }
             let _ = writeln!(md, "\n{}: mean per cell.", h.value_label);
+            if let Some(c) = &h.highlight {
+                let _ = writeln!(md, "In bold, outlined in the chart: {}.", c.label);
+            }
         }
         (ChartKind::Timeline, Chart::Timeline(t)) => {
-            let secs = t.bucket_seconds;
+            let over_run = |per_bucket: &[f64]| -> f64 {
+                per_bucket
+                    .iter()
+                    .zip(&t.bucket_spans)
+                    .map(|(v, s)| v * s)
+                    .sum()
+            };
             let _ = writeln!(md, "| outcome | responses |");
             let _ = writeln!(md, "|---|---|");
             for s in &t.series {
-                let total: f64 = s.per_second.iter().map(|r| r * secs).sum();
-                let _ = writeln!(md, "| {} | {} |", s.label, total.round());
+                let _ = writeln!(md, "| {} | {} |", s.label, over_run(&s.per_second).round());
             }
-            let ejected_buckets = t.hosts_ejected.iter().filter(|&&h| h > 0).count();
+            let ejected_buckets = t.hosts_ejected.iter().filter(|&&h| h > 0.0).count();
+            let run_seconds: f64 = t.bucket_spans.iter().sum();
             let _ = writeln!(
                 md,
-                "\nA host was ejected in {ejected_buckets} of {} buckets of {secs} s.",
-                t.hosts_ejected.len()
+                "\nHosts were ejected for {:.1} host-seconds in all, of the {:.0} ({} hosts x {run_seconds} s) of the run; some host was ejected in {ejected_buckets} of its {} buckets of {} s.",
+                over_run(&t.hosts_ejected),
+                f64::from(t.host_count) * run_seconds,
+                t.host_count,
+                t.hosts_ejected.len(),
+                t.bucket_seconds
             );
         }
         _ => unreachable!("the chart model follows the chart kind"),
     }
     md
+}
+
+/// What a baseline changes in the base scenario, in words: ``the base scenario with `a` and
+/// `b` removed, then `c=1` ``.
+fn baseline_change(spec: &BaselineSpec) -> String {
+    let quoted =
+        |items: &[String]| -> Vec<String> { items.iter().map(|i| format!("`{i}`")).collect() };
+    let removed = match quoted(&spec.unset).as_slice() {
+        [] => None,
+        [one] => Some(format!("{one} removed")),
+        [rest @ .., last] => Some(format!("{} and {last} removed", rest.join(", "))),
+    };
+    let set = (!spec.set.is_empty()).then(|| quoted(&spec.set).join(", "));
+    match (removed, set) {
+        (None, None) => "the base scenario as it is".to_string(),
+        (Some(r), None) => format!("the base scenario with {r}"),
+        (None, Some(s)) => format!("the base scenario with {s}"),
+        (Some(r), Some(s)) => format!("the base scenario with {r}, then {s}"),
+    }
 }
 
 pub fn readme(sections: &[String]) -> String {

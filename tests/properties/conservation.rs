@@ -257,10 +257,36 @@ fn check(s: &Scenario, r: &RunResult) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The nanoseconds hosts spent ejected, from the outlier event log: each enforced ejection to
+/// its uneject, or to the end of the run.
+fn ejected_ns(r: &RunResult) -> u128 {
+    let mut out_since: Vec<Option<u64>> = vec![None; r.hosts.len()];
+    let mut total = 0u128;
+    for e in &r.outlier_events {
+        match e.action {
+            OutlierAction::Eject if e.enforced => out_since[e.host] = Some(e.time.as_nanos()),
+            OutlierAction::Uneject => {
+                if let Some(t) = out_since[e.host].take() {
+                    total += u128::from(e.time.as_nanos() - t);
+                }
+            }
+            OutlierAction::Eject => {}
+        }
+    }
+    let end = r.sim_time.as_nanos();
+    total
+        + out_since
+            .iter()
+            .flatten()
+            .map(|&t| u128::from(end - t))
+            .sum::<u128>()
+}
+
 proptest! {
     #![proptest_config(super::config())]
 
-    /// Every counter conserves; the timeline changes nothing; the outputs render.
+    /// Every counter conserves; the timeline changes nothing and holds the host-time the
+    /// outlier events say was ejected; the outputs render.
     #[test]
     fn random_scenarios_conserve_every_counter(text in scenario()) {
         let path = temp_file("property.toml", &text);
@@ -276,6 +302,9 @@ proptest! {
             }
         };
         check(&s, &r)?;
+        let timeline = r.timeline.as_ref().expect("asked for a timeline");
+        let recorded: u128 = timeline.buckets.iter().map(|b| b.ejected_host_ns).sum();
+        prop_assert_eq!(recorded, ejected_ns(&r), "host-time ejected, timeline against events");
         let plain = run(&s, s.seed).expect("the same run");
         prop_assert_eq!(render(&plain, Format::Json), render(&r, Format::Json));
         render(&r, Format::Text);

@@ -1,17 +1,21 @@
 //! Line charts: a metric against one swept parameter, one line per value of a second one, each
-//! with markers at its points and its 95% confidence band shaded behind it.
+//! with markers at its points and its 95% confidence band shaded behind it, and optionally a
+//! baseline: a horizontal reference line with its own band.
 
 use std::ops::Range;
 
 use plotters::prelude::*;
 
-use super::model::{LineChart, LinePoint};
+use super::axis::{tick_label, ticked};
+use super::legend::{Glyph, LegendItem, draw_legend, legend_height};
+use super::marks::{clip_polyline, draw_marker, draw_polyline};
+use super::model::{LineChart, LinePoint, ReferenceLine};
 use super::style::{
-    AXIS, Area, DrawResult, GRID, Glyph, LABEL_PX, LINE_WIDTH, LegendItem, TICK_PX, Ticks, WIDTH,
-    clip_polyline, draw_legend, draw_marker, draw_polyline, draw_title, fmt_plain, font,
-    labels_overlap, legend_height, linear_ticks, render, series_style, text_width, tick_label,
-    ticked,
+    AXIS, Area, DrawResult, GRID, LABEL_PX, LINE_WIDTH, REFERENCE, REFERENCE_DASH, REFERENCE_WIDTH,
+    TICK_PX, WIDTH, font, render, series_style,
 };
+use super::text::{draw_title, text_width};
+use super::ticks::{Along, log_ticks, spaced_ticks};
 
 /// Draws a line chart as a standalone SVG document.
 pub fn render_line(chart: &LineChart) -> String {
@@ -56,66 +60,56 @@ fn fitted(
     }
 }
 
-/// Ticks of a log10 axis spanning `range` (in log10 units) over `width` pixels, labelled with
-/// plain numbers: the data's own x values when they fit, else 1-2-5 or 1 per decade.
-fn log_ticks(range: &Range<f64>, data_x: &[f64], width: i32) -> Ticks {
-    let span = range.end - range.start;
-    let fits = |values: &[f64]| -> bool {
-        let labels: Vec<String> = values.iter().map(|&v| fmt_plain(v)).collect();
-        let positions: Vec<i32> = values
-            .iter()
-            .map(|v| ((v.log10() - range.start) / span * f64::from(width)).round() as i32)
-            .collect();
-        values.len() >= 2 && !labels_overlap(&positions, &labels, TICK_PX, 12)
-    };
-    let mut distinct: Vec<f64> = Vec::new();
-    for &x in data_x {
-        if distinct
-            .last()
-            .is_none_or(|&last| fmt_plain(last) != fmt_plain(x))
-        {
-            distinct.push(x);
-        }
+/// The legend: one entry per series and the confidence band when there are several series,
+/// and the baseline when there is one (then the lone series gets an entry too).
+fn legend_items(chart: &LineChart, has_band: bool) -> Vec<LegendItem> {
+    let mut legend: Vec<LegendItem> = Vec::new();
+    if chart.series.len() > 1 || chart.baseline.is_some() {
+        legend.extend(chart.series.iter().enumerate().map(|(i, s)| LegendItem {
+            label: s.label.clone(),
+            glyph: Glyph::Series(series_style(i)),
+        }));
     }
-    let decades = (range.start.floor() as i32)..=(range.end.ceil() as i32);
-    let in_range = |v: &f64| {
-        let l = v.log10();
-        l >= range.start - 1e-9 && l <= range.end + 1e-9
-    };
-    let one_two_five: Vec<f64> = decades
-        .clone()
-        .flat_map(|d| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(d)))
-        .filter(in_range)
-        .collect();
-    let ones: Vec<f64> = decades.map(|d| 10f64.powi(d)).filter(in_range).collect();
-    let chosen = if distinct.len() <= 15 && fits(&distinct) {
-        distinct
-    } else if fits(&one_two_five) {
-        one_two_five
-    } else if ones.len() >= 2 {
-        ones
-    } else {
-        distinct
-    };
-    chosen.iter().map(|&v| (v.log10(), fmt_plain(v))).collect()
+    if let Some(b) = &chart.baseline {
+        legend.push(LegendItem {
+            label: b.label.clone(),
+            glyph: Glyph::Line {
+                color: REFERENCE,
+                width: REFERENCE_WIDTH,
+                dash: REFERENCE_DASH,
+            },
+        });
+    }
+    if has_band && legend.len() > 1 {
+        legend.push(LegendItem {
+            label: "95% confidence band".to_owned(),
+            glyph: Glyph::Area {
+                fill: AXIS.mix(0.18),
+                line: RGBColor(0xbb, 0xbb, 0xbb),
+            },
+        });
+    }
+    legend
 }
 
-/// Ticks of a linear axis over `width` pixels whose labels do not overlap.
-fn spaced_linear_ticks(range: &Range<f64>, width: i32, px: u32) -> Ticks {
-    let span = range.end - range.start;
-    let mut count = 10;
-    loop {
-        let ticks = linear_ticks(range, count);
-        let positions: Vec<i32> = ticks
-            .iter()
-            .map(|(v, _)| ((v - range.start) / span * f64::from(width)).round() as i32)
-            .collect();
-        let labels: Vec<String> = ticks.iter().map(|(_, l)| l.clone()).collect();
-        if count <= 2 || !labels_overlap(&positions, &labels, px, 16) {
-            return ticks;
-        }
-        count -= 1;
+/// The y axis: the chart's fixed range, else fitted to every mean and band, the baseline's
+/// included.
+fn y_range(chart: &LineChart, series: &[Vec<LinePoint>]) -> Range<f64> {
+    if let Some((lo, hi)) = chart.y_range
+        && lo.is_finite()
+        && hi.is_finite()
+        && lo < hi
+    {
+        return lo..hi;
     }
+    let baseline = chart.baseline.iter().flat_map(|b| [b.mean, b.low, b.high]);
+    let values = series
+        .iter()
+        .flatten()
+        .flat_map(|p| [p.mean, p.low, p.high])
+        .chain(baseline)
+        .filter(|v| v.is_finite());
+    fitted(values, 0.08, 1.0, 0.0..1.0)
 }
 
 fn draw(root: &Area, chart: &LineChart) -> DrawResult {
@@ -128,22 +122,7 @@ fn draw(root: &Area, chart: &LineChart) -> DrawResult {
     let has_band = series.iter().flatten().any(|p| p.low < p.high);
 
     let title_height = draw_title(root, &chart.title)?;
-    let mut legend: Vec<LegendItem> = Vec::new();
-    if chart.series.len() > 1 {
-        legend.extend(chart.series.iter().enumerate().map(|(i, s)| LegendItem {
-            label: s.label.clone(),
-            glyph: Glyph::Series(series_style(i)),
-        }));
-        if has_band {
-            legend.push(LegendItem {
-                label: "95% confidence band".to_owned(),
-                glyph: Glyph::Area {
-                    fill: AXIS.mix(0.18),
-                    line: RGBColor(0xbb, 0xbb, 0xbb),
-                },
-            });
-        }
-    }
+    let legend = legend_items(chart, has_band);
     let legend_width = WIDTH as i32 - 40;
     draw_legend(root, &legend, WIDTH as i32 / 2, title_height, legend_width)?;
     let header = title_height + legend_height(&legend, legend_width) + 6;
@@ -155,24 +134,12 @@ fn draw(root: &Area, chart: &LineChart) -> DrawResult {
     } else {
         fitted(x_values(), 0.04, 1.0, 0.0..1.0)
     };
-    let y_range = match chart.y_range {
-        Some((lo, hi)) if lo.is_finite() && hi.is_finite() && lo < hi => lo..hi,
-        _ => fitted(
-            series
-                .iter()
-                .flatten()
-                .flat_map(|p| [p.mean, p.low, p.high])
-                .filter(|v| v.is_finite()),
-            0.08,
-            1.0,
-            0.0..1.0,
-        ),
-    };
+    let y_range = y_range(chart, &series);
 
     let (body_width, body_height) = body.dim_in_pixel();
     let x_area = TICK_PX as i32 + LABEL_PX as i32 + 24;
     let plot_height = body_height as i32 - x_area - 16;
-    let y_ticks = linear_ticks(&y_range, (plot_height / 50).clamp(3, 9) as usize);
+    let y_ticks = spaced_ticks(&y_range, plot_height, Along::Y);
     let y_tick_width = y_ticks
         .iter()
         .map(|(_, l)| text_width(l, TICK_PX))
@@ -186,7 +153,7 @@ fn draw(root: &Area, chart: &LineChart) -> DrawResult {
         xs.sort_by(f64::total_cmp);
         log_ticks(&x_range, &xs, plot_width)
     } else {
-        spaced_linear_ticks(&x_range, plot_width, TICK_PX)
+        spaced_ticks(&x_range, plot_width, Along::X)
     };
 
     let mut ctx = ChartBuilder::on(&body)
@@ -211,10 +178,50 @@ fn draw(root: &Area, chart: &LineChart) -> DrawResult {
         .draw()?;
 
     let (px, py) = ctx.plotting_area().get_pixel_range();
-    let (top, bottom) = (py.start.min(py.end), py.start.max(py.end) - 1);
+    let plot = Plot {
+        x: px,
+        y: py.start.min(py.end)..py.start.max(py.end),
+    };
     let to_pixel = |x: f64, y: f64| ctx.backend_coord(&(axis_x(x, log), y));
+    let y_pixel = |y: f64| ctx.backend_coord(&(ctx.x_range().start, y)).1;
+    // Bands first, so that every line and marker is drawn over all of them; the baseline's
+    // behind the series' own.
+    if let Some(b) = &chart.baseline {
+        draw_baseline_band(root, &plot, b, &y_pixel)?;
+    }
+    draw_bands(root, &plot, &series, &to_pixel)?;
+    if let Some(b) = &chart.baseline {
+        draw_baseline(root, &plot, b, &y_pixel)?;
+    }
+    draw_lines(root, &plot, &series, &to_pixel)?;
+    draw_markers(root, &plot, &series, &to_pixel)
+}
 
-    // Bands first, so that every line and marker is drawn over all of them.
+/// The plot's pixels: `x` and `y` as half-open ranges, `y` from top to bottom.
+struct Plot {
+    x: Range<i32>,
+    y: Range<i32>,
+}
+
+impl Plot {
+    fn clamp_y(&self, y: i32) -> i32 {
+        y.clamp(self.y.start, self.y.end - 1)
+    }
+
+    fn contains(&self, (x, y): (i32, i32)) -> bool {
+        self.x.contains(&x) && self.y.contains(&y)
+    }
+}
+
+type ToPixel<'a> = dyn Fn(f64, f64) -> (i32, i32) + 'a;
+
+/// Each series' 95% confidence band, shaded in its colour (a bar for a single point).
+fn draw_bands(
+    root: &Area,
+    plot: &Plot,
+    series: &[Vec<LinePoint>],
+    to_pixel: &ToPixel,
+) -> DrawResult {
     for (i, points) in series.iter().enumerate() {
         let color = series_style(i).color;
         let bounds = |p: &LinePoint| {
@@ -225,8 +232,8 @@ fn draw(root: &Area, chart: &LineChart) -> DrawResult {
             let upper = to_pixel(p.x, high);
             let lower = to_pixel(p.x, low);
             (
-                (upper.0, upper.1.clamp(top, bottom)),
-                (lower.0, lower.1.clamp(top, bottom)),
+                (upper.0, plot.clamp_y(upper.1)),
+                (lower.0, plot.clamp_y(lower.1)),
             )
         };
         if points.len() == 1 {
@@ -242,19 +249,78 @@ fn draw(root: &Area, chart: &LineChart) -> DrawResult {
             root.draw(&Polygon::new(outline, color.mix(0.16).filled()))?;
         }
     }
+    Ok(())
+}
+
+/// The baseline's 95% confidence interval: a grey band across the whole plot.
+fn draw_baseline_band(
+    root: &Area,
+    plot: &Plot,
+    baseline: &ReferenceLine,
+    y_pixel: &dyn Fn(f64) -> i32,
+) -> DrawResult {
+    let has_width =
+        baseline.low.is_finite() && baseline.high.is_finite() && baseline.low < baseline.high;
+    if !has_width {
+        return Ok(());
+    }
+    let (top, bottom) = (
+        plot.clamp_y(y_pixel(baseline.high)),
+        plot.clamp_y(y_pixel(baseline.low)),
+    );
+    let corners = [(plot.x.start, top), (plot.x.end - 1, bottom)];
+    root.draw(&Rectangle::new(corners, AXIS.mix(0.18).filled()))?;
+    Ok(())
+}
+
+/// The baseline's mean: a horizontal reference line across the whole plot.
+fn draw_baseline(
+    root: &Area,
+    plot: &Plot,
+    baseline: &ReferenceLine,
+    y_pixel: &dyn Fn(f64) -> i32,
+) -> DrawResult {
+    if !baseline.mean.is_finite() {
+        return Ok(());
+    }
+    let y = y_pixel(baseline.mean);
+    if !plot.y.contains(&y) {
+        return Ok(());
+    }
+    let line = [(plot.x.start, y), (plot.x.end - 1, y)];
+    draw_polyline(root, &line, REFERENCE, REFERENCE_WIDTH, REFERENCE_DASH)
+}
+
+/// Each series' means joined by a line in its colour and dash pattern, clipped to the plot.
+fn draw_lines(
+    root: &Area,
+    plot: &Plot,
+    series: &[Vec<LinePoint>],
+    to_pixel: &ToPixel,
+) -> DrawResult {
     for (i, points) in series.iter().enumerate() {
         let style = series_style(i);
         let pixels: Vec<(i32, i32)> = points.iter().map(|p| to_pixel(p.x, p.mean)).collect();
-        for run in clip_polyline(&pixels, px.clone(), py.clone()) {
+        for run in clip_polyline(&pixels, plot.x.clone(), plot.y.clone()) {
             draw_polyline(root, &run, style.color, LINE_WIDTH, style.dash)?;
         }
     }
+    Ok(())
+}
+
+/// Each series' marker on each of its points inside the plot.
+fn draw_markers(
+    root: &Area,
+    plot: &Plot,
+    series: &[Vec<LinePoint>],
+    to_pixel: &ToPixel,
+) -> DrawResult {
     for (i, points) in series.iter().enumerate() {
         let style = series_style(i);
         for p in points {
-            let (x, y) = to_pixel(p.x, p.mean);
-            if px.contains(&x) && (top..=bottom).contains(&y) {
-                draw_marker(root, (x, y), style.marker, style.color)?;
+            let at = to_pixel(p.x, p.mean);
+            if plot.contains(at) {
+                draw_marker(root, at, style.marker, style.color)?;
             }
         }
     }
@@ -263,6 +329,8 @@ fn draw(root: &Area, chart: &LineChart) -> DrawResult {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::charts::model::LineSeries;
     use crate::charts::style::has_text;
@@ -301,7 +369,67 @@ mod tests {
                         .collect(),
                 },
             ],
+            baseline: None,
         }
+    }
+
+    fn with_baseline() -> LineChart {
+        LineChart {
+            baseline: Some(ReferenceLine {
+                label: "no outlier detection".to_owned(),
+                mean: 75.0,
+                low: 74.5,
+                high: 75.5,
+            }),
+            ..sample()
+        }
+    }
+
+    /// The levels at which `<polyline>`s stroked in `color` run horizontally (dashes
+    /// included), each with the leftmost and rightmost x reached at it.
+    fn horizontal_lines(svg: &str, color: &str) -> BTreeMap<i32, (i32, i32)> {
+        let mut levels: BTreeMap<i32, (i32, i32)> = BTreeMap::new();
+        for element in svg.split("<polyline").skip(1) {
+            let element = &element[..element.find("/>").unwrap_or(element.len())];
+            if !element.contains(&format!("stroke=\"{color}\"")) {
+                continue;
+            }
+            let points = element.split("points=\"").nth(1).unwrap_or("");
+            let points = &points[..points.find('"').unwrap_or(0)];
+            let xy: Vec<(i32, i32)> = points
+                .split_whitespace()
+                .filter_map(|p| {
+                    let (x, y) = p.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect();
+            if xy.len() > 1 && xy.iter().all(|p| p.1 == xy[0].1) {
+                let extent = levels.entry(xy[0].1).or_insert((i32::MAX, i32::MIN));
+                for (x, _) in xy {
+                    *extent = (extent.0.min(x), extent.1.max(x));
+                }
+            }
+        }
+        levels
+    }
+
+    /// The horizontal grid lines (`<line>`s in the grid's colour): y, and x from and to.
+    fn grid_rows(svg: &str) -> BTreeMap<i32, (i32, i32)> {
+        let mut rows = BTreeMap::new();
+        for element in svg.split("<line").skip(1) {
+            let element = &element[..element.find("/>").unwrap_or(element.len())];
+            if !element.contains("stroke=\"#DDDDDD\"") {
+                continue;
+            }
+            let attr = |name: &str| -> i32 {
+                let v = element.split(&format!(" {name}=\"")).nth(1).unwrap_or("");
+                v[..v.find('"').unwrap_or(0)].parse().unwrap_or(-1)
+            };
+            if attr("y1") == attr("y2") {
+                rows.insert(attr("y1"), (attr("x1"), attr("x2")));
+            }
+        }
+        rows
     }
 
     #[test]
@@ -335,6 +463,43 @@ mod tests {
     #[test]
     fn rendering_is_deterministic() {
         assert_eq!(render_line(&sample()), render_line(&sample()));
+        assert_eq!(render_line(&with_baseline()), render_line(&with_baseline()));
+    }
+
+    /// The bands span 83.5 to 99 and the baseline's 74.5 to 75.5: the axis, 8% wider on each
+    /// side, runs from 72.54 to 100.96, ticked every 5 from 75 to 100. The baseline, at 75,
+    /// lies on the grid line of the 75 tick.
+    #[test]
+    fn a_baseline_is_a_labelled_line_across_the_plot_within_the_axis() {
+        let svg = render_line(&with_baseline());
+        assert!(has_text(&svg, "no outlier detection"));
+        for tick in ["75", "80", "85", "90", "95", "100"] {
+            assert!(has_text(&svg, tick), "y tick {tick} missing");
+        }
+        assert!(!has_text(&svg, "70"));
+        let grid = grid_rows(&svg);
+        let (&lowest_grid, &grid_extent) = grid.last_key_value().expect("grid lines");
+        // Beside the line across the plot, the legend's glyph: 44 px of it, near the top.
+        let reference = horizontal_lines(&svg, "#4D4D4D");
+        let across: Vec<(&i32, &(i32, i32))> =
+            reference.iter().filter(|(_, e)| e.1 - e.0 > 44).collect();
+        assert_eq!(across.len(), 1, "{reference:?}");
+        let (&y, &(left, right)) = across[0];
+        assert_eq!(y, lowest_grid, "the baseline lies on the 75 grid line");
+        assert!(
+            left - grid_extent.0 <= 1 && grid_extent.1 - right <= 16,
+            "across the plot"
+        );
+    }
+
+    #[test]
+    fn a_single_series_with_a_baseline_has_a_legend() {
+        let mut chart = with_baseline();
+        chart.series.truncate(1);
+        let svg = render_line(&chart);
+        assert!(has_text(&svg, "interval = 1s"));
+        assert!(has_text(&svg, "no outlier detection"));
+        assert!(has_text(&svg, "95% confidence band"));
     }
 
     #[test]

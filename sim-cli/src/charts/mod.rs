@@ -1,16 +1,22 @@
 //! Charts as SVG, drawn with plotters' SVG backend (no system fonts): what they show is built
 //! by the sweep and report commands; how they look is decided here.
 
+mod axis;
 mod heatmap;
+mod legend;
 mod line;
+mod marks;
 pub mod model;
 mod style;
+mod text;
+mod ticks;
 mod timeline;
 
 pub use heatmap::render_heatmap;
 pub use line::render_line;
 pub use model::{
-    Chart, HeatmapChart, LineChart, LinePoint, LineSeries, TimelineChart, TimelineSeries,
+    Chart, HeatmapChart, HighlightCell, LineChart, LinePoint, LineSeries, ReferenceLine,
+    TimelineChart, TimelineSeries,
 };
 pub use timeline::render_timeline;
 

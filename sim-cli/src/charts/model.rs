@@ -30,6 +30,19 @@ pub struct LineChart {
     /// Optional fixed y range; otherwise fitted to the data.
     pub y_range: Option<(f64, f64)>,
     pub series: Vec<LineSeries>,
+    /// A horizontal reference line across the chart, e.g. the metric without outlier detection.
+    pub baseline: Option<ReferenceLine>,
+}
+
+/// The value of a metric under other settings than the chart's, with its 95% confidence
+/// interval, drawn as a horizontal line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferenceLine {
+    /// Its legend entry, e.g. `no outlier detection`.
+    pub label: String,
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
 }
 
 /// A metric over two axes: one coloured cell per grid point, its value written in the cell.
@@ -48,6 +61,18 @@ pub struct HeatmapChart {
     pub value_label: String,
     /// Decimal places of the values written in the cells.
     pub decimals: usize,
+    /// One cell to outline, and what it is.
+    pub highlight: Option<HighlightCell>,
+}
+
+/// A heatmap cell outlined, with a legend entry saying what it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HighlightCell {
+    /// Indices into `cells`: the row (from the bottom) and the column.
+    pub row: usize,
+    pub column: usize,
+    /// E.g. `the lab's own settings`.
+    pub label: String,
 }
 
 /// One outcome's responses per bucket of a timeline.
@@ -55,7 +80,7 @@ pub struct HeatmapChart {
 pub struct TimelineSeries {
     /// E.g. `2xx`, `5xx from hosts`, `503 UO`, `503 UH`.
     pub label: String,
-    /// Responses per second in each bucket.
+    /// Responses per second in each bucket (over the part of it the run covered).
     pub per_second: Vec<f64>,
 }
 
@@ -65,9 +90,12 @@ pub struct TimelineChart {
     pub title: String,
     /// Width of each bucket in seconds; bucket `i` covers `[i * w, (i + 1) * w)`.
     pub bucket_seconds: f64,
+    /// Seconds of each bucket the run covered: the width, less for a last bucket cut short.
+    pub bucket_spans: Vec<f64>,
     pub series: Vec<TimelineSeries>,
-    /// Hosts ejected at the end of each bucket (drawn on a second y axis).
-    pub hosts_ejected: Vec<u32>,
+    /// The mean number of hosts ejected over each bucket (time-weighted: host-seconds
+    /// ejected in it over its span), drawn on a second y axis.
+    pub hosts_ejected: Vec<f64>,
     /// Hosts in the cluster (the top of the second axis).
     pub host_count: u32,
 }

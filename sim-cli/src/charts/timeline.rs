@@ -1,20 +1,22 @@
 //! Timelines: one run over simulated time, responses per second by outcome as lines, and the
-//! hosts ejected as a shaded step line on a second y axis.
+//! mean number of hosts ejected in each bucket as a shaded step line on a second y axis.
 
 use std::ops::Range;
 
 use plotters::prelude::*;
 
+use super::axis::{headroom, tick_label, ticked};
+use super::legend::{Glyph, LegendItem, draw_legend, legend_height};
+use super::marks::{draw_marker, draw_polyline};
 use super::model::TimelineChart;
 use super::style::{
-    AXIS, Area, DrawResult, GRID, Glyph, LABEL_PX, LINE_WIDTH, LegendItem, TICK_PX, Ticks, WIDTH,
-    draw_legend, draw_marker, draw_polyline, draw_title, font, headroom, labels_overlap,
-    legend_height, linear_ticks, render, series_style, text_width, tick_label, ticked,
+    AXIS, Area, DrawResult, GRID, LABEL_PX, LINE_WIDTH, TICK_PX, WIDTH, font, render, series_style,
 };
+use super::text::{draw_title, fmt_plain, text_width};
+use super::ticks::{Along, Ticks, spaced_ticks};
 
 pub(crate) const X_LABEL: &str = "simulated time (s)";
 pub(crate) const Y_LABEL: &str = "responses per second (1/s)";
-pub(crate) const HOSTS_LABEL: &str = "hosts ejected (hosts)";
 pub(crate) const HOSTS_LEGEND: &str = "hosts ejected (right axis)";
 
 const HOSTS_FILL: RGBColor = RGBColor(0x60, 0x60, 0x60);
@@ -23,79 +25,65 @@ const HOSTS_LINE: RGBColor = RGBColor(0x4d, 0x4d, 0x4d);
 /// About this many markers per series, so that they mark the series without hiding it.
 const MARKERS_PER_SERIES: usize = 12;
 
+/// The second axis' label: what it shows over buckets of `bucket` seconds.
+fn hosts_label(bucket: f64) -> String {
+    format!("hosts ejected (mean over each {} s)", fmt_plain(bucket))
+}
+
 /// Draws a timeline as a standalone SVG document.
 pub fn render_timeline(chart: &TimelineChart) -> String {
     render(|root| draw(root, chart))
 }
 
-/// Whole-number ticks from 0 to `max` inclusive, at most `max_count` of them.
-fn integer_ticks(max: u32, max_count: u32) -> Ticks {
-    let mut step = 1;
-    let mut multipliers = [2, 5, 10].into_iter().cycle();
-    let mut base = 1;
-    while max / step + 1 > max_count {
-        let m = multipliers.next().unwrap_or(10);
-        if m == 10 {
-            base *= 10;
-            step = base;
+/// Where the buckets lie on the time axis, in seconds.
+struct Buckets {
+    width: f64,
+    spans: Vec<f64>,
+}
+
+impl Buckets {
+    fn of(chart: &TimelineChart) -> Buckets {
+        let width = if chart.bucket_seconds > 0.0 && chart.bucket_seconds.is_finite() {
+            chart.bucket_seconds
         } else {
-            step = base * m;
-        }
-    }
-    (0..=max / step)
-        .map(|k| (f64::from(k * step), (k * step).to_string()))
-        .collect()
-}
-
-/// Ticks of the time axis over `width` pixels whose labels do not overlap.
-fn time_ticks(range: &Range<f64>, width: i32) -> Ticks {
-    let mut count = 12;
-    loop {
-        let ticks = linear_ticks(range, count);
-        let positions: Vec<i32> = ticks
+            1.0
+        };
+        let count = chart
+            .series
             .iter()
-            .map(|(v, _)| ((v - range.start) / (range.end - range.start) * f64::from(width)) as i32)
+            .map(|s| s.per_second.len())
+            .chain([chart.hosts_ejected.len()])
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let spans = (0..count)
+            .map(|i| match chart.bucket_spans.get(i) {
+                Some(&s) if s > 0.0 && s <= width => s,
+                _ => width,
+            })
             .collect();
-        let labels: Vec<String> = ticks.iter().map(|(_, l)| l.clone()).collect();
-        if count <= 2 || !labels_overlap(&positions, &labels, TICK_PX, 16) {
-            return ticks;
-        }
-        count -= 1;
+        Buckets { width, spans }
+    }
+
+    fn start(&self, i: usize) -> f64 {
+        i as f64 * self.width
+    }
+
+    fn end(&self, i: usize) -> f64 {
+        self.start(i) + self.spans[i.min(self.spans.len() - 1)]
+    }
+
+    fn middle(&self, i: usize) -> f64 {
+        (self.start(i) + self.end(i)) / 2.0
+    }
+
+    /// The time axis: from 0 to the end of the last bucket.
+    fn range(&self) -> Range<f64> {
+        0.0..self.end(self.spans.len() - 1)
     }
 }
 
-fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
-    let bucket = if chart.bucket_seconds > 0.0 && chart.bucket_seconds.is_finite() {
-        chart.bucket_seconds
-    } else {
-        1.0
-    };
-    let buckets = chart
-        .series
-        .iter()
-        .map(|s| s.per_second.len())
-        .chain([chart.hosts_ejected.len()])
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let x_range = 0.0..buckets as f64 * bucket;
-    let y_max = chart
-        .series
-        .iter()
-        .flat_map(|s| s.per_second.iter().copied())
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
-    let y_range = 0.0..headroom(y_max);
-    let hosts_top = chart
-        .hosts_ejected
-        .iter()
-        .copied()
-        .max()
-        .unwrap_or(0)
-        .max(chart.host_count);
-    let y2_range = 0.0..headroom(f64::from(hosts_top));
-
-    let title_height = draw_title(root, &chart.title)?;
+fn legend_items(chart: &TimelineChart) -> Vec<LegendItem> {
     let mut legend: Vec<LegendItem> = chart
         .series
         .iter()
@@ -112,6 +100,38 @@ fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
             line: HOSTS_LINE,
         },
     });
+    legend
+}
+
+/// The widest label of `ticks`, in pixels.
+fn widest(ticks: &Ticks) -> i32 {
+    ticks
+        .iter()
+        .map(|(_, l)| text_width(l, TICK_PX))
+        .max()
+        .unwrap_or(0)
+}
+
+fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
+    let buckets = Buckets::of(chart);
+    let x_range = buckets.range();
+    let y_max = chart
+        .series
+        .iter()
+        .flat_map(|s| s.per_second.iter().copied())
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let y_range = 0.0..headroom(y_max);
+    let hosts_top = chart
+        .hosts_ejected
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::from(chart.host_count), f64::max);
+    let y2_range = 0.0..headroom(hosts_top);
+
+    let title_height = draw_title(root, &chart.title)?;
+    let legend = legend_items(chart);
     let legend_width = WIDTH as i32 - 40;
     draw_legend(root, &legend, WIDTH as i32 / 2, title_height, legend_width)?;
     let header = title_height + legend_height(&legend, legend_width) + 6;
@@ -120,23 +140,13 @@ fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
 
     let x_area = TICK_PX as i32 + LABEL_PX as i32 + 24;
     let plot_height = body_height as i32 - x_area - 16;
-    let y_ticks: Ticks = linear_ticks(&y_range, (plot_height / 50).clamp(3, 9) as usize)
-        .into_iter()
-        .filter(|(v, _)| *v <= y_range.end)
-        .collect();
-    let y2_ticks = integer_ticks(hosts_top, (plot_height / 40).clamp(3, 11) as u32);
-    let widest = |ticks: &Ticks| {
-        ticks
-            .iter()
-            .map(|(_, l)| text_width(l, TICK_PX))
-            .max()
-            .unwrap_or(0)
-    };
+    let y_ticks = spaced_ticks(&y_range, plot_height, Along::Y);
+    let y2_ticks = spaced_ticks(&y2_range, plot_height, Along::Y);
     let y_area = widest(&y_ticks) + LABEL_PX as i32 + 34;
     let y2_area = widest(&y2_ticks) + LABEL_PX as i32 + 34;
     let margin_left = 12;
     let plot_width = body_width as i32 - y_area - y2_area - 2 * margin_left;
-    let x_ticks = time_ticks(&x_range, plot_width);
+    let x_ticks = spaced_ticks(&x_range, plot_width, Along::X);
 
     let mut ctx = ChartBuilder::on(&body)
         .margin_top(10)
@@ -165,38 +175,60 @@ fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
         .axis_style(AXIS.stroke_width(1))
         .draw()?;
     ctx.configure_secondary_axes()
-        .y_desc(HOSTS_LABEL)
+        .y_desc(hosts_label(buckets.width))
         .label_style(font(TICK_PX))
         .axis_desc_style(font(LABEL_PX))
         .y_label_formatter(&y2_format)
         .axis_style(AXIS.stroke_width(1))
         .draw()?;
 
-    // Hosts ejected: a step per bucket, shaded down to zero, behind the lines.
-    if !chart.hosts_ejected.is_empty() {
-        let secondary = ctx.borrow_secondary();
-        let mut steps: Vec<(i32, i32)> = Vec::new();
-        for (i, &hosts) in chart.hosts_ejected.iter().enumerate() {
-            let y = f64::from(hosts);
-            steps.push(secondary.backend_coord(&(i as f64 * bucket, y)));
-            steps.push(secondary.backend_coord(&((i + 1) as f64 * bucket, y)));
-        }
-        let end = chart.hosts_ejected.len() as f64 * bucket;
-        let mut shaded = steps.clone();
-        shaded.push(secondary.backend_coord(&(end, 0.0)));
-        shaded.push(secondary.backend_coord(&(0.0, 0.0)));
-        root.draw(&Polygon::new(shaded, HOSTS_FILL.mix(0.15).filled()))?;
-        root.draw(&PathElement::new(steps, HOSTS_LINE.stroke_width(2)))?;
-    }
+    let secondary = ctx.borrow_secondary();
+    draw_hosts_ejected(root, chart, &buckets, &|x, y| {
+        secondary.backend_coord(&(x, y))
+    })?;
+    let primary = |x: f64, y: f64| ctx.backend_coord(&(x, y));
+    draw_series(root, chart, &buckets, &primary)?;
+    draw_series_markers(root, chart, &buckets, &primary)
+}
 
-    // Responses per second at the middle of each bucket; a gap where a value is missing.
-    let at = |i: usize, v: f64| ctx.backend_coord(&((i as f64 + 0.5) * bucket, v));
+/// Hosts ejected: a step per bucket at its mean, shaded down to zero, behind the lines.
+fn draw_hosts_ejected(
+    root: &Area,
+    chart: &TimelineChart,
+    buckets: &Buckets,
+    to_pixel: &dyn Fn(f64, f64) -> (i32, i32),
+) -> DrawResult {
+    if chart.hosts_ejected.is_empty() {
+        return Ok(());
+    }
+    let mut steps: Vec<(i32, i32)> = Vec::new();
+    for (i, &hosts) in chart.hosts_ejected.iter().enumerate() {
+        let y = if hosts.is_finite() { hosts } else { 0.0 };
+        steps.push(to_pixel(buckets.start(i), y));
+        steps.push(to_pixel(buckets.end(i), y));
+    }
+    let end = buckets.end(chart.hosts_ejected.len() - 1);
+    let mut shaded = steps.clone();
+    shaded.push(to_pixel(end, 0.0));
+    shaded.push(to_pixel(0.0, 0.0));
+    root.draw(&Polygon::new(shaded, HOSTS_FILL.mix(0.15).filled()))?;
+    root.draw(&PathElement::new(steps, HOSTS_LINE.stroke_width(2)))?;
+    Ok(())
+}
+
+/// Responses per second at the middle of each bucket; a gap where a value is missing.
+fn draw_series(
+    root: &Area,
+    chart: &TimelineChart,
+    buckets: &Buckets,
+    to_pixel: &dyn Fn(f64, f64) -> (i32, i32),
+) -> DrawResult {
     for (s, series) in chart.series.iter().enumerate() {
         let style = series_style(s);
         let mut run: Vec<(i32, i32)> = Vec::new();
         for (i, &v) in series.per_second.iter().enumerate() {
             if v.is_finite() {
-                run.push(at(i, v));
+                run.push(to_pixel(buckets.middle(i), v));
             } else {
                 draw_polyline(root, &run, style.color, LINE_WIDTH, style.dash)?;
                 run.clear();
@@ -204,9 +236,18 @@ fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
         }
         draw_polyline(root, &run, style.color, LINE_WIDTH, style.dash)?;
     }
-    // Markers on every few points, staggered between series so that they do not cover each
-    // other where the lines coincide.
-    let stride = buckets.div_ceil(MARKERS_PER_SERIES).max(1);
+    Ok(())
+}
+
+/// Markers on every few points, staggered between series so that they do not cover each other
+/// where the lines coincide.
+fn draw_series_markers(
+    root: &Area,
+    chart: &TimelineChart,
+    buckets: &Buckets,
+    to_pixel: &dyn Fn(f64, f64) -> (i32, i32),
+) -> DrawResult {
+    let stride = buckets.spans.len().div_ceil(MARKERS_PER_SERIES).max(1);
     let series_count = chart.series.len().max(1);
     for (s, series) in chart.series.iter().enumerate() {
         let style = series_style(s);
@@ -214,7 +255,12 @@ fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
         for (i, &v) in series.per_second.iter().enumerate() {
             // None at zero: the lines there lie on the axis, markers would only crowd it.
             if v.is_finite() && v != 0.0 && i % stride == offset {
-                draw_marker(root, at(i, v), style.marker, style.color)?;
+                draw_marker(
+                    root,
+                    to_pixel(buckets.middle(i), v),
+                    style.marker,
+                    style.color,
+                )?;
             }
         }
     }
@@ -236,6 +282,7 @@ mod tests {
         TimelineChart {
             title: "Outlier ejection during a backend failure".to_owned(),
             bucket_seconds: 0.5,
+            bucket_spans: vec![0.5; 60],
             series: vec![
                 TimelineSeries {
                     label: "2xx".to_owned(),
@@ -246,7 +293,7 @@ mod tests {
                     per_second: wave(50.0, 7),
                 },
             ],
-            hosts_ejected: (0..60).map(|i| [0, 1, 2, 1][i / 15]).collect(),
+            hosts_ejected: (0..60).map(|i| [0.0, 1.0, 2.0, 0.6][i / 15]).collect(),
             host_count: 3,
         }
     }
@@ -258,17 +305,39 @@ mod tests {
             "Outlier ejection during a backend failure",
             X_LABEL,
             Y_LABEL,
-            HOSTS_LABEL,
+            "hosts ejected (mean over each 0.5 s)",
             HOSTS_LEGEND,
             "2xx",
             "503 UO",
         ] {
             assert!(has_text(&svg, text), "{text} missing");
         }
-        // The second axis counts hosts in whole numbers up to the cluster's size.
-        for tick in ["0", "1", "2", "3"] {
-            assert!(has_text(&svg, tick));
+        // The second axis runs to the cluster's 3 hosts (with 8% headroom: 3.24) over about
+        // 410 px: room for 8 ticks, a raw step of 3.24 / 7 = 0.46, rounded up to 0.5.
+        for tick in ["0.0", "0.5", "1.0", "1.5", "2.0", "2.5", "3.0"] {
+            assert!(has_text(&svg, tick), "right tick {tick} missing");
         }
+        assert!(!has_text(&svg, "3.5"));
+    }
+
+    /// 10 buckets of 2 s, the last cut to 1 s by the end of the run: the time axis ends at
+    /// 19 s, its ticks (one per 50 px of about 600, raw step 19 / 11 = 1.7, rounded up to 2)
+    /// stopping at 18.
+    #[test]
+    fn a_last_bucket_cut_short_ends_the_time_axis() {
+        let mut chart = sample();
+        chart.bucket_seconds = 2.0;
+        chart.bucket_spans = [[2.0; 9].as_slice(), &[1.0]].concat();
+        for s in &mut chart.series {
+            s.per_second.truncate(10);
+        }
+        chart.hosts_ejected.truncate(10);
+        let buckets = Buckets::of(&chart);
+        assert_eq!(buckets.range(), 0.0..19.0);
+        assert_eq!(buckets.middle(9), 18.5);
+        let svg = render_timeline(&chart);
+        assert!(has_text(&svg, "18"));
+        assert!(!has_text(&svg, "20"));
     }
 
     #[test]
@@ -277,22 +346,11 @@ mod tests {
     }
 
     #[test]
-    fn integer_ticks_stay_whole_and_few() {
-        let labels = |t: Ticks| t.into_iter().map(|(_, l)| l).collect::<Vec<_>>();
-        assert_eq!(labels(integer_ticks(3, 6)), ["0", "1", "2", "3"]);
-        assert_eq!(
-            labels(integer_ticks(10, 6)),
-            ["0", "2", "4", "6", "8", "10"]
-        );
-        assert_eq!(labels(integer_ticks(0, 6)), ["0"]);
-        assert!(integer_ticks(1000, 8).len() <= 8);
-    }
-
-    #[test]
     fn degenerate_timelines_render() {
         let mut chart = sample();
         chart.series.clear();
         chart.hosts_ejected.clear();
+        chart.bucket_spans.clear();
         chart.host_count = 0;
         chart.bucket_seconds = 0.0;
         assert!(render_timeline(&chart).contains("</svg>"));

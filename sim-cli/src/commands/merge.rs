@@ -1,4 +1,4 @@
-//! `breakersim merge DIR... --out DIR [--sweep FILE] [--max-runs N]`: put together the journals
+//! `breakersim merge DIR... --out DIR [--sweep FILE] [--max-runs N] [--threads N]`: put together the journals
 //! of a sweep's shards (`sweep --shard I/N`) and write the sweep's tables, charts and whole
 //! journal, the same bytes as one unsharded `sweep` would write.
 
@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use sim_core::diagnostic::Diagnostic;
 
+use crate::commands::sweep::default_threads;
 use crate::exit::{CliError, CliResult};
 use crate::sweep::completed::{Runs, describe, header_for};
 use crate::sweep::journal::{self, Header, Journal};
@@ -31,6 +32,10 @@ pub struct MergeArgs {
     /// raised to the journals' number of runs if that is more).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_runs: Option<u64>,
+    /// Worker threads for the charts' baselines (default: all cores). Results do not depend
+    /// on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
 /// Every directory's journal, with its path.
@@ -183,7 +188,8 @@ pub fn merge_command(args: &MergeArgs) -> CliResult<String> {
     let name = sweep.name.clone();
     std::fs::create_dir_all(&args.out)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.out.display()))?;
-    let written = write_outputs(sweep, &header, runs.rows, &args.out)?;
+    let threads = args.threads.map_or_else(default_threads, usize::from);
+    let written = write_outputs(sweep, &header, runs.rows, &args.out, threads)?;
     Ok(format!(
         "{name}: merged {} runs from {} journal(s) of {count} shard(s); wrote {written} files to {}\n",
         header.jobs,

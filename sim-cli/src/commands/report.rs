@@ -9,6 +9,7 @@ use crate::exit::{CliError, CliResult};
 use crate::files::write_atomically;
 use crate::report::{ReportedSweep, readme, sweep_section};
 use crate::sweep::Files;
+use crate::sweep::baselines::run_baselines;
 use crate::sweep::load::load_sweep;
 
 /// Regenerate reports/ (charts and README.md) from the sweeps in scenarios/sweeps/.
@@ -48,10 +49,12 @@ fn generate(root: &Path, threads: usize) -> CliResult<Files> {
     for path in sweep_files(root)? {
         let sweep = load_sweep(&path, None)?;
         let result = run_loaded(&path, &sweep, threads)?;
+        let baselines = run_baselines(&sweep, threads)?;
         let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let reported = ReportedSweep {
             sweep: &sweep,
             result: &result,
+            baselines: &baselines,
             sweep_file: relative,
         };
         let (section, charts) = sweep_section(&reported)?;

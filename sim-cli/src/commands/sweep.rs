@@ -255,7 +255,7 @@ pub fn sweep_command(args: &SweepArgs) -> CliResult<String> {
             journal_path.display()
         ));
     }
-    let written = write_outputs(sweep, &header, rows, &out)?;
+    let written = write_outputs(sweep, &header, rows, &out, threads)?;
     Ok(format!(
         "{timing}wrote {written} files to {}\n",
         out.display()

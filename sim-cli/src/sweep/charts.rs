@@ -4,22 +4,31 @@ use sim_core::envoy::router::ResponseFlag;
 use sim_core::scenario::{Override, Scenario};
 use sim_core::sim::{RunOptions, run_with};
 use sim_core::sweep::{
-    ChartKind, ChartSpec, Grid, Metric, SweepResult, SweepSpec, replication_seed,
+    ChartKind, ChartSpec, Grid, Metric, Stats, SweepResult, SweepSpec, replication_seed,
 };
 use sim_core::time::SimDuration;
 
 use crate::charts::{
-    Chart, HeatmapChart, LineChart, LinePoint, LineSeries, TimelineChart, TimelineSeries,
+    Chart, HeatmapChart, LineChart, LinePoint, LineSeries, ReferenceLine, TimelineChart,
+    TimelineSeries,
 };
 use crate::exit::{CliError, CliResult};
+use crate::sweep::highlight;
 
 fn bad(chart: &ChartSpec, message: impl Into<String>) -> CliError {
     CliError::command_line(format!("chart {}: {}", chart.file, message.into()))
 }
 
-pub fn build(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> CliResult<Chart> {
+/// The model of chart `chart` of sweep `spec` from its result; `baseline` is the chart's
+/// baseline run (`run_baselines`), if it has one.
+pub fn build(
+    spec: &SweepSpec,
+    chart: &ChartSpec,
+    r: &SweepResult,
+    baseline: Option<&Stats>,
+) -> CliResult<Chart> {
     match chart.kind {
-        ChartKind::Line => line(chart, r).map(Chart::Line),
+        ChartKind::Line => line(chart, r, baseline).map(Chart::Line),
         ChartKind::Heatmap => heatmap(chart, r).map(Chart::Heatmap),
         ChartKind::Timeline => timeline(spec, chart, r).map(Chart::Timeline),
     }
@@ -65,8 +74,45 @@ pub fn check(spec: &SweepSpec, chart: &ChartSpec, grid: &Grid) -> Result<(), Str
             }
         }
     }
+    only_for(chart, chart.baseline.is_some(), "baseline", ChartKind::Line)?;
+    only_for(
+        chart,
+        chart.highlight.is_some(),
+        "highlight",
+        ChartKind::Heatmap,
+    )?;
+    if let Some(b) = &chart.baseline
+        && b.label.trim().is_empty()
+    {
+        return Err(
+            "baseline: needs a `label` for the legend, e.g. \"no outlier detection\"".into(),
+        );
+    }
+    if chart.highlight.is_some() {
+        highlight::cell(chart, grid)?;
+    }
     fixed_choice(chart, grid)?;
     Ok(())
+}
+
+/// A field that only charts of kind `kind` take: refused on others.
+fn only_for(chart: &ChartSpec, given: bool, name: &str, kind: ChartKind) -> Result<(), String> {
+    if given && chart.kind != kind {
+        return Err(format!(
+            "{name}: only a {} chart has one, this is a {} chart",
+            kind_name(kind),
+            kind_name(chart.kind)
+        ));
+    }
+    Ok(())
+}
+
+fn kind_name(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Line => "line",
+        ChartKind::Heatmap => "heatmap",
+        ChartKind::Timeline => "timeline",
+    }
 }
 
 /// The axes of the grid, for messages: `label (path)`.
@@ -88,7 +134,7 @@ fn axes_allowed(grid: &Grid) -> String {
     format!("allowed: {}", axes.join(", "))
 }
 
-fn axis(grid: &Grid, name: &Option<String>, role: &str) -> Result<usize, String> {
+pub(super) fn axis(grid: &Grid, name: &Option<String>, role: &str) -> Result<usize, String> {
     let name = name.as_deref().ok_or_else(|| {
         format!(
             "needs `{role}`, an axis path or label; {}",
@@ -103,7 +149,7 @@ fn axis(grid: &Grid, name: &Option<String>, role: &str) -> Result<usize, String>
     })
 }
 
-fn metric(chart: &ChartSpec, metrics: &[Metric]) -> Result<(usize, Metric), String> {
+pub(super) fn metric(chart: &ChartSpec, metrics: &[Metric]) -> Result<(usize, Metric), String> {
     let allowed = || {
         let names: Vec<String> = metrics.iter().map(Metric::to_string).collect();
         format!("allowed (the sweep's `metrics`): {}", names.join(", "))
@@ -186,35 +232,42 @@ pub fn check_bucket_count(
 fn fixed_choice(chart: &ChartSpec, grid: &Grid) -> Result<Vec<usize>, String> {
     let mut choice = vec![0; grid.axes.len()];
     for entry in &chart.point {
-        let Some((path, value)) = entry.split_once('=') else {
-            return Err(format!(
-                "point: `{entry}` is not AXIS=VALUE; {}",
-                axes_allowed(grid)
-            ));
-        };
-        let path = path.trim();
-        let a = grid
-            .axis_index(path)
-            .ok_or_else(|| format!("point: `{path}` is not an axis; {}", axes_allowed(grid)))?;
-        // The value read as `--set` reads it: a TOML value, else a string.
-        let value = value.trim();
-        let wanted = Override::parse(&format!("v={value}"))
-            .map(|o| o.value)
-            .map_err(|m| format!("point: {m}"))?;
-        let axis = &grid.axes[a];
-        choice[a] = axis
-            .values
-            .iter()
-            .position(|v| *v == wanted)
-            .ok_or_else(|| {
-                let values: Vec<String> = (0..axis.values.len()).map(|i| axis.show(i)).collect();
-                format!(
-                    "point: `{entry}`: {value} is not one of the axis values; allowed: {}",
-                    values.join(", ")
-                )
-            })?;
+        let (a, v) = axis_value(grid, entry).map_err(|m| format!("point: {m}"))?;
+        choice[a] = v;
     }
     Ok(choice)
+}
+
+/// `AXIS=VALUE` (the axis by path or label) as the index of the axis and of the value on it.
+pub(super) fn axis_value(grid: &Grid, entry: &str) -> Result<(usize, usize), String> {
+    let Some((path, value)) = entry.split_once('=') else {
+        return Err(format!(
+            "`{entry}` is not AXIS=VALUE; {}",
+            axes_allowed(grid)
+        ));
+    };
+    let path = path.trim();
+    let a = grid
+        .axis_index(path)
+        .ok_or_else(|| format!("`{path}` is not an axis; {}", axes_allowed(grid)))?;
+    // The value read as `--set` reads it: a TOML value, else a string.
+    let value = value.trim();
+    let wanted = Override::parse(&format!("v={value}"))
+        .map(|o| o.value)
+        .map_err(|m| m.to_string())?;
+    let axis = &grid.axes[a];
+    let v = axis
+        .values
+        .iter()
+        .position(|v| *v == wanted)
+        .ok_or_else(|| {
+            let values: Vec<String> = (0..axis.values.len()).map(|i| axis.show(i)).collect();
+            format!(
+                "`{entry}`: {value} is not one of the axis values; allowed: {}",
+                values.join(", ")
+            )
+        })?;
+    Ok((a, v))
 }
 
 fn point_at(r: &SweepResult, choice: &[usize]) -> usize {
@@ -234,7 +287,7 @@ fn axis_label(r: &SweepResult, a: usize) -> String {
     }
 }
 
-fn line(chart: &ChartSpec, r: &SweepResult) -> Result<LineChart, String> {
+fn line(chart: &ChartSpec, r: &SweepResult, baseline: Option<&Stats>) -> Result<LineChart, String> {
     let (mi, m) = metric(chart, &r.metrics)?;
     let x = axis(&r.grid, &chart.x, "x")?;
     let xs = x_numbers(&r.grid, x)?;
@@ -268,7 +321,19 @@ fn line(chart: &ChartSpec, r: &SweepResult) -> Result<LineChart, String> {
         };
         series.push(LineSeries { label, points });
     }
-    let y_range = m.is_share().then(|| share_range(&series));
+    let baseline = chart
+        .baseline
+        .as_ref()
+        .zip(baseline)
+        .map(|(b, st)| ReferenceLine {
+            label: b.label.clone(),
+            mean: st.mean * scale,
+            low: st.ci95_low * scale,
+            high: st.ci95_high * scale,
+        });
+    let y_range = m
+        .is_share()
+        .then(|| share_range(&series, baseline.as_ref()));
     Ok(LineChart {
         title: chart.title.clone(),
         x_label: axis_label(r, x),
@@ -276,14 +341,20 @@ fn line(chart: &ChartSpec, r: &SweepResult) -> Result<LineChart, String> {
         x_log: chart.x_log,
         y_range,
         series,
+        baseline,
     })
 }
 
-/// A percentage axis fitted to the bands with a 10% margin, never beyond 0..=100.
-fn share_range(series: &[LineSeries]) -> (f64, f64) {
-    let points = series.iter().flat_map(|s| &s.points);
-    let low = points.clone().map(|p| p.low).fold(f64::INFINITY, f64::min);
-    let high = points.map(|p| p.high).fold(f64::NEG_INFINITY, f64::max);
+/// A percentage axis fitted to the bands (and the baseline's) with a 10% margin, never beyond
+/// 0..=100.
+fn share_range(series: &[LineSeries], baseline: Option<&ReferenceLine>) -> (f64, f64) {
+    let bounds = series
+        .iter()
+        .flat_map(|s| &s.points)
+        .map(|p| (p.low, p.high))
+        .chain(baseline.map(|b| (b.low, b.high)));
+    let low = bounds.clone().map(|b| b.0).fold(f64::INFINITY, f64::min);
+    let high = bounds.map(|b| b.1).fold(f64::NEG_INFINITY, f64::max);
     if !low.is_finite() || !high.is_finite() {
         return (0.0, 100.0);
     }
@@ -310,6 +381,10 @@ fn heatmap(chart: &ChartSpec, r: &SweepResult) -> Result<HeatmapChart, String> {
                 .collect()
         })
         .collect();
+    let highlight = match &chart.highlight {
+        Some(_) => Some(highlight::cell(chart, &r.grid)?),
+        None => None,
+    };
     Ok(HeatmapChart {
         title: chart.title.clone(),
         x_label: r.grid.axes[x].label.clone(),
@@ -319,6 +394,7 @@ fn heatmap(chart: &ChartSpec, r: &SweepResult) -> Result<HeatmapChart, String> {
         cells,
         value_label: m.label(),
         decimals: 1,
+        highlight,
     })
 }
 
@@ -332,12 +408,24 @@ fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> Result<Time
     };
     let run = run_with(&r.scenarios[point], seed, &options).map_err(|e| e.to_string())?;
     let t = run.timeline.expect("asked for a timeline");
+    let spans: Vec<f64> = (0..t.buckets.len())
+        .map(|i| t.span(i).as_secs_f64())
+        .collect();
+    // Every bucket holds some of the run, so no span is 0; a chart must not divide by one.
+    let over_span = |amount: f64, span: f64| if span > 0.0 { amount / span } else { 0.0 };
     let per_s = |f: &dyn Fn(&sim_core::sim::Bucket) -> u64| -> Vec<f64> {
         t.buckets
             .iter()
-            .map(|b| f(b) as f64 / bucket.as_secs_f64())
+            .zip(&spans)
+            .map(|(b, &span)| over_span(f(b) as f64, span))
             .collect()
     };
+    let hosts_ejected = t
+        .buckets
+        .iter()
+        .zip(&spans)
+        .map(|(b, &span)| over_span(b.ejected_host_ns as f64 / 1e9, span))
+        .collect();
     let mut series = vec![
         TimelineSeries {
             label: "2xx".into(),
@@ -360,8 +448,9 @@ fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> Result<Time
     Ok(TimelineChart {
         title: chart.title.clone(),
         bucket_seconds: bucket.as_secs_f64(),
+        bucket_spans: spans,
         series,
-        hosts_ejected: t.buckets.iter().map(|b| b.hosts_ejected).collect(),
+        hosts_ejected,
         host_count: run.hosts.len() as u32,
     })
 }

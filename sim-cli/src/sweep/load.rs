@@ -5,7 +5,9 @@ use std::path::Path;
 
 use sim_core::diagnostic::Diagnostic;
 use sim_core::scenario::{Scenario, locate_in_toml};
-use sim_core::sweep::{Grid, SweepSpec, expand_axes, fingerprint, parse_sweep, point_scenarios};
+use sim_core::sweep::{
+    Grid, SweepSpec, baseline_scenario, expand_axes, fingerprint, parse_sweep, point_scenarios,
+};
 
 use crate::exit::{CliError, CliResult};
 use crate::scenario_file::read_table;
@@ -18,6 +20,8 @@ pub struct LoadedSweep {
     pub name: String,
     pub grid: Grid,
     pub scenarios: Vec<Scenario>,
+    /// The scenario of each chart's baseline, for the charts that have one.
+    pub baselines: Vec<Option<Scenario>>,
     /// The sweep file's path as given.
     pub file: String,
     /// Grid points x replications.
@@ -73,6 +77,9 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
         charts::check_bucket_count(chart, &grid, &scenarios)
             .map_err(|m| located(chart_error(&shown, i, m)))?;
     }
+    let baselines = (0..spec.charts.len())
+        .map(|i| baseline_scenario(&spec, i, &base, &base_text, &base_shown, &shown))
+        .collect::<Result<Vec<_>, _>>()?;
     let name = spec.name.clone().unwrap_or_else(|| {
         path.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -83,6 +90,7 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
         name,
         grid,
         scenarios,
+        baselines,
         file: shown,
         jobs,
     })

@@ -25,7 +25,7 @@ pub use load::{
 pub(crate) use load::{enum_message, segments_of};
 pub use model::*;
 pub use outlier_detection::OutlierDetection;
-pub use overrides::{Override, apply_override};
+pub use overrides::{Override, apply_override, remove_field};
 pub use route::*;
 pub use values::{Percent, Probability};
 pub use world::*;

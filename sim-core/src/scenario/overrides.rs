@@ -1,4 +1,6 @@
-//! `--set PATH=VALUE`: replace any scenario field by its dotted path before validation.
+//! `--set PATH=VALUE`: replace any scenario field by its dotted path before validation; and
+//! removing one (a sweep baseline's `unset`), so that it takes its default or, for an optional
+//! table such as `cluster.outlier_detection`, is absent.
 
 use toml::{Table, Value};
 
@@ -90,6 +92,45 @@ pub fn apply_override(root: &mut Table, o: &Override) -> Result<(), String> {
         _ => Err(format!(
             "`{walked}` is not a table, so it has no field `{last}`"
         )),
+    }
+}
+
+/// Removes the field at the dotted `path` (keys, and list indices written as numbers on the
+/// way: `clients.0.rate`) from `root`. A field that is not there is an error: a misspelt path
+/// would otherwise change nothing, silently.
+pub fn remove_field(root: &mut Table, path: &str) -> Result<(), String> {
+    let segments: Vec<&str> = path.split('.').collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(format!(
+            "`{path}` is not a dotted field path, e.g. cluster.outlier_detection"
+        ));
+    }
+    let (last, parents) = segments.split_last().expect("split never gives nothing");
+    if is_index(last) {
+        return Err(format!(
+            "`{path}` is a list entry: unset removes fields, not entries of a list"
+        ));
+    }
+    let missing = || format!("`{path}` is not in the scenario, so it cannot be unset");
+    let table = match parents.split_first() {
+        None => root,
+        Some((first, rest)) => {
+            let mut here = root.get_mut(*first).ok_or_else(missing)?;
+            for seg in rest {
+                here = child(here, seg).ok_or_else(missing)?;
+            }
+            here.as_table_mut().ok_or_else(missing)?
+        }
+    };
+    table.remove(*last).map(drop).ok_or_else(missing)
+}
+
+/// The field `seg` of a table, or the entry `seg` (a number) of a list.
+fn child<'a>(here: &'a mut Value, seg: &str) -> Option<&'a mut Value> {
+    match here {
+        Value::Table(t) => t.get_mut(seg),
+        Value::Array(items) => items.get_mut(seg.parse::<usize>().ok()?),
+        _ => None,
     }
 }
 
@@ -229,6 +270,38 @@ mod tests {
             t["route"]["istio_default_retry_policy"].as_str(),
             Some("1.10")
         );
+    }
+
+    #[test]
+    fn removes_fields_and_tables() {
+        let mut t = table(
+            "[cluster]\nname = \"c\"\n[cluster.outlier_detection]\ninterval = \"5s\"\n[[clients]]\nrate = 1.0\nname = \"x\"\n",
+        );
+        remove_field(&mut t, "cluster.outlier_detection").unwrap();
+        assert_eq!(t["cluster"].get("outlier_detection"), None);
+        assert_eq!(t["cluster"]["name"].as_str(), Some("c"));
+        remove_field(&mut t, "clients.0.rate").unwrap();
+        assert_eq!(t["clients"][0].get("rate"), None);
+        assert_eq!(t["clients"][0]["name"].as_str(), Some("x"));
+        remove_field(&mut t, "clients").unwrap();
+        assert_eq!(t.get("clients"), None);
+    }
+
+    #[test]
+    fn refuses_to_remove_what_is_not_there() {
+        let mut t = table("[cluster]\nname = \"c\"\n[[clients]]\nrate = 1.0\n");
+        for (path, says) in [
+            ("cluster.outlier_detection", "not in the scenario"),
+            ("cluster.name.x", "not in the scenario"),
+            ("clients.1.rate", "not in the scenario"),
+            ("route.timeout", "not in the scenario"),
+            ("clients.0", "a list entry"),
+            ("cluster..name", "not a dotted field path"),
+        ] {
+            let e = remove_field(&mut t, path).unwrap_err();
+            assert!(e.contains(says), "{path}: {e}");
+        }
+        assert_eq!(t["cluster"]["name"].as_str(), Some("c"), "nothing removed");
     }
 
     #[test]

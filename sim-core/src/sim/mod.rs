@@ -39,7 +39,7 @@ pub fn run(scenario: &Scenario, seed: u64) -> Result<RunResult, RunLimitExceeded
 /// What a run records besides its totals.
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
-    /// Record responses and ejected hosts per bucket of this width.
+    /// Record responses and the time hosts spent ejected per bucket of this width.
     pub timeline_bucket: Option<SimDuration>,
 }
 
@@ -406,7 +406,7 @@ impl<'s> Simulation<'s> {
             return;
         };
         let ejected = d.ejections_active() as u32;
-        if t.buckets.last().is_none_or(|b| b.hosts_ejected != ejected) {
+        if t.hosts_ejected() != ejected {
             t.set_ejected(self.now, ejected);
         }
     }

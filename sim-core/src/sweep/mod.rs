@@ -2,6 +2,7 @@
 //! an indexed job list, run in parallel, and reduced in index order, so results do not depend
 //! on the number of threads.
 
+mod baseline;
 mod failure;
 mod fingerprint;
 mod grid;
@@ -10,6 +11,7 @@ mod run;
 mod spec;
 mod summary;
 
+pub use baseline::{BaselineRunFailed, baseline_scenario, run_baseline};
 pub use failure::SweepRunFailed;
 pub use fingerprint::{fingerprint, fnv1a64};
 pub use grid::{Axis, Grid, GridPoint, RunCount, expand_axes, replication_seed, run_count, show};
@@ -17,5 +19,7 @@ pub use metrics::{Metric, MetricKind};
 pub use run::{
     JobKey, RunRow, SweepResult, job_count, job_key, point_scenarios, run_jobs, run_sweep,
 };
-pub use spec::{AxisSpec, ChartKind, ChartSpec, RangeSpec, SweepSpec, parse_sweep};
+pub use spec::{
+    AxisSpec, BaselineSpec, ChartKind, ChartSpec, HighlightSpec, RangeSpec, SweepSpec, parse_sweep,
+};
 pub use summary::{PointSummary, Stats};

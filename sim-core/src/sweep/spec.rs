@@ -113,6 +113,41 @@ pub struct ChartSpec {
     /// Bucket width of the timeline, e.g. `"5s"`.
     #[serde(default)]
     pub bucket: Option<String>,
+    /// A reference line across a line chart: the base scenario changed, run for every
+    /// replication.
+    #[serde(default)]
+    pub baseline: Option<BaselineSpec>,
+    /// One cell of a heatmap to outline.
+    #[serde(default)]
+    pub highlight: Option<HighlightSpec>,
+}
+
+/// `baseline = { label = "no outlier detection", unset = ["cluster.outlier_detection"] }`:
+/// the sweep's base scenario with its `set`, then these fields removed, then these overrides,
+/// and no axis values; run with the seed of every replication, its mean drawn across the chart.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineSpec {
+    /// Its entry in the legend, e.g. `no outlier detection`.
+    pub label: String,
+    /// Fields removed (dotted paths), so that they take their defaults or, for an optional
+    /// table, are absent.
+    #[serde(default)]
+    pub unset: Vec<String>,
+    /// Overrides, as `PATH=VALUE`, applied after `unset`.
+    #[serde(default)]
+    pub set: Vec<String>,
+}
+
+/// `highlight = { point = ["max_connections=20", "max_pending_requests=20"], label = "..." }`:
+/// the heatmap cell at these values of its x and y axes, outlined, with `label` saying why.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HighlightSpec {
+    /// `AXIS=VALUE` for the chart's x and for its y axis.
+    pub point: Vec<String>,
+    /// What the outlined cell is, e.g. `the lab's own settings`.
+    pub label: String,
 }
 
 /// Parses a sweep file; errors name the file, the field path and (where known) line and column.
