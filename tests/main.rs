@@ -18,6 +18,7 @@ mod properties;
 mod retries;
 mod run_end;
 mod scenario_snapshots;
+mod schema;
 mod sweep_resume;
 mod sweep_shards;
 mod sweep_size;

@@ -10,6 +10,7 @@ use sim_cli::commands::import::{ImportArgs, import_command};
 use sim_cli::commands::merge::{MergeArgs, merge_command};
 use sim_cli::commands::report::{ReportArgs, report_command};
 use sim_cli::commands::run::{RunArgs, run_command};
+use sim_cli::commands::schema::{SchemaArgs, schema_command};
 use sim_cli::commands::sweep::{SweepArgs, sweep_command};
 use sim_cli::diagnostics::{MessageFormat, emit, message_format, set_message_format};
 use sim_cli::exit::{CliError, CliResult};
@@ -38,6 +39,7 @@ enum Command {
     Report(ReportArgs),
     Import(ImportArgs),
     Check(CheckArgs),
+    Schema(SchemaArgs),
 }
 
 fn execute(command: &Command) -> CliResult<String> {
@@ -48,6 +50,7 @@ fn execute(command: &Command) -> CliResult<String> {
         Command::Report(args) => report_command(args),
         Command::Sweep(args) => sweep_command(args),
         Command::Merge(args) => merge_command(args),
+        Command::Schema(args) => schema_command(args),
     }
 }
 

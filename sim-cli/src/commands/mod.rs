@@ -5,4 +5,5 @@ pub mod import;
 pub mod merge;
 pub mod report;
 pub mod run;
+pub mod schema;
 pub mod sweep;

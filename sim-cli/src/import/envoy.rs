@@ -3,9 +3,14 @@
 //! `[route]`, with Envoy's names and units.
 
 use sim_core::diagnostic::{Diagnostic, Severity};
+use sim_core::scenario::{
+    OutlierDetection, PerHostThresholds, RetryBudget, RetryPolicy, Thresholds,
+};
+use sim_core::schema::Table;
 use sim_core::time::SimDuration;
 
 use super::emit::{Doc, Origin, Value};
+use super::fields::{copy_plain_fields, read_plain};
 use super::yaml::Node;
 use crate::exit::{CliError, CliResult};
 
@@ -87,7 +92,7 @@ pub fn translate_cluster(
         doc.set("choice_count", Value::int(n as u64), file(&lr));
     }
     if let Some(od) = c.get("outlier_detection") {
-        outlier_detection(doc, &od)?;
+        outlier_detection(doc, &od);
     }
     let endpoints = endpoints(c);
     Ok(ClusterFacts { name, endpoints })
@@ -200,44 +205,19 @@ fn circuit_breakers(doc: &mut Doc, c: &Node) {
     };
     for t in cb.get("thresholds").map(|t| t.items()).unwrap_or_default() {
         doc.section("[[cluster.circuit_breakers.thresholds]]", None);
-        match t.get("priority") {
-            Some(p) => doc.set(
-                "priority",
-                Value::str(p.str().unwrap_or("DEFAULT")),
-                file(&p),
-            ),
-            None => doc.set("priority", Value::str("DEFAULT"), Origin::EnvoyDefault),
+        if t.get("priority").is_none() {
+            doc.set("priority", Value::str("DEFAULT"), Origin::EnvoyDefault);
         }
-        for key in [
-            "max_connections",
-            "max_pending_requests",
-            "max_requests",
-            "max_retries",
-        ] {
-            if let Some(n) = t.get(key)
-                && let Some(v) = wrapped(&n)
-            {
-                doc.set(key, Value::int(v as u64), file(&n));
-            }
-        }
-        if let Some(n) = t.get("track_remaining")
-            && let Some(b) = n.bool()
-        {
-            doc.set("track_remaining", Value::bool(b), file(&n));
-        }
+        copy_plain_fields(doc, &t, Thresholds::spec(), &[]);
         if let Some(budget) = t.get("retry_budget") {
             let mut parts = Vec::new();
-            if let Some(p) = budget.get("budget_percent").and_then(|n| wrapped(&n)) {
-                parts.push(format!(
-                    "budget_percent = {{ value = {} }}",
-                    toml::Value::Float(p)
-                ));
-            }
-            if let Some(m) = budget
-                .get("min_retry_concurrency")
-                .and_then(|n| wrapped(&n))
-            {
-                parts.push(format!("min_retry_concurrency = {}", m as u64));
+            for f in RetryBudget::spec().fields {
+                let (Some(e), Some(v)) = (f.envoy, budget.get(f.name)) else {
+                    continue;
+                };
+                if let Some(value) = read_plain(&v, f, e.ty) {
+                    parts.push(format!("{} = {}", f.name, value.0));
+                }
             }
             doc.set(
                 "retry_budget",
@@ -252,68 +232,17 @@ fn circuit_breakers(doc: &mut Doc, c: &Node) {
         .unwrap_or_default()
     {
         doc.section("[[cluster.circuit_breakers.per_host_thresholds]]", None);
-        if let Some(p) = t.get("priority").and_then(|p| p.str().map(str::to_string)) {
-            doc.set("priority", Value::str(&p), file(&t));
-        }
-        if let Some(v) = t.get("max_connections").and_then(|n| wrapped(&n)) {
-            doc.set("max_connections", Value::int(v as u64), file(&t));
-        }
+        copy_plain_fields(doc, &t, PerHostThresholds::spec(), &[]);
     }
 }
 
-const OUTLIER_COUNTS: [&str; 18] = [
-    "consecutive_5xx",
-    "max_ejection_percent",
-    "enforcing_consecutive_5xx",
-    "enforcing_success_rate",
-    "success_rate_minimum_hosts",
-    "success_rate_request_volume",
-    "success_rate_stdev_factor",
-    "consecutive_gateway_failure",
-    "enforcing_consecutive_gateway_failure",
-    "consecutive_local_origin_failure",
-    "enforcing_consecutive_local_origin_failure",
-    "enforcing_local_origin_success_rate",
-    "failure_percentage_threshold",
-    "enforcing_failure_percentage",
-    "enforcing_failure_percentage_local_origin",
-    "failure_percentage_minimum_hosts",
-    "failure_percentage_request_volume",
-    "always_eject_one_host",
-];
-
-fn outlier_detection(doc: &mut Doc, od: &Node) -> CliResult<()> {
+/// `OutlierDetection`: every field, as the schema's table lists them.
+fn outlier_detection(doc: &mut Doc, od: &Node) {
     doc.section(
         "[cluster.outlier_detection]",
         Some("Unset fields take Envoy's defaults"),
     );
-    for key in [
-        "interval",
-        "base_ejection_time",
-        "max_ejection_time",
-        "max_ejection_time_jitter",
-    ] {
-        duration(doc, od, key)?;
-    }
-    for key in OUTLIER_COUNTS {
-        let Some(v) = od.get(key) else { continue };
-        if key == "always_eject_one_host" {
-            let b = v.get("value").and_then(|x| x.bool()).or_else(|| v.bool());
-            doc.set(key, Value::bool(b.unwrap_or(false)), file(&v));
-        } else if let Some(n) = wrapped(&v) {
-            doc.set(key, Value::int(n as u64), file(&v));
-        }
-    }
-    for key in [
-        "split_external_local_origin_errors",
-        "successful_active_health_check_uneject_host",
-    ] {
-        if let Some(v) = od.get(key) {
-            let b = v.get("value").and_then(|x| x.bool()).or_else(|| v.bool());
-            doc.set(key, Value::bool(b.unwrap_or(false)), file(&v));
-        }
-    }
-    Ok(())
+    copy_plain_fields(doc, od, OutlierDetection::spec(), &[]);
 }
 
 /// `load_assignment.endpoints`: hosts by priority and weight.
@@ -370,13 +299,7 @@ pub fn translate_route(doc: &mut Doc, r: &Node) -> CliResult<()> {
         return Ok(());
     };
     doc.section("[route.retry_policy]", None);
-    if let Some(on) = rp.get("retry_on").and_then(|n| n.str().map(str::to_string)) {
-        doc.set("retry_on", Value::str(&on), file(&rp));
-    }
-    if let Some(n) = rp.get("num_retries").and_then(|n| wrapped(&n)) {
-        doc.set("num_retries", Value::int(n as u64), file(&rp));
-    }
-    duration(doc, &rp, "per_try_timeout")?;
+    copy_plain_fields(doc, &rp, RetryPolicy::spec(), &[]);
     if let Some(codes) = rp.get("retriable_status_codes") {
         let list: Vec<String> = codes
             .items()
@@ -419,16 +342,6 @@ pub fn translate_route(doc: &mut Doc, r: &Node) -> CliResult<()> {
             "retry_host_predicate",
             Value::raw(&format!("[{}]", names.join(", "))),
             file(&preds),
-        );
-    }
-    if let Some(n) = rp
-        .get("host_selection_retry_max_attempts")
-        .and_then(|n| n.u64())
-    {
-        doc.set(
-            "host_selection_retry_max_attempts",
-            Value::int(n),
-            file(&rp),
         );
     }
     Ok(())

@@ -3,6 +3,7 @@
 
 mod emit;
 mod envoy;
+mod fields;
 pub mod istio;
 mod istio_outlier;
 mod istio_policy;

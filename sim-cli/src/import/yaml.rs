@@ -201,6 +201,16 @@ impl<'y, 'a> Node<'y, 'a> {
             .collect()
     }
 
+    /// Notes that this node's value breaks a rule (`message`), where `expected` is allowed; it
+    /// is reported as an error with the others.
+    pub fn reject(&self, message: impl Into<String>, expected: &str) {
+        let mut d = self.error(message);
+        if !expected.is_empty() {
+            d = d.expected(expected);
+        }
+        self.reads.bad.borrow_mut().push(d);
+    }
+
     /// Notes that this node's value is not what `expected` says (it is reported as an error).
     fn bad(&self, expected: &str) {
         let d = self

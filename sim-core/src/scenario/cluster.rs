@@ -64,7 +64,7 @@ scenario_table! {
         /// Requests one connection carries at once (`protocol.proto`:
         /// `uint32 = {lte: 2147483647 gte: 1}`).
         max_concurrent_streams: Option<u32> {
-            absent: "2147483647",
+            absent: "`2147483647`",
             rule: Rule::Range { min: 1, max: 2_147_483_647 },
             envoy: UInt32Value,
         },
@@ -129,13 +129,13 @@ scenario_table! {
         /// The routing priority these limits apply to.
         priority: RoutingPriority { default: "\"DEFAULT\"", envoy: Enum },
         /// Open upstream connections, counted over the whole cluster.
-        max_connections: Option<u32> { absent: "1024", envoy: UInt32Value },
+        max_connections: Option<u32> { absent: "`1024`", envoy: UInt32Value },
         /// Requests waiting for a connection.
-        max_pending_requests: Option<u32> { absent: "1024", envoy: UInt32Value },
+        max_pending_requests: Option<u32> { absent: "`1024`", envoy: UInt32Value },
         /// Requests in progress upstream.
-        max_requests: Option<u32> { absent: "1024", envoy: UInt32Value },
+        max_requests: Option<u32> { absent: "`1024`", envoy: UInt32Value },
         /// Retries in progress (the retry breaker).
-        max_retries: Option<u32> { absent: "3", envoy: UInt32Value },
+        max_retries: Option<u32> { absent: "`3`", envoy: UInt32Value },
         /// Also publish the `circuit_breakers.<priority>.remaining_{cx,pending,rq,retries}`
         /// gauges. With a `retry_budget`, `remaining_retries` is 0, as in Envoy.
         track_remaining: bool { default: "false", envoy: Bool },
@@ -167,9 +167,9 @@ scenario_table! {
     pub struct RetryBudget {
         /// Share of active plus pending requests that may be retries: `{ value = P }` or a bare
         /// number, 0 to 100.
-        budget_percent: Option<Percent> { absent: "20", envoy: Percent },
+        budget_percent: Option<Percent> { absent: "`20`", envoy: Percent },
         /// Retries always allowed at once.
-        min_retry_concurrency: Option<u32> { absent: "3", envoy: UInt32Value },
+        min_retry_concurrency: Option<u32> { absent: "`3`", envoy: UInt32Value },
     }
 }
 

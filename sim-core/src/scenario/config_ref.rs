@@ -18,6 +18,6 @@ scenario_table! {
         select: Option<String> { absent: "port 80, no subset" },
         /// The istiod whose translation to follow (as `import --istio-version`). Quoted: a
         /// number is refused.
-        istio_version: Option<IstioVersionText> { absent: "\"1.30\"" },
+        istio_version: Option<IstioVersionText> { absent: "`\"1.30\"`" },
     }
 }

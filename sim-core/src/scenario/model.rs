@@ -58,7 +58,7 @@ scenario_table! {
         outlier_timer_phase: Option<SimDuration> { absent: "drawn uniformly in [0, interval) from the seed" },
         /// Which Envoy version's `max_ejection_percent` rule to apply. Only with
         /// `[cluster.outlier_detection]`.
-        max_ejection_percent_rule: Option<MaxEjectionPercentRule> { absent: "\"current\"" },
+        max_ejection_percent_rule: Option<MaxEjectionPercentRule> { absent: "`\"current\"`" },
     }
 }
 

@@ -89,7 +89,7 @@ scenario_table! {
         /// Longest ejection, jitter not included; not below `base_ejection_time` (Envoy rejects
         /// the cluster).
         max_ejection_time: Option<SimDuration> {
-            absent: "max(\"300s\", base_ejection_time)",
+            absent: "max(`\"300s\"`, `base_ejection_time`)",
             rule: Rule::DurationAboveZero,
             envoy: Duration,
         },

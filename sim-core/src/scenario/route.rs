@@ -47,7 +47,7 @@ scenario_table! {
         },
         /// Retry k waits a random whole number of milliseconds in [0, min(base × 2^(k−1),
         /// max)).
-        retry_back_off: Option<RetryBackOff> { absent: "base \"25ms\", max 10 × base", envoy: Message },
+        retry_back_off: Option<RetryBackOff> { absent: "base `\"25ms\"`, max 10 × base", envoy: Message },
         /// Only `{ name = "envoy.retry_host_predicates.previous_hosts" }`: a retry avoids the
         /// hosts already tried.
         retry_host_predicate: Vec<RetryHostPredicate> { default: "[]", envoy: RepeatedMessage },

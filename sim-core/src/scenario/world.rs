@@ -67,7 +67,7 @@ scenario_table! {
     /// A synthetic client. A field that applies to the other kind only is rejected.
     pub struct Client {
         /// Label.
-        name: Option<String> { absent: "client-<index>" },
+        name: Option<String> { absent: "`client-<index>`" },
         /// `closed_loop` or `open_loop`.
         kind: ClientKind { required },
         /// When the client starts, from the start of the run.
@@ -86,12 +86,15 @@ scenario_table! {
             rule: Rule::AtLeast(1),
         },
         /// closed_loop only: the worker's pause between a response and its next request.
-        turnaround: Option<Distribution> { absent: "\"0s\"" },
+        turnaround: Option<Distribution> { absent: "`\"0s\"`" },
         /// open_loop only, required there: requests per second, greater than 0 and at most
         /// 1e9.
-        rate: Option<f64> { absent: "required for open_loop" },
+        rate: Option<f64> {
+            absent: "required for open_loop",
+            rule: Rule::PositiveUpTo(1_000_000_000),
+        },
         /// open_loop only: how requests are spaced in time.
-        arrivals: Option<Arrivals> { absent: "\"poisson\"" },
+        arrivals: Option<Arrivals> { absent: "`\"poisson\"`" },
     }
 }
 
@@ -152,7 +155,10 @@ scenario_table! {
         black_hole: Option<bool> { absent: "unchanged (at first false)" },
         /// Multiplies every service time drawn from `at` on (1.0 is normal speed): greater
         /// than 0 and at most 1e6.
-        latency_multiplier: Option<f64> { absent: "unchanged (at first 1.0)" },
+        latency_multiplier: Option<f64> {
+            absent: "unchanged (at first 1.0)",
+            rule: Rule::PositiveUpTo(1_000_000),
+        },
         /// `true`: a graceful restart at `at`: HTTP/2 connections get GOAWAY and drain;
         /// HTTP/1 keep-alive connections are closed once idle.
         restart: bool { default: "false" },

@@ -67,6 +67,19 @@ impl Checked for SimDuration {
     }
 }
 
+impl Checked for f64 {
+    fn violation(&self, rule: &Rule) -> Option<(Option<usize>, String)> {
+        match rule {
+            Rule::PositiveUpTo(max)
+                if !(self.is_finite() && *self > 0.0 && *self <= *max as f64) =>
+            {
+                Some((None, format!("{self} is out of range")))
+            }
+            _ => None,
+        }
+    }
+}
+
 impl Checked for String {
     fn violation(&self, rule: &Rule) -> Option<(Option<usize>, String)> {
         match rule {

@@ -128,7 +128,12 @@ fn value_schema(kind: &Kind, rule: &Rule) -> Value {
             }
             json!({ "type": "integer", "minimum": lo, "maximum": hi })
         }
-        Kind::Float => json!({ "type": "number" }),
+        Kind::Float => match rule {
+            Rule::PositiveUpTo(max) => {
+                json!({ "type": "number", "exclusiveMinimum": 0, "maximum": max })
+            }
+            _ => json!({ "type": "number" }),
+        },
         Kind::Bool => json!({ "type": "boolean" }),
         Kind::String => match rule {
             Rule::NotBlank => json!({ "type": "string", "pattern": r"\S" }),

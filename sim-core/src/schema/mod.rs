@@ -166,6 +166,8 @@ pub enum Rule {
     Range { min: u64, max: u64 },
     /// A whole number of at least this.
     AtLeast(u64),
+    /// A finite number greater than 0 and at most this.
+    PositiveUpTo(u64),
     /// A duration greater than 0 (Envoy's `duration = {gt {}}`).
     DurationAboveZero,
     /// A string that is not empty or blank.
@@ -179,6 +181,7 @@ impl Rule {
             Rule::None => String::new(),
             Rule::Range { min, max } => format!("{min} to {max}"),
             Rule::AtLeast(min) => format!("{min} or more"),
+            Rule::PositiveUpTo(max) => format!("a number greater than 0 and at most {max}"),
             Rule::DurationAboveZero => "a duration greater than 0s, as Envoy requires".into(),
             Rule::NotBlank => "not empty".into(),
         }

@@ -118,7 +118,10 @@ fn type_text(kind: &Kind, rule: &Rule) -> String {
             _ if *max == u64::from(u16::MAX) => format!("integer, {min} to {max}"),
             _ => format!("integer ≥ {min}"),
         },
-        Kind::Float => "number".into(),
+        Kind::Float => match rule {
+            Rule::PositiveUpTo(max) => format!("number > 0, at most {max}"),
+            _ => "number".into(),
+        },
         Kind::Bool => "bool".into(),
         Kind::String => "string".into(),
         Kind::Duration if *rule == Rule::DurationAboveZero => "duration > 0".into(),
@@ -133,8 +136,11 @@ fn type_text(kind: &Kind, rule: &Rule) -> String {
             .map(|(n, _)| format!("`\"{n}\"`"))
             .collect::<Vec<_>>()
             .join(" \\| "),
-        Kind::Table(t) => format!("table ({})", t.name),
-        Kind::List(k) => format!("list of {}", type_text(k, rule)),
+        Kind::Table(_) => "table".into(),
+        Kind::List(k) => match k.as_ref() {
+            Kind::Table(_) => "list of tables".into(),
+            k => format!("list of {}", type_text(k, rule)),
+        },
     }
 }
 
@@ -156,6 +162,14 @@ mod tests {
         );
         assert_eq!(fill_reference(&filled), Ok(filled.clone()), "idempotent");
         assert!(fill_reference("<!-- table: Nope -->\n<!-- end table -->").is_err());
+    }
+
+    /// Every default written as scenario text reads as its field's type, in every table.
+    #[test]
+    fn every_default_reads_as_its_type() {
+        for t in all_tables() {
+            (t.check_defaults)().unwrap_or_else(|e| panic!("{}: {e}", t.name));
+        }
     }
 
     #[test]

@@ -1,0 +1,89 @@
+//! Envoy fields read as the scenario schema describes them: for a table with Envoy fields, each
+//! plain field (a number, flag, duration, percentage, name or string) is read from the YAML by
+//! its proto name, by its proto type, checked against the type's range and the field's rule,
+//! and written into the scenario with its line. Nothing is clamped or dropped: a value of the
+//! wrong type or out of range is an error at its place.
+
+use sim_core::schema::{FieldSpec, Kind, ProtoType, TableSpec, check_rule};
+
+use super::emit::{Doc, Origin, Value};
+use super::yaml::Node;
+
+/// Writes every plain Envoy field of `spec` that `node` has; the caller handles nested
+/// messages. Fields in `skip` are left to the caller too.
+pub fn copy_plain_fields(doc: &mut Doc, node: &Node, spec: &TableSpec, skip: &[&str]) {
+    for f in spec.fields {
+        if skip.contains(&f.name) {
+            continue;
+        }
+        let Some(e) = &f.envoy else { continue };
+        let Some(v) = node.get(e.proto) else { continue };
+        if let Some(value) = read_plain(&v, f, e.ty) {
+            doc.set(f.name, value, Origin::File(v.line()));
+        }
+    }
+}
+
+/// The field's value as scenario text, or `None` for a message (the caller's) or a bad value
+/// (recorded as an error at its place).
+pub fn read_plain(v: &Node, f: &FieldSpec, ty: ProtoType) -> Option<Value> {
+    let kind = (f.kind)();
+    match ty {
+        ProtoType::UInt32 | ProtoType::UInt32Value | ProtoType::UInt64Value | ProtoType::Int64 => {
+            let n = wrapped(v, |n| n.u64())?;
+            checked(v, f, &kind, n).then(|| Value::int(n))
+        }
+        ProtoType::Bool | ProtoType::BoolValue => wrapped(v, |n| n.bool()).map(Value::bool),
+        ProtoType::Duration => v.duration().map(Value::duration),
+        ProtoType::Percent => {
+            let p = wrapped(v, |n| n.f64())?;
+            if (0.0..=100.0).contains(&p) {
+                Some(Value::percent(p))
+            } else {
+                v.reject(format!("{p} is out of range"), "a percentage from 0 to 100");
+                None
+            }
+        }
+        ProtoType::String => v.str().map(Value::str),
+        ProtoType::Enum => {
+            let name = v.str()?;
+            match &kind {
+                Kind::Enum(names) if !names.iter().any(|(n, _)| *n == name) => {
+                    let allowed: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+                    v.reject(
+                        format!("`{name}` is not a value breakersim models"),
+                        &format!("one of {}", allowed.join(", ")),
+                    );
+                    None
+                }
+                _ => Some(Value::str(name)),
+            }
+        }
+        ProtoType::Message | ProtoType::RepeatedMessage | ProtoType::RepeatedUInt32 => None,
+    }
+}
+
+/// A wrapper's `value` (`{ value: N }`) or the bare value.
+fn wrapped<'y, 'a, T>(v: &Node<'y, 'a>, read: impl Fn(&Node<'y, 'a>) -> Option<T>) -> Option<T> {
+    match v.get("value") {
+        Some(inner) => read(&inner),
+        None => read(v),
+    }
+}
+
+/// `n` fits the field's type and its rule; else the error is recorded at `v`.
+fn checked(v: &Node, f: &FieldSpec, kind: &Kind, n: u64) -> bool {
+    if let Kind::Integer { min, max } = kind
+        && !(*min..=*max).contains(&n)
+    {
+        v.reject(format!("{n} is out of range"), &format!("{min} to {max}"));
+        return false;
+    }
+    match check_rule(&f.rule, &n, &[]) {
+        Ok(()) => true,
+        Err(e) => {
+            v.reject(e.message, e.expected.as_deref().unwrap_or_default());
+            false
+        }
+    }
+}
