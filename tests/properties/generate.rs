@@ -7,6 +7,9 @@ use proptest::collection::vec;
 use proptest::option::of;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
+use sim_core::scenario::OutlierDetection;
+use sim_core::schema::{DefaultValue, Kind, Rule, Table, TableSpec, value_from_literal};
+use sim_core::time::SimDuration;
 
 /// A duration string from microseconds.
 fn us(n: u64) -> String {
@@ -69,43 +72,117 @@ fn thresholds() -> impl Strategy<Value = String> {
         })
 }
 
-/// `[cluster.outlier_detection]` and the `[envoy]` fields that go with it.
+/// A value the generator chose for one schema field.
+#[derive(Clone, Debug)]
+enum Chosen {
+    /// A duration, in microseconds.
+    Micros(u64),
+    /// Any other value, as scenario text.
+    Text(String),
+}
+
+impl Chosen {
+    fn text(&self) -> String {
+        match self {
+            Chosen::Micros(n) => format!("\"{}\"", us(*n)),
+            Chosen::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// Fields whose valid values depend on another field of the same table, which the schema's
+/// per-field rules cannot say: `(field, not below this field)`. Envoy rejects a cluster whose
+/// `max_ejection_time` is below its `base_ejection_time` (`outlier_detection_impl.cc`).
+const NOT_BELOW: &[(&str, &str)] = &[("max_ejection_time", "base_ejection_time")];
+
+/// Values for a field of `kind` under `rule`, within the short runs these properties simulate:
+/// each bound of the rule and values between. Read from the schema, so a field added to a
+/// table is generated without a line here; a kind with no generator fails the test.
+fn field_value(name: &str, kind: &Kind, rule: &Rule) -> BoxedStrategy<Chosen> {
+    let text = |s: BoxedStrategy<String>| s.prop_map(Chosen::Text).boxed();
+    match (kind, rule) {
+        (Kind::Integer { .. }, Rule::Range { min, max }) => text(
+            prop_oneof![select(vec![*min, (min + max) / 2, *max]), *min..=*max]
+                .prop_map(|n| n.to_string())
+                .boxed(),
+        ),
+        (Kind::Integer { min, max }, _) => {
+            let counts: Vec<u64> = [0, 1, 2, 3, 5, 10, 100, 1000, 1900]
+                .into_iter()
+                .filter(|n| (min..=max).contains(&n))
+                .collect();
+            text(select(counts).prop_map(|n| n.to_string()).boxed())
+        }
+        (Kind::Bool, _) => text(any::<bool>().prop_map(|b| b.to_string()).boxed()),
+        (Kind::Duration, Rule::DurationAboveZero) => {
+            (1_000..=100_000u64).prop_map(Chosen::Micros).boxed()
+        }
+        (Kind::Duration, _) => (0..=5_000u64).prop_map(Chosen::Micros).boxed(),
+        _ => panic!("no generator for `{name}` of kind {kind:?}: add one to field_value"),
+    }
+}
+
+/// Every field of `table`, each left out (its default) or given a value from [`field_value`],
+/// with [`NOT_BELOW`] applied against each field's chosen or default value.
+fn table_fields(table: &'static TableSpec) -> impl Strategy<Value = Vec<(&'static str, Chosen)>> {
+    let fields: Vec<_> = table
+        .fields
+        .iter()
+        .map(|f| of(field_value(f.name, &(f.kind)(), &f.rule)).prop_map(move |v| (f.name, v)))
+        .collect();
+    fields.prop_map(move |chosen| {
+        let mut given: Vec<(&'static str, Chosen)> = chosen
+            .into_iter()
+            .filter_map(|(name, v)| v.map(|v| (name, v)))
+            .collect();
+        for (field, floor) in NOT_BELOW {
+            let floor = micros_of(table, &given, floor);
+            if let Some((_, Chosen::Micros(n))) = given.iter_mut().find(|(name, _)| name == field) {
+                *n = (*n).max(floor);
+            }
+        }
+        given
+    })
+}
+
+/// The duration `field` of `table` has, in microseconds: as chosen, or its schema default.
+fn micros_of(table: &TableSpec, given: &[(&str, Chosen)], field: &str) -> u64 {
+    if let Some((_, Chosen::Micros(n))) = given.iter().find(|(name, _)| *name == field) {
+        return *n;
+    }
+    let spec = table
+        .fields
+        .iter()
+        .find(|f| f.name == field)
+        .expect("a field of the table");
+    match spec.default {
+        DefaultValue::Literal(text) => {
+            value_from_literal::<SimDuration>(text)
+                .expect("a duration default")
+                .as_nanos()
+                / 1_000
+        }
+        _ => 0,
+    }
+}
+
+/// `[cluster.outlier_detection]`, every field from the schema, and the `[envoy]` fields that go
+/// with it.
 fn outlier() -> impl Strategy<Value = (String, String)> {
-    let percent = || select(vec![0u32, 50, 100]);
     (
-        (0..=5u32, 0..=5u32, 0..=5u32, percent(), percent(), percent()),
-        (5..=50u64, 5..=100u64, select(vec![0u32, 10, 34, 50, 100, 100]), any::<bool>(), any::<bool>()),
-        (0..=3u64, 0..=10u64, select(vec![100u64, 1000, 1900]), percent()),
-        (0..=100u32, 0..=3u64, 0..=10u64, percent(), percent()),
-        (of(0..=3u64), 0..=3u64, of(0..=100u64), of(select(vec!["current", "before_1_28"]))),
+        table_fields(OutlierDetection::spec()),
+        of(0..=99u64),
+        of(select(vec!["current", "before_1_28"])),
     )
-        .prop_map(|(a, b, c, d, e)| {
-            let (c5, gw, lo, e5, egw, elo) = a;
-            let (interval, base, max_pct, one, split) = b;
-            let (sr_hosts, sr_volume, stdev, esr) = c;
-            let (fp, fp_hosts, fp_volume, efp, efp_lo) = d;
-            let (extra, jitter, phase_pct, rule) = e;
-            let mut od = format!(
-                "\n[cluster.outlier_detection]\nconsecutive_5xx = {c5}\nconsecutive_gateway_failure = {gw}\n\
-                 consecutive_local_origin_failure = {lo}\nenforcing_consecutive_5xx = {e5}\n\
-                 enforcing_consecutive_gateway_failure = {egw}\n\
-                 enforcing_consecutive_local_origin_failure = {elo}\ninterval = \"{interval}ms\"\n\
-                 base_ejection_time = \"{base}ms\"\nmax_ejection_percent = {max_pct}\n\
-                 always_eject_one_host = {one}\nsplit_external_local_origin_errors = {split}\n\
-                 success_rate_minimum_hosts = {sr_hosts}\nsuccess_rate_request_volume = {sr_volume}\n\
-                 success_rate_stdev_factor = {stdev}\nenforcing_success_rate = {esr}\n\
-                 enforcing_local_origin_success_rate = {esr}\nfailure_percentage_threshold = {fp}\n\
-                 failure_percentage_minimum_hosts = {fp_hosts}\n\
-                 failure_percentage_request_volume = {fp_volume}\nenforcing_failure_percentage = {efp}\n\
-                 enforcing_failure_percentage_local_origin = {efp_lo}\n\
-                 max_ejection_time_jitter = \"{jitter}ms\"\n"
-            );
-            if let Some(k) = extra {
-                od += &format!("max_ejection_time = \"{}ms\"\n", base * (k + 1));
+        .prop_map(|(fields, phase_pct, rule)| {
+            let mut od = "\n[cluster.outlier_detection]\n".to_string();
+            for (name, value) in &fields {
+                od += &format!("{name} = {}\n", value.text());
             }
             let mut envoy = String::new();
             if let Some(p) = phase_pct {
-                envoy += &format!("outlier_timer_phase = \"{}us\"\n", interval * 10 * p.min(99));
+                let interval = micros_of(OutlierDetection::spec(), &fields, "interval");
+                envoy += &format!("outlier_timer_phase = \"{}\"\n", us(interval * p / 100));
             }
             if let Some(r) = rule {
                 envoy += &format!("max_ejection_percent_rule = \"{r}\"\n");
@@ -357,4 +434,25 @@ pub fn scenario() -> impl Strategy<Value = String> {
                 },
             )
     })
+}
+
+/// The outlier-detection generator gives every field of the schema's table a value in some
+/// case, so a field added to the table is exercised by every property.
+#[test]
+fn outlier_generator_covers_every_schema_field() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = outlier();
+    let texts: Vec<String> = (0..200)
+        .map(|_| strategy.new_tree(&mut runner).expect("a case").current().0)
+        .collect();
+    for field in OutlierDetection::spec().fields {
+        let line = format!("\n{} = ", field.name);
+        assert!(
+            texts.iter().any(|t| t.contains(&line)),
+            "no generated case sets `{}`",
+            field.name
+        );
+    }
 }
