@@ -1720,7 +1720,8 @@ fn wrong_typed_values_are_errors_with_their_place() {
     assert_eq!(code, 2);
     assert!(
         message.contains(
-            "c.yaml:4:13: outlier_detection.interval: invalid value \"soon\", expected a duration"
+            "c.yaml:4:13: outlier_detection.interval: invalid value \"soon\": a duration must \
+             start with an integer, expected a duration in seconds"
         ),
         "{message}"
     );

@@ -10,7 +10,7 @@ use sim_core::schema::Table;
 use sim_core::time::SimDuration;
 
 use super::emit::{Doc, Origin, Value};
-use super::fields::{copy_plain_fields, read_plain};
+use super::fields::{copy_plain_fields, percent_value, read_plain};
 use super::yaml::Node;
 use crate::exit::{CliError, CliResult};
 
@@ -42,9 +42,13 @@ fn duration(doc: &mut Doc, n: &Node, key: &str) -> CliResult<Option<SimDuration>
     Ok(Some(d))
 }
 
-/// The `value` of a `type.v3.Percent` or `google.protobuf.*Value` wrapper, or a bare number.
+/// The `value` of a `google.protobuf.UInt32Value` wrapper, or the bare number (protobuf reads
+/// either in legacy mode).
 fn wrapped(n: &Node) -> Option<f64> {
-    n.get("value").and_then(|v| v.f64()).or_else(|| n.f64())
+    match n.get("value") {
+        Some(v) => v.unsigned(32).map(|n| n as f64),
+        None => n.unsigned(32).map(|n| n as f64),
+    }
 }
 
 const LB_POLICIES: [&str; 3] = ["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM"];
@@ -81,7 +85,7 @@ pub fn translate_cluster(
         doc.section("[cluster.common_lb_config]", None);
         doc.set(
             "healthy_panic_threshold",
-            Value::percent(wrapped(&t).unwrap_or(50.0)),
+            Value::percent(percent_value(&t).unwrap_or(50.0)),
             file(&t),
         );
     }
@@ -101,8 +105,11 @@ pub fn translate_cluster(
 fn lb_policy(doc: &mut Doc, c: &Node, warnings: &mut Vec<Diagnostic>) {
     match c.get("lb_policy") {
         Some(p) => {
-            let policy = p.str().unwrap_or("");
-            if LB_POLICIES.contains(&policy) {
+            let written = p.str().unwrap_or("");
+            // Envoy reads enum names in any case (`case_insensitive_enum_parsing`).
+            let known = LB_POLICIES.iter().find(|n| n.eq_ignore_ascii_case(written));
+            let policy = known.copied().unwrap_or(written);
+            if known.is_some() {
                 doc.set("lb_policy", Value::str(policy), file(&p));
             } else {
                 let message =

@@ -29,14 +29,18 @@ pub fn copy_plain_fields(doc: &mut Doc, node: &Node, spec: &TableSpec, skip: &[&
 pub fn read_plain(v: &Node, f: &FieldSpec, ty: ProtoType) -> Option<Value> {
     let kind = (f.kind)();
     match ty {
-        ProtoType::UInt32 | ProtoType::UInt32Value | ProtoType::UInt64Value | ProtoType::Int64 => {
+        ProtoType::UInt32 | ProtoType::UInt32Value => {
+            let n = wrapped(v, |n| n.unsigned(32))?;
+            checked(v, f, &kind, n).then(|| Value::int(n))
+        }
+        ProtoType::UInt64Value | ProtoType::Int64 => {
             let n = wrapped(v, |n| n.u64())?;
             checked(v, f, &kind, n).then(|| Value::int(n))
         }
         ProtoType::Bool | ProtoType::BoolValue => wrapped(v, |n| n.bool()).map(Value::bool),
         ProtoType::Duration => v.duration().map(Value::duration),
         ProtoType::Percent => {
-            let p = wrapped(v, |n| n.f64())?;
+            let p = percent_value(v)?;
             if (0.0..=100.0).contains(&p) {
                 Some(Value::percent(p))
             } else {
@@ -46,20 +50,41 @@ pub fn read_plain(v: &Node, f: &FieldSpec, ty: ProtoType) -> Option<Value> {
         }
         ProtoType::String => v.str().map(Value::str),
         ProtoType::Enum => {
-            let name = v.str()?;
+            let written = v.str()?;
             match &kind {
-                Kind::Enum(names) if !names.iter().any(|(n, _)| *n == name) => {
-                    let allowed: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
-                    v.reject(
-                        format!("`{name}` is not a value breakersim models"),
-                        &format!("one of {}", allowed.join(", ")),
-                    );
-                    None
+                Kind::Enum(names) => {
+                    match names.iter().find(|(n, _)| n.eq_ignore_ascii_case(written)) {
+                        // Envoy reads enum names in any case (`case_insensitive_enum_parsing`).
+                        Some((name, _)) => Some(Value::str(name)),
+                        None => {
+                            let allowed: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+                            v.reject(
+                                format!("`{written}` is not a value breakersim models"),
+                                &format!("one of {}", allowed.join(", ")),
+                            );
+                            None
+                        }
+                    }
                 }
-                _ => Some(Value::str(name)),
+                _ => Some(Value::str(written)),
             }
         }
         ProtoType::Message | ProtoType::RepeatedMessage | ProtoType::RepeatedUInt32 => None,
+    }
+}
+
+/// An `envoy.type.v3.Percent`: a message, so only `{ value: N }` (protobuf refuses a bare
+/// number for a message that is not a wrapper).
+pub fn percent_value(v: &Node) -> Option<f64> {
+    match v.get("value") {
+        Some(inner) => inner.f64(),
+        None => {
+            v.reject(
+                format!("{} is not an envoy.type.v3.Percent", v.shown()),
+                "{ value: N }, as Envoy reads a Percent",
+            );
+            None
+        }
     }
 }
 

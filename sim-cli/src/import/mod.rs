@@ -8,11 +8,12 @@ pub mod istio;
 mod istio_outlier;
 mod istio_policy;
 mod istio_retry;
+mod proto_json;
 mod yaml;
 
 use emit::{Doc, Origin, Value};
 use sim_core::diagnostic::Diagnostic;
-use yaml::{Node, Reads, Unread, parse_documents};
+use yaml::{Dialect, Node, Reads, Unread, parse_documents};
 
 use crate::exit::{CliError, CliResult};
 
@@ -149,7 +150,10 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             yaml.push((y, f));
         }
     }
-    let reads: Vec<Reads> = yaml.iter().map(|_| Reads::default()).collect();
+    let reads: Vec<Reads> = yaml
+        .iter()
+        .map(|(y, _)| Reads::new(Dialect::of(y)))
+        .collect();
     let docs: Vec<Node> = yaml
         .iter()
         .zip(&reads)

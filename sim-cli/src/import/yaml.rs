@@ -6,7 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Marker, Scalar, YamlData};
 use sim_core::diagnostic::{Diagnostic, Place, Severity, SourceSpan};
+use sim_core::schema::json_name;
 use sim_core::time::SimDuration;
+
+use super::proto_json;
 
 use crate::exit::CliError;
 
@@ -32,9 +35,40 @@ fn byte_offset(text: &str, m: &Marker) -> usize {
         .map_or(text.len(), |(offset, _)| offset)
 }
 
+/// Whose rules read a document: Envoy's (protobuf's JSON parser, see `proto_json`) or the
+/// Kubernetes API server's (an Istio resource).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dialect {
+    /// An Envoy config: each field by its proto name or its json_name, a single value for a
+    /// list of one, integers as strings, durations in seconds.
+    #[default]
+    Envoy,
+    /// A Kubernetes resource (Istio's): fields by their JSON names, lists as lists, Go
+    /// durations (`"5m"`).
+    Kubernetes,
+}
+
+impl Dialect {
+    /// The dialect of a document: a Kubernetes resource has `apiVersion` and `kind`.
+    pub fn of(yaml: &MarkedYaml) -> Dialect {
+        let has = |key: &str| {
+            yaml.data
+                .as_mapping()
+                .is_some_and(|m| m.iter().any(|(k, _)| k.data.as_str() == Some(key)))
+        };
+        if has("apiVersion") && has("kind") {
+            Dialect::Kubernetes
+        } else {
+            Dialect::Envoy
+        }
+    }
+}
+
 /// Which fields of the file were read, and why some were ignored.
 #[derive(Default)]
 pub struct Reads {
+    /// Whose rules read the document.
+    pub dialect: Dialect,
     seen: RefCell<BTreeSet<String>>,
     why: RefCell<BTreeMap<String, String>>,
     /// Values of the wrong type or out of range, at their place.
@@ -42,6 +76,14 @@ pub struct Reads {
 }
 
 impl Reads {
+    /// Reads of a document read by `dialect`'s rules.
+    pub fn new(dialect: Dialect) -> Reads {
+        Reads {
+            dialect,
+            ..Reads::default()
+        }
+    }
+
     /// The values that could not be read, in the order met.
     pub fn bad_values(&self) -> Vec<Diagnostic> {
         self.bad.borrow().clone()
@@ -147,11 +189,33 @@ impl<'y, 'a> Node<'y, 'a> {
         }
     }
 
-    /// The field `key` of a mapping, marked as read.
+    /// The field `key` of a mapping, marked as read. In an Envoy document the field may be
+    /// written by its proto name or its json_name (`connect_timeout` or `connectTimeout`), as
+    /// protobuf's `FieldByName` finds either; written both ways, it is an error, as protobuf's
+    /// "has already been set". A `null` value leaves the field unset.
     pub fn get(&self, key: &str) -> Option<Node<'y, 'a>> {
         let map = self.yaml.data.as_mapping()?;
-        let (_, v) = map.iter().find(|(k, _)| k.data.as_str() == Some(key))?;
-        Some(self.child(v, join(&self.path, key)))
+        let json = json_name(key);
+        let envoy = self.reads.dialect == Dialect::Envoy;
+        let mut found = map.iter().filter(|(k, _)| {
+            k.data
+                .as_str()
+                .is_some_and(|k| k == key || (envoy && k == json))
+        });
+        let (k, v) = found.next()?;
+        let written = k.data.as_str().expect("a string key");
+        if let Some((again, _)) = found.next() {
+            let twice = self.child(again, join(&self.path, again.data.as_str().unwrap_or(key)));
+            twice.reject(
+                format!("`{key}` is set twice, as `{key}` and as `{json}`"),
+                "one of the two, as protobuf allows a field once",
+            );
+        }
+        let child = self.child(v, join(&self.path, written));
+        if v.data.is_null() && envoy {
+            return None;
+        }
+        Some(child)
     }
 
     /// Marks this node and everything below it as read (parts that do not matter here).
@@ -190,15 +254,31 @@ impl<'y, 'a> Node<'y, 'a> {
         self.reads.why.borrow().get(path).cloned()
     }
 
-    /// The items of a sequence, marked as read.
+    /// The items of a list, marked as read. In an Envoy document a single value stands for a
+    /// list of one and a list inside the list is flattened into it (protobuf's `ParseField`
+    /// and `ParseArray` in legacy mode); in a Kubernetes resource anything but a list is an
+    /// error, as the API server refuses it.
     pub fn items(&self) -> Vec<Node<'y, 'a>> {
-        let Some(seq) = self.yaml.data.as_sequence() else {
-            return Vec::new();
-        };
-        seq.iter()
-            .enumerate()
-            .map(|(i, v)| self.child(v, format!("{}[{i}]", self.path)))
-            .collect()
+        match &self.yaml.data {
+            YamlData::Sequence(seq) => {
+                let mut out = Vec::new();
+                for (i, v) in seq.iter().enumerate() {
+                    let item = self.child(v, format!("{}[{i}]", self.path));
+                    if self.reads.dialect == Dialect::Envoy && v.data.as_sequence().is_some() {
+                        out.extend(item.items());
+                    } else {
+                        out.push(item);
+                    }
+                }
+                out
+            }
+            YamlData::Value(Scalar::Null) => Vec::new(),
+            _ if self.reads.dialect == Dialect::Envoy => vec![self.clone()],
+            _ => {
+                self.bad("a list");
+                Vec::new()
+            }
+        }
     }
 
     /// Notes that this node's value breaks a rule (`message`), where `expected` is allowed; it
@@ -220,7 +300,7 @@ impl<'y, 'a> Node<'y, 'a> {
     }
 
     /// The node's value in words, for messages: a scalar as written, else its kind.
-    fn shown(&self) -> String {
+    pub fn shown(&self) -> String {
         match &self.yaml.data {
             YamlData::Value(Scalar::String(s)) => format!("{s:?}"),
             YamlData::Value(Scalar::Integer(i)) => i.to_string(),
@@ -244,13 +324,38 @@ impl<'y, 'a> Node<'y, 'a> {
         self.checked(self.yaml.data.as_str(), "a string")
     }
 
+    /// A whole number, 0 or more, that fits 64 bits.
     pub fn u64(&self) -> Option<u64> {
-        let value = match &self.yaml.data {
-            YamlData::Value(Scalar::Integer(i)) if *i >= 0 => Some(*i as u64),
-            YamlData::Value(Scalar::String(s)) => s.parse().ok(),
-            _ => None,
+        self.unsigned(64)
+    }
+
+    /// A whole number, 0 or more, of `bits` width (32 or 64), as protobuf reads one: a number,
+    /// or a string of one; `20.0` is 20. A sign, a fraction or a value too wide is an error
+    /// naming what is allowed.
+    pub fn unsigned(&self, bits: u32) -> Option<u64> {
+        let read = match &self.yaml.data {
+            YamlData::Value(Scalar::Integer(i)) => proto_json::unsigned_from_int(*i, bits),
+            YamlData::Value(Scalar::FloatingPoint(f)) => {
+                proto_json::unsigned_from_number(f.into_inner(), bits)
+            }
+            YamlData::Value(Scalar::String(s)) => proto_json::unsigned_from_str(s, bits),
+            _ => Err("expected a number or a string".into()),
         };
-        self.checked(value, "a whole number, 0 or more")
+        match read {
+            Ok(n) => Some(n),
+            Err(why) => {
+                let d = self.error(format!("invalid value {}: {why}", self.shown()));
+                self.reads.bad.borrow_mut().push(d.expected(format!(
+                    "a whole number from 0 to {}",
+                    if bits == 32 {
+                        u64::from(u32::MAX)
+                    } else {
+                        u64::MAX
+                    }
+                )));
+                None
+            }
+        }
     }
 
     pub fn f64(&self) -> Option<f64> {
@@ -263,33 +368,57 @@ impl<'y, 'a> Node<'y, 'a> {
         self.checked(value, "a number")
     }
 
+    /// `true` or `false`; in an Envoy document also a string `absl::SimpleAtob` reads
+    /// (`"yes"`, `"1"`, ...), as protobuf does in legacy mode.
     pub fn bool(&self) -> Option<bool> {
         let value = match &self.yaml.data {
             YamlData::Value(Scalar::Boolean(b)) => Some(*b),
+            YamlData::Value(Scalar::String(s)) if self.reads.dialect == Dialect::Envoy => {
+                proto_json::bool_from_str(s)
+            }
             _ => None,
         };
         self.checked(value, "true or false")
     }
 
-    /// A duration as Envoy or Istio write it: `"5s"`, `"0.25s"`, `"30ms"`, or
-    /// `{ seconds, nanos }` (nanos below 10^9).
+    /// A duration. Envoy reads a `google.protobuf.Duration`: seconds as `"5s"` or `"0.25s"`
+    /// (never `"250ms"`), or in legacy mode an object `{ seconds, nanos }`. Istio's resources
+    /// take Go durations (`"250ms"`, `"5m"`).
     pub fn duration(&self) -> Option<SimDuration> {
-        let value = if let Some(s) = self.yaml.data.as_str() {
-            SimDuration::parse(s).ok()
-        } else if self.yaml.data.as_mapping().is_some() {
-            let secs = self.get("seconds").and_then(|n| n.u64()).unwrap_or(0);
-            let nanos = self.get("nanos").and_then(|n| n.u64()).unwrap_or(0);
-            secs.checked_mul(1_000_000_000)
-                .filter(|_| nanos < 1_000_000_000)
-                .and_then(|ns| ns.checked_add(nanos))
-                .map(SimDuration)
+        let envoy = self.reads.dialect == Dialect::Envoy;
+        let expected = if envoy {
+            "a duration in seconds such as \"5s\" or \"0.25s\", or { seconds, nanos }"
+        } else {
+            "a duration such as \"5s\", \"250ms\" or \"5m\""
+        };
+        if let Some(s) = self.yaml.data.as_str() {
+            let read = if envoy {
+                proto_json::duration_from_str(s)
+            } else {
+                SimDuration::parse(s)
+            };
+            return match read {
+                Ok(d) => Some(d),
+                Err(why) => {
+                    let d = self.error(format!("invalid value {}: {why}", self.shown()));
+                    self.reads.bad.borrow_mut().push(d.expected(expected));
+                    None
+                }
+            };
+        }
+        let value = if envoy && self.yaml.data.as_mapping().is_some() {
+            let secs = self.get("seconds").map_or(Some(0), |n| n.u64());
+            let nanos = self.get("nanos").map_or(Some(0), |n| n.unsigned(32));
+            secs.zip(nanos).and_then(|(secs, nanos)| {
+                secs.checked_mul(1_000_000_000)
+                    .filter(|_| nanos < 1_000_000_000)
+                    .and_then(|ns| ns.checked_add(nanos))
+                    .map(SimDuration)
+            })
         } else {
             None
         };
-        self.checked(
-            value,
-            "a duration such as \"5s\", \"0.25s\" or { seconds, nanos }",
-        )
+        self.checked(value, expected)
     }
 
     /// A duration as [`Node::duration`] reads it, or an error naming the node's place and path

@@ -1,0 +1,212 @@
+//! Envoy's loading rules, each as Envoy reads a config: YAML turned into JSON
+//! (`source/common/protobuf/yaml_utility.cc`, `parseYamlNode`) and parsed by protobuf's JSON
+//! parser in legacy mode (`src/google/protobuf/json/json.cc` sets `allow_legacy_syntax`; the
+//! rules are in `src/google/protobuf/json/internal/parser.cc`). Each expected figure is read
+//! off those sources by hand.
+
+use sim_cli::import::{ImportOptions, InputFile, import};
+use toml::Table;
+
+use crate::common::root;
+
+/// The scenario a single Envoy file imports to, or the exit code and message.
+fn import_one(name: &str, text: &str) -> Result<Table, (i32, String)> {
+    let inputs = [InputFile {
+        source: name.to_string(),
+        text: text.to_string(),
+    }];
+    match import(&inputs, &ImportOptions::default()) {
+        Ok(imported) => Ok(toml::from_str(&imported.scenario).expect("TOML")),
+        Err(e) => Err((e.exit_code(), e.to_string())),
+    }
+}
+
+fn ok(text: &str) -> Table {
+    import_one("c.yaml", text).unwrap_or_else(|(_, e)| panic!("{e}"))
+}
+
+fn err(text: &str) -> String {
+    match import_one("c.yaml", text) {
+        Ok(t) => panic!("expected an error, got {t:#?}"),
+        Err((code, message)) => {
+            assert_eq!(code, 2, "{message}");
+            message
+        }
+    }
+}
+
+fn thresholds(t: &Table) -> &Table {
+    t["cluster"]["circuit_breakers"]["thresholds"][0]
+        .as_table()
+        .expect("a thresholds table")
+}
+
+fn int(t: &Table, key: &str) -> i64 {
+    t[key]
+        .as_integer()
+        .unwrap_or_else(|| panic!("{key} in {t:#?}"))
+}
+
+/// The lab publishes `circuit_breakers.thresholds` as one mapping. protobuf's `ParseField`
+/// in legacy mode reads "a single element in place of an array thereof", so Envoy runs the
+/// lab with 20/20/100 (the spec's `envoy-circuit-breaker-lab.md`, line 4), not 1024/1024/1024.
+#[test]
+fn the_labs_single_mapping_thresholds_are_a_list_of_one() {
+    let text = std::fs::read_to_string(root().join("scenarios/configs/lab-envoy.yaml")).unwrap();
+    let t = ok(&text);
+    let th = thresholds(&t);
+    assert_eq!(int(th, "max_connections"), 20);
+    assert_eq!(int(th, "max_pending_requests"), 20);
+    assert_eq!(int(th, "max_requests"), 100);
+    assert_eq!(th["priority"].as_str(), Some("DEFAULT"));
+}
+
+/// The shipped lab config is the lab's published text byte for byte: its SHA-256 and length
+/// are those of the text as the lab publishes it (the spec's `lab-envoy.yaml`, 1,369 bytes,
+/// with its single-mapping `thresholds` and its `admin` block).
+#[test]
+fn the_shipped_lab_config_is_the_labs_text() {
+    use sha2::{Digest, Sha256};
+    let shipped = std::fs::read(root().join("scenarios/configs/lab-envoy.yaml")).unwrap();
+    assert_eq!(shipped.len(), 1369);
+    let digest: String = Sha256::digest(&shipped)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        digest,
+        "8fd69e47653a357909e4cb51a7acb51f4512b766d66e70885462fe834f9a7705"
+    );
+}
+
+/// protobuf's `FieldByName` finds a field by its proto name or its json_name, so what
+/// `/config_dump` prints in camelCase reads as the snake_case a bootstrap has.
+#[test]
+fn camel_case_json_names_read_as_proto_names() {
+    let snake = ok("name: c\nconnect_timeout: 2s\nlb_policy: LEAST_REQUEST\n\
+         circuit_breakers:\n  thresholds:\n  - max_connections: 7\n    max_pending_requests: 3\n\
+         outlier_detection:\n  consecutive_5xx: 3\n  base_ejection_time: 60s\n  max_ejection_percent: 50\n");
+    let camel = ok("name: c\nconnectTimeout: 2s\nlbPolicy: LEAST_REQUEST\n\
+         circuitBreakers:\n  thresholds:\n  - maxConnections: 7\n    maxPendingRequests: 3\n\
+         outlierDetection:\n  consecutive5xx: 3\n  baseEjectionTime: 60s\n  maxEjectionPercent: 50\n");
+    assert_eq!(snake["cluster"], camel["cluster"]);
+    assert_eq!(int(thresholds(&camel), "max_connections"), 7);
+    let od = camel["cluster"]["outlier_detection"].as_table().unwrap();
+    assert_eq!(int(od, "consecutive_5xx"), 3);
+    assert_eq!(od["base_ejection_time"].as_str(), Some("60s"));
+}
+
+/// A field written by both names is set twice: protobuf's "has already been set".
+#[test]
+fn a_field_by_both_names_is_an_error() {
+    let message = err("name: c\nconnect_timeout: 2s\nconnectTimeout: 3s\n");
+    assert!(message.contains("c.yaml:3:1"), "{message}");
+    assert!(message.contains("set twice"), "{message}");
+}
+
+/// Integers as strings, and numbers with a zero fraction, are integers (`ParseIntInner`,
+/// `ParseFloatStringAsInt`); Envoy's YAML turns integers past 32 bits into strings itself.
+#[test]
+fn integers_as_strings_or_whole_floats() {
+    let t = ok(
+        "name: c\ncircuit_breakers:\n  thresholds:\n  - max_connections: \"20\"\n    \
+         max_requests: 100.0\n    max_retries: { value: \"4\" }\n",
+    );
+    let th = thresholds(&t);
+    assert_eq!(int(th, "max_connections"), 20);
+    assert_eq!(int(th, "max_requests"), 100);
+    assert_eq!(int(th, "max_retries"), 4);
+}
+
+/// A sign on an unsigned field, a fraction, or a value past 32 bits is refused with its place
+/// and the rule; never clamped or wrapped (`ParseUInt`: "integer out of range").
+#[test]
+fn negative_fractional_and_too_wide_integers_are_errors() {
+    let cb =
+        |v: &str| format!("name: c\ncircuit_breakers:\n  thresholds:\n  - max_connections: {v}\n");
+    for (value, why) in [
+        ("-1", "integer out of range"),
+        ("20.5", "fractional part"),
+        ("4294967296", "integer out of range"),
+        ("\"-1\"", "integer out of range"),
+        ("\" 20\"", "non-number characters"),
+    ] {
+        let message = err(&cb(value));
+        assert!(message.contains("c.yaml:4:22"), "{value}: {message}");
+        assert!(
+            message.contains("circuit_breakers.thresholds[0].max_connections"),
+            "{value}: {message}"
+        );
+        assert!(message.contains(why), "{value}: {message}");
+        assert!(message.contains("0 to 4294967295"), "{value}: {message}");
+    }
+}
+
+/// A wrapper (`google.protobuf.UInt32Value`) reads bare or as `{value: N}` (legacy mode parses
+/// an object as the wrapper message itself).
+#[test]
+fn wrappers_bare_or_as_objects() {
+    let bare = ok("name: c\noutlier_detection:\n  consecutive_5xx: 4\n");
+    let object = ok("name: c\noutlier_detection:\n  consecutive_5xx: { value: 4 }\n");
+    assert_eq!(
+        bare["cluster"]["outlier_detection"],
+        object["cluster"]["outlier_detection"]
+    );
+}
+
+/// `envoy.type.v3.Percent` is a message, not a wrapper: protobuf reads it only as an object.
+#[test]
+fn a_percent_is_an_object() {
+    let t = ok("name: c\ncommon_lb_config:\n  healthy_panic_threshold: { value: 40 }\n");
+    assert_eq!(
+        t["cluster"]["common_lb_config"]["healthy_panic_threshold"]["value"].as_float(),
+        Some(40.0)
+    );
+    let message = err("name: c\ncommon_lb_config:\n  healthy_panic_threshold: 40\n");
+    assert!(message.contains("c.yaml:3:28"), "{message}");
+    assert!(message.contains("{ value: N }"), "{message}");
+}
+
+/// A `google.protobuf.Duration` is seconds (`ParseDuration`): `"0.25s"`, not `"250ms"`; or,
+/// in legacy mode, `{seconds, nanos}`.
+#[test]
+fn durations_are_seconds() {
+    let t = ok("name: c\nconnect_timeout: 0.25s\n");
+    assert_eq!(t["cluster"]["connect_timeout"].as_str(), Some("250ms"));
+    let t = ok("name: c\nconnect_timeout: { seconds: 1, nanos: 500000000 }\n");
+    assert_eq!(t["cluster"]["connect_timeout"].as_str(), Some("1500ms"));
+    let message = err("name: c\noutlier_detection:\n  interval: 250ms\n");
+    assert!(message.contains("c.yaml:3:13"), "{message}");
+    assert!(message.contains("single 's'"), "{message}");
+}
+
+/// Enum names in any case: Envoy sets `case_insensitive_enum_parsing`.
+#[test]
+fn enum_names_in_any_case() {
+    let t = ok(
+        "name: c\nlb_policy: least_request\ncircuit_breakers:\n  thresholds:\n  - priority: high\n",
+    );
+    assert_eq!(t["cluster"]["lb_policy"].as_str(), Some("LEAST_REQUEST"));
+    assert_eq!(thresholds(&t)["priority"].as_str(), Some("HIGH"));
+}
+
+/// `null` leaves a field unset (`ParseSingular` on `null`), so Envoy's default applies.
+#[test]
+fn null_leaves_the_default() {
+    let t = ok("name: c\nconnect_timeout: ~\n");
+    assert_eq!(t["cluster"]["connect_timeout"].as_str(), Some("5s"));
+}
+
+/// Bools from strings (`absl::SimpleAtob` in legacy mode).
+#[test]
+fn bools_from_strings() {
+    let t = ok("name: c\ncircuit_breakers:\n  thresholds:\n  - track_remaining: \"yes\"\n");
+    assert_eq!(thresholds(&t)["track_remaining"].as_bool(), Some(true));
+}
+
+/// A list inside a list is flattened into it (`ParseArray` in legacy mode).
+#[test]
+fn nested_lists_are_flattened() {
+    let t = ok("name: c\ncircuit_breakers:\n  thresholds:\n  - - max_connections: 3\n");
+    assert_eq!(int(thresholds(&t), "max_connections"), 3);
+}
