@@ -210,3 +210,72 @@ fn nested_lists_are_flattened() {
     let t = ok("name: c\ncircuit_breakers:\n  thresholds:\n  - - max_connections: 3\n");
     assert_eq!(int(thresholds(&t), "max_connections"), 3);
 }
+
+/// A bootstrap whose virtual host has `retry_policy` and whose route `route_retry` (YAML for
+/// the route's `retry_policy`, or nothing).
+fn vhost_bootstrap(route_retry: &str) -> String {
+    format!(
+        "static_resources:
+  listeners:
+  - name: l
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          \"@type\": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+          stat_prefix: s
+          route_config:
+            virtual_hosts:
+            - name: vh
+              domains: [\"*\"]
+              retry_policy:
+                retry_on: 5xx
+                num_retries: 4
+              routes:
+              - match: {{ prefix: / }}
+                route:
+                  cluster: c
+{route_retry}
+  clusters:
+  - name: c
+"
+    )
+}
+
+/// Without a `retry_policy` of its own, a route takes its virtual host's whole; with one, the
+/// route's wins and the virtual host's is reported as ignored (`buildRetryPolicy`,
+/// `source/common/router/config_impl.cc`).
+#[test]
+fn a_virtual_host_retry_policy_applies_when_the_route_has_none() {
+    let t = ok(&vhost_bootstrap(""));
+    let rp = t["route"]["retry_policy"]
+        .as_table()
+        .expect("the vhost's policy");
+    assert_eq!(rp["retry_on"].as_str(), Some("5xx"));
+    assert_eq!(rp["num_retries"].as_integer(), Some(4));
+
+    let own = "                  retry_policy:\n                    retry_on: reset\n                    num_retries: 1";
+    let inputs = [InputFile {
+        source: "b.yaml".into(),
+        text: vhost_bootstrap(own),
+    }];
+    let imported = import(&inputs, &ImportOptions::default()).expect("imports");
+    let t: Table = toml::from_str(&imported.scenario).unwrap();
+    assert_eq!(
+        t["route"]["retry_policy"]["retry_on"].as_str(),
+        Some("reset")
+    );
+    assert_eq!(
+        t["route"]["retry_policy"]["num_retries"].as_integer(),
+        Some(1)
+    );
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("virtual_hosts[0].retry_policy")
+                && w.to_string().contains("route's own retry_policy wins")),
+        "{:#?}",
+        imported.warnings
+    );
+}

@@ -289,8 +289,10 @@ fn endpoints(c: &Node) -> Vec<EndpointGroup> {
     groups
 }
 
-/// `RouteAction` → `[route]`: timeout and retry policy.
-pub fn translate_route(doc: &mut Doc, r: &Node) -> CliResult<()> {
+/// `RouteAction` → `[route]`: timeout and retry policy. The route's own `retry_policy` wins;
+/// without one, the virtual host's applies whole (`RouteEntryImplBase::buildRetryPolicy`,
+/// `source/common/router/config_impl.cc`: "Route specific policy wins, if available").
+pub fn translate_route(doc: &mut Doc, r: &Node, vhost_retry: Option<Node>) -> CliResult<()> {
     doc.section(
         "[route]",
         Some("The route's action (envoy.config.route.v3.RouteAction)"),
@@ -302,10 +304,15 @@ pub fn translate_route(doc: &mut Doc, r: &Node) -> CliResult<()> {
     if let Some(p) = r.get("priority").and_then(|p| p.str().map(str::to_string)) {
         doc.set("priority", Value::str(&p), file(r));
     }
-    let Some(rp) = r.get("retry_policy") else {
-        return Ok(());
+    let (rp, note) = match (r.get("retry_policy"), vhost_retry) {
+        (Some(rp), _) => (rp, None),
+        (None, Some(rp)) => (
+            rp,
+            Some("The virtual host's retry policy: the route has none"),
+        ),
+        (None, None) => return Ok(()),
     };
-    doc.section("[route.retry_policy]", None);
+    doc.section("[route.retry_policy]", note);
     copy_plain_fields(doc, &rp, RetryPolicy::spec(), &[]);
     if let Some(codes) = rp.get("retriable_status_codes") {
         let list: Vec<String> = codes
@@ -354,8 +361,15 @@ pub fn translate_route(doc: &mut Doc, r: &Node) -> CliResult<()> {
     Ok(())
 }
 
-/// In a bootstrap: the `RouteAction` of the first HTTP route sending to `cluster`.
-pub fn find_route<'y, 'a>(root: &Node<'y, 'a>, cluster: &str) -> Option<Node<'y, 'a>> {
+/// A route sending to the cluster: its `RouteAction`, and its virtual host's `retry_policy`.
+pub struct FoundRoute<'y, 'a> {
+    pub action: Node<'y, 'a>,
+    pub vhost_retry: Option<Node<'y, 'a>>,
+}
+
+/// In a bootstrap: the first HTTP route sending to `cluster`, in Envoy's order (listeners,
+/// filter chains, virtual hosts, routes as written).
+pub fn find_route<'y, 'a>(root: &Node<'y, 'a>, cluster: &str) -> Option<FoundRoute<'y, 'a>> {
     let listeners = root.get("static_resources")?.get("listeners")?;
     for l in listeners.items() {
         for chain in l
@@ -380,7 +394,11 @@ pub fn find_route<'y, 'a>(root: &Node<'y, 'a>, cluster: &str) -> Option<Node<'y,
                             continue;
                         };
                         if action.get("cluster").and_then(|c| c.str()) == Some(cluster) {
-                            return Some(action);
+                            let vhost_retry = vh.get("retry_policy");
+                            return Some(FoundRoute {
+                                action,
+                                vhost_retry,
+                            });
                         }
                     }
                 }

@@ -12,7 +12,7 @@ mod proto_json;
 mod yaml;
 
 use emit::{Doc, Origin, Value};
-use sim_core::diagnostic::Diagnostic;
+use sim_core::diagnostic::{Diagnostic, Severity};
 use yaml::{Dialect, Node, Reads, Unread, parse_documents};
 
 use crate::exit::{CliError, CliResult};
@@ -230,9 +230,23 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             let facts = envoy::translate_cluster(&mut doc, &cluster, &mut warnings)?;
             let mut checked = vec![cluster];
             match envoy::find_route(&root, &facts.name) {
-                Some(r) => {
-                    envoy::translate_route(&mut doc, &r)?;
-                    checked.push(r);
+                Some(found) => {
+                    let route_has_own = found.action.get("retry_policy").is_some();
+                    envoy::translate_route(&mut doc, &found.action, found.vhost_retry.clone())?;
+                    checked.push(found.action);
+                    match found.vhost_retry {
+                        Some(v) if route_has_own => {
+                            v.read_all();
+                            let mut w = v.error(format!(
+                                "{} is ignored: the route's own retry_policy wins",
+                                v.path()
+                            ));
+                            w.severity = Severity::Warning;
+                            warnings.push(w);
+                        }
+                        Some(v) => checked.push(v),
+                        None => {}
+                    }
                 }
                 None => {
                     doc.section("[route]", None);
