@@ -12,6 +12,7 @@ mod failures;
 mod guards;
 mod import;
 mod import_equivalence;
+mod import_forms;
 mod import_loading;
 mod lab;
 mod outlier_reporting;

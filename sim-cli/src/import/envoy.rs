@@ -254,11 +254,17 @@ fn outlier_detection(doc: &mut Doc, od: &Node) {
 
 /// `load_assignment.endpoints`: hosts by priority and weight.
 fn endpoints(c: &Node) -> Vec<EndpointGroup> {
+    match c.get("load_assignment") {
+        Some(la) => assignment_endpoints(&la),
+        None => Vec::new(),
+    }
+}
+
+/// A `ClusterLoadAssignment`'s hosts by priority and weight (inline, or from EDS).
+pub fn assignment_endpoints(la: &Node) -> Vec<EndpointGroup> {
     let mut groups: Vec<EndpointGroup> = Vec::new();
-    let Some(la) = c.get("load_assignment") else {
-        return groups;
-    };
     let _ = la.get("cluster_name");
+    let _ = la.get("@type");
     for locality in la.get("endpoints").map(|e| e.items()).unwrap_or_default() {
         let priority = locality.get("priority").and_then(|p| p.u64()).unwrap_or(0);
         for ep in locality
@@ -367,43 +373,47 @@ pub struct FoundRoute<'y, 'a> {
     pub vhost_retry: Option<Node<'y, 'a>>,
 }
 
-/// In a bootstrap: the first HTTP route sending to `cluster`, in Envoy's order (listeners,
-/// filter chains, virtual hosts, routes as written).
-pub fn find_route<'y, 'a>(root: &Node<'y, 'a>, cluster: &str) -> Option<FoundRoute<'y, 'a>> {
-    let listeners = root.get("static_resources")?.get("listeners")?;
-    for l in listeners.items() {
-        for chain in l
-            .get("filter_chains")
-            .map(|c| c.items())
+/// The first route sending to `cluster`, in Envoy's order (route configurations as found,
+/// virtual hosts and routes as written): its `route.cluster` is the cluster, or one of its
+/// `weighted_clusters` is.
+pub fn find_route<'y, 'a>(
+    route_configs: &[Node<'y, 'a>],
+    cluster: &str,
+) -> Option<FoundRoute<'y, 'a>> {
+    for rc in route_configs {
+        for vh in rc
+            .get("virtual_hosts")
+            .map(|v| v.items())
             .unwrap_or_default()
         {
-            for f in chain.get("filters").map(|f| f.items()).unwrap_or_default() {
-                let Some(tc) = f.get("typed_config") else {
+            for route in vh.get("routes").map(|r| r.items()).unwrap_or_default() {
+                let Some(action) = route.get("route") else {
                     continue;
                 };
-                let Some(rc) = tc.get("route_config") else {
-                    continue;
-                };
-                for vh in rc
-                    .get("virtual_hosts")
-                    .map(|v| v.items())
-                    .unwrap_or_default()
-                {
-                    for route in vh.get("routes").map(|r| r.items()).unwrap_or_default() {
-                        let Some(action) = route.get("route") else {
-                            continue;
-                        };
-                        if action.get("cluster").and_then(|c| c.str()) == Some(cluster) {
-                            let vhost_retry = vh.get("retry_policy");
-                            return Some(FoundRoute {
-                                action,
-                                vhost_retry,
-                            });
-                        }
-                    }
+                if sends_to(&action, cluster) {
+                    let vhost_retry = vh.get("retry_policy");
+                    return Some(FoundRoute {
+                        action,
+                        vhost_retry,
+                    });
                 }
             }
         }
     }
     None
+}
+
+/// Whether a `RouteAction` sends to `cluster`, alone or among its weighted clusters.
+fn sends_to(action: &Node, cluster: &str) -> bool {
+    if action.get("cluster").and_then(|c| c.str()) == Some(cluster) {
+        return true;
+    }
+    action
+        .get("weighted_clusters")
+        .and_then(|w| w.get("clusters"))
+        .is_some_and(|cs| {
+            cs.items()
+                .iter()
+                .any(|c| c.get("name").and_then(|n| n.str()) == Some(cluster))
+        })
 }

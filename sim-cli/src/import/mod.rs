@@ -4,6 +4,7 @@
 mod emit;
 mod envoy;
 mod fields;
+mod inventory;
 pub mod istio;
 mod istio_outlier;
 mod istio_policy;
@@ -57,8 +58,8 @@ pub struct Imported {
 }
 
 enum Kind<'y, 'a> {
-    Bootstrap(Node<'y, 'a>),
-    Cluster(Node<'y, 'a>),
+    /// Envoy resources, in whatever form (see `inventory.rs`).
+    Envoy(inventory::Inventory<'y, 'a>),
     Istio {
         dr: Node<'y, 'a>,
         vs: Vec<Node<'y, 'a>>,
@@ -104,11 +105,29 @@ fn classify<'y, 'a>(
             } else {
                 vss.push(d.clone())
             }
-        } else if d.get("static_resources").is_some() {
-            return Ok(Kind::Bootstrap(d.clone()));
-        } else if d.get("name").is_some() {
-            return Ok(Kind::Cluster(d.clone()));
         }
+    }
+    if drs.is_empty() && vss.is_empty() {
+        let inv = inventory::Inventory::gather(docs)?;
+        if inv.clusters.is_empty() && docs.iter().any(|d| d.has("static_resources")) {
+            return Err(CliError::in_file(
+                source,
+                "static_resources has no clusters",
+            ));
+        }
+        if inv.clusters.is_empty() {
+            return Err(CliError::input(
+                Diagnostic::error(
+                    source,
+                    "no Envoy bootstrap, Envoy Cluster or Istio DestinationRule found",
+                )
+                .expected(
+                    "an Envoy bootstrap, Cluster, CDS file, /config_dump or istioctl \
+                         proxy-config output; or Istio DestinationRules and VirtualServices",
+                ),
+            ));
+        }
+        return Ok(Kind::Envoy(inv));
     }
     let wanted_host = opts.cluster.as_deref().and_then(|c| c.rsplit('|').next());
     let dr = drs
@@ -172,64 +191,16 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
     doc.section("[envoy]", None);
     doc.set("concurrency", Value::int(2), Origin::World);
     let (checked, endpoints) = match classify(&docs, source, opts)? {
-        Kind::Cluster(c) => {
-            let facts = envoy::translate_cluster(&mut doc, &c, &mut warnings)?;
-            doc.section("[route]", None);
-            doc.set("timeout", Value::str("15s"), Origin::EnvoyDefault);
-            (vec![c], Some(facts.endpoints))
-        }
-        Kind::Bootstrap(root) => {
-            let clusters = root
-                .get("static_resources")
-                .and_then(|s| s.get("clusters"))
-                .map(|c| c.items())
-                .unwrap_or_default();
-            let names = |clusters: &[Node]| -> String {
-                clusters
-                    .iter()
-                    .filter_map(|c| c.get("name").and_then(|n| n.str()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let cluster = match &opts.cluster {
-                Some(name) => match clusters
-                    .iter()
-                    .find(|c| c.get("name").and_then(|n| n.str()) == Some(name.as_str()))
-                {
-                    Some(c) => c.clone(),
-                    None => {
-                        return Err(opts.cluster_error(format!(
-                            "no cluster named {name} in {source}; allowed: {}",
-                            names(&clusters)
-                        )));
-                    }
-                },
-                None => match clusters.len() {
-                    1 => clusters.into_iter().next().expect("one"),
-                    0 => {
-                        return Err(CliError::in_file(
-                            source,
-                            "static_resources has no clusters",
-                        ));
-                    }
-                    n => {
-                        let choose = match &opts.scenario {
-                            Some(s) => format!("select = \"NAME\" in the [cluster] of {s}"),
-                            None => "--cluster NAME".into(),
-                        };
-                        return Err(CliError::input(
-                            Diagnostic::error(
-                                source,
-                                format!("{n} clusters ({})", names(&clusters)),
-                            )
-                            .hint(format!("choose one with {choose}")),
-                        ));
-                    }
-                },
-            };
-            let facts = envoy::translate_cluster(&mut doc, &cluster, &mut warnings)?;
+        Kind::Envoy(inv) => {
+            let cluster = choose_cluster(&inv, source, opts)?;
+            let mut facts = envoy::translate_cluster(&mut doc, &cluster, &mut warnings)?;
+            if facts.endpoints.is_empty()
+                && let Some(la) = inv.assignment(&cluster, &facts.name)
+            {
+                facts.endpoints = envoy::assignment_endpoints(la);
+            }
             let mut checked = vec![cluster];
-            match envoy::find_route(&root, &facts.name) {
+            match envoy::find_route(&inv.route_configs, &facts.name) {
                 Some(found) => {
                     let route_has_own = found.action.get("retry_policy").is_some();
                     envoy::translate_route(&mut doc, &found.action, found.vhost_retry.clone())?;
@@ -306,6 +277,46 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
         scenario: doc.render(),
         warnings,
     })
+}
+
+/// The cluster to import: the one named by `--cluster` (or the scenario's `select`), or the
+/// only one; with several and no choice, an error listing them and how to choose.
+fn choose_cluster<'y, 'a>(
+    inv: &inventory::Inventory<'y, 'a>,
+    source: &str,
+    opts: &ImportOptions,
+) -> CliResult<Node<'y, 'a>> {
+    // Envoy requires a cluster's name (`string name = 1 [(validate.rules).string = {min_len:
+    // 1}]`, cluster.proto).
+    if let Some((unnamed, _)) = inv.clusters.iter().find(|(c, _)| {
+        c.get("name")
+            .and_then(|n| n.str())
+            .is_none_or(str::is_empty)
+    }) {
+        return Err(unnamed.fail("a cluster needs a `name`"));
+    }
+    let names = inv.names();
+    if let Some(name) = &opts.cluster {
+        return inv.cluster(name).cloned().ok_or_else(|| {
+            opts.cluster_error(format!(
+                "no cluster named {name} in {source}; allowed: {}",
+                names.join(", ")
+            ))
+        });
+    }
+    match names.len() {
+        1 => Ok(inv.cluster(&names[0]).expect("named").clone()),
+        n => {
+            let choose = match &opts.scenario {
+                Some(s) => format!("select = \"NAME\" in the [cluster] of {s}"),
+                None => "--cluster NAME".into(),
+            };
+            Err(CliError::input(
+                Diagnostic::error(source, format!("{n} clusters ({})", names.join(", ")))
+                    .hint(format!("choose one with {choose}")),
+            ))
+        }
+    }
 }
 
 /// A default synthetic world: 20 requests/s for a minute, and backends for the endpoints.

@@ -218,6 +218,38 @@ impl<'y, 'a> Node<'y, 'a> {
         Some(child)
     }
 
+    /// Whether a mapping has the field `key` (by either name in an Envoy document), without
+    /// marking it read.
+    pub fn has(&self, key: &str) -> bool {
+        let json = json_name(key);
+        let envoy = self.reads.dialect == Dialect::Envoy;
+        self.yaml.data.as_mapping().is_some_and(|m| {
+            m.iter().any(|(k, _)| {
+                k.data
+                    .as_str()
+                    .is_some_and(|k| k == key || (envoy && k == json))
+            })
+        })
+    }
+
+    /// Whether the node is a list.
+    pub fn is_sequence(&self) -> bool {
+        self.yaml.data.as_sequence().is_some()
+    }
+
+    /// The values of a mapping, each marked as read, in file order.
+    pub fn values(&self) -> Vec<Node<'y, 'a>> {
+        let Some(map) = self.yaml.data.as_mapping() else {
+            return Vec::new();
+        };
+        map.iter()
+            .filter_map(|(k, v)| {
+                let key = k.data.as_str()?;
+                Some(self.child(v, join(&self.path, key)))
+            })
+            .collect()
+    }
+
     /// Marks this node and everything below it as read (parts that do not matter here).
     pub fn read_all(&self) {
         for Unread { path, .. } in self.unread() {

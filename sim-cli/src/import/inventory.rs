@@ -1,0 +1,243 @@
+//! The Envoy resources in a set of files, whatever form they came in: a bootstrap, a bare
+//! `Cluster`, a CDS/RDS/EDS file or `DiscoveryResponse` (`resources:` with `@type`), an admin
+//! `/config_dump` (`configs:` of `envoy.admin.v3.*ConfigDump`), `istioctl proxy-config ... -o
+//! json|yaml` (a list of clusters or route configurations), or a tool's wrapper around any of
+//! these (e.g. `egctl config`, a map of names to dumps). The import picks its cluster and route
+//! from here.
+
+use super::yaml::Node;
+use crate::exit::CliError;
+
+/// Where a cluster was found, for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// `static_resources.clusters` of a bootstrap.
+    Bootstrap,
+    /// A bare `Cluster` document.
+    Document,
+    /// A `resources:` entry or an `@type`d object.
+    Resource,
+    /// `ClustersConfigDump.static_clusters` or `dynamic_active_clusters`.
+    ConfigDump,
+}
+
+/// The Envoy resources found.
+#[derive(Default)]
+pub struct Inventory<'y, 'a> {
+    /// Each `envoy.config.cluster.v3.Cluster`, in file order.
+    pub clusters: Vec<(Node<'y, 'a>, Found)>,
+    /// Each `RouteConfiguration`: from RDS, a config dump, or inline in a listener's HTTP
+    /// connection manager.
+    pub route_configs: Vec<Node<'y, 'a>>,
+    /// Each `ClusterLoadAssignment` (EDS), for clusters whose endpoints come from EDS.
+    pub assignments: Vec<Node<'y, 'a>>,
+}
+
+const TYPE_PREFIX: &str = "type.googleapis.com/";
+
+/// The `@type` of a node, without `type.googleapis.com/`, marked as read.
+fn type_of(n: &Node) -> Option<String> {
+    let t = n.get("@type")?.str()?.to_string();
+    Some(t.strip_prefix(TYPE_PREFIX).unwrap_or(&t).to_string())
+}
+
+impl<'y, 'a> Inventory<'y, 'a> {
+    /// Gathers the resources of every document. A resource of Envoy's v2 API (removed in
+    /// Envoy 1.18) is refused with the reason.
+    pub fn gather(docs: &[Node<'y, 'a>]) -> Result<Inventory<'y, 'a>, CliError> {
+        let mut inv = Inventory::default();
+        for d in docs {
+            inv.document(d)?;
+        }
+        Ok(inv)
+    }
+
+    /// One top-level document.
+    fn document(&mut self, d: &Node<'y, 'a>) -> Result<(), CliError> {
+        if d.is_sequence() {
+            // `istioctl proxy-config cluster|route -o json`: a list of resources.
+            for item in d.items() {
+                self.document(&item)?;
+            }
+            return Ok(());
+        }
+        if type_of(d).is_some() || d.has("configs") || d.has("resources") {
+            return self.resource(d);
+        }
+        if d.has("static_resources") {
+            self.bootstrap(d);
+            return Ok(());
+        }
+        if d.has("name") {
+            self.clusters.push((d.clone(), Found::Document));
+            return Ok(());
+        }
+        // A tool's wrapper (e.g. `egctl config envoy-proxy cluster`: names of dumps): look one
+        // and two levels down for resources.
+        for value in d.values() {
+            if type_of(&value).is_some() || value.has("configs") || value.has("resources") {
+                self.resource(&value)?;
+            } else {
+                for inner in value.values() {
+                    if type_of(&inner).is_some() || inner.has("configs") {
+                        self.resource(&inner)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A bootstrap: its static clusters, and the route configurations of its listeners.
+    fn bootstrap(&mut self, b: &Node<'y, 'a>) {
+        let Some(sr) = b.get("static_resources") else {
+            return;
+        };
+        for c in sr.get("clusters").map(|c| c.items()).unwrap_or_default() {
+            self.clusters.push((c, Found::Bootstrap));
+        }
+        for l in sr.get("listeners").map(|l| l.items()).unwrap_or_default() {
+            self.listener(&l);
+        }
+    }
+
+    /// A listener: the inline route configuration of each HTTP connection manager.
+    fn listener(&mut self, l: &Node<'y, 'a>) {
+        for chain in l
+            .get("filter_chains")
+            .map(|c| c.items())
+            .unwrap_or_default()
+        {
+            for f in chain.get("filters").map(|f| f.items()).unwrap_or_default() {
+                if let Some(rc) = f.get("typed_config").and_then(|tc| tc.get("route_config")) {
+                    self.route_configs.push(rc);
+                }
+            }
+        }
+    }
+
+    /// A resource with `@type`, a `ConfigDump` (`configs`) or a `DiscoveryResponse`
+    /// (`resources`).
+    fn resource(&mut self, r: &Node<'y, 'a>) -> Result<(), CliError> {
+        for key in ["configs", "resources"] {
+            if let Some(list) = r.get(key) {
+                for item in list.items() {
+                    self.resource(&item)?;
+                }
+            }
+        }
+        let Some(ty) = type_of(r) else {
+            return Ok(());
+        };
+        if ty.starts_with("envoy.api.v2.") || ty.starts_with("envoy.admin.v2alpha.") {
+            let at = r.get("@type").expect("read above");
+            return Err(CliError::input(
+                at.error(format!("{ty} is Envoy's v2 API, which Envoy 1.18 removed"))
+                    .expected("a v3 resource (envoy.config.cluster.v3.Cluster, ...)"),
+            ));
+        }
+        match ty.as_str() {
+            "envoy.config.cluster.v3.Cluster" => self.clusters.push((r.clone(), Found::Resource)),
+            "envoy.config.route.v3.RouteConfiguration" => self.route_configs.push(r.clone()),
+            "envoy.config.listener.v3.Listener" => self.listener(r),
+            "envoy.config.endpoint.v3.ClusterLoadAssignment" => self.assignments.push(r.clone()),
+            "envoy.config.bootstrap.v3.Bootstrap" => self.bootstrap(r),
+            "envoy.admin.v3.BootstrapConfigDump" => {
+                // The clusters and listeners of a dump's bootstrap are also in its
+                // ClustersConfigDump and ListenersConfigDump; they are read from there.
+                if let Some(b) = r.get("bootstrap") {
+                    b.read_all();
+                }
+                let _ = r.get("last_updated");
+            }
+            "envoy.admin.v3.ClustersConfigDump" => self.clusters_dump(r),
+            "envoy.admin.v3.RoutesConfigDump" => {
+                for key in ["static_route_configs", "dynamic_route_configs"] {
+                    for e in r.get(key).map(|e| e.items()).unwrap_or_default() {
+                        if let Some(rc) = e.get("route_config") {
+                            self.resource(&rc)?;
+                        }
+                    }
+                }
+            }
+            "envoy.admin.v3.ListenersConfigDump" => {
+                for e in r
+                    .get("static_listeners")
+                    .map(|e| e.items())
+                    .unwrap_or_default()
+                {
+                    if let Some(l) = e.get("listener") {
+                        self.listener(&l);
+                    }
+                }
+                for e in r
+                    .get("dynamic_listeners")
+                    .map(|e| e.items())
+                    .unwrap_or_default()
+                {
+                    if let Some(l) = e.get("active_state").and_then(|s| s.get("listener")) {
+                        self.listener(&l);
+                    }
+                }
+            }
+            "envoy.admin.v3.EndpointsConfigDump" => {
+                for key in ["static_endpoint_configs", "dynamic_endpoint_configs"] {
+                    for e in r.get(key).map(|e| e.items()).unwrap_or_default() {
+                        if let Some(la) = e.get("endpoint_config") {
+                            self.assignments.push(la);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A `ClustersConfigDump`: the clusters in use (static and dynamic active); warming
+    /// clusters are not yet in use and are reported when unread.
+    fn clusters_dump(&mut self, r: &Node<'y, 'a>) {
+        for key in ["static_clusters", "dynamic_active_clusters"] {
+            for e in r.get(key).map(|e| e.items()).unwrap_or_default() {
+                if let Some(c) = e.get("cluster") {
+                    let _ = c.get("@type");
+                    self.clusters.push((c, Found::ConfigDump));
+                }
+            }
+        }
+    }
+
+    /// The names of the clusters, deduplicated, in file order.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for (c, _) in &self.clusters {
+            if let Some(n) = c.get("name").and_then(|n| n.str())
+                && !names.iter().any(|m| m == n)
+            {
+                names.push(n.to_string());
+            }
+        }
+        names
+    }
+
+    /// The first cluster named `name`.
+    pub fn cluster(&self, name: &str) -> Option<&Node<'y, 'a>> {
+        self.clusters
+            .iter()
+            .map(|(c, _)| c)
+            .find(|c| c.get("name").and_then(|n| n.str()) == Some(name))
+    }
+
+    /// The `ClusterLoadAssignment` for an EDS cluster: by `eds_cluster_config.service_name`,
+    /// else the cluster's name (Envoy's `EdsClusterImpl`).
+    pub fn assignment(&self, cluster: &Node, name: &str) -> Option<&Node<'y, 'a>> {
+        let service = cluster
+            .get("eds_cluster_config")
+            .and_then(|e| e.get("service_name"))
+            .and_then(|s| s.str().map(str::to_string))
+            .unwrap_or_else(|| name.to_string());
+        self.assignments
+            .iter()
+            .find(|la| la.get("cluster_name").and_then(|n| n.str()) == Some(service.as_str()))
+    }
+}
