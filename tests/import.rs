@@ -1,7 +1,7 @@
-//! `breakersim import`: one test per mapping rule of ../shared/spec/istio-destination-rule.md
-//! §1-3 (what istiod writes for a DestinationRule and a VirtualService route, by Istio version),
+//! `breakersim import`: one test per mapping rule of istiod (docs/import.md)
+//! (what istiod writes for a DestinationRule and a VirtualService route, by Istio version),
 //! plus Envoy clusters and bootstraps and the input errors. Every expected value is worked out
-//! by hand from the spec and from Istio's sources (`pilot/pkg/networking/core/
+//! by hand from Istio's documentation and sources (`pilot/pkg/networking/core/
 //! cluster_traffic_policy.go`, `pilot/pkg/networking/util/util.go`, `route/retry/retry.go`); the
 //! source wins where the two differ. Every imported scenario must also load in sim-core.
 

@@ -1,4 +1,4 @@
-//! The circuit-breaker lab (../shared/spec/envoy-circuit-breaker-lab.md §3): its invariants
+//! The circuit-breaker lab (README.md, docs/circuit-breaker-lab.md): its invariants
 //! hold for every seed, and its timing-dependent figures land in the band of the real lab
 //! (107 x 200, upstream_cx_overflow / 200s = 134 / 107 = 1.25).
 

@@ -8,6 +8,7 @@ mod common;
 mod config_ref;
 mod determinism;
 mod diagnostics;
+mod doc_commands;
 mod failures;
 mod guards;
 mod import;

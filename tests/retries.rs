@@ -1,5 +1,5 @@
 //! Retries, per-try timeouts and the retry breaker, end to end, against figures worked out by
-//! hand (../shared/spec/envoy-circuit-breaking.md §3).
+//! hand (envoyproxy/envoy source/common/router/retry_state_impl.cc, docs/fidelity.md).
 
 use sim_core::envoy::router::ResponseFlag;
 

@@ -1,7 +1,7 @@
 //! An Istio `DestinationRule` (and a `VirtualService`'s `retries` and `timeout`) into the Envoy
 //! cluster and route istiod generates for a chosen Istio version
 //! (istio `pilot/pkg/networking/core/cluster_traffic_policy.go`, `route/retry/retry.go`,
-//! as written down in ../shared/spec/istio-destination-rule.md §1-3). The policy choice, outlier
+//! rule by rule as docs/import.md lists them). The policy choice, outlier
 //! detection and the route are in `istio_policy.rs`, `istio_outlier.rs` and `istio_retry.rs`.
 
 use super::emit::{Doc, Origin, Value};

@@ -1,5 +1,6 @@
 //! Detector sequences whose expected figures were worked out by hand from
-//! ../shared/spec/envoy-outlier-detection.md (§2.3–2.10), step by step in the comments.
+//! Envoy's detector (envoyproxy/envoy source/common/upstream/outlier_detection_impl.cc), step by
+//! step in the comments.
 
 use super::*;
 use crate::scenario::{MaxEjectionPercentRule, OutlierDetection};
