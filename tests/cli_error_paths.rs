@@ -817,15 +817,18 @@ fn import_of_nothing_to_import() {
         "vs-only.yaml",
         "apiVersion: networking.istio.io/v1\nkind: VirtualService\nspec:\n  hosts: [reviews]\n",
     );
-    for path in [empty, vs] {
-        fails(
-            &["import", &path],
-            2,
-            &[&format!(
-                "{path}: no Envoy bootstrap, Envoy Cluster or Istio DestinationRule found"
-            )],
-        );
-    }
+    fails(
+        &["import", &empty],
+        2,
+        &[&format!(
+            "{empty}: no Envoy bootstrap, Envoy Cluster or Istio DestinationRule found"
+        )],
+    );
+    fails(
+        &["import", &vs],
+        2,
+        &[&format!("{vs}: no Istio DestinationRule found")],
+    );
 }
 
 #[test]
@@ -911,7 +914,7 @@ fn import_cluster_flag_that_is_not_an_istio_cluster_name() {
         &["import", &path, "--cluster", "outbound|9080||ratings"],
         2,
         &[&format!(
-            "{path}: no Envoy bootstrap, Envoy Cluster or Istio DestinationRule for host ratings found"
+            "{path}: no DestinationRule applies to the service ratings, expected one of the rules' hosts: reviews.default.svc.cluster.local"
         )],
     );
 }

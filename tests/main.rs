@@ -14,6 +14,7 @@ mod guards;
 mod import;
 mod import_equivalence;
 mod import_forms;
+mod import_istio_rules;
 mod import_loading;
 mod lab;
 mod outlier_reporting;

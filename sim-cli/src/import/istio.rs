@@ -53,10 +53,11 @@ pub fn translate_destination_rule(
     let spec = dr
         .get("spec")
         .ok_or_else(|| dr.fail("a DestinationRule needs a spec"))?;
-    let host = spec
+    let written = spec
         .get("host")
         .and_then(|h| h.str().map(str::to_string))
         .ok_or_else(|| spec.fail("host is required"))?;
+    let host = sel.host.clone().unwrap_or(written);
     let _ = dr.get("metadata");
     let blocks = policy_blocks(&spec, sel, v);
     let od = block(&blocks, "outlierDetection");

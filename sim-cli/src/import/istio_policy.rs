@@ -11,6 +11,8 @@ use super::yaml::Node;
 pub struct Selection {
     pub port: Option<u64>,
     pub subset: Option<String>,
+    /// The service's FQDN.
+    pub host: Option<String>,
 }
 
 impl Selection {
@@ -27,6 +29,7 @@ impl Selection {
         Ok(Selection {
             port: parts[1].parse().ok(),
             subset: (!parts[2].is_empty()).then(|| parts[2].to_string()),
+            host: (!parts[3].is_empty()).then(|| parts[3].to_string()),
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod istio;
 mod istio_outlier;
 mod istio_policy;
 mod istio_retry;
+mod istio_select;
 mod proto_json;
 mod yaml;
 
@@ -61,8 +62,10 @@ enum Kind<'y, 'a> {
     /// Envoy resources, in whatever form (see `inventory.rs`).
     Envoy(inventory::Inventory<'y, 'a>),
     Istio {
-        dr: Node<'y, 'a>,
-        vs: Vec<Node<'y, 'a>>,
+        drs: Vec<istio_select::Resource<'y, 'a>>,
+        vss: Vec<istio_select::Resource<'y, 'a>>,
+        /// Objects of other kinds, skipped with a warning each.
+        skipped: Vec<Diagnostic>,
     },
 }
 
@@ -72,42 +75,74 @@ const ISTIO_APIS: [&str; 3] = [
     "networking.istio.io/v1",
 ];
 
-fn classify<'y, 'a>(
-    docs: &[Node<'y, 'a>],
-    source: &str,
-    opts: &ImportOptions,
-) -> CliResult<Kind<'y, 'a>> {
+/// Istio's APIs before `networking.istio.io` (removed in Istio 1.0 and 1.1), refused with
+/// what replaced them.
+const OLD_ISTIO_KINDS: [&str; 4] = [
+    "RouteRule",
+    "DestinationPolicy",
+    "EgressRule",
+    "IngressRule",
+];
+
+/// The objects of a Kubernetes document: itself, or the `items` of a `List`.
+fn k8s_objects<'y, 'a>(d: &Node<'y, 'a>) -> Vec<Node<'y, 'a>> {
+    if d.get("kind").and_then(|k| k.str()) == Some("List") {
+        let _ = d.get("apiVersion");
+        let _ = d.get("metadata");
+        d.get("items").map(|i| i.items()).unwrap_or_default()
+    } else {
+        vec![d.clone()]
+    }
+}
+
+fn classify<'y, 'a>(docs: &[Node<'y, 'a>], source: &str) -> CliResult<Kind<'y, 'a>> {
     let mut drs = Vec::new();
     let mut vss = Vec::new();
-    for d in docs {
-        if let Some(kind) = d.get("kind") {
-            let api = d
+    let mut skipped = Vec::new();
+    let mut any_k8s = false;
+    for d in docs.iter().filter(|d| d.has("kind")) {
+        any_k8s = true;
+        for obj in k8s_objects(d) {
+            let Some(kind) = obj.get("kind") else {
+                continue;
+            };
+            let api = obj
                 .get("apiVersion")
                 .and_then(|a| a.str().map(str::to_string))
                 .unwrap_or_default();
             let k = kind.str().unwrap_or("");
-            if !matches!(k, "DestinationRule" | "VirtualService") {
+            if OLD_ISTIO_KINDS.contains(&k) {
                 return Err(CliError::input(
-                    kind.error(format!("kind {k} is not supported")).expected(
-                        "an Envoy bootstrap or Cluster, or Istio DestinationRule and VirtualService",
-                    ),
+                    kind.error(format!(
+                        "{k} ({api}) is Istio's API before 1.0, which istiod no longer reads"
+                    ))
+                    .expected("networking.istio.io DestinationRule and VirtualService"),
                 ));
             }
+            if !matches!(k, "DestinationRule" | "VirtualService") {
+                obj.read_all();
+                skipped.push((kind.clone(), k.to_string()));
+                continue;
+            }
             if !ISTIO_APIS.contains(&api.as_str()) {
-                let at = d.get("apiVersion").unwrap_or_else(|| d.clone());
+                let at = obj.get("apiVersion").unwrap_or_else(|| obj.clone());
                 return Err(CliError::input(
                     at.error(format!("{api:?} is not supported"))
                         .expected(ISTIO_APIS.join(", ")),
                 ));
             }
+            let resource = istio_select::Resource {
+                namespace: istio_select::namespace_of(&obj),
+                node: obj,
+            };
             if k == "DestinationRule" {
-                drs.push(d.clone())
+                drs.push(resource)
             } else {
-                vss.push(d.clone())
+                vss.push(resource)
             }
         }
     }
-    if drs.is_empty() && vss.is_empty() {
+    if !any_k8s {
         let inv = inventory::Inventory::gather(docs)?;
         if inv.clusters.is_empty() && docs.iter().any(|d| d.has("static_resources")) {
             return Err(CliError::in_file(
@@ -123,35 +158,39 @@ fn classify<'y, 'a>(
                 )
                 .expected(
                     "an Envoy bootstrap, Cluster, CDS file, /config_dump or istioctl \
-                         proxy-config output; or Istio DestinationRules and VirtualServices",
+                     proxy-config output; or Istio DestinationRules and VirtualServices",
                 ),
             ));
         }
         return Ok(Kind::Envoy(inv));
     }
-    let wanted_host = opts.cluster.as_deref().and_then(|c| c.rsplit('|').next());
-    let dr = drs
+    if drs.is_empty()
+        && vss.is_empty()
+        && let Some((kind, k)) = skipped.first()
+    {
+        return Err(CliError::input(
+            kind.error(format!("kind {k} is not supported")).expected(
+                "an Envoy bootstrap or Cluster, or Istio DestinationRule and VirtualService",
+            ),
+        ));
+    }
+    let skipped = skipped
         .into_iter()
-        .find(|dr| {
-            wanted_host.is_none_or(|h| {
-                dr.get("spec")
-                    .and_then(|s| s.get("host"))
-                    .and_then(|x| x.str())
-                    == Some(h)
-            })
+        .map(|(kind, k)| {
+            let mut w = kind.error(format!(
+                "kind {k} is skipped: breakersim reads DestinationRule and VirtualService"
+            ));
+            w.severity = Severity::Warning;
+            w
         })
-        .ok_or_else(|| {
-            CliError::in_file(
-                source,
-                format!(
-                    "no Envoy bootstrap, Envoy Cluster or Istio DestinationRule{} found",
-                    wanted_host
-                        .map(|h| format!(" for host {h}"))
-                        .unwrap_or_default()
-                ),
-            )
-        })?;
-    Ok(Kind::Istio { dr, vs: vss })
+        .collect();
+    if drs.is_empty() {
+        return Err(CliError::input(
+            Diagnostic::error(source, "no Istio DestinationRule found")
+                .hint("breakersim builds the cluster from a DestinationRule; give its file too"),
+        ));
+    }
+    Ok(Kind::Istio { drs, vss, skipped })
 }
 
 /// One YAML file to import: its name (for messages) and its text.
@@ -190,7 +229,7 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
     doc.top("duration", Value::str("60s"), Origin::World);
     doc.section("[envoy]", None);
     doc.set("concurrency", Value::int(2), Origin::World);
-    let (checked, endpoints) = match classify(&docs, source, opts)? {
+    let (checked, endpoints) = match classify(&docs, source)? {
         Kind::Envoy(inv) => {
             let cluster = choose_cluster(&inv, source, opts)?;
             let mut facts = envoy::translate_cluster(&mut doc, &cluster, &mut warnings)?;
@@ -226,33 +265,58 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             }
             (checked, Some(facts.endpoints))
         }
-        Kind::Istio { dr, vs } => {
+        Kind::Istio { drs, vss, skipped } => {
+            warnings.extend(skipped);
             let version = match &opts.istio_version {
                 Some(v) => istio::Version::parse(v).map_err(|m| opts.version_error(m))?,
                 None => istio::NEWEST,
             };
             let mut sel = istio::Selection::parse(opts.cluster.as_deref())
                 .map_err(|m| opts.cluster_error(m))?;
-            let host = dr
-                .get("spec")
-                .and_then(|s| s.get("host"))
-                .and_then(|h| h.str())
-                .unwrap_or("");
-            let route = vs.iter().find_map(|v| istio::find_vs_route(v, host));
-            let route_subset = route.as_ref().and_then(|r| {
-                r.get("route")?.items().into_iter().find_map(|d| {
-                    d.get("destination")?
-                        .get("subset")?
-                        .str()
-                        .map(str::to_string)
-                })
-            });
-            if sel.subset.is_none() {
-                sel.subset = route_subset;
+            let (dr, service) = istio_select::choose_rule(&drs, sel.host.as_deref(), source)?;
+            let route = istio_select::find_route(&vss, &service);
+            if let Some((_, dest)) = &route {
+                sel.subset = sel.subset.take().or(dest.subset.clone());
+                sel.port = sel.port.or(dest.port);
             }
-            istio::translate_destination_rule(&mut doc, &dr, route.as_ref(), version, &sel)?;
-            let mut checked = vec![dr.get("spec").expect("translated")];
-            if let Some(r) = route {
+            if let Some(subset) = &sel.subset {
+                let defined = istio_select::subset_names(&dr.node);
+                if !defined.contains(subset) {
+                    return Err(opts.cluster_error(format!(
+                        "subset {subset} is not defined by the DestinationRule for {service} \
+                         (its subsets: {}); istiod builds no cluster for it, and requests routed \
+                         there fail with 503",
+                        if defined.is_empty() {
+                            "none".to_string()
+                        } else {
+                            defined.join(", ")
+                        }
+                    )));
+                }
+            }
+            if sel.port.is_none() {
+                let at = dr.node.get("spec").and_then(|s| s.get("host"));
+                let at = at.unwrap_or_else(|| dr.node.clone());
+                let mut w = at
+                    .error(format!(
+                        "no port for {service}: neither --cluster nor a VirtualService \
+                         destination gives one; the cluster is named for port 80"
+                    ))
+                    .hint("give the Service's port with --cluster outbound|<port>|<subset>|<host>");
+                w.severity = Severity::Warning;
+                warnings.push(w);
+            }
+            sel.host = Some(service);
+            let vs_route = route.map(|(r, _)| r);
+            istio::translate_destination_rule(
+                &mut doc,
+                &dr.node,
+                vs_route.as_ref(),
+                version,
+                &sel,
+            )?;
+            let mut checked = vec![dr.node.get("spec").expect("translated")];
+            if let Some(r) = vs_route {
                 let _ = r.get("match");
                 checked.push(r);
             }
