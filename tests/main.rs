@@ -1,6 +1,5 @@
 //! Integration tests: one binary, a module per behaviour.
 
-mod cli_error_paths;
 mod cli_errors;
 mod cli_run;
 mod cluster_docs;
