@@ -12,7 +12,8 @@ pub(super) fn sweep_file(name: &str, body: &str) -> String {
 
 /// `sweep` on `path`: exit 2 with `parts`, nothing written.
 fn sweep_fails(path: &str, parts: &[&str]) {
-    let out = std::env::temp_dir().join(format!("breakersim-cli-errors-out-{}", std::process::id()));
+    let out =
+        std::env::temp_dir().join(format!("breakersim-cli-errors-out-{}", std::process::id()));
     let out_dir = path_str(&out);
     fails(&["sweep", path, "--out", &out_dir], 2, parts);
     assert!(!out.join("runs.csv").exists(), "{path}: nothing written");
