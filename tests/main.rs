@@ -11,6 +11,7 @@ mod failures;
 mod guards;
 mod import;
 mod import_equivalence;
+mod import_snapshots;
 mod lab;
 mod outlier_reporting;
 mod properties;
