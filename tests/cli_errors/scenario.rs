@@ -159,7 +159,11 @@ fn probability_above_one() {
         "probability.toml",
         "error_probability = 0.1",
         "error_probability = 1.5",
-        &["backends[0].error_probability", "is out of range, expected 0 to 1", ":15:21:"],
+        &[
+            "backends[0].error_probability",
+            "is out of range, expected 0 to 1",
+            ":15:21:",
+        ],
     );
 }
 
