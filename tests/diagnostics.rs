@@ -1,7 +1,7 @@
 //! How bad input is shown: as rustc shows errors (the offending line with the bad value
 //! underlined), one line each with `--message-format short`, or as JSON lines with
-//! `--message-format json`. Inputs are in tests/fixtures/diagnostics/; the human forms are insta
-//! snapshots, reviewed by hand.
+//! `--message-format json`. Inputs are in tests/fixtures/diagnostics/; the human forms (one bad
+//! input of each kind) and three JSON forms are insta snapshots, reviewed by hand.
 
 use serde_json::Value;
 
@@ -19,6 +19,108 @@ fn bad_input(args: &[&str]) -> Invocation {
 
 fn fixture(name: &str) -> String {
     format!("{DIR}/{name}")
+}
+
+/// `breakersim args --message-format human`, which must exit with `code`, print nothing on
+/// stdout and no colour (stderr is a pipe, not a terminal). Returns stderr.
+fn human(args: &[&str], code: i32) -> String {
+    let mut args = args.to_vec();
+    args.extend(["--message-format", "human"]);
+    let out = breakersim_as_given(&args);
+    assert_eq!(out.code, code, "{args:?}: {}", out.stderr);
+    assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    out.stderr
+}
+
+/// One bad input of each kind, as a person sees it: (snapshot name, arguments, exit code).
+/// Every fixture is in tests/fixtures/diagnostics/, which has no `no-such-*` file or directory.
+fn one_of_each_kind() -> Vec<(&'static str, Vec<String>, i32)> {
+    let cases: [(&str, &[&str], i32); 10] = [
+        ("scenario_out_of_range", &["check", "@out-of-range.toml"], 2),
+        (
+            "scenario_missing_field",
+            &["check", "@missing-field.toml"],
+            2,
+        ),
+        ("scenario_cross_field", &["check", "@cross-field.toml"], 2),
+        ("scenario_bad_duration", &["run", "@bad-duration.toml"], 2),
+        ("scenario_unreadable", &["check", "@no-such-file.toml"], 2),
+        (
+            "set_bad_path",
+            &["check", "@good.toml", "--set", "nonsense"],
+            2,
+        ),
+        ("sweep_bad_axis", &["sweep", "@bad-sweep-axis.toml"], 2),
+        ("import_unreadable", &["import", "@no-such-file.yaml"], 2),
+        (
+            "import_unknown_field",
+            &["import", "@unknown-import-field.yaml"],
+            0,
+        ),
+        (
+            "output_unwritable",
+            &[
+                "run",
+                "@good.toml",
+                "--outlier-log",
+                "@no-such-dir/outliers.jsonl",
+            ],
+            1,
+        ),
+    ];
+    cases
+        .iter()
+        .map(|(name, args, code)| {
+            let args = args
+                .iter()
+                .map(|a| match a.strip_prefix('@') {
+                    Some(f) => fixture(f),
+                    None => a.to_string(),
+                })
+                .collect();
+            (*name, args, *code)
+        })
+        .collect()
+}
+
+#[test]
+fn one_bad_input_of_each_kind() {
+    for (name, args, code) in one_of_each_kind() {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let stderr = if code == 0 {
+            // A warning: the import goes on, the scenario on stdout.
+            let mut with = args.clone();
+            with.extend(["--message-format", "human"]);
+            let out = breakersim_as_given(&with);
+            assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+            assert!(!out.stdout.is_empty());
+            out.stderr
+        } else {
+            human(&args, code)
+        };
+        insta::assert_snapshot!(name, stderr);
+    }
+}
+
+/// Three of them in JSON, pretty-printed here to be read (each is one line on stderr): a span
+/// in a file, a `--set` argument, and an output that is not the input's fault.
+#[test]
+fn three_of_them_as_json() {
+    for (name, args, code) in one_of_each_kind() {
+        if !["scenario_out_of_range", "set_bad_path", "output_unwritable"].contains(&name) {
+            continue;
+        }
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.extend(["--message-format", "json"]);
+        let out = breakersim_as_given(&args);
+        assert_eq!(out.code, code, "{args:?}: {}", out.stderr);
+        let lines: Vec<&str> = out.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{}", out.stderr);
+        let v: Value = serde_json::from_str(lines[0]).expect("a JSON object");
+        let pretty = serde_json::to_string_pretty(&v).expect("JSON");
+        insta::assert_snapshot!(format!("json_{name}"), pretty);
+    }
 }
 
 #[test]
@@ -158,4 +260,48 @@ fn the_short_form_is_one_line() {
 fn no_colour_when_not_a_terminal() {
     let out = bad_input(&["check", &fixture("bad-value.toml")]);
     assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+}
+
+/// What `sweep` says for information (here: a journal started afresh) is a note: `note: ` in
+/// the short form, one JSON object of severity `note` naming the journal, and exit code 0.
+#[test]
+fn sweep_notes_are_note_diagnostics() {
+    let good = crate::common::root().join(fixture("good.toml"));
+    let sweep = crate::common::temp_file(
+        "diagnostics-note.toml",
+        &format!(
+            "scenario = \"{}\"\nmetrics = [\"availability\"]\n",
+            good.display()
+        ),
+    );
+    let out_dir = crate::common::temp_dir("diagnostics-note");
+    let (sweep, out) = (sweep.to_str().unwrap(), out_dir.to_str().unwrap());
+    let run = |format: &str| {
+        breakersim_as_given(&["sweep", sweep, "--out", out, "--message-format", format])
+    };
+    let first = run("json");
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(first.stderr.is_empty(), "{}", first.stderr);
+    let journal = format!("{out}/runs.journal");
+    let short = run("short");
+    assert_eq!(short.code, 0, "{}", short.stderr);
+    assert_eq!(
+        short.stderr,
+        format!("note: {journal}: starting afresh (--resume would continue it)\n")
+    );
+    let json = run("json");
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let lines: Vec<&str> = json.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", json.stderr);
+    let v: Value = serde_json::from_str(lines[0]).expect("a JSON object");
+    assert_eq!(v["severity"], "note");
+    assert_eq!(v["file"], journal.as_str());
+    assert_eq!(v["message"], "starting afresh (--resume would continue it)");
+    assert!(
+        v["rendered"]
+            .as_str()
+            .expect("text")
+            .starts_with("note: starting afresh"),
+        "{v}"
+    );
 }

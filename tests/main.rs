@@ -1,6 +1,5 @@
 //! Integration tests: one binary, a module per behaviour.
 
-mod cli_error_paths;
 mod cli_errors;
 mod cli_run;
 mod cluster_docs;
@@ -16,6 +15,7 @@ mod import_equivalence;
 mod import_forms;
 mod import_istio_rules;
 mod import_loading;
+mod import_snapshots;
 mod lab;
 mod outlier_reporting;
 mod properties;

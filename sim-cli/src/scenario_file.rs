@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use sim_core::diagnostic::{Diagnostic, Place};
+use sim_core::diagnostic::{Diagnostic, Place, Severity};
 use sim_core::scenario::{
     Override, Scenario, apply_overrides, locate_in_toml, parse_toml_table, scenario_from_table,
 };
@@ -19,7 +19,8 @@ pub fn read_scenario(path: &Path, sets: &[String]) -> CliResult<Scenario> {
         .iter()
         .map(|s| {
             Override::parse(s).map_err(|m| {
-                CliError::input(Diagnostic::error(&shown, m).place(Place::Override(s.clone())))
+                let d = Diagnostic::from_message(Severity::Error, Some(shown.clone()), &m);
+                CliError::input(d.place(Place::Override(s.clone())))
             })
         })
         .collect::<CliResult<Vec<_>>>()?;

@@ -4,9 +4,10 @@
 
 use std::path::PathBuf;
 
-use sim_core::diagnostic::Diagnostic;
+use sim_core::diagnostic::{Diagnostic, Severity};
 
 use crate::commands::sweep::default_threads;
+use crate::diagnostics::emit;
 use crate::exit::{CliError, CliResult};
 use crate::sweep::completed::{Runs, describe, header_for};
 use crate::sweep::journal::{self, Header, Journal};
@@ -181,9 +182,11 @@ pub fn merge_command(args: &MergeArgs) -> CliResult<String> {
         ))));
     }
     if dropped > 0 {
-        eprintln!(
-            "note: {dropped} damaged or torn journal line(s) left out (their runs were in other journals)"
-        );
+        let mut note = Diagnostic::command_line(format!(
+            "{dropped} damaged or torn journal line(s) left out (their runs were in other journals)"
+        ));
+        note.severity = Severity::Note;
+        emit(&note);
     }
     let name = sweep.name.clone();
     std::fs::create_dir_all(&args.out)

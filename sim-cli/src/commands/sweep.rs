@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sim_core::diagnostic::Diagnostic;
 use sim_core::sweep::{RunRow, SweepResult, job_count, run_jobs, run_sweep};
 
+use crate::diagnostics::emit;
 use crate::exit::{CliError, CliResult};
 use crate::files::write_atomically;
 use crate::sweep::completed::{Runs, describe, differences, header_for};
@@ -106,15 +107,18 @@ fn previous_runs(
 ) -> CliResult<BTreeMap<u64, RunRow>> {
     if !resume {
         if path.exists() {
-            eprintln!(
-                "note: starting {} afresh (--resume would continue it)",
-                path.display()
-            );
+            emit(&Diagnostic::note(
+                path.display().to_string(),
+                "starting afresh (--resume would continue it)",
+            ));
         }
         return Ok(BTreeMap::new());
     }
     let Some(journal) = journal::read(path)? else {
-        eprintln!("note: no {} yet: starting afresh", path.display());
+        emit(&Diagnostic::note(
+            path.display().to_string(),
+            "no journal yet: starting afresh",
+        ));
         return Ok(BTreeMap::new());
     };
     let why = differences(&journal.header, header);
@@ -133,10 +137,10 @@ fn previous_runs(
     let mut runs = Runs::default();
     let dropped = runs.add(journal, sweep, path)?;
     if dropped > 0 {
-        eprintln!(
-            "note: {}: {dropped} damaged or torn line(s) left out; those runs run again",
-            path.display()
-        );
+        emit(&Diagnostic::note(
+            path.display().to_string(),
+            format!("{dropped} damaged or torn line(s) left out; those runs run again"),
+        ));
     }
     Ok(runs.rows)
 }

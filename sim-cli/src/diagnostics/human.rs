@@ -10,6 +10,7 @@ pub fn render_human(d: &Diagnostic, color: bool) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
     };
     let title = match &d.path {
         Some(path) => format!("{path}: {}", d.message),

@@ -324,12 +324,28 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
         }
     };
     for node in &checked {
-        for Unread { path, place } in node.unread() {
-            let message = match node.why_ignored(&path) {
-                Some(why) => format!("{path} is ignored: {why}"),
-                None => format!("{path} is not modelled by breakersim and is ignored"),
+        for Unread {
+            path,
+            place,
+            suggestion,
+        } in node.unread()
+        {
+            let warning = match node.why_ignored(&path) {
+                Some(why) => {
+                    Diagnostic::warning(node.source(), format!("{path} is ignored: {why}"))
+                }
+                None => {
+                    let w = Diagnostic::warning(
+                        node.source(),
+                        format!("{path} is not modelled by breakersim and is ignored"),
+                    );
+                    match suggestion {
+                        Some(name) => w.hint(format!("did you mean `{name}`?")),
+                        None => w,
+                    }
+                }
             };
-            warnings.push(Diagnostic::warning(node.source(), message).place(place));
+            warnings.push(warning.place(place));
         }
     }
     world(&mut doc, endpoints);

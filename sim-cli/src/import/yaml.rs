@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Marker, Scalar, YamlData};
-use sim_core::diagnostic::{Diagnostic, Place, Severity, SourceSpan};
+use sim_core::diagnostic::{Diagnostic, Place, Severity, SourceSpan, did_you_mean};
 use sim_core::schema::json_name;
 use sim_core::time::SimDuration;
 
@@ -71,6 +71,9 @@ pub struct Reads {
     pub dialect: Dialect,
     seen: RefCell<BTreeSet<String>>,
     why: RefCell<BTreeMap<String, String>>,
+    /// The keys looked for in each mapping (by its path), found or not: the names a misspelt
+    /// key was likely meant to be.
+    asked: RefCell<BTreeMap<String, BTreeSet<String>>>,
     /// Values of the wrong type or out of range, at their place.
     bad: RefCell<Vec<Diagnostic>>,
 }
@@ -96,6 +99,8 @@ pub struct Unread {
     pub path: String,
     /// Where its key is.
     pub place: Place,
+    /// The name looked for in the same mapping that it is closest to, if it looks misspelt.
+    pub suggestion: Option<String>,
 }
 
 /// A node of the tree with its dotted path.
@@ -194,6 +199,12 @@ impl<'y, 'a> Node<'y, 'a> {
     /// protobuf's `FieldByName` finds either; written both ways, it is an error, as protobuf's
     /// "has already been set". A `null` value leaves the field unset.
     pub fn get(&self, key: &str) -> Option<Node<'y, 'a>> {
+        self.reads
+            .asked
+            .borrow_mut()
+            .entry(self.path.clone())
+            .or_default()
+            .insert(key.to_string());
         let map = self.yaml.data.as_mapping()?;
         let json = json_name(key);
         let envoy = self.reads.dialect == Dialect::Envoy;
@@ -467,6 +478,18 @@ impl<'y, 'a> Node<'y, 'a> {
         out
     }
 
+    /// The key looked for in this mapping that `key` is a likely misspelling of.
+    fn closest_asked(&self, key: &str) -> Option<String> {
+        let asked = self.reads.asked.borrow();
+        let names: Vec<&str> = asked
+            .get(&self.path)?
+            .iter()
+            .map(String::as_str)
+            .filter(|n| *n != key)
+            .collect();
+        did_you_mean(key, &names).map(str::to_string)
+    }
+
     fn collect_unread(&self, out: &mut Vec<Unread>) {
         let seen = |p: &str| self.reads.seen.borrow().contains(p);
         if let Some(map) = self.yaml.data.as_mapping() {
@@ -475,7 +498,12 @@ impl<'y, 'a> Node<'y, 'a> {
                 let path = join(&self.path, key);
                 if !seen(&path) {
                     let place = self.place_of(&k.span.start, &k.span.end);
-                    out.push(Unread { path, place });
+                    let suggestion = self.closest_asked(key);
+                    out.push(Unread {
+                        path,
+                        place,
+                        suggestion,
+                    });
                     continue;
                 }
                 let child = Node {

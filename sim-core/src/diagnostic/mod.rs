@@ -11,13 +11,16 @@ use std::ops::Range;
 pub use span::{SourceSpan, line_column};
 pub use suggest::did_you_mean;
 
-/// How bad it is: an error stops the command (exit 2); a warning changes nothing.
+/// How bad it is: an error stops the command (exit 2); a warning or a note changes nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
     /// The input cannot be used as it is.
     Error,
     /// The input is used, but something in it is not what it seems (e.g. an unmodelled field).
     Warning,
+    /// What the command does with the input, said for information (e.g. a sweep journal
+    /// started afresh).
+    Note,
 }
 
 impl Severity {
@@ -26,6 +29,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -72,6 +76,11 @@ impl Diagnostic {
     /// A warning about `file`.
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(Severity::Warning, Some(file.into()), message.into())
+    }
+
+    /// A note about `file`.
+    pub fn note(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Severity::Note, Some(file.into()), message.into())
     }
 
     /// An error of the command line as a whole (no file).

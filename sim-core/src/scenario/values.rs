@@ -21,7 +21,7 @@ impl<'de> serde::Deserialize<'de> for Probability {
                     Ok(Probability(v))
                 } else {
                     Err(E::custom(format!(
-                        "probability {v} is out of range: allowed 0 to 1"
+                        "probability {v} is out of range, expected 0 to 1"
                     )))
                 }
             }
@@ -54,7 +54,7 @@ impl<'de> serde::Deserialize<'de> for Percent {
                     Ok(Percent(v))
                 } else {
                     Err(E::custom(format!(
-                        "percentage {v} is out of range: allowed 0 to 100"
+                        "percentage {v} is out of range, expected 0 to 100"
                     )))
                 }
             }

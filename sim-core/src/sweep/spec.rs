@@ -217,5 +217,5 @@ fn is_plain_name(name: &str) -> bool {
 
 /// An error at a field of the sweep file, to be pointed at in its text by [`locate_in_toml`].
 pub(super) fn plain(source: &str, path: &str, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(source, message).path(path)
+    Diagnostic::from_message(Severity::Error, Some(source.to_string()), &message.into()).path(path)
 }
