@@ -8,6 +8,8 @@ pub mod istio;
 mod istio_outlier;
 mod istio_policy;
 mod istio_retry;
+#[allow(dead_code)]
+mod protos;
 mod yaml;
 
 use emit::{Doc, Origin, Value};

@@ -191,7 +191,13 @@ pub(super) static MESSAGES: &[Message] = &[
 pub(super) static ENUMS: &[EnumDef] = &[
     EnumDef {
         name: "envoy.config.bootstrap.v3.Watchdog.WatchdogAction.WatchdogEvent",
-        values: &[("UNKNOWN", 0), ("KILL", 1), ("MULTIKILL", 2), ("MEGAMISS", 3), ("MISS", 4)],
+        values: &[
+            ("UNKNOWN", 0),
+            ("KILL", 1),
+            ("MULTIKILL", 2),
+            ("MEGAMISS", 3),
+            ("MISS", 4),
+        ],
     },
     EnumDef {
         name: "envoy.config.bootstrap.v3.CustomInlineHeader.InlineHeaderType",

@@ -5,7 +5,6 @@
 
 use super::build::*;
 
-
 pub(super) static MESSAGES: &[Message] = &[
     Message {
         name: "envoy.config.cluster.v3.Cluster",
@@ -284,7 +283,13 @@ pub(super) static MESSAGES: &[Message] = &[
 pub(super) static ENUMS: &[EnumDef] = &[
     EnumDef {
         name: "envoy.config.cluster.v3.Cluster.DiscoveryType",
-        values: &[("STATIC", 0), ("STRICT_DNS", 1), ("LOGICAL_DNS", 2), ("EDS", 3), ("ORIGINAL_DST", 4)],
+        values: &[
+            ("STATIC", 0),
+            ("STRICT_DNS", 1),
+            ("LOGICAL_DNS", 2),
+            ("EDS", 3),
+            ("ORIGINAL_DST", 4),
+        ],
     },
     EnumDef {
         name: "envoy.config.cluster.v3.Cluster.LbPolicy",
@@ -300,15 +305,28 @@ pub(super) static ENUMS: &[EnumDef] = &[
     },
     EnumDef {
         name: "envoy.config.cluster.v3.Cluster.DnsLookupFamily",
-        values: &[("AUTO", 0), ("V4_ONLY", 1), ("V6_ONLY", 2), ("V4_PREFERRED", 3), ("ALL", 4)],
+        values: &[
+            ("AUTO", 0),
+            ("V4_ONLY", 1),
+            ("V6_ONLY", 2),
+            ("V4_PREFERRED", 3),
+            ("ALL", 4),
+        ],
     },
     EnumDef {
         name: "envoy.config.cluster.v3.Cluster.ClusterProtocolSelection",
-        values: &[("USE_CONFIGURED_PROTOCOL", 0), ("USE_DOWNSTREAM_PROTOCOL", 1)],
+        values: &[
+            ("USE_CONFIGURED_PROTOCOL", 0),
+            ("USE_DOWNSTREAM_PROTOCOL", 1),
+        ],
     },
     EnumDef {
         name: "envoy.config.cluster.v3.Cluster.LbSubsetConfig.LbSubsetFallbackPolicy",
-        values: &[("NO_FALLBACK", 0), ("ANY_ENDPOINT", 1), ("DEFAULT_SUBSET", 2)],
+        values: &[
+            ("NO_FALLBACK", 0),
+            ("ANY_ENDPOINT", 1),
+            ("DEFAULT_SUBSET", 2),
+        ],
     },
     EnumDef {
         name: "envoy.config.cluster.v3.Cluster.LbSubsetConfig.LbSubsetSelector.LbSubsetSelectorFallbackPolicy",

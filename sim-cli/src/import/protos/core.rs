@@ -301,6 +301,10 @@ pub(super) static MESSAGES: &[Message] = &[
             f("typed_config", 3, ANY).of("config_type"),
         ],
     },
+    Message {
+        name: "envoy.config.core.v3.ControlPlane",
+        fields: &[f("identifier", 1, String)],
+    },
     // health_check.proto
     Message {
         name: "envoy.config.core.v3.HealthStatusSet",

@@ -9,15 +9,29 @@ pub(super) static MESSAGES: &[Message] = &[
         name: "envoy.config.endpoint.v3.ClusterLoadAssignment",
         fields: &[
             f("cluster_name", 1, String).rule("string.min_bytes = 1"),
-            f("endpoints", 2, m("envoy.config.endpoint.v3.LocalityLbEndpoints")).rep(),
+            f(
+                "endpoints",
+                2,
+                m("envoy.config.endpoint.v3.LocalityLbEndpoints"),
+            )
+            .rep(),
             f("named_endpoints", 5, m("envoy.config.endpoint.v3.Endpoint")).map(),
-            f("policy", 4, m("envoy.config.endpoint.v3.ClusterLoadAssignment.Policy")),
+            f(
+                "policy",
+                4,
+                m("envoy.config.endpoint.v3.ClusterLoadAssignment.Policy"),
+            ),
         ],
     },
     Message {
         name: "envoy.config.endpoint.v3.ClusterLoadAssignment.Policy",
         fields: &[
-            f("drop_overloads", 2, m("envoy.config.endpoint.v3.ClusterLoadAssignment.Policy.DropOverload")).rep(),
+            f(
+                "drop_overloads",
+                2,
+                m("envoy.config.endpoint.v3.ClusterLoadAssignment.Policy.DropOverload"),
+            )
+            .rep(),
             f("overprovisioning_factor", 3, U32V).rule("uint32.gt = 0"),
             f("endpoint_stale_after", 4, DURATION).rule("duration.gt = {}"),
         ],
@@ -33,9 +47,18 @@ pub(super) static MESSAGES: &[Message] = &[
         name: "envoy.config.endpoint.v3.Endpoint",
         fields: &[
             f("address", 1, m("envoy.config.core.v3.Address")),
-            f("health_check_config", 2, m("envoy.config.endpoint.v3.Endpoint.HealthCheckConfig")),
+            f(
+                "health_check_config",
+                2,
+                m("envoy.config.endpoint.v3.Endpoint.HealthCheckConfig"),
+            ),
             f("hostname", 3, String),
-            f("additional_addresses", 4, m("envoy.config.endpoint.v3.Endpoint.AdditionalAddress")).rep(),
+            f(
+                "additional_addresses",
+                4,
+                m("envoy.config.endpoint.v3.Endpoint.AdditionalAddress"),
+            )
+            .rep(),
         ],
     },
     Message {
@@ -73,10 +96,18 @@ pub(super) static MESSAGES: &[Message] = &[
         fields: &[
             f("locality", 1, m("envoy.config.core.v3.Locality")),
             f("lb_endpoints", 2, m("envoy.config.endpoint.v3.LbEndpoint")).rep(),
-            f("load_balancer_endpoints", 7, m("envoy.config.endpoint.v3.LocalityLbEndpoints.LbEndpointList"))
-                .of("lb_config"),
-            f("leds_cluster_locality_config", 8, m("envoy.config.endpoint.v3.LedsClusterLocalityConfig"))
-                .of("lb_config"),
+            f(
+                "load_balancer_endpoints",
+                7,
+                m("envoy.config.endpoint.v3.LocalityLbEndpoints.LbEndpointList"),
+            )
+            .of("lb_config"),
+            f(
+                "leds_cluster_locality_config",
+                8,
+                m("envoy.config.endpoint.v3.LedsClusterLocalityConfig"),
+            )
+            .of("lb_config"),
             f("load_balancing_weight", 3, U32V).rule("uint32.gte = 1"),
             f("priority", 5, UInt32).rule("uint32.lte = 128"),
             f("proximity", 6, U32V),

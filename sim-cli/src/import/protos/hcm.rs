@@ -326,7 +326,11 @@ pub(super) static ENUMS: &[EnumDef] = &[
     },
     EnumDef {
         name: "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ServerHeaderTransformation",
-        values: &[("OVERWRITE", 0), ("APPEND_IF_ABSENT", 1), ("PASS_THROUGH", 2)],
+        values: &[
+            ("OVERWRITE", 0),
+            ("APPEND_IF_ABSENT", 1),
+            ("PASS_THROUGH", 2),
+        ],
     },
     EnumDef {
         name: "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ForwardClientCertDetails",

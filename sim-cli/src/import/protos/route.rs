@@ -9,11 +9,11 @@
 use super::build::*;
 
 /// `repeated string` header names: each item `well_known_regex: HTTP_HEADER_NAME, strict: false`.
-const HEADER_NAMES: &str =
-    "repeated.items.string.well_known_regex = HTTP_HEADER_NAME, repeated.items.string.strict = false";
+const HEADER_NAMES: &str = "repeated.items.string.well_known_regex = HTTP_HEADER_NAME, repeated.items.string.strict = false";
 /// As [`HEADER_NAMES`], each item also `min_len: 1`.
 const HEADER_NAMES_NONEMPTY: &str = "repeated.items.string.min_len = 1, repeated.items.string.well_known_regex = HTTP_HEADER_NAME, repeated.items.string.strict = false";
-const HEADER_NAME: &str = "string.min_len = 1, string.well_known_regex = HTTP_HEADER_NAME, string.strict = false";
+const HEADER_NAME: &str =
+    "string.min_len = 1, string.well_known_regex = HTTP_HEADER_NAME, string.strict = false";
 const HEADER_VALUE: &str = "string.well_known_regex = HTTP_HEADER_VALUE, string.strict = false";
 const MAX_1000: &str = "repeated.max_items = 1000";
 
@@ -453,7 +453,10 @@ pub(super) static ENUMS: &[EnumDef] = &[
     EnumDef {
         // The whole enum is `option deprecated = true`.
         name: "envoy.config.route.v3.RouteAction.InternalRedirectAction",
-        values: &[("PASS_THROUGH_INTERNAL_REDIRECT", 0), ("HANDLE_INTERNAL_REDIRECT", 1)],
+        values: &[
+            ("PASS_THROUGH_INTERNAL_REDIRECT", 0),
+            ("HANDLE_INTERNAL_REDIRECT", 1),
+        ],
     },
     EnumDef {
         name: "envoy.config.route.v3.RetryPolicy.ResetHeaderFormat",
