@@ -301,7 +301,48 @@ mod tests {
     /// Types that fields name but these tables leave unwalked (the reader treats such a
     /// subtree as known but does not descend into it). Everything else a field names must
     /// resolve, which catches typos in type names.
-    const UNWALKED: &[&str] = &[];
+    const UNWALKED: &[&str] = &[
+        "envoy.config.accesslog.v3.AccessLog",
+        "envoy.config.accesslog.v3.AccessLogFilter",
+        "envoy.config.cluster.v3.Filter",
+        "envoy.config.cluster.v3.OutlierDetection.Monitors",
+        "envoy.config.core.v3.DnsResolutionConfig",
+        "envoy.config.core.v3.EventServiceConfig",
+        "envoy.config.core.v3.ExtensionConfigSource",
+        "envoy.config.core.v3.GrpcService",
+        "envoy.config.core.v3.HealthCheck.CustomHealthCheck",
+        "envoy.config.core.v3.HealthCheck.GrpcHealthCheck",
+        "envoy.config.core.v3.HealthCheck.HttpHealthCheck",
+        "envoy.config.core.v3.HealthCheck.TcpHealthCheck",
+        "envoy.config.core.v3.HealthCheck.TlsOptions",
+        "envoy.config.core.v3.ProxyProtocolConfig",
+        "envoy.config.core.v3.SocketOption",
+        "envoy.config.core.v3.SocketOptionsOverride",
+        "envoy.config.core.v3.SubstitutionFormatString",
+        "envoy.config.listener.v3.ApiListener",
+        "envoy.config.listener.v3.UdpListenerConfig",
+        "envoy.config.metrics.v3.StatsConfig",
+        "envoy.config.metrics.v3.StatsSink",
+        "envoy.config.overload.v3.OverloadManager",
+        "envoy.config.route.v3.ClusterSpecifierPlugin",
+        "envoy.config.route.v3.RateLimit.Action",
+        "envoy.config.route.v3.RateLimit.Override",
+        "envoy.config.route.v3.ScopedRouteConfiguration",
+        "envoy.config.trace.v3.Tracing",
+        "envoy.config.trace.v3.Tracing.Http",
+        "envoy.extensions.transport_sockets.tls.v3.Secret",
+        "envoy.type.http.v3.PathTransformation",
+        "envoy.type.matcher.v3.RegexMatchAndSubstitute",
+        "envoy.type.matcher.v3.RegexMatcher",
+        "envoy.type.matcher.v3.StringMatcher",
+        "envoy.type.tracing.v3.CustomTag",
+        "envoy.type.v3.Int32Range",
+        "envoy.type.v3.Int64Range",
+        "envoy.type.v3.SemanticVersion",
+        "xds.core.v3.Authority",
+        "xds.core.v3.ContextParams",
+        "xds.type.matcher.v3.Matcher",
+    ];
 
     fn referenced() -> Vec<(&'static str, &'static str, FieldType)> {
         all_messages()
