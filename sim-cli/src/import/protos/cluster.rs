@@ -1,7 +1,8 @@
 //! `envoy.config.cluster.v3`: from `api/envoy/config/cluster/v3/cluster.proto` at Envoy commit
 //! 6b35b269394160d9bd96c278c496e8dbd8a4f257, `circuit_breaker.proto` at
 //! 01c2c1fadbc61d572c7e02568c98ff001c0bfe8f and `outlier_detection.proto` at
-//! 1282f875e97fdff79ef5cb6be59e01e23c6e2f5f.
+//! b62b88e01756395dd64c8d85ce3483e38892463e (the newer of the two stored versions read: it has
+//! `always_eject_one_host`, and `monitors` as a list of extensions).
 
 use super::build::*;
 
@@ -275,7 +276,8 @@ pub(super) static MESSAGES: &[Message] = &[
             f("max_ejection_time", 21, DURATION).rule("duration.gt = {}"),
             f("max_ejection_time_jitter", 22, DURATION),
             f("successful_active_health_check_uneject_host", 23, BOOLV),
-            f("monitors", 24, m("envoy.config.cluster.v3.OutlierDetection.Monitors")),
+            f("monitors", 24, m("envoy.config.core.v3.TypedExtensionConfig")).rep(),
+            f("always_eject_one_host", 25, BOOLV),
         ],
     },
 ];

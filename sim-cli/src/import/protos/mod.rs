@@ -23,6 +23,36 @@
 //! | [`admin`] | `envoy.admin.v3` |
 //! | [`types`] | `envoy.type.v3`, and `envoy.service.discovery.v3.DiscoveryResponse` |
 //!
+//! The `.proto` files read, each at the commit of the version the file index stored:
+//!
+//! | file (under `api/envoy/`) | Envoy commit |
+//! | --- | --- |
+//! | `config/bootstrap/v3/bootstrap.proto` | 902143755769e08aae0474981b9eef0ab6bf28d8 |
+//! | `config/cluster/v3/cluster.proto` | 6b35b269394160d9bd96c278c496e8dbd8a4f257 |
+//! | `config/cluster/v3/circuit_breaker.proto` | 01c2c1fadbc61d572c7e02568c98ff001c0bfe8f |
+//! | `config/cluster/v3/outlier_detection.proto` | b62b88e01756395dd64c8d85ce3483e38892463e |
+//! | `config/core/v3/protocol.proto` | fe54c457a1b966b25a748d26fe55dda5411bf289 |
+//! | `config/core/v3/address.proto` | 20c8935fa568d385cd6e263d1cf7567895a677dd |
+//! | `config/core/v3/base.proto` | d65a4a5d0f6b63d76208164752d1d82ba8b3d5f5 |
+//! | `config/core/v3/health_check.proto` | a1981d6b18188664b68594cde4448cdaf5bb9f53 |
+//! | `config/core/v3/extension.proto` | 4a2fedabbb9418939f70ddc82995d805443a7dbc |
+//! | `config/core/v3/config_source.proto` | 36438b69774b8252811197e6c66653656dd748f3 |
+//! | `config/endpoint/v3/endpoint.proto` | 3313680ead6a806c0e5193565dd3fe29baecb337 |
+//! | `config/endpoint/v3/endpoint_components.proto` | 88d5a6367c64d66fcf9ee6b528dbdeacbea37ce3 |
+//! | `config/listener/v3/listener.proto` | 3551835d82753187dd178df245d73c34a86ec020 |
+//! | `config/listener/v3/listener_components.proto` | 909b9f165efc5502788c474b9323fa6c70df04c3 |
+//! | `config/route/v3/route.proto` | c33e7f824b9946853a80e839d6e80ef2a09f3bb4 |
+//! | `config/route/v3/route_components.proto` | 3304863897c75c4d14207b5ec658318a5eec08ef |
+//! | `extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto` | 532044be2679b6a66582612904b84b4371a97f26 |
+//! | `extensions/upstreams/http/v3/http_protocol_options.proto` | 95f6f621b45d2f9c5bc4e78f6ba62b2fca4d1d3c |
+//! | `type/v3/percent.proto` | 39e27d5592495fc81d9b9841040368cbc45e7ac1 |
+//! | `admin/v3/config_dump.proto` | a6193bb3e145a881be038a1cdd6b1a98a00410be |
+//! | `admin/v3/config_dump_shared.proto` | 0966f096e1073034c2429ca283299f46374238f3 |
+//! | `service/discovery/v3/discovery.proto` | df24f69e880ae998c97889856fdbd1f0d3dd1b55 |
+//!
+//! The versions are of different ages (no one commit had every file stored), so a table can
+//! lack a field a newer Envoy has, e.g. `Cluster` here has no field past number 56.
+//!
 //! A field whose type is a message not in these tables is still listed, with its type's full
 //! name: the reader treats such a subtree as known but does not walk it.
 
@@ -305,7 +335,6 @@ mod tests {
         "envoy.config.accesslog.v3.AccessLog",
         "envoy.config.accesslog.v3.AccessLogFilter",
         "envoy.config.cluster.v3.Filter",
-        "envoy.config.cluster.v3.OutlierDetection.Monitors",
         "envoy.config.core.v3.DnsResolutionConfig",
         "envoy.config.core.v3.EventServiceConfig",
         "envoy.config.core.v3.ExtensionConfigSource",
@@ -408,10 +437,10 @@ mod tests {
             "google.protobuf.StringValue",
         ];
         for (msg, field, ty) in referenced() {
-            if let FieldType::Message(n) = ty {
-                if n.starts_with("google.protobuf.") {
-                    assert!(KNOWN.contains(&n), "{msg}.{field}: {n}");
-                }
+            if let FieldType::Message(n) = ty
+                && n.starts_with("google.protobuf.")
+            {
+                assert!(KNOWN.contains(&n), "{msg}.{field}: {n}");
             }
         }
     }
@@ -630,22 +659,29 @@ mod tests {
 
     #[test]
     fn outlier_detection_spot_checks() {
-        // api/envoy/config/cluster/v3/outlier_detection.proto @ 1282f875:
+        // api/envoy/config/cluster/v3/outlier_detection.proto @ b62b88e0:
+        // `google.protobuf.BoolValue always_eject_one_host = 25;`
         // `google.protobuf.BoolValue successful_active_health_check_uneject_host = 23;`
-        // (this version has no `always_eject_one_host`: it came later, see the report).
         let od = message("envoy.config.cluster.v3.OutlierDetection").unwrap();
-        let f = od
+        let f = od.field("always_eject_one_host").unwrap();
+        assert_eq!(
+            (f.number, f.ty),
+            (25, FieldType::Message("google.protobuf.BoolValue"))
+        );
+        assert_eq!(od.field("alwaysEjectOneHost"), Some(f));
+        let u = od
             .field("successful_active_health_check_uneject_host")
             .unwrap();
         assert_eq!(
-            (f.number, f.ty),
+            (u.number, u.ty),
             (23, FieldType::Message("google.protobuf.BoolValue"))
         );
-        assert!(od.field("always_eject_one_host").is_none());
         let mep = od.field("max_ejection_percent").unwrap();
         assert_eq!((mep.number, mep.rules), (4, "uint32.lte = 100"));
         assert_eq!(od.field("interval").unwrap().rules, "duration.gt = {}");
         assert_eq!(od.field("max_ejection_time_jitter").unwrap().number, 22);
+        let mon = od.field("monitors").unwrap();
+        assert_eq!((mon.number, mon.label), (24, Label::Repeated));
     }
 
     #[test]
@@ -760,6 +796,8 @@ mod tests {
         //   1..=38 less reserved 10, 11.
         // - Listener: listener.proto @ 3551835d82753187dd178df245d73c34a86ec020, numbers
         //   1..=34 less reserved 14, 23.
+        // - OutlierDetection: outlier_detection.proto @ b62b88e01756395dd64c8d85ce3483e38892463e,
+        //   numbers 1..=25.
         // - HealthCheck: health_check.proto @ a1981d6b18188664b68594cde4448cdaf5bb9f53,
         //   numbers 1..=26 less reserved 10.
         for (name, count) in [
@@ -772,7 +810,7 @@ mod tests {
             ("envoy.config.bootstrap.v3.Bootstrap", 36),
             ("envoy.config.listener.v3.Listener", 32),
             ("envoy.config.core.v3.HealthCheck", 25),
-            ("envoy.config.cluster.v3.OutlierDetection", 24),
+            ("envoy.config.cluster.v3.OutlierDetection", 25),
             ("envoy.config.route.v3.RetryPolicy", 11),
             ("envoy.config.route.v3.VirtualHost", 18),
             ("envoy.config.route.v3.Route", 16),
