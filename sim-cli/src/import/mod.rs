@@ -11,6 +11,8 @@ mod istio_policy;
 mod istio_retry;
 mod istio_select;
 mod proto_json;
+#[allow(dead_code)]
+mod protos;
 mod yaml;
 
 use emit::{Doc, Origin, Value};
