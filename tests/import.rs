@@ -129,7 +129,7 @@ fn try_import(
     let opts = ImportOptions {
         istio_version: version.map(str::to_string),
         cluster: cluster.map(str::to_string),
-        scenario: None,
+        ..ImportOptions::default()
     };
     match import(&inputs, &opts) {
         Ok(imported) => {
@@ -1703,15 +1703,12 @@ fn cli_imports_two_files_and_warns_on_stderr() {
 fn wrong_typed_values_are_errors_with_their_place() {
     let cluster = "name: c\nconnect_timeout: 1s\n";
     let (code, message) = import_err(
-        &[(
-            "c.yaml",
-            &format!("{cluster}connect_timeout_x: 1\nlb_policy: 7\n"),
-        )],
+        &[("c.yaml", &format!("{cluster}lb_policy: {{ a: 1 }}\n"))],
         None,
     );
     assert_eq!(code, 2);
     assert!(
-        message.contains("c.yaml:4:12: lb_policy: invalid value 7, expected a string"),
+        message.contains("c.yaml:3:12: lb_policy: invalid value a mapping, expected a string"),
         "{message}"
     );
     let od = format!("{cluster}outlier_detection:\n  interval: soon\n");

@@ -279,3 +279,71 @@ fn a_virtual_host_retry_policy_applies_when_the_route_has_none() {
         imported.warnings
     );
 }
+
+/// An enum by its number (`ParseEnum` takes a number): `lb_policy: 1` is LEAST_REQUEST
+/// (`Cluster.LbPolicy` in `cluster.proto`), `priority: 1` is HIGH (`RoutingPriority`).
+#[test]
+fn enums_by_number() {
+    let t = ok("name: c\nlb_policy: 1\ncircuit_breakers:\n  thresholds:\n  - priority: 1\n");
+    assert_eq!(t["cluster"]["lb_policy"].as_str(), Some("LEAST_REQUEST"));
+    assert_eq!(thresholds(&t)["priority"].as_str(), Some("HIGH"));
+    let message = err("name: c\ncircuit_breakers:\n  thresholds:\n  - priority: 7\n");
+    assert!(message.contains("c.yaml:4:15"), "{message}");
+    assert!(
+        message.contains("not a value of envoy.config.core.v3.RoutingPriority"),
+        "{message}"
+    );
+}
+
+/// A key that is no field of a message breakersim simulates is refused, as Envoy refuses an
+/// unknown field in static config (`MessageUtil::loadFromJson` → `onUnknownField`); with
+/// `--allow-unknown-fields` (Envoy's `--allow-unknown-static-fields`) it is a warning.
+#[test]
+fn unknown_fields_are_refused_unless_allowed() {
+    let text = "name: c\ncircuit_breaker:\n  thresholds:\n  - max_connections: 3\n";
+    let message = err(text);
+    assert!(message.contains("c.yaml:2:1"), "{message}");
+    assert!(
+        message.contains("`circuit_breaker` is not a field of envoy.config.cluster.v3.Cluster"),
+        "{message}"
+    );
+    let message = err("name: c\noutlier_detection:\n  consecutive5xxx: 3\n");
+    assert!(message.contains("c.yaml:3:3"), "{message}");
+    let inputs = [InputFile {
+        source: "c.yaml".into(),
+        text: text.into(),
+    }];
+    let opts = ImportOptions {
+        allow_unknown_fields: true,
+        ..ImportOptions::default()
+    };
+    let out = import(&inputs, &opts).expect("a warning only");
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.severity == sim_core::diagnostic::Severity::Warning
+                && w.to_string().contains("c.yaml:2:1")
+                && w.to_string().contains("circuit_breaker")),
+        "{:#?}",
+        out.warnings
+    );
+}
+
+/// `--strict`: a field breakersim does not model is an error, not a warning.
+#[test]
+fn strict_makes_unmodelled_fields_errors() {
+    let text = "name: c\ndns_lookup_family: V4_ONLY\n";
+    assert!(import_one("c.yaml", text).is_ok());
+    let inputs = [InputFile {
+        source: "c.yaml".into(),
+        text: text.into(),
+    }];
+    let opts = ImportOptions {
+        strict: true,
+        ..ImportOptions::default()
+    };
+    let e = import(&inputs, &opts).err().expect("an error");
+    assert_eq!(e.exit_code(), 2);
+    assert!(e.to_string().contains("c.yaml:2:1"), "{e}");
+    assert!(e.to_string().contains("dns_lookup_family"), "{e}");
+}

@@ -26,6 +26,7 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
         istio_version: config.istio_version.map(|v| v.0),
         cluster: config.select,
         scenario: Some(shown.clone()),
+        ..ImportOptions::default()
     };
     let from = config.from.map(|f| f.0).unwrap_or_default();
     let dir = scenario_path.parent().unwrap_or(Path::new("."));

@@ -163,13 +163,13 @@ fn import_istio_version_that_is_not_a_version() {
 fn import_value_of_the_wrong_type() {
     let envoy = file(
         "envoy-type.yaml",
-        "name: c\nconnect_timeout: 1s\nlb_policy: 7\n",
+        "name: c\nconnect_timeout: 1s\nlb_policy: { a: 1 }\n",
     );
     fails(
         &["import", &envoy],
         2,
         &[&format!(
-            "{envoy}:3:12: lb_policy: invalid value 7, expected a string"
+            "{envoy}:3:12: lb_policy: invalid value a mapping, expected a string"
         )],
     );
     let istio = file(

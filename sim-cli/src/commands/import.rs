@@ -33,6 +33,13 @@ pub struct ImportArgs {
     /// Which cluster: its name in a bootstrap, or outbound|<port>|<subset>|<host> for Istio.
     #[arg(long, value_name = "NAME")]
     pub cluster: Option<String>,
+    /// Fields Envoy does not know are warnings, not errors (as Envoy's
+    /// --allow-unknown-static-fields).
+    #[arg(long)]
+    pub allow_unknown_fields: bool,
+    /// Fields breakersim does not model are errors (exit 2), not warnings.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `import` on its arguments.
@@ -41,6 +48,8 @@ pub fn import_command(args: &ImportArgs) -> CliResult<String> {
         istio_version: args.istio_version.clone(),
         cluster: args.cluster.clone(),
         scenario: None,
+        allow_unknown_fields: args.allow_unknown_fields,
+        strict: args.strict,
     };
     import_files(&args.files, &opts)
 }

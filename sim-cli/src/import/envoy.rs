@@ -11,6 +11,7 @@ use sim_core::time::SimDuration;
 
 use super::emit::{Doc, Origin, Value};
 use super::fields::{copy_plain_fields, percent_value, read_plain};
+use super::protos;
 use super::yaml::Node;
 use crate::exit::{CliError, CliResult};
 
@@ -105,7 +106,15 @@ pub fn translate_cluster(
 fn lb_policy(doc: &mut Doc, c: &Node, warnings: &mut Vec<Diagnostic>) {
     match c.get("lb_policy") {
         Some(p) => {
-            let written = p.str().unwrap_or("");
+            // protobuf's `ParseEnum` takes the value's number too.
+            let numbered = p.is_integer().then(|| {
+                let number = p.u64()?;
+                protos::enum_def("envoy.config.cluster.v3.Cluster.LbPolicy")?.name_of(number)
+            });
+            let written = match numbered.flatten() {
+                Some(name) => name,
+                None => p.str().unwrap_or(""),
+            };
             // Envoy reads enum names in any case (`case_insensitive_enum_parsing`).
             let known = LB_POLICIES.iter().find(|n| n.eq_ignore_ascii_case(written));
             let policy = known.copied().unwrap_or(written);
@@ -222,7 +231,7 @@ fn circuit_breakers(doc: &mut Doc, c: &Node) {
                 let (Some(e), Some(v)) = (f.envoy, budget.get(f.name)) else {
                     continue;
                 };
-                if let Some(value) = read_plain(&v, f, e.ty) {
+                if let Some(value) = read_plain(&v, f, e.ty, RetryBudget::spec().envoy) {
                     parts.push(format!("{} = {}", f.name, value.0));
                 }
             }

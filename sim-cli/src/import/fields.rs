@@ -7,6 +7,7 @@
 use sim_core::schema::{FieldSpec, Kind, ProtoType, TableSpec, check_rule};
 
 use super::emit::{Doc, Origin, Value};
+use super::protos::{self, FieldType};
 use super::yaml::Node;
 
 /// Writes every plain Envoy field of `spec` that `node` has; the caller handles nested
@@ -18,7 +19,7 @@ pub fn copy_plain_fields(doc: &mut Doc, node: &Node, spec: &TableSpec, skip: &[&
         }
         let Some(e) = &f.envoy else { continue };
         let Some(v) = node.get(e.proto) else { continue };
-        if let Some(value) = read_plain(&v, f, e.ty) {
+        if let Some(value) = read_plain(&v, f, e.ty, spec.envoy) {
             doc.set(f.name, value, Origin::File(v.line()));
         }
     }
@@ -26,7 +27,8 @@ pub fn copy_plain_fields(doc: &mut Doc, node: &Node, spec: &TableSpec, skip: &[&
 
 /// The field's value as scenario text, or `None` for a message (the caller's) or a bad value
 /// (recorded as an error at its place).
-pub fn read_plain(v: &Node, f: &FieldSpec, ty: ProtoType) -> Option<Value> {
+/// `message` is the Envoy message the field belongs to (for an enum's numbers).
+pub fn read_plain(v: &Node, f: &FieldSpec, ty: ProtoType, message: Option<&str>) -> Option<Value> {
     let kind = (f.kind)();
     match ty {
         ProtoType::UInt32 | ProtoType::UInt32Value => {
@@ -50,7 +52,14 @@ pub fn read_plain(v: &Node, f: &FieldSpec, ty: ProtoType) -> Option<Value> {
         }
         ProtoType::String => v.str().map(Value::str),
         ProtoType::Enum => {
-            let written = v.str()?;
+            let numbered = v
+                .is_integer()
+                .then(|| enum_number_name(v, f, message))
+                .flatten();
+            let written = match numbered {
+                Some(name) => name,
+                None => v.str()?,
+            };
             match &kind {
                 Kind::Enum(names) => {
                     match names.iter().find(|(n, _)| n.eq_ignore_ascii_case(written)) {
@@ -71,6 +80,24 @@ pub fn read_plain(v: &Node, f: &FieldSpec, ty: ProtoType) -> Option<Value> {
         }
         ProtoType::Message | ProtoType::RepeatedMessage | ProtoType::RepeatedUInt32 => None,
     }
+}
+
+/// The name of an enum value written as its number (protobuf's `ParseEnum` takes either),
+/// from the field's enum in Envoy's protos.
+fn enum_number_name(v: &Node, f: &FieldSpec, message: Option<&str>) -> Option<&'static str> {
+    let field = protos::message(message?)?.field(f.name)?;
+    let FieldType::Enum(name) = field.ty else {
+        return None;
+    };
+    let number = v.u64()?;
+    let found = protos::enum_def(name)?.name_of(number);
+    if found.is_none() {
+        v.reject(
+            format!("{number} is not a value of {name}"),
+            "one of its names or numbers",
+        );
+    }
+    found
 }
 
 /// An `envoy.type.v3.Percent`: a message, so only `{ value: N }` (protobuf refuses a bare

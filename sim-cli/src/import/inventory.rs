@@ -21,9 +21,21 @@ pub enum Found {
     ConfigDump,
 }
 
+/// A document (or a resource in one) as a message of Envoy's, for the unknown-field check.
+pub struct Root<'y, 'a> {
+    pub node: Node<'y, 'a>,
+    /// Its message's full name.
+    pub message: String,
+    /// Whether Envoy loads it as config (a bootstrap, a cluster, a resource file), where an
+    /// unknown field is refused; else it is output Envoy or istioctl printed.
+    pub loaded: bool,
+}
+
 /// The Envoy resources found.
 #[derive(Default)]
 pub struct Inventory<'y, 'a> {
+    /// The documents and resources, as messages.
+    pub roots: Vec<Root<'y, 'a>>,
     /// Each `envoy.config.cluster.v3.Cluster`, in file order.
     pub clusters: Vec<(Node<'y, 'a>, Found)>,
     /// Each `RouteConfiguration`: from RDS, a config dump, or inline in a listener's HTTP
@@ -57,18 +69,51 @@ impl<'y, 'a> Inventory<'y, 'a> {
         if d.is_sequence() {
             // `istioctl proxy-config cluster|route -o json`: a list of resources.
             for item in d.items() {
-                self.document(&item)?;
+                let message = if item.has("virtual_hosts") {
+                    "envoy.config.route.v3.RouteConfiguration"
+                } else {
+                    "envoy.config.cluster.v3.Cluster"
+                };
+                self.root(&item, message, false);
+                if type_of(&item).is_some() {
+                    self.resource(&item)?;
+                } else if item.has("virtual_hosts") {
+                    self.route_configs.push(item.clone());
+                } else {
+                    self.clusters.push((item.clone(), Found::Resource));
+                }
             }
             return Ok(());
         }
-        if type_of(d).is_some() || d.has("configs") || d.has("resources") {
+        if d.has("configs") {
+            self.root(d, "envoy.admin.v3.ConfigDump", false);
+            return self.resource(d);
+        }
+        if d.has("resources") {
+            self.root(d, "envoy.service.discovery.v3.DiscoveryResponse", true);
+            return self.resource(d);
+        }
+        if let Some(ty) = type_of(d) {
+            self.root(d, &ty, true);
             return self.resource(d);
         }
         if d.has("static_resources") {
+            self.root(d, "envoy.config.bootstrap.v3.Bootstrap", true);
             self.bootstrap(d);
             return Ok(());
         }
+        if d.has("filter_chains") {
+            self.root(d, "envoy.config.listener.v3.Listener", true);
+            self.listener(d);
+            return Ok(());
+        }
+        if d.has("virtual_hosts") {
+            self.root(d, "envoy.config.route.v3.RouteConfiguration", true);
+            self.route_configs.push(d.clone());
+            return Ok(());
+        }
         if d.has("name") {
+            self.root(d, "envoy.config.cluster.v3.Cluster", true);
             self.clusters.push((d.clone(), Found::Document));
             return Ok(());
         }
@@ -76,16 +121,34 @@ impl<'y, 'a> Inventory<'y, 'a> {
         // and two levels down for resources.
         for value in d.values() {
             if type_of(&value).is_some() || value.has("configs") || value.has("resources") {
-                self.resource(&value)?;
+                self.printed(&value)?;
             } else {
                 for inner in value.values() {
                     if type_of(&inner).is_some() || inner.has("configs") {
-                        self.resource(&inner)?;
+                        self.printed(&inner)?;
                     }
                 }
             }
         }
         Ok(())
+    }
+
+    /// A resource inside a tool's output.
+    fn printed(&mut self, r: &Node<'y, 'a>) -> Result<(), CliError> {
+        let message = match type_of(r) {
+            Some(t) => t,
+            None => "envoy.admin.v3.ConfigDump".to_string(),
+        };
+        self.root(r, &message, false);
+        self.resource(r)
+    }
+
+    fn root(&mut self, node: &Node<'y, 'a>, message: &str, loaded: bool) {
+        self.roots.push(Root {
+            node: node.clone(),
+            message: message.to_string(),
+            loaded,
+        });
     }
 
     /// A bootstrap: its static clusters, and the route configurations of its listeners.

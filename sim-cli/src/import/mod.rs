@@ -11,8 +11,8 @@ mod istio_policy;
 mod istio_retry;
 mod istio_select;
 mod proto_json;
-#[allow(dead_code)]
 mod protos;
+mod unknown_fields;
 mod yaml;
 
 use emit::{Doc, Origin, Value};
@@ -31,6 +31,10 @@ pub struct ImportOptions {
     /// The scenario whose `[cluster]` gave these options (`select`, `istio_version`), for
     /// messages; `None` when they are the flags of `import`.
     pub scenario: Option<String>,
+    /// Unknown Envoy fields are warnings, not errors (Envoy's `--allow-unknown-static-fields`).
+    pub allow_unknown_fields: bool,
+    /// Fields breakersim does not model are errors, not warnings.
+    pub strict: bool,
 }
 
 impl ImportOptions {
@@ -231,8 +235,10 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
     doc.top("duration", Value::str("60s"), Origin::World);
     doc.section("[envoy]", None);
     doc.set("concurrency", Value::int(2), Origin::World);
+    let mut unknown: Vec<String> = Vec::new();
     let (checked, endpoints) = match classify(&docs, source)? {
         Kind::Envoy(inv) => {
+            unknown = unknown_envoy_fields(&inv, opts, &mut warnings)?;
             let cluster = choose_cluster(&inv, source, opts)?;
             let mut facts = envoy::translate_cluster(&mut doc, &cluster, &mut warnings)?;
             if facts.endpoints.is_empty()
@@ -332,6 +338,9 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             suggestion,
         } in node.unread()
         {
+            if unknown.contains(&path) {
+                continue;
+            }
             let warning = match node.why_ignored(&path) {
                 Some(why) => {
                     Diagnostic::warning(node.source(), format!("{path} is ignored: {why}"))
@@ -350,6 +359,7 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             warnings.push(warning.place(place));
         }
     }
+    summarise_unmodelled(&mut warnings, source, opts)?;
     world(&mut doc, endpoints);
     let bad: Vec<Diagnostic> = reads.iter().flat_map(Reads::bad_values).collect();
     if !bad.is_empty() {
@@ -359,6 +369,69 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
         scenario: doc.render(),
         warnings,
     })
+}
+
+/// The fields of the Envoy documents that are no field of their message: errors in a config
+/// Envoy loads (unless `--allow-unknown-fields`), warnings in output Envoy printed. Returns
+/// their paths, which are then not reported again as unmodelled.
+fn unknown_envoy_fields(
+    inv: &inventory::Inventory,
+    opts: &ImportOptions,
+    warnings: &mut Vec<Diagnostic>,
+) -> CliResult<Vec<String>> {
+    let mut errors = Vec::new();
+    let mut paths = Vec::new();
+    for root in &inv.roots {
+        for u in unknown_fields::unknown_fields(&root.node, &root.message) {
+            paths.push(u.path().to_string());
+            if root.loaded && u.simulated && !opts.allow_unknown_fields {
+                errors.push(u.error());
+            } else {
+                warnings.push(u.warning());
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(paths)
+    } else {
+        Err(CliError::Input(errors))
+    }
+}
+
+/// With `--strict`, any field not modelled is an error; else a one-line note counts them.
+fn summarise_unmodelled(
+    warnings: &mut Vec<Diagnostic>,
+    source: &str,
+    opts: &ImportOptions,
+) -> CliResult<()> {
+    let count = warnings
+        .iter()
+        .filter(|w| w.severity == Severity::Warning)
+        .count();
+    if count == 0 {
+        return Ok(());
+    }
+    if opts.strict {
+        let errors = warnings
+            .drain(..)
+            .map(|mut w| {
+                w.severity = Severity::Error;
+                w
+            })
+            .collect();
+        return Err(CliError::Input(errors));
+    }
+    warnings.push(
+        Diagnostic::note(
+            source,
+            format!(
+                "{count} warning{}: the scenario is simulated without what they name",
+                if count == 1 { "" } else { "s" }
+            ),
+        )
+        .hint("--strict makes each an error"),
+    );
+    Ok(())
 }
 
 /// The cluster to import: the one named by `--cluster` (or the scenario's `select`), or the

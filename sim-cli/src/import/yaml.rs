@@ -229,6 +229,59 @@ impl<'y, 'a> Node<'y, 'a> {
         Some(child)
     }
 
+    /// The entries of a mapping as written, each key with its place and its value as a node,
+    /// without marking anything read (for checks over the whole file).
+    pub fn entries(&self) -> Vec<(String, Place, Node<'y, 'a>)> {
+        let Some(map) = self.yaml.data.as_mapping() else {
+            return Vec::new();
+        };
+        map.iter()
+            .filter_map(|(k, v)| {
+                let key = k.data.as_str()?;
+                let node = Node {
+                    yaml: v,
+                    reads: self.reads,
+                    source: self.source,
+                    text: self.text,
+                    path: join(&self.path, key),
+                };
+                Some((
+                    key.to_string(),
+                    self.place_of(&k.span.start, &k.span.end),
+                    node,
+                ))
+            })
+            .collect()
+    }
+
+    /// The items of a repeated field as Envoy reads them (a single value is a list of one, a
+    /// list in the list flattened), without marking anything read.
+    pub fn repeated(&self) -> Vec<Node<'y, 'a>> {
+        match &self.yaml.data {
+            YamlData::Sequence(seq) => seq
+                .iter()
+                .enumerate()
+                .flat_map(|(i, v)| {
+                    Node {
+                        yaml: v,
+                        reads: self.reads,
+                        source: self.source,
+                        text: self.text,
+                        path: format!("{}[{i}]", self.path),
+                    }
+                    .repeated()
+                })
+                .collect(),
+            YamlData::Value(Scalar::Null) => Vec::new(),
+            _ => vec![self.clone()],
+        }
+    }
+
+    /// A scalar string value, without marking it read.
+    pub fn peek_str(&self) -> Option<&'y str> {
+        self.yaml.data.as_str()
+    }
+
     /// Whether a mapping has the field `key` (by either name in an Envoy document), without
     /// marking it read.
     pub fn has(&self, key: &str) -> bool {
@@ -241,6 +294,11 @@ impl<'y, 'a> Node<'y, 'a> {
                     .is_some_and(|k| k == key || (envoy && k == json))
             })
         })
+    }
+
+    /// Whether the node is a YAML integer.
+    pub fn is_integer(&self) -> bool {
+        matches!(self.yaml.data, YamlData::Value(Scalar::Integer(_)))
     }
 
     /// Whether the node is a list.

@@ -112,7 +112,8 @@ pub enum Label {
     Map,
 }
 
-/// A field's proto type.
+/// A field's proto type (every scalar type protobuf has, whether or not a table uses it).
+#[allow(dead_code)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldType {
     Double,
@@ -199,12 +200,12 @@ impl Message {
 }
 
 impl EnumDef {
-    /// The number of the value of that name.
-    pub fn number(&self, value: &str) -> Option<i32> {
+    /// The name of the value numbered `number` (protobuf's JSON parser takes either).
+    pub fn name_of(&self, number: u64) -> Option<&'static str> {
         self.values
             .iter()
-            .find(|(n, _)| *n == value)
-            .map(|(_, v)| *v)
+            .find(|(_, n)| u64::try_from(*n).ok() == Some(number))
+            .map(|(n, _)| *n)
     }
 }
 
@@ -314,13 +315,10 @@ mod build {
     pub(super) const TIMESTAMP: FieldType = m("google.protobuf.Timestamp");
     pub(super) const ANY: FieldType = m("google.protobuf.Any");
     pub(super) const STRUCT: FieldType = m("google.protobuf.Struct");
-    pub(super) const VALUE: FieldType = m("google.protobuf.Value");
     pub(super) const U32V: FieldType = m("google.protobuf.UInt32Value");
     pub(super) const U64V: FieldType = m("google.protobuf.UInt64Value");
-    pub(super) const I64V: FieldType = m("google.protobuf.Int64Value");
     pub(super) const BOOLV: FieldType = m("google.protobuf.BoolValue");
     pub(super) const DOUBLEV: FieldType = m("google.protobuf.DoubleValue");
-    pub(super) const STRINGV: FieldType = m("google.protobuf.StringValue");
 }
 
 #[cfg(test)]
@@ -651,10 +649,13 @@ mod tests {
         assert_eq!((lr.number, lr.oneof), (37, Some("lb_config")));
         assert_eq!(c.field("name").unwrap().rules, "string.min_len = 1");
         let lb = enum_def("envoy.config.cluster.v3.Cluster.LbPolicy").unwrap();
-        assert_eq!(lb.number("MAGLEV"), Some(5));
-        assert_eq!(lb.number("ORIGINAL_DST_LB"), None, "reserved");
+        assert_eq!(lb.name_of(5), Some("MAGLEV"));
+        assert!(
+            !lb.values.iter().any(|(n, _)| *n == "ORIGINAL_DST_LB"),
+            "reserved"
+        );
         let dns = enum_def("envoy.config.cluster.v3.Cluster.DnsLookupFamily").unwrap();
-        assert_eq!(dns.number("ALL"), Some(4));
+        assert_eq!(dns.name_of(4), Some("ALL"));
     }
 
     #[test]
@@ -709,8 +710,8 @@ mod tests {
         assert_eq!(
             enum_def("envoy.config.core.v3.RoutingPriority")
                 .unwrap()
-                .number("HIGH"),
-            Some(1)
+                .name_of(1),
+            Some("HIGH")
         );
     }
 
@@ -755,7 +756,7 @@ mod tests {
         assert!(ra.field("max_grpc_timeout").unwrap().deprecated);
         let code =
             enum_def("envoy.config.route.v3.RouteAction.ClusterNotFoundResponseCode").unwrap();
-        assert_eq!(code.number("NOT_FOUND"), Some(1));
+        assert_eq!(code.name_of(1), Some("NOT_FOUND"));
         let dr = message("envoy.config.route.v3.DirectResponseAction").unwrap();
         assert_eq!(
             dr.field("status").unwrap().rules,
@@ -776,10 +777,10 @@ mod tests {
             "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType",
         )
         .unwrap();
-        assert_eq!(codec.number("HTTP3"), Some(3));
+        assert_eq!(codec.name_of(3), Some("HTTP3"));
         // percent.proto @ 39e27d55: DenominatorType MILLION = 2.
         let d = enum_def("envoy.type.v3.FractionalPercent.DenominatorType").unwrap();
-        assert_eq!(d.number("MILLION"), Some(2));
+        assert_eq!(d.name_of(2), Some("MILLION"));
     }
 
     #[test]

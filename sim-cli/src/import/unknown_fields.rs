@@ -1,0 +1,141 @@
+//! Fields Envoy does not know: every key of an Envoy document checked against the fields of
+//! its message (`protos/`), down through nested messages, repeated fields, maps and `Any`s
+//! whose `@type` is known. Envoy refuses a static config with an unknown field
+//! (`MessageUtil::loadFromJson` → `ValidationVisitor::onUnknownField`,
+//! `source/common/protobuf/yaml_utility.cc`) unless run with `--allow-unknown-static-fields`,
+//! which `--allow-unknown-fields` mirrors.
+
+use sim_core::diagnostic::{Diagnostic, Place, Severity};
+
+use super::protos::{FieldType, Label, Message, message};
+use super::yaml::Node;
+
+const TYPE_PREFIX: &str = "type.googleapis.com/";
+
+/// The messages whose fields breakersim simulates: an unknown key in one of these (most
+/// often a misspelling, `circuit_breaker:` for `circuit_breakers:`) would change what is
+/// simulated, so it is refused as Envoy refuses it. Elsewhere (listeners, the HTTP connection
+/// manager, the bootstrap) a key unknown to breakersim's tables, which follow Envoy's `.proto`
+/// files at the commits `protos/mod.rs` names, may be a field a newer Envoy added; it is a
+/// warning.
+const SIMULATED: [&str; 11] = [
+    "envoy.config.cluster.v3.Cluster",
+    "envoy.config.cluster.v3.CircuitBreakers",
+    "envoy.config.cluster.v3.CircuitBreakers.Thresholds",
+    "envoy.config.cluster.v3.CircuitBreakers.Thresholds.RetryBudget",
+    "envoy.config.cluster.v3.OutlierDetection",
+    "envoy.config.cluster.v3.Cluster.CommonLbConfig",
+    "envoy.config.cluster.v3.Cluster.LeastRequestLbConfig",
+    "envoy.config.route.v3.RouteAction",
+    "envoy.config.route.v3.RetryPolicy",
+    "envoy.config.route.v3.RetryPolicy.RetryBackOff",
+    "envoy.config.core.v3.Http2ProtocolOptions",
+];
+
+/// A key that is no field of its message.
+pub struct Unknown {
+    /// The key as written.
+    key: String,
+    /// The message's full name.
+    message: &'static str,
+    /// The key's place and path.
+    place: Place,
+    path: String,
+    source: String,
+    /// Whether the message is one breakersim simulates.
+    pub simulated: bool,
+}
+
+impl Unknown {
+    /// Its path in the file.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// As Envoy refuses it: an error.
+    pub fn error(&self) -> Diagnostic {
+        Diagnostic::error(
+            &self.source,
+            format!(
+                "`{}` is not a field of {}, and Envoy refuses a config with an unknown field",
+                self.key, self.message
+            ),
+        )
+        .place(self.place.clone())
+        .path(self.path.clone())
+        .hint(
+            "if a newer Envoy knows it, run with --allow-unknown-fields (as Envoy's \
+             --allow-unknown-static-fields)",
+        )
+    }
+
+    /// As a warning: outside the simulated messages, with `--allow-unknown-fields`, or in
+    /// output an Envoy printed (a config dump, istioctl's), which a newer Envoy than
+    /// breakersim's tables may have written.
+    pub fn warning(&self) -> Diagnostic {
+        let mut d = Diagnostic::warning(
+            &self.source,
+            format!(
+                "`{}` is not a field of {} in breakersim's tables of Envoy's protos (a newer \
+                 Envoy may have it; an older one refuses it): ignored",
+                self.key, self.message
+            ),
+        )
+        .place(self.place.clone())
+        .path(self.path.clone());
+        d.severity = Severity::Warning;
+        d
+    }
+}
+
+/// The unknown fields under `node`, read as the message `type_name`, as errors at their keys.
+pub fn unknown_fields(node: &Node, type_name: &str) -> Vec<Unknown> {
+    let mut out = Vec::new();
+    if let Some(m) = message(type_name) {
+        walk(node, m, &mut out);
+    }
+    out
+}
+
+fn walk(node: &Node, m: &'static Message, out: &mut Vec<Unknown>) {
+    for (key, place, value) in node.entries() {
+        if key == "@type" {
+            continue;
+        }
+        let Some(field) = m.field(&key) else {
+            out.push(Unknown {
+                key,
+                message: m.name,
+                place,
+                path: value.path().to_string(),
+                source: node.source().to_string(),
+                simulated: SIMULATED.contains(&m.name),
+            });
+            continue;
+        };
+        let FieldType::Message(inner) = field.ty else {
+            continue;
+        };
+        let values = match field.label {
+            Label::Singular => vec![value],
+            Label::Repeated => value.repeated(),
+            Label::Map => value.entries().into_iter().map(|(_, _, v)| v).collect(),
+        };
+        for v in values {
+            if inner == "google.protobuf.Any" {
+                let ty = v
+                    .entries()
+                    .into_iter()
+                    .find(|(k, _, _)| k == "@type")
+                    .and_then(|(_, _, t)| t.peek_str().map(str::to_string));
+                if let Some(t) = ty
+                    && let Some(am) = message(t.strip_prefix(TYPE_PREFIX).unwrap_or(&t))
+                {
+                    walk(&v, am, out);
+                }
+            } else if let Some(im) = message(inner) {
+                walk(&v, im, out);
+            }
+        }
+    }
+}
