@@ -1,7 +1,7 @@
 //! Retries, per-try timeouts and the retry breaker, end to end, against figures worked out by
 //! hand (../shared/spec/envoy-circuit-breaking.md §3).
 
-use sim_core::envoy::router::ResponseFlag;
+use sim_core::envoy::local_reply::ResponseFlag;
 
 use crate::common::run_text;
 

@@ -18,8 +18,8 @@ use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, TimerHandle};
 use crate::envoy::conn_pool::{ConnId, PoolEvent};
+use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::envoy::retry::RetryState;
-use crate::envoy::router::{Flags, ResponseFlag};
 use crate::scenario::BackendGroup;
 use crate::scenario::{Link, Scenario};
 use crate::slab::{Key, Slab};

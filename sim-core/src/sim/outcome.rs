@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::envoy::cluster_stats::Stat;
+use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::envoy::outlier::OutlierEvent;
-use crate::envoy::router::{Flags, ResponseFlag};
 use crate::histogram::Histogram;
 use crate::time::{SimDuration, SimTime};
 

@@ -1,7 +1,7 @@
 //! Responses per time bucket by outcome, and the time hosts spent ejected, over simulated time:
 //! fixed-width buckets, so memory grows with simulated time, never with requests.
 
-use crate::envoy::router::{Flags, ResponseFlag};
+use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::time::{SimDuration, SimTime};
 
 /// What the clients received in one bucket, and how long hosts were ejected in it.

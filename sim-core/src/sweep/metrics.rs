@@ -8,8 +8,8 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer};
 
+use crate::envoy::local_reply::ResponseFlag;
 use crate::envoy::outlier::OutlierAction;
-use crate::envoy::router::ResponseFlag;
 use crate::sim::RunResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
