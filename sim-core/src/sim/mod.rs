@@ -43,6 +43,8 @@ pub struct RunOptions {
     pub timeline_bucket: Option<SimDuration>,
 }
 
+/// Runs `scenario` with `seed` as [`run`] does, recording what `options` asks for besides the
+/// totals (the timeline).
 pub fn run_with(
     scenario: &Scenario,
     seed: u64,
