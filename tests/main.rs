@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per behaviour.
 
+mod architecture;
 mod cli_error_paths;
 mod cli_errors;
 mod cli_run;
