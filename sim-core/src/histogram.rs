@@ -11,7 +11,7 @@ const BUCKETS: usize = ((64 - SUB_BITS as usize - 1) * SUB as usize) + 2 * SUB a
 
 #[derive(Clone, Debug)]
 /// Latencies (ns) of one kind of response over a run: 128 buckets per power of two, about
-/// 7,000 `u64` counts whatever the number of values.
+/// 7,400 `u64` counts whatever the number of values.
 pub struct Histogram {
     counts: Vec<u64>,
     count: u64,

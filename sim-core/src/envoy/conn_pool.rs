@@ -139,7 +139,7 @@ pub enum PoolEvent {
         stream: StreamId,
         /// Why: overflow, connect failure or connect timeout.
         reason: PoolFailureReason,
-        /// Whether a host was picked for it (the router then reports it to outlier detection).
+        /// Whether the failure is the host's to report (false for a pending-queue overflow).
         host_known: bool,
     },
     /// HTTP/1 asks for `onUpstreamReady` of pool `pool` later in the current event-loop

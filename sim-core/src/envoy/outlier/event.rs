@@ -16,9 +16,9 @@ pub enum EjectionType {
     ConsecutiveLocalOriginFailure,
     /// Local-origin success rate below its threshold at an interval tick.
     SuccessRateLocalOrigin,
-    /// Failure percentage above `failure_percentage_threshold` (%) at an interval tick.
+    /// Failure percentage at or above `failure_percentage_threshold` (%) at an interval tick.
     FailurePercentage,
-    /// Local-origin failure percentage above `failure_percentage_threshold` (%) at a tick.
+    /// Local-origin failure percentage at or above `failure_percentage_threshold` (%) at a tick.
     FailurePercentageLocalOrigin,
 }
 
