@@ -1,8 +1,8 @@
 //! Backends that crash, black-hole, slow down or restart, per-host connection limits and HTTP/2
 //! pools, end to end, with figures worked out by hand.
 
+use sim_core::envoy::local_reply::ResponseFlag;
 use sim_core::envoy::outlier::EjectionType;
-use sim_core::envoy::router::ResponseFlag;
 
 use crate::common::run_text;
 

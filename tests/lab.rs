@@ -2,7 +2,7 @@
 //! hold for every seed, and its timing-dependent figures land in the band of the real lab
 //! (107 x 200, upstream_cx_overflow / 200s = 134 / 107 = 1.25).
 
-use sim_core::envoy::router::ResponseFlag;
+use sim_core::envoy::local_reply::ResponseFlag;
 use sim_core::sim::RunResult;
 
 use crate::common::{load, run};

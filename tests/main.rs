@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per behaviour.
 
+mod architecture;
 mod cli_errors;
 mod cli_run;
 mod cluster_docs;

@@ -2,7 +2,7 @@
 //! route timeouts as 504 (only for attempts attached to a connection), circuit-breaker
 //! overflows never; and what clients see once hosts are ejected (panic routing, or 503 UH).
 
-use sim_core::envoy::router::ResponseFlag;
+use sim_core::envoy::local_reply::ResponseFlag;
 
 use crate::common::{run, run_text};
 

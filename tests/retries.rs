@@ -1,7 +1,7 @@
 //! Retries, per-try timeouts and the retry breaker, end to end, against figures worked out by
 //! hand (envoyproxy/envoy source/common/router/retry_state_impl.cc, docs/fidelity.md).
 
-use sim_core::envoy::router::ResponseFlag;
+use sim_core::envoy::local_reply::ResponseFlag;
 
 use crate::common::run_text;
 

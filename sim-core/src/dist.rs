@@ -17,24 +17,36 @@ const Z_P99: f64 = 2.326_347_874_040_841;
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+/// A distribution of durations (ns) to draw a service time, latency, connect time or
+/// turnaround from; each draw uses the drawing entity's own stream ([`SimRng`]).
 pub enum Distribution {
+    /// Always the same duration.
     Constant(SimDuration),
+    /// Uniform between `min` and `max`, inclusive.
     Uniform {
+        /// The shortest duration drawn.
         min: SimDuration,
+        /// The longest duration drawn.
         max: SimDuration,
     },
+    /// Exponential with the given mean (memoryless service times, Poisson arrivals).
     Exponential {
+        /// The mean duration.
         mean: SimDuration,
     },
     /// Log-normal given by its median and 99th percentile: mu = ln(median),
     /// sigma = ln(p99 / median) / z(0.99). Build it with [`Distribution::lognormal`], which
     /// works out mu and sigma once rather than at every draw.
     Lognormal {
+        /// Half the draws are shorter than this.
         median: SimDuration,
+        /// 99% of the draws are shorter than this.
         p99: SimDuration,
         #[serde(skip)]
+        /// `ln(median)` in nanoseconds, worked out once by [`Distribution::lognormal`].
         ln_median: f64,
         #[serde(skip)]
+        /// `ln(p99 / median) / z(0.99)`, worked out once by [`Distribution::lognormal`].
         sigma: f64,
     },
 }
@@ -46,10 +58,13 @@ impl Default for Distribution {
 }
 
 impl Distribution {
+    /// Always `d`.
     pub fn constant(d: SimDuration) -> Self {
         Distribution::Constant(d)
     }
 
+    /// Log-normal with this median and 99th percentile (`p99 >= median`), with mu and sigma
+    /// worked out here.
     pub fn lognormal(median: SimDuration, p99: SimDuration) -> Self {
         Distribution::Lognormal {
             median,

@@ -10,6 +10,8 @@ const SUB: u64 = 1 << SUB_BITS; // 128
 const BUCKETS: usize = ((64 - SUB_BITS as usize - 1) * SUB as usize) + 2 * SUB as usize;
 
 #[derive(Clone, Debug)]
+/// Latencies (ns) of one kind of response over a run: 128 buckets per power of two, about
+/// 7,400 `u64` counts whatever the number of values.
 pub struct Histogram {
     counts: Vec<u64>,
     count: u64,
@@ -45,6 +47,7 @@ fn bucket_range(idx: usize) -> (u64, u64) {
 }
 
 impl Histogram {
+    /// No value recorded.
     pub fn new() -> Self {
         Histogram {
             counts: vec![0; BUCKETS],
@@ -55,6 +58,7 @@ impl Histogram {
         }
     }
 
+    /// Adds one duration.
     pub fn record(&mut self, d: SimDuration) {
         let v = d.0;
         self.counts[bucket_of(v)] += 1;
@@ -64,18 +68,22 @@ impl Histogram {
         self.max = self.max.max(v);
     }
 
+    /// Values recorded.
     pub fn count(&self) -> u64 {
         self.count
     }
 
+    /// The smallest value recorded (0 if none).
     pub fn min(&self) -> SimDuration {
         SimDuration(if self.count == 0 { 0 } else { self.min })
     }
 
+    /// The largest value recorded (0 if none).
     pub fn max(&self) -> SimDuration {
         SimDuration(self.max)
     }
 
+    /// The exact mean, rounded down to the nanosecond (0 if none).
     pub fn mean(&self) -> SimDuration {
         if self.count == 0 {
             return SimDuration::ZERO;
@@ -108,6 +116,7 @@ impl Histogram {
         self.counts[..=last].iter().sum()
     }
 
+    /// Adds every value of `other` (replications of a sweep point).
     pub fn merge(&mut self, other: &Histogram) {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;

@@ -25,6 +25,7 @@ impl IstioVersion {
         Ok(IstioVersion(major, minor))
     }
 
+    /// As written in a scenario or by istiod, e.g. `1.22`.
     pub fn show(self) -> String {
         format!("{}.{}", self.0, self.1)
     }

@@ -1,6 +1,8 @@
 //! breakersim's engine: a deterministic discrete-event simulation of clients, one Envoy proxy
 //! (circuit breakers, connection pools, load balancing, router) and backends. No I/O, no clock.
 
+#![warn(missing_docs)]
+
 pub mod diagnostic;
 pub mod dist;
 pub mod engine;

@@ -6,6 +6,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+/// The random generator every entity draws from: ChaCha8, seeded per entity by [`stream`].
 pub type SimRng = ChaCha8Rng;
 
 /// The kinds of entity that own a random stream. The discriminants are part of the output

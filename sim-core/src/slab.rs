@@ -9,6 +9,7 @@ pub struct Key {
 }
 
 impl Key {
+    /// The slot's position, for tables indexed alongside the slab (stable while the value lives).
     pub fn index(self) -> usize {
         self.index as usize
     }
@@ -19,6 +20,8 @@ struct Entry<T> {
     value: Option<T>,
 }
 
+/// Values of type `T` (requests, connections, attempts) held while in flight, addressed by
+/// [`Key`]: a removed value's slot is reused, so memory follows what is in flight.
 pub struct Slab<T> {
     entries: Vec<Entry<T>>,
     free: Vec<u32>,
@@ -32,6 +35,7 @@ impl<T> Default for Slab<T> {
 }
 
 impl<T> Slab<T> {
+    /// An empty slab.
     pub fn new() -> Self {
         Slab {
             entries: Vec::new(),
@@ -40,14 +44,17 @@ impl<T> Slab<T> {
         }
     }
 
+    /// Values held now.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether no value is held.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    /// Stores `value`, reusing a freed slot if there is one.
     pub fn insert(&mut self, value: T) -> Key {
         self.len += 1;
         if let Some(index) = self.free.pop() {
@@ -68,6 +75,7 @@ impl<T> Slab<T> {
         }
     }
 
+    /// Takes the value out; `None` if `key` is stale.
     pub fn remove(&mut self, key: Key) -> Option<T> {
         let e = self.entries.get_mut(key.index as usize)?;
         if e.generation != key.generation {
@@ -80,6 +88,7 @@ impl<T> Slab<T> {
         Some(value)
     }
 
+    /// The value, or `None` if `key` is stale.
     pub fn get(&self, key: Key) -> Option<&T> {
         let e = self.entries.get(key.index as usize)?;
         if e.generation != key.generation {
@@ -88,6 +97,7 @@ impl<T> Slab<T> {
         e.value.as_ref()
     }
 
+    /// The value to change, or `None` if `key` is stale.
     pub fn get_mut(&mut self, key: Key) -> Option<&mut T> {
         let e = self.entries.get_mut(key.index as usize)?;
         if e.generation != key.generation {
@@ -96,6 +106,7 @@ impl<T> Slab<T> {
         e.value.as_mut()
     }
 
+    /// Whether `key` still addresses a value.
     pub fn contains(&self, key: Key) -> bool {
         self.get(key).is_some()
     }

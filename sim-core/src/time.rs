@@ -10,17 +10,23 @@ pub struct SimTime(pub u64);
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SimDuration(pub u64);
 
+/// Nanoseconds in a microsecond.
 pub const NANOS_PER_MICRO: u64 = 1_000;
+/// Nanoseconds in a millisecond.
 pub const NANOS_PER_MILLI: u64 = 1_000_000;
+/// Nanoseconds in a second.
 pub const NANOS_PER_SEC: u64 = 1_000_000_000;
 
 impl SimTime {
+    /// The start of the run.
     pub const ZERO: SimTime = SimTime(0);
 
+    /// Nanoseconds since the start of the run.
     pub fn as_nanos(self) -> u64 {
         self.0
     }
 
+    /// Seconds since the start of the run, for rates and reports (not for ordering).
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / NANOS_PER_SEC as f64
     }
@@ -37,32 +43,42 @@ impl SimTime {
 }
 
 impl SimDuration {
+    /// 0 ns.
     pub const ZERO: SimDuration = SimDuration(0);
 
+    /// `n` nanoseconds.
     pub const fn from_nanos(n: u64) -> Self {
         SimDuration(n)
     }
+    /// `n` microseconds (1,000 ns each).
     pub const fn from_micros(n: u64) -> Self {
         SimDuration(n * NANOS_PER_MICRO)
     }
+    /// `n` milliseconds (1,000,000 ns each).
     pub const fn from_millis(n: u64) -> Self {
         SimDuration(n * NANOS_PER_MILLI)
     }
+    /// `n` seconds (10^9 ns each).
     pub const fn from_secs(n: u64) -> Self {
         SimDuration(n * NANOS_PER_SEC)
     }
+    /// The length in nanoseconds.
     pub fn as_nanos(self) -> u64 {
         self.0
     }
+    /// Whole milliseconds, rounded down.
     pub fn as_millis(self) -> u64 {
         self.0 / NANOS_PER_MILLI
     }
+    /// The length in seconds, as a float, for rates and reports.
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / NANOS_PER_SEC as f64
     }
+    /// The length in milliseconds, as a float (latency reports).
     pub fn as_millis_f64(self) -> f64 {
         self.0 as f64 / NANOS_PER_MILLI as f64
     }
+    /// Whether it is 0 ns.
     pub fn is_zero(self) -> bool {
         self.0 == 0
     }

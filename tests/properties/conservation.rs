@@ -6,8 +6,8 @@
 
 use proptest::prelude::*;
 use sim_cli::output::{Format, render};
+use sim_core::envoy::local_reply::ResponseFlag;
 use sim_core::envoy::outlier::OutlierAction;
-use sim_core::envoy::router::ResponseFlag;
 use sim_core::scenario::{RoutingPriority, Scenario};
 use sim_core::sim::{Limit, RunOptions, RunResult, run, run_with};
 use sim_core::time::SimDuration;

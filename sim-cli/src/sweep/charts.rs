@@ -1,6 +1,6 @@
 //! Turns a sweep's results into chart models, as its `[[charts]]` entries ask.
 
-use sim_core::envoy::router::ResponseFlag;
+use sim_core::envoy::local_reply::ResponseFlag;
 use sim_core::scenario::{Override, Scenario};
 use sim_core::sim::{RunOptions, run_with};
 use sim_core::sweep::{

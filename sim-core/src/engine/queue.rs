@@ -67,6 +67,9 @@ const SORT_MAX: usize = 16;
 /// ... if its level is at most this (so that `ready`'s range stays short).
 const SORT_LEVEL_MAX: u32 = 2;
 
+/// The simulation's event queue: events of type `E` due at a [`SimTime`], popped in
+/// `(time, scheduling order)`, each cancellable through the [`TimerHandle`] its scheduling
+/// returned.
 pub struct EventQueue<E> {
     /// No entry is due before it: the time of the last event popped (or looked at).
     floor: SimTime,
@@ -101,6 +104,7 @@ impl<E> Default for EventQueue<E> {
 }
 
 impl<E> EventQueue<E> {
+    /// An empty queue at time 0.
     pub fn new() -> Self {
         EventQueue {
             floor: SimTime::ZERO,
@@ -124,6 +128,7 @@ impl<E> EventQueue<E> {
         self.live
     }
 
+    /// Whether no live event is waiting (cancelled ones do not count).
     pub fn is_empty(&self) -> bool {
         self.live == 0
     }

@@ -10,16 +10,22 @@ use crate::scenario::RoutingPriority;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+/// Whether a stat only grows or goes up and down, as Prometheus and `/stats` tell them apart.
 pub enum StatKind {
+    /// Only grows during a run.
     Counter,
+    /// Goes up and down: what is open or in flight at the end of the run.
     Gauge,
 }
 
 /// One stat, named relative to the cluster (`upstream_cx_total`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stat {
+    /// The name after `cluster.<name>.`, e.g. `upstream_rq_503` or `circuit_breakers.default.cx_open`.
     pub name: String,
+    /// Counter or gauge.
     pub kind: StatKind,
+    /// Its value at the end of the run.
     pub value: u64,
 }
 
@@ -28,7 +34,13 @@ macro_rules! cluster_stats {
         /// Counters and gauges of one cluster, as Envoy keeps them.
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
         pub struct ClusterStats {
-            $(pub $field: u64,)*
+            $(
+                #[doc = concat!(
+                    "`cluster.<name>.", stringify!($field), "`: a ", stringify!($kind),
+                    " of Envoy's `ALL_CLUSTER_TRAFFIC_STATS` (`envoy/upstream/upstream.h`)."
+                )]
+                pub $field: u64,
+            )*
             /// `upstream_rq_<code>`, indexed by status code.
             pub rq_by_code: Vec<u64>,
             /// `retry.upstream_rq_<code>`: responses that were retried.
@@ -83,6 +95,7 @@ cluster_stats! {
 }
 
 impl ClusterStats {
+    /// Every stat at 0, with room for status codes 0 to 599.
     pub fn new() -> Self {
         ClusterStats {
             rq_by_code: vec![0; 600],

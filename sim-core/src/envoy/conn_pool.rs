@@ -21,42 +21,64 @@ use crate::slab::{Key, Slab};
 
 /// The router's upstream request waiting for, or using, a stream.
 pub type StreamId = Key;
+/// A connection in the cluster's connection slab, shared by every pool of the run.
 pub type ConnId = Key;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a connection is in its life; it decides which of the pool's lists holds it
+/// (Envoy's `ActiveClient::State`).
 pub enum ConnState {
+    /// TCP connect under way; counted in the pool's connecting capacity.
     Connecting,
+    /// Connected, with room for at least one more stream.
     Ready,
+    /// Connected, every concurrent stream in use.
     Busy,
+    /// Takes no new stream (lifetime stream limit reached, or the peer's GOAWAY); closes when
+    /// its last stream ends.
     Draining,
+    /// Closed; waiting for its deferred delete.
     Closed,
 }
 
 /// Who closed a connection (`Network::ConnectionEvent`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloseEvent {
+    /// Envoy closed it (connect timeout, idle drain, HTTP/1 `Connection: close`).
     LocalClose,
+    /// The backend closed it, or the connect failed.
     RemoteClose,
 }
 
 /// `ConnectionPool::PoolFailureReason`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PoolFailureReason {
+    /// A circuit breaker (pending requests or requests) refused the stream.
     Overflow,
+    /// Envoy closed the connection before it was up, other than by its connect timer.
     LocalConnectionFailure,
+    /// The connect failed or the peer closed before the connection was up.
     RemoteConnectionFailure,
+    /// The connect timer (`connect_timeout`) fired before the connection was up.
     Timeout,
 }
 
 /// One upstream connection (Envoy's `ActiveClient` with its codec client).
 #[derive(Clone, Debug)]
 pub struct Connection {
+    /// Index of the pool ([`ConnPool::id`]) that opened it.
     pub pool: usize,
+    /// HTTP/1.1 or HTTP/2.
     pub protocol: Protocol,
+    /// Which of the pool's lists holds it.
     pub state: ConnState,
+    /// The TCP connect finished (Envoy's `hasHandshakeCompleted`): false while connecting.
     pub handshake_completed: bool,
+    /// The connect timer fired on it, so its close is reported as a timeout.
     pub timed_out: bool,
+    /// Streams it may carry at once: 1 for HTTP/1.1, `max_concurrent_streams` for HTTP/2.
     pub concurrent_limit: u32,
+    /// Streams it may still carry over its life (`max_requests_per_connection`); at 0 it drains.
     pub remaining_streams: u64,
     /// The streams on this connection (HTTP/1: at most one, kept until its deferred teardown).
     pub streams: Vec<StreamId>,
@@ -72,11 +94,14 @@ pub struct Connection {
 /// The upstream protocol of a pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protocol {
+    /// HTTP/1.1: one stream per connection at a time.
     Http1,
+    /// HTTP/2: many concurrent streams on one connection.
     Http2,
 }
 
 impl Connection {
+    /// Streams on it now (`numActiveStreams`).
     pub fn active_streams(&self) -> u32 {
         self.streams.len() as u32
     }
@@ -102,21 +127,37 @@ pub enum PoolEvent {
     /// A connection was created: start its TCP connect and arm its connect timer.
     Connecting(ConnId),
     /// `onPoolReady`: the stream is attached and the request can be sent.
-    StreamReady { stream: StreamId, conn: ConnId },
+    StreamReady {
+        /// The stream attached.
+        stream: StreamId,
+        /// The connection it is on.
+        conn: ConnId,
+    },
     /// `onPoolFailure`. `host_known` is false for a pending-queue overflow (no host reported).
     StreamFailed {
+        /// The stream failed.
         stream: StreamId,
+        /// Why: overflow, connect failure or connect timeout.
         reason: PoolFailureReason,
+        /// Whether the failure is the host's to report (false for a pending-queue overflow).
         host_known: bool,
     },
     /// HTTP/1 asks for `onUpstreamReady` of pool `pool` later in the current event-loop
     /// iteration: call [`ConnPool::on_scheduled_upstream_ready`] at the end of the event.
-    ScheduleUpstreamReady { pool: usize },
+    ScheduleUpstreamReady {
+        /// The pool's [`ConnPool::id`].
+        pool: usize,
+    },
     /// The connection closed: cancel its timers; nothing more will be read from it.
     Closed(ConnId),
     /// A stream's connection closed under it before its response was complete
     /// (`ConnectionTermination`). Ignore it if the router already gave the stream up.
-    StreamReset { stream: StreamId, conn: ConnId },
+    StreamReset {
+        /// The stream reset.
+        stream: StreamId,
+        /// The connection that closed.
+        conn: ConnId,
+    },
     /// The closed client is deferred-deleted: call [`ConnPool::on_deferred_delete`] at the end
     /// of the current event.
     DeferredDelete(ConnId),
@@ -124,10 +165,15 @@ pub enum PoolEvent {
 
 /// Everything outside the pool that the pool reads and updates.
 pub struct PoolEnv<'a> {
+    /// The cluster's circuit breakers for the request's routing priority (cluster-wide).
     pub resources: &'a mut ResourceManager,
+    /// The cluster's counters (`upstream_cx_*`, `upstream_rq_pending_*`).
     pub stats: &'a mut ClusterStats,
+    /// The host's counters and its `per_host_thresholds.max_connections`.
     pub host: &'a mut HostStats,
+    /// Every connection of the run, indexed by [`ConnId`].
     pub conns: &'a mut Slab<Connection>,
+    /// Where the pool appends what happened, for the simulation to act on.
     pub out: &'a mut Vec<PoolEvent>,
     /// The host's coarse health (for `shouldCreateNewConnection`; with the default preconnect
     /// ratio both branches reduce to `pending > connecting capacity`).
@@ -137,9 +183,13 @@ pub struct PoolEnv<'a> {
 /// `ConnectionResult` of `tryCreateNewConnection`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConnectionResult {
+    /// No connection was needed (`pending <= connecting capacity`).
     ShouldNotConnect,
+    /// One was needed but the connections breaker or the host's limit blocked it.
     NoConnectionRateLimited,
+    /// A connection was created within the limits.
     CreatedNewConnection,
+    /// A connection was created past the limits because the pool had none at all.
     CreatedButRateLimited,
 }
 
@@ -157,6 +207,7 @@ pub enum NewStream {
 /// Protocol and stream limits of the connections this pool opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StreamLimits {
+    /// HTTP/1.1 or HTTP/2.
     pub protocol: Protocol,
     /// Streams at once per connection (1 for HTTP/1.1).
     pub concurrent: u32,
@@ -170,12 +221,16 @@ pub const HTTP2_DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 2_147_483_647;
 pub const HTTP2_DEFAULT_MAX_REQUESTS_PER_CONNECTION: u64 = 1 << 29;
 
 impl StreamLimits {
+    /// HTTP/1.1: one stream at a time, unlimited over the connection's life.
     pub const HTTP1: StreamLimits = StreamLimits {
         protocol: Protocol::Http1,
         concurrent: 1,
         lifetime: 0,
     };
 
+    /// HTTP/2 limits from `max_concurrent_streams` and `max_requests_per_connection`, where 0 or
+    /// unset takes Envoy's defaults ([`HTTP2_DEFAULT_MAX_CONCURRENT_STREAMS`],
+    /// [`HTTP2_DEFAULT_MAX_REQUESTS_PER_CONNECTION`]).
     pub fn http2(max_concurrent_streams: Option<u32>, max_requests: Option<u32>) -> Self {
         StreamLimits {
             protocol: Protocol::Http2,
@@ -190,6 +245,8 @@ impl StreamLimits {
 }
 
 #[derive(Clone, Debug)]
+/// One worker's connection pool for one upstream host (Envoy's `ConnPoolImplBase` with the
+/// HTTP/1 or HTTP/2 codec's rules): pending streams, and connections by state.
 pub struct ConnPool {
     id: usize,
     limits: StreamLimits,
@@ -207,6 +264,7 @@ pub struct ConnPool {
 }
 
 impl ConnPool {
+    /// An empty pool numbered `id`, opening connections with these limits.
     pub fn new(id: usize, limits: StreamLimits) -> Self {
         ConnPool {
             id,
@@ -221,18 +279,22 @@ impl ConnPool {
         }
     }
 
+    /// Its index among the run's pools (`connection.pool` points back to it).
     pub fn id(&self) -> usize {
         self.id
     }
 
+    /// Streams queued for a connection (they hold the pending-requests breaker).
     pub fn pending_len(&self) -> usize {
         self.pending.len()
     }
 
+    /// Streams its connecting connections will be able to take once up (`connecting_stream_capacity_`).
     pub fn connecting_capacity(&self) -> u64 {
         self.connecting_capacity
     }
 
+    /// Streams attached to its connections now.
     pub fn num_active_streams(&self) -> u64 {
         self.num_active_streams
     }
@@ -242,6 +304,7 @@ impl ConnPool {
         self.ready.len() + self.busy.len() + self.connecting.len()
     }
 
+    /// No pending stream, no active stream and no connection: the pool can be dropped.
     pub fn is_idle(&self) -> bool {
         self.pending.is_empty() && self.num_active_streams == 0 && self.connection_count() == 0
     }

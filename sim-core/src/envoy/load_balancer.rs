@@ -86,6 +86,7 @@ impl HostSets {
         self.generation += 1;
     }
 
+    /// The priority loads and panic state the next pick uses.
     pub fn load(&self) -> &PriorityLoad {
         &self.load
     }
@@ -108,6 +109,7 @@ impl HostSets {
 /// The outcome of one pick.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Pick {
+    /// The host index picked, or `None` when the chosen list has no host (`upstream_cx_none_healthy`).
     pub host: Option<usize>,
     /// The priority was in panic (`lb_healthy_panic`).
     pub panic: bool,
@@ -121,6 +123,8 @@ struct Source {
 }
 
 #[derive(Debug)]
+/// One worker's load balancer for the cluster (its own random stream and round-robin seed),
+/// following the policy's Envoy source named in the module doc.
 pub struct LoadBalancer {
     policy: LbPolicy,
     choice_count: u32,

@@ -6,11 +6,11 @@ pub mod conn_pool;
 pub mod edf;
 pub mod host;
 pub mod load_balancer;
+pub mod local_reply;
 pub mod outlier;
 pub mod priority_load;
 pub mod resource_manager;
 pub mod retry;
-pub mod router;
 
 #[cfg(test)]
 mod conn_pool_tests;

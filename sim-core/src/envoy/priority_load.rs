@@ -28,7 +28,9 @@ pub const DEFAULT_PANIC_THRESHOLD_PERCENT: f64 = 50.0;
 pub struct HostWeights {
     /// All hosts that are not excluded.
     pub total: u64,
+    /// Summed weights of the healthy hosts.
     pub healthy: u64,
+    /// Summed weights of the degraded hosts.
     pub degraded: u64,
 }
 
@@ -37,7 +39,9 @@ pub struct HostWeights {
 pub struct PriorityHosts {
     /// Hosts that are not excluded (Envoy's `hosts().size() - excludedHosts().size()`).
     pub hosts: u64,
+    /// Healthy hosts: not ejected by outlier detection (breakersim has no active health check).
     pub healthy: u64,
+    /// Degraded hosts.
     pub degraded: u64,
     /// Excluded hosts. They count nowhere except in the split of a total panic, where Envoy
     /// uses `hosts().size()`, which still holds them.
@@ -58,10 +62,12 @@ impl PriorityHosts {
         }
     }
 
+    /// The same with `excluded` excluded hosts.
     pub fn with_excluded(self, excluded: u64) -> Self {
         Self { excluded, ..self }
     }
 
+    /// The same, with availability from summed weights (`weighted_priority_health`).
     pub fn with_weights(self, weights: HostWeights) -> Self {
         Self {
             weights: Some(weights),
@@ -111,7 +117,9 @@ impl PriorityHosts {
 /// Which availability a pick targets (Envoy's `LoadBalancerBase::HostAvailability`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HostSource {
+    /// Healthy hosts.
     Healthy,
+    /// Degraded hosts, picked when the healthy load leaves some over.
     Degraded,
 }
 
@@ -121,7 +129,9 @@ pub enum HostSource {
 pub enum HostList {
     /// Every host of the priority, healthy or not: the priority is in panic.
     All,
+    /// The priority's healthy hosts.
     Healthy,
+    /// The priority's degraded hosts.
     Degraded,
 }
 

@@ -17,6 +17,7 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// Nothing in use, at most `max` at once.
     pub fn new(max: u64) -> Self {
         Resource { max, current: 0 }
     }
@@ -26,19 +27,23 @@ impl Resource {
         self.current < self.max
     }
 
+    /// One more in use (Envoy's `inc()`); callers check [`Resource::can_create`] first.
     pub fn inc(&mut self) {
         self.current += 1;
     }
 
+    /// One fewer in use (Envoy's `dec()`).
     pub fn dec(&mut self) {
         debug_assert!(self.current > 0, "resource count below zero");
         self.current -= 1;
     }
 
+    /// In use now.
     pub fn current(&self) -> u64 {
         self.current
     }
 
+    /// The limit (`max_connections` and so on).
     pub fn max(&self) -> u64 {
         self.max
     }
@@ -54,19 +59,29 @@ impl Resource {
     }
 }
 
+/// `max_connections` when a priority has no thresholds entry.
 pub const DEFAULT_MAX_CONNECTIONS: u64 = 1024;
+/// `max_pending_requests` when a priority has no thresholds entry.
 pub const DEFAULT_MAX_PENDING_REQUESTS: u64 = 1024;
+/// `max_requests` when a priority has no thresholds entry.
 pub const DEFAULT_MAX_REQUESTS: u64 = 1024;
+/// `max_retries` when a priority has no thresholds entry.
 pub const DEFAULT_MAX_RETRIES: u64 = 3;
+/// `retry_budget.budget_percent` (%) when a budget sets only its other field.
 pub const DEFAULT_BUDGET_PERCENT: f64 = 20.0;
+/// `retry_budget.min_retry_concurrency` (requests) when a budget sets only its other field.
 pub const DEFAULT_MIN_RETRY_CONCURRENCY: u64 = 3;
 
 /// The limits of one priority.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResourceManager {
+    /// Open connections (`max_connections`, checked when a pool creates one).
     pub connections: Resource,
+    /// Requests waiting for a connection (`max_pending_requests`, checked when one queues).
     pub pending_requests: Resource,
+    /// Requests on a stream (`max_requests`, checked when one attaches).
     pub requests: Resource,
+    /// Retries decided and not yet finished (`max_retries`, unless a retry budget sets the limit).
     pub retries: Resource,
     /// Publish the `remaining_*` gauges (`track_remaining`).
     pub track_remaining: bool,
@@ -75,6 +90,7 @@ pub struct ResourceManager {
 }
 
 impl ResourceManager {
+    /// The limits of one priority's thresholds entry, Envoy's defaults where it has none.
     pub fn from_thresholds(t: Option<&Thresholds>) -> Self {
         let limit = |v: Option<u32>, default: u64| v.map_or(default, u64::from);
         ResourceManager {
@@ -135,6 +151,7 @@ pub struct ResourceManagers {
 }
 
 impl ResourceManagers {
+    /// The managers for both priorities from the cluster's `circuit_breakers.thresholds`.
     pub fn from_thresholds(thresholds: &[Thresholds]) -> Self {
         let first = |p: RoutingPriority| thresholds.iter().find(|t| t.priority == p);
         ResourceManagers {
@@ -145,10 +162,12 @@ impl ResourceManagers {
         }
     }
 
+    /// The manager of routing priority `p`.
     pub fn get(&self, p: RoutingPriority) -> &ResourceManager {
         &self.by_priority[p.index()]
     }
 
+    /// The manager of routing priority `p`, to update.
     pub fn get_mut(&mut self, p: RoutingPriority) -> &mut ResourceManager {
         &mut self.by_priority[p.index()]
     }

@@ -25,13 +25,21 @@ pub const DEFAULT_BASE_INTERVAL_MS: u64 = 25;
 /// The `retry_on` conditions breakersim can meet.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RetryOn {
+    /// `5xx`: any 5xx response, and any reset or connect failure (not a breaker's overflow).
     pub five_xx: bool,
+    /// `gateway-error`: 502, 503 or 504, and any reset or connect failure (not an overflow).
     pub gateway_error: bool,
+    /// `connect-failure`: the connection could not be made or timed out.
     pub connect_failure: bool,
+    /// `retriable-4xx`: a 409.
     pub retriable_4xx: bool,
+    /// `refused-stream`: HTTP/2 `REFUSED_STREAM`.
     pub refused_stream: bool,
+    /// `reset`: any reset or connect failure (not an overflow).
     pub reset: bool,
+    /// `reset-before-request`: a reset or connect failure before request bytes went upstream.
     pub reset_before_request: bool,
+    /// `retriable-status-codes`: a status in the policy's `retriable_status_codes`.
     pub retriable_status_codes: bool,
 }
 
@@ -73,6 +81,7 @@ impl RetryOn {
         Ok(on)
     }
 
+    /// No condition set, so nothing is retried.
     pub fn is_empty(&self) -> bool {
         *self == RetryOn::default()
     }
@@ -81,17 +90,26 @@ impl RetryOn {
 /// A route's retry policy, resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryConfig {
+    /// The conditions that allow a retry.
     pub retry_on: RetryOn,
+    /// Statuses retried under `retriable-status-codes`.
     pub retriable_status_codes: Vec<u16>,
+    /// Retries allowed after the first attempt (`num_retries`).
     pub num_retries: u32,
     /// Ignored (None) when not below a non-zero route timeout, as Envoy does.
     pub per_try_timeout: Option<SimDuration>,
+    /// Back-off base (ms, whole): `retry_back_off.base_interval`, default 25 ms.
     pub base_interval_ms: u64,
+    /// Back-off ceiling (ms, whole): `retry_back_off.max_interval`, default 10 x the base.
     pub max_interval_ms: u64,
+    /// The `envoy.retry_host_predicates.previous_hosts` predicate is on: retries avoid hosts
+    /// already attempted.
     pub previous_hosts: bool,
+    /// Picks per attempt while the predicate rejects the host (`host_selection_retry_max_attempts`).
     pub host_selection_retry_max_attempts: u32,
 }
 
+/// The name of the only retry host predicate breakersim models.
 pub const PREVIOUS_HOSTS: &str = "envoy.retry_host_predicates.previous_hosts";
 
 /// Why a route cannot have both `retry_policy` and `istio_default_retry_policy`.
@@ -107,6 +125,7 @@ pub fn backoff_ms(interval: SimDuration) -> u64 {
 }
 
 impl RetryConfig {
+    /// The route's `retry_policy` resolved against its timeout; `Err` names what cannot be modelled.
     pub fn from_policy(p: &RetryPolicy, route_timeout: SimDuration) -> Result<RetryConfig, String> {
         let back_off = p.retry_back_off.as_ref();
         let base = back_off.map_or(DEFAULT_BASE_INTERVAL_MS, |b| backoff_ms(b.base_interval));
@@ -228,6 +247,7 @@ impl ResetKind {
 pub enum RetryStatus {
     /// Retry after this back-off.
     Yes(SimDuration),
+    /// Do not retry: the outcome is not retriable, or it was a success.
     No,
     /// `num_retries` used up (flag URX).
     NoRetryLimitExceeded,
@@ -243,6 +263,7 @@ pub struct Backoff {
 }
 
 impl Backoff {
+    /// Back-off starting at `base_ms`, its ceiling doubling up to `max_ms`.
     pub fn new(base_ms: u64, max_ms: u64) -> Self {
         Backoff {
             next_ms: base_ms,
@@ -274,6 +295,7 @@ pub struct RetryState {
 }
 
 impl RetryState {
+    /// A fresh state for one request: every retry left, back-off at its base.
     pub fn new(cfg: &RetryConfig) -> Self {
         RetryState {
             remaining: cfg.num_retries,

@@ -192,6 +192,7 @@ impl Default for RoutingPriority {
 }
 
 impl RoutingPriority {
+    /// The priority's slot in per-priority arrays: 0 for `DEFAULT`, 1 for `HIGH`.
     pub fn index(self) -> usize {
         match self {
             RoutingPriority::Default => 0,

@@ -11,6 +11,7 @@ pub struct Override {
     pub raw: String,
     /// Path segments: keys, or array indices written as numbers (`clients.0.rate`).
     pub path: Vec<String>,
+    /// The value after `=`, read as TOML (a bare word that is not TOML is taken as a string).
     pub value: Value,
 }
 

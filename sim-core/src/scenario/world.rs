@@ -169,10 +169,15 @@ scenario_table! {
 /// that have started applied.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BackendBehaviour {
+    /// Time a host spends on one request (ns), drawn when service starts.
     pub service_time: Distribution,
+    /// Requests a host serves at once (0: no limit); more wait in its queue.
     pub concurrency: u32,
+    /// `false`: the host closes the connection after every response (HTTP/1.0 style).
     pub keep_alive: bool,
+    /// Probability (0 to 1) that a response has status `error_status` instead of 200.
     pub error_probability: Probability,
+    /// Status of those error responses.
     pub error_status: u16,
     /// Down: connects are refused, and connections and requests in flight are reset.
     pub crashed: bool,

@@ -26,6 +26,7 @@ pub struct TableSpec {
     pub envoy: Option<&'static str>,
     /// What it is, from the struct's doc comment.
     pub doc: &'static str,
+    /// Its fields, in the order declared.
     pub fields: &'static [FieldSpec],
     /// Reads every field's default (a literal) as the field's type: `Err` names one that does
     /// not read (a test runs it for every table).
@@ -64,6 +65,7 @@ pub struct FieldSpec {
 pub struct EnvoyField {
     /// The proto field name, e.g. `consecutive_5xx`.
     pub proto: &'static str,
+    /// How the value is read from Envoy YAML.
     pub ty: ProtoType,
 }
 
@@ -163,7 +165,12 @@ pub enum Rule {
     /// Nothing beyond the type.
     None,
     /// A whole number from `min` to `max`, both included.
-    Range { min: u64, max: u64 },
+    Range {
+        /// The smallest allowed.
+        min: u64,
+        /// The largest allowed.
+        max: u64,
+    },
     /// A whole number of at least this.
     AtLeast(u64),
     /// A finite number greater than 0 and at most this.
@@ -193,12 +200,16 @@ impl Rule {
 pub enum Kind {
     /// A whole number from `min` to `max` (the type's own range).
     Integer {
+        /// The smallest the type holds (0: breakersim's integers are unsigned).
         min: u64,
+        /// The largest the type holds (e.g. `u32::MAX`).
         max: u64,
     },
     /// A number (floating point).
     Float,
+    /// `true` or `false`.
     Bool,
+    /// Any string.
     String,
     /// A duration string such as `"5s"`.
     Duration,

@@ -4,7 +4,9 @@
 /// A path segment: a table key or a list index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathSegment {
+    /// A key of a table.
     Key(String),
+    /// An index in a list, from 0.
     Index(usize),
 }
 
@@ -28,6 +30,7 @@ pub fn display_path(path: &[PathSegment]) -> String {
 /// A rule broken at `path`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invalid {
+    /// Where it is, from the top of the scenario.
     pub path: Vec<PathSegment>,
     /// What is wrong.
     pub message: String,

@@ -3,6 +3,11 @@
 //! its deserialisation (unknown fields refused, defaults filled in, required fields asked for),
 //! its `Table` spec and per-field checks.
 //!
+//! The table, every field and every name must carry a doc comment (the macros do not match
+//! without one): each is emitted as `#[doc]` on the generated struct, field or variant, so the
+//! crate's `missing_docs` holds for them, and is the text of the reference doc and the JSON
+//! Schema's `description`.
+//!
 //! ```text
 //! scenario_table! {
 //!     /// Doc of the table.
@@ -24,12 +29,12 @@
 #[macro_export]
 macro_rules! scenario_table {
     (
-        $(#[doc = $doc:literal])*
+        $(#[doc = $doc:literal])+
         $(#[envoy($envoy:literal)])?
         $(#[derive($derive:ident)])?
         pub struct $name:ident {
             $(
-                $(#[doc = $fdoc:literal])*
+                $(#[doc = $fdoc:literal])+
                 $field:ident : $ty:ty {
                     $dkind:ident $(: $dval:literal)?
                     $(, rule: $rule:expr)?
@@ -223,6 +228,7 @@ macro_rules! scenario_table {
 ///     pub enum LbPolicy {
 ///         /// Doc of the name.
 ///         RoundRobin = "ROUND_ROBIN",
+///         /// Doc of the other name.
 ///         LeastRequest = "LEAST_REQUEST",
 ///     }
 /// }
@@ -230,9 +236,9 @@ macro_rules! scenario_table {
 #[macro_export]
 macro_rules! scenario_enum {
     (
-        $(#[doc = $doc:literal])*
+        $(#[doc = $doc:literal])+
         pub enum $name:ident {
-            $( $(#[doc = $vdoc:literal])* $variant:ident = $text:literal ),* $(,)?
+            $( $(#[doc = $vdoc:literal])+ $variant:ident = $text:literal ),* $(,)?
         }
     ) => {
         $(#[doc = $doc])*

@@ -2,7 +2,7 @@
 
 use super::events::Event;
 use super::{Reply, Request, Simulation};
-use crate::envoy::router::Flags;
+use crate::envoy::local_reply::Flags;
 use crate::scenario::ClientKind;
 use crate::slab::Key;
 use crate::time::SimDuration;

@@ -26,11 +26,13 @@ impl Limit {
 /// A run stopped by one of its limits, with where it had got to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunLimitExceeded {
+    /// Which limit was reached.
     pub limit: Limit,
     /// The limit's value.
     pub value: u64,
     /// Simulated time when the run stopped.
     pub sim_time: SimTime,
+    /// Events run before it stopped.
     pub events_processed: u64,
     /// Requests the clients had sent when the run stopped (answered or not).
     pub requests_sent: u64,

@@ -18,8 +18,8 @@ use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, TimerHandle};
 use crate::envoy::conn_pool::{ConnId, PoolEvent};
+use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::envoy::retry::RetryState;
-use crate::envoy::router::{Flags, ResponseFlag};
 use crate::scenario::BackendGroup;
 use crate::scenario::{Link, Scenario};
 use crate::slab::{Key, Slab};
@@ -43,6 +43,8 @@ pub struct RunOptions {
     pub timeline_bucket: Option<SimDuration>,
 }
 
+/// Runs `scenario` with `seed` as [`run`] does, recording what `options` asks for besides the
+/// totals (the timeline).
 pub fn run_with(
     scenario: &Scenario,
     seed: u64,

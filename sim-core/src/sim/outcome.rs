@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::envoy::cluster_stats::Stat;
+use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::envoy::outlier::OutlierEvent;
-use crate::envoy::router::{Flags, ResponseFlag};
 use crate::histogram::Histogram;
 use crate::time::{SimDuration, SimTime};
 
@@ -24,6 +24,7 @@ pub struct ClientOutcome {
 }
 
 impl ClientOutcome {
+    /// Counts one response the client received: its status, flags and latency (ns).
     pub fn record(&mut self, status: u16, flags: Flags, latency: SimDuration) {
         self.received += 1;
         *self.status.entry(status).or_default() += 1;
@@ -33,14 +34,17 @@ impl ClientOutcome {
         self.latency.record(latency);
     }
 
+    /// Requests sent and not (yet) answered.
     pub fn in_flight(&self) -> u64 {
         self.sent - self.received
     }
 
+    /// Responses with status `status`.
     pub fn count(&self, status: u16) -> u64 {
         self.status.get(&status).copied().unwrap_or(0)
     }
 
+    /// Responses carrying flag `flag`.
     pub fn flag(&self, flag: ResponseFlag) -> u64 {
         self.flags.get(&flag).copied().unwrap_or(0)
     }
@@ -58,9 +62,13 @@ impl ClientOutcome {
 /// Highest values some gauges reached during the run (Envoy's gauges only show the end).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Peaks {
+    /// Most connections open to the cluster at once.
     pub upstream_cx_active: u64,
+    /// Most requests waiting for a connection at once.
     pub upstream_rq_pending_active: u64,
+    /// Most requests on a stream at once.
     pub upstream_rq_active: u64,
+    /// Most hosts ejected at once.
     pub ejections_active: u64,
 }
 
@@ -76,16 +84,23 @@ pub struct HostInfo {
 }
 
 #[derive(Clone, Debug)]
+/// What one run produced: the clients' view, Envoy's stats and event log, and the peaks.
 pub struct RunResult {
+    /// The scenario's `name`.
     pub scenario: String,
+    /// The seed it ran with.
     pub seed: u64,
+    /// The cluster's `name`, as in `cluster.<name>.` stat names.
     pub cluster: String,
     /// Time of the last event processed (or the scenario's `duration`).
     pub sim_time: SimTime,
+    /// What the clients saw.
     pub client: ClientOutcome,
     /// The cluster's stats, sorted by name, relative to `cluster.<name>.`.
     pub stats: Vec<Stat>,
+    /// Highest values of some gauges during the run.
     pub peaks: Peaks,
+    /// Events the run processed.
     pub events_processed: u64,
     /// The cluster's hosts, indexed as in the outlier events.
     pub hosts: Vec<HostInfo>,

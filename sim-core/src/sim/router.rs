@@ -10,11 +10,11 @@ use super::events::Event;
 use super::proxy::OutlierReport;
 use super::{Attempt, Simulation};
 use crate::envoy::conn_pool::{ConnId, PoolFailureReason};
-use crate::envoy::outlier::OutlierResult;
-use crate::envoy::retry::{ResetKind, RetryStatus};
-use crate::envoy::router::{
+use crate::envoy::local_reply::{
     LocalReply, NO_HEALTHY_UPSTREAM_REPLY, ResponseFlag, TIMEOUT_REPLY, reply_for_reset,
 };
+use crate::envoy::outlier::OutlierResult;
+use crate::envoy::retry::{ResetKind, RetryStatus};
 use crate::slab::Key;
 
 impl Simulation<'_> {

@@ -1,7 +1,7 @@
 //! Responses per time bucket by outcome, and the time hosts spent ejected, over simulated time:
 //! fixed-width buckets, so memory grows with simulated time, never with requests.
 
-use crate::envoy::router::{Flags, ResponseFlag};
+use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::time::{SimDuration, SimTime};
 
 /// What the clients received in one bucket, and how long hosts were ejected in it.
@@ -22,8 +22,11 @@ pub struct Bucket {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// Responses and ejected host-time per bucket of simulated time, for timeline charts.
 pub struct Timeline {
+    /// Each bucket's width (at least 1 ns).
     pub bucket: SimDuration,
+    /// The buckets from time 0, in order.
     pub buckets: Vec<Bucket>,
     /// Hosts ejected since `ejected_since`.
     ejected_now: u32,
@@ -35,6 +38,7 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    /// An empty timeline of buckets `bucket` wide (0 taken as 1 ns).
     pub fn new(bucket: SimDuration) -> Self {
         Timeline {
             bucket: SimDuration(bucket.0.max(1)),

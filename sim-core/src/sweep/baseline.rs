@@ -89,10 +89,15 @@ fn locate(e: Diagnostic, baseline: &BaselineSpec, at: &str, sweep_source: &str) 
 /// A baseline run that reached one of its scenario's `[limits]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BaselineRunFailed {
+    /// Index of the chart in the sweep's `[[charts]]`.
     pub chart: usize,
+    /// The baseline's `label`, as the chart's legend shows it.
     pub label: String,
+    /// Which replication (from 0).
     pub replication: u64,
+    /// The replication's seed.
     pub seed: u64,
+    /// The limit reached and where the run had got to.
     pub error: RunLimitExceeded,
 }
 

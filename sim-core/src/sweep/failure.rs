@@ -7,11 +7,15 @@ use crate::sim::RunLimitExceeded;
 /// The first run of a sweep, in job order, that stopped at a limit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SweepRunFailed {
+    /// Index of the grid point in the grid.
     pub point: usize,
     /// The point's axis values, as `--set` arguments (`cluster.connect_timeout=1s`).
     pub overrides: Vec<String>,
+    /// Which replication (from 0).
     pub replication: u64,
+    /// The replication's seed.
     pub seed: u64,
+    /// The limit reached and where the run had got to.
     pub error: RunLimitExceeded,
 }
 

@@ -11,8 +11,11 @@ use crate::time::SimDuration;
 /// One axis, expanded.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Axis {
+    /// The scenario field it varies, as a dotted path (`cluster.connect_timeout`).
     pub path: String,
+    /// Its short name for charts and tables.
     pub label: String,
+    /// Its values, listed or expanded from a range, as TOML values for `--set`.
     pub values: Vec<Value>,
 }
 
@@ -35,6 +38,7 @@ impl Axis {
     }
 }
 
+/// A TOML value as tables and chart labels show it: strings unquoted (`5s`), others as TOML.
 pub fn show(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -54,13 +58,18 @@ fn number(v: &Value) -> Option<f64> {
 /// One combination of axis values: the index of the value on each axis.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GridPoint {
+    /// Its position in the grid (row-major: the first axis varies slowest).
     pub index: usize,
+    /// For each axis, the index of its value.
     pub choice: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// A sweep's axes and every combination of their values.
 pub struct Grid {
+    /// The axes, in the sweep file's order.
     pub axes: Vec<Axis>,
+    /// Every point, in row-major order.
     pub points: Vec<GridPoint>,
 }
 
@@ -139,10 +148,13 @@ pub fn expand_axes(spec: &SweepSpec, source: &str) -> Result<Vec<Axis>, Diagnost
 /// does not fit in 64 bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunCount {
+    /// Grid points (product of the axes' lengths).
     pub points: Option<u64>,
+    /// Runs: grid points x replications.
     pub runs: Option<u64>,
 }
 
+/// Counts points and runs without building the grid, for the size guard.
 pub fn run_count(axes: &[Axis], replications: u64) -> RunCount {
     let points = axes
         .iter()

@@ -8,8 +8,8 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer};
 
+use crate::envoy::local_reply::ResponseFlag;
 use crate::envoy::outlier::OutlierAction;
-use crate::envoy::router::ResponseFlag;
 use crate::sim::RunResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +22,7 @@ pub enum Quantile {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// What a metric measures from one run (a share of responses, a stat, a latency, ...).
 pub enum MetricKind {
     /// 2xx responses over responses received.
     Availability,
@@ -48,13 +49,16 @@ pub enum MetricKind {
 /// A metric as written in the sweep file, and what it means.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Metric {
+    /// As written in the sweep file (`latency.p99`, `share.503`).
     pub name: String,
+    /// What it measures.
     pub kind: MetricKind,
 }
 
 const ALLOWED: &str = "availability, share.<status> (share.503, share.5xx), flag.<UO|UF|UT|UH>, stat.<envoy stat>, latency.<p50|p90|p99|max|mean>, ejections, ejected_seconds[.<host>], requests, queue_overflows";
 
 impl Metric {
+    /// Reads a metric name; `Err` lists the names allowed.
     pub fn parse(name: &str) -> Result<Metric, String> {
         let bad = || format!("unknown metric `{name}`: allowed {ALLOWED}");
         let (head, rest) = match name.split_once('.') {

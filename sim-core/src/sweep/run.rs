@@ -17,18 +17,26 @@ use crate::sim::run;
 /// One run's metrics.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunRow {
+    /// Index of the grid point.
     pub point: usize,
+    /// Which replication (from 0).
     pub replication: u64,
+    /// The replication's seed.
     pub seed: u64,
     /// In the order of the sweep's metrics.
     pub values: Vec<f64>,
 }
 
 #[derive(Clone, Debug)]
+/// A sweep's results: the grid, every run's row and each point's summary.
 pub struct SweepResult {
+    /// The grid run.
     pub grid: Grid,
+    /// The metrics collected, in the sweep file's order.
     pub metrics: Vec<Metric>,
+    /// Every run's row, in job order (point by point, replications within a point).
     pub rows: Vec<RunRow>,
+    /// Per grid point, each metric over the replications.
     pub summaries: Vec<PointSummary>,
     /// The scenario of each grid point (for re-running one of them, e.g. for a timeline).
     pub scenarios: Vec<Scenario>,
@@ -108,11 +116,15 @@ pub fn point_scenarios(
 /// Where job `job` sits: jobs are numbered point by point, replications within a point.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JobKey {
+    /// Index of the grid point.
     pub point: usize,
+    /// Which replication (from 0).
     pub replication: u64,
+    /// The replication's seed.
     pub seed: u64,
 }
 
+/// The point, replication and seed of job number `job`.
 pub fn job_key(spec: &SweepSpec, job: u64) -> JobKey {
     let reps = spec.replications;
     let replication = job % reps;

@@ -8,6 +8,7 @@ use crate::scenario::{enum_message, locate_in_toml, segments_of, toml_syntax_err
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A sweep file: the base scenario, its axes, the metrics to collect and the charts to draw.
 pub struct SweepSpec {
     /// Name of the sweep (defaults to the file stem); names the output directory and report.
     #[serde(default)]
@@ -27,10 +28,12 @@ pub struct SweepSpec {
     #[serde(default)]
     pub set: Vec<String>,
     #[serde(default)]
+    /// The axes of the grid, in order (the first varies slowest).
     pub axes: Vec<AxisSpec>,
     /// What to collect from every run (see `Metric`).
     pub metrics: Vec<Metric>,
     #[serde(default)]
+    /// The charts to draw from the results.
     pub charts: Vec<ChartSpec>,
     /// The most runs (grid points x replications) the sweep may have; the CLI's default
     /// applies when unset. A guard against a grid too big to hold in memory.
@@ -46,6 +49,7 @@ fn one() -> u64 {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AxisSpec {
+    /// The scenario field varied, as a dotted path (`cluster.connect_timeout`).
     pub path: String,
     /// A short name for charts and tables (defaults to the last part of the path).
     #[serde(default)]
@@ -62,13 +66,17 @@ pub struct AxisSpec {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RangeSpec {
+    /// The first value.
     pub from: toml::Value,
+    /// The last value, included if a whole number of steps away.
     pub to: toml::Value,
+    /// The step between values.
     pub step: toml::Value,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// What a chart draws.
 pub enum ChartKind {
     /// A metric against `x`, one line per value of `series`, with 95% confidence bands.
     Line,
@@ -80,10 +88,13 @@ pub enum ChartKind {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A chart of the sweep's results (`[[charts]]`).
 pub struct ChartSpec {
+    /// Line, heatmap or timeline.
     pub kind: ChartKind,
     /// The SVG file written (in the output directory, and in `reports/`).
     pub file: String,
+    /// The chart's title.
     pub title: String,
     /// One paragraph on what the chart shows, for the report.
     #[serde(default)]

@@ -4,13 +4,19 @@
 /// Summary of one metric at one grid point.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Stats {
+    /// Runs summarised.
     pub n: u64,
+    /// Mean over the runs.
     pub mean: f64,
     /// Sample standard deviation (n - 1); 0 with one run.
     pub stdev: f64,
+    /// Low end of the 95% confidence interval of the mean (Student's t).
     pub ci95_low: f64,
+    /// High end of the 95% confidence interval of the mean.
     pub ci95_high: f64,
+    /// Smallest value.
     pub min: f64,
+    /// Largest value.
     pub max: f64,
 }
 
@@ -33,6 +39,7 @@ fn t_975(df: u64) -> f64 {
 }
 
 impl Stats {
+    /// The summary of `values` (every field NaN when there are none).
     pub fn of(values: &[f64]) -> Stats {
         let n = values.len() as u64;
         if n == 0 {
@@ -68,6 +75,7 @@ impl Stats {
 /// Every metric's summary at one grid point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PointSummary {
+    /// Index of the grid point.
     pub point: usize,
     /// In the order of the sweep's metrics.
     pub metrics: Vec<Stats>,

@@ -14,13 +14,16 @@ use crate::time::SimDuration;
 /// A request at a backend host: the upstream attempt and the connection it came on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Job {
+    /// The upstream attempt being served (a key in the run's attempts).
     pub attempt: Key,
+    /// The connection it arrived on.
     pub conn: Key,
 }
 
 /// The answer to a finished job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Answer {
+    /// The HTTP status: 200, the group's `error_status`, or 503 for a full queue.
     pub status: u16,
     /// False when the host answers like an HTTP/1.0 server and closes the connection.
     pub keep_alive: bool,
@@ -42,9 +45,13 @@ pub enum Arrival {
 }
 
 #[derive(Clone, Debug)]
+/// One backend host: its current behaviour, the requests in service and its FIFO queue.
 pub struct BackendHost {
+    /// Index of its backend group in the scenario.
     pub group: usize,
+    /// What it does now: the group's fields with the phases started so far applied.
     pub behaviour: BackendBehaviour,
+    /// Its own random stream (service times, errors).
     pub rng: SimRng,
     in_service: u32,
     queue: VecDeque<Job>,
@@ -75,6 +82,7 @@ impl BackendHost {
         }
     }
 
+    /// Crashes so far: a service-done event from an earlier epoch is stale and dropped.
     pub fn epoch(&self) -> u32 {
         self.epoch
     }
@@ -101,10 +109,12 @@ impl BackendHost {
         self.behaviour.concurrency == 0 || self.in_service < self.behaviour.concurrency
     }
 
+    /// Requests waiting for a free slot.
     pub fn queue_len(&self) -> usize {
         self.queue.len()
     }
 
+    /// Requests in service now (at most `concurrency` unless it is 0).
     pub fn in_service(&self) -> u32 {
         self.in_service
     }

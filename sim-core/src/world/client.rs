@@ -18,28 +18,40 @@ pub struct Worker {
 }
 
 #[derive(Clone, Debug)]
+/// One client of the scenario while it runs: its workers (closed loop) or arrival process
+/// (open loop), its window of time and its random stream.
 pub struct ClientRuntime {
+    /// `name`, or `client-<index>`.
     pub name: String,
+    /// Closed loop (workers) or open loop (arrivals at `rate`).
     pub kind: ClientKind,
+    /// When it sends its first request.
     pub start: SimTime,
     /// No request is sent at or after this time.
     pub end: Option<SimTime>,
+    /// Keep the downstream connection open between requests (else one per request).
     pub keep_alive: bool,
+    /// Closed-loop workers (none for an open-loop client).
     pub workers: Vec<Worker>,
     turnaround: Distribution,
     rate: f64,
     arrivals: Arrivals,
+    /// Its own random stream (turnaround pauses, Poisson gaps, Envoy worker choice).
     pub rng: SimRng,
 }
 
 /// Where a request enters Envoy, and whether it first opens a downstream connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Downstream {
+    /// The Envoy worker (0-based) whose listener takes the request.
     pub envoy_worker: u32,
+    /// Whether the request opens a new downstream connection first (no keep-alive, or the first).
     pub new_connection: bool,
 }
 
 impl ClientRuntime {
+    /// Client `index` of the scenario, with its own stream derived from `seed`; `scenario_duration`
+    /// ends it when it has no `duration` of its own.
     pub fn new(
         index: usize,
         c: &Client,
@@ -71,6 +83,7 @@ impl ClientRuntime {
         }
     }
 
+    /// Whether it may send a request at `t`: from `start` until before `end`.
     pub fn is_open_at(&self, t: SimTime) -> bool {
         t >= self.start && self.end.is_none_or(|end| t < end)
     }

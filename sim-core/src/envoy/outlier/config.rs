@@ -6,6 +6,8 @@ use crate::scenario::{MaxEjectionPercentRule, OutlierDetection};
 use crate::time::SimDuration;
 
 #[derive(Clone, Debug, PartialEq)]
+/// The outlier detector's configuration (`DetectorConfig` in
+/// `source/common/upstream/outlier_detection_impl.cc`).
 pub struct OutlierConfig {
     /// Every field of the cluster's `outlier_detection`, read by name.
     pub od: OutlierDetection,
@@ -20,6 +22,8 @@ pub struct OutlierConfig {
 pub const DEFAULT_MAX_EJECTION_TIME: SimDuration = SimDuration::from_secs(300);
 
 impl OutlierConfig {
+    /// The configuration from the cluster's `outlier_detection` and the Istio/Envoy version's
+    /// `max_ejection_percent` rule, with `max_ejection_time` defaulted as Envoy does.
     pub fn new(od: &OutlierDetection, rule: MaxEjectionPercentRule) -> Self {
         OutlierConfig {
             od: od.clone(),

@@ -13,6 +13,7 @@ use crate::time::{NANOS_PER_MILLI, SimDuration, SimTime};
 /// Where the detector's random numbers come from (enforcement rolls and jitter), so tests can
 /// script them the way Envoy's tests mock `random()`.
 pub trait RandomSource {
+    /// A uniformly random `u64` (Envoy's `random_.random()`).
     fn random(&mut self) -> u64;
 }
 
@@ -41,6 +42,9 @@ const UNSET: SuccessRateNumbers = SuccessRateNumbers {
     threshold: -1.0,
 };
 
+/// The outlier detector of one cluster (`DetectorImpl` in
+/// `source/common/upstream/outlier_detection_impl.cc`): a monitor per host, the interval
+/// timer's passes (success rate, failure percentage, unejection), and its stats and events.
 pub struct Detector<R: RandomSource> {
     cfg: OutlierConfig,
     /// One monitor per host, in host order; `None` once a host is removed. Iteration (at ticks)
@@ -63,6 +67,7 @@ fn origin_index(o: Origin) -> usize {
 }
 
 impl<R: RandomSource> Detector<R> {
+    /// A detector for `hosts` hosts, none ejected, drawing enforcement rolls and jitter from `rng`.
     pub fn new(cfg: OutlierConfig, hosts: usize, rng: R) -> Self {
         Detector {
             cfg,
@@ -76,30 +81,37 @@ impl<R: RandomSource> Detector<R> {
         }
     }
 
+    /// The configuration it was built with.
     pub fn config(&self) -> &OutlierConfig {
         &self.cfg
     }
 
+    /// Its `outlier_detection.*` counters and gauge so far.
     pub fn stats(&self) -> &OutlierStats {
         &self.stats
     }
 
+    /// The monitor of host `host`, or `None` once the host is removed.
     pub fn monitor(&self, host: usize) -> Option<&HostMonitor> {
         self.monitors.get(host).and_then(Option::as_ref)
     }
 
+    /// Whether host `host` is ejected now.
     pub fn is_ejected(&self, host: usize) -> bool {
         self.monitor(host).is_some_and(|m| m.ejected)
     }
 
+    /// Hosts ejected now (the `ejections_active` gauge).
     pub fn ejections_active(&self) -> u64 {
         self.active
     }
 
+    /// Ejection and unejection events not yet taken, oldest first.
     pub fn events(&self) -> &[OutlierEvent] {
         &self.events
     }
 
+    /// Hands over the events recorded since the last call (the outlier event log).
     pub fn take_events(&mut self) -> Vec<OutlierEvent> {
         std::mem::take(&mut self.events)
     }
@@ -110,11 +122,14 @@ impl<R: RandomSource> Detector<R> {
         std::mem::take(&mut self.health_changed)
     }
 
-    /// The external-origin success-rate average of the last pass (-1 if it did not run).
+    /// The success-rate average of the last pass, for local-origin results when `local` (-1 if
+    /// the pass did not run).
     pub fn success_rate_average(&self, local: bool) -> f64 {
         self.sr_numbers[usize::from(local)].average
     }
 
+    /// The success-rate ejection threshold of the last pass (`average - stdev_factor * stdev`),
+    /// for local-origin results when `local`; -1 if the pass did not run.
     pub fn success_rate_ejection_threshold(&self, local: bool) -> f64 {
         self.sr_numbers[usize::from(local)].threshold
     }

@@ -16,7 +16,10 @@ pub enum OutlierResult {
     LocalOriginTimeout,
     /// A connect failure or an upstream reset.
     LocalOriginConnectFailed,
+    /// An external-origin failure not given as an HTTP code: counted as a 500 (a 503 with
+    /// split local origin).
     ExtOriginRequestFailed,
+    /// An external-origin success not given as an HTTP code: counted as a 200.
     ExtOriginRequestSuccess,
 }
 

@@ -6,9 +6,16 @@ use crate::envoy::cluster_stats::{Stat, StatKind};
 
 macro_rules! outlier_stats {
     ($($kind:ident $field:ident),* $(,)?) => {
+        /// The detector's counters and its `ejections_active` gauge, under Envoy's names.
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
         pub struct OutlierStats {
-            $(pub $field: u64,)*
+            $(
+                #[doc = concat!(
+                    "`outlier_detection.", stringify!($field), "`: a ", stringify!($kind),
+                    " of Envoy's `ALL_OUTLIER_DETECTION_STATS`."
+                )]
+                pub $field: u64,
+            )*
         }
 
         impl OutlierStats {

@@ -33,6 +33,7 @@ pub enum ResponseFlag {
 }
 
 impl ResponseFlag {
+    /// Every flag, in index order (the order of reports and of [`Flags::iter`]).
     pub const ALL: [ResponseFlag; 8] = [
         ResponseFlag::UO,
         ResponseFlag::UF,
@@ -44,10 +45,12 @@ impl ResponseFlag {
         ResponseFlag::LR,
     ];
 
+    /// Its position in [`ResponseFlag::ALL`] (array index, bit in [`Flags`]).
     pub fn index(self) -> usize {
         self as usize
     }
 
+    /// The short name Envoy's access log prints (`%RESPONSE_FLAGS%`).
     pub fn as_str(self) -> &'static str {
         match self {
             ResponseFlag::UO => "UO",
@@ -70,24 +73,30 @@ pub struct Flags(u8);
 const _: () = assert!(ResponseFlag::ALL.len() <= u8::BITS as usize);
 
 impl Flags {
+    /// No flag.
     pub const NONE: Flags = Flags(0);
 
+    /// Just `flag`.
     pub fn of(flag: ResponseFlag) -> Flags {
         Flags(1 << flag.index())
     }
 
+    /// These flags and `flag`.
     pub fn with(self, flag: ResponseFlag) -> Flags {
         Flags(self.0 | 1 << flag.index())
     }
 
+    /// Whether `flag` is set.
     pub fn contains(self, flag: ResponseFlag) -> bool {
         self.0 & (1 << flag.index()) != 0
     }
 
+    /// Whether no flag is set.
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
 
+    /// The flags set, in [`ResponseFlag::ALL`] order.
     pub fn iter(self) -> impl Iterator<Item = ResponseFlag> {
         // Set bits, lowest first (the order of `ResponseFlag::ALL`): no work for flags not set.
         let mut bits = self.0;
@@ -102,7 +111,9 @@ impl Flags {
 /// A response Envoy generates itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LocalReply {
+    /// The HTTP status sent downstream (503 or 504).
     pub status: u16,
+    /// The response flag that explains it.
     pub flag: ResponseFlag,
     /// Counted as dropped (`x-envoy-overloaded: true`).
     pub overloaded: bool,
