@@ -20,6 +20,7 @@ mod import_snapshots;
 mod lab;
 mod outlier_reporting;
 mod properties;
+mod real_configs;
 mod retries;
 mod run_end;
 mod scenario_snapshots;

@@ -69,6 +69,14 @@ impl<'y, 'a> Inventory<'y, 'a> {
         if d.is_sequence() {
             // `istioctl proxy-config cluster|route -o json`: a list of resources.
             for item in d.items() {
+                if let Some(inner) = item.get("cluster") {
+                    // A dump's entries (`StaticCluster`, `DynamicCluster`) as a list.
+                    let _ = item.get("last_updated");
+                    let _ = item.get("version_info");
+                    self.printed(&inner)?;
+                    self.clusters.push((inner, Found::ConfigDump));
+                    continue;
+                }
                 let message = if item.has("virtual_hosts") {
                     "envoy.config.route.v3.RouteConfiguration"
                 } else {

@@ -12,13 +12,22 @@ use super::yaml::Node;
 
 const TYPE_PREFIX: &str = "type.googleapis.com/";
 
-/// The messages whose fields breakersim simulates: an unknown key in one of these (most
-/// often a misspelling, `circuit_breaker:` for `circuit_breakers:`) would change what is
-/// simulated, so it is refused as Envoy refuses it. Elsewhere (listeners, the HTTP connection
+/// The messages whose fields breakersim simulates, and those on the way to them: an unknown
+/// key in one of these (most often a misspelling, `circuit_breaker:` for `circuit_breakers:`,
+/// or a v2 field such as a filter's `config`) would change what is simulated, so it is
+/// refused as Envoy refuses it. Elsewhere (listeners, the HTTP connection
 /// manager, the bootstrap) a key unknown to breakersim's tables, which follow Envoy's `.proto`
 /// files at the commits `protos/mod.rs` names, may be a field a newer Envoy added; it is a
 /// warning.
-const SIMULATED: [&str; 11] = [
+const SIMULATED: [&str; 19] = [
+    "envoy.config.bootstrap.v3.Bootstrap.StaticResources",
+    "envoy.config.listener.v3.Filter",
+    "envoy.config.route.v3.RouteConfiguration",
+    "envoy.config.route.v3.VirtualHost",
+    "envoy.config.route.v3.Route",
+    "envoy.config.endpoint.v3.ClusterLoadAssignment",
+    "envoy.config.endpoint.v3.LocalityLbEndpoints",
+    "envoy.config.endpoint.v3.LbEndpoint",
     "envoy.config.cluster.v3.Cluster",
     "envoy.config.cluster.v3.CircuitBreakers",
     "envoy.config.cluster.v3.CircuitBreakers.Thresholds",
@@ -44,6 +53,14 @@ pub struct Unknown {
     source: String,
     /// Whether the message is one breakersim simulates.
     pub simulated: bool,
+    /// For an `Any` of Envoy's v2 API: its type.
+    v2: Option<String>,
+}
+
+/// Whether a type is of Envoy's v2 API, which Envoy 1.18 removed.
+fn is_v2(name: &str) -> bool {
+    name.starts_with("envoy.api.v2.")
+        || name.starts_with("envoy.config.filter.") && name.contains(".v2")
 }
 
 impl Unknown {
@@ -54,6 +71,15 @@ impl Unknown {
 
     /// As Envoy refuses it: an error.
     pub fn error(&self) -> Diagnostic {
+        if let Some(ty) = &self.v2 {
+            return Diagnostic::error(
+                &self.source,
+                format!("{ty} is Envoy's v2 API, which Envoy 1.18 removed"),
+            )
+            .place(self.place.clone())
+            .path(self.path.clone())
+            .expected("a v3 type");
+        }
         Diagnostic::error(
             &self.source,
             format!(
@@ -110,6 +136,7 @@ fn walk(node: &Node, m: &'static Message, out: &mut Vec<Unknown>) {
                 path: value.path().to_string(),
                 source: node.source().to_string(),
                 simulated: SIMULATED.contains(&m.name),
+                v2: None,
             });
             continue;
         };
@@ -128,10 +155,24 @@ fn walk(node: &Node, m: &'static Message, out: &mut Vec<Unknown>) {
                     .into_iter()
                     .find(|(k, _, _)| k == "@type")
                     .and_then(|(_, _, t)| t.peek_str().map(str::to_string));
-                if let Some(t) = ty
-                    && let Some(am) = message(t.strip_prefix(TYPE_PREFIX).unwrap_or(&t))
-                {
+                let Some(t) = ty else { continue };
+                let name = t.strip_prefix(TYPE_PREFIX).unwrap_or(&t);
+                if let Some(am) = message(name) {
                     walk(&v, am, out);
+                } else if is_v2(name) {
+                    let at = v.entries().into_iter().find(|(k, _, _)| k == "@type");
+                    let (place, path) = at
+                        .map(|(_, p, n)| (p, n.path().to_string()))
+                        .unwrap_or((v.place(), v.path().to_string()));
+                    out.push(Unknown {
+                        key: "@type".into(),
+                        message: "google.protobuf.Any",
+                        place,
+                        path,
+                        source: v.source().to_string(),
+                        simulated: true,
+                        v2: Some(name.to_string()),
+                    });
                 }
             } else if let Some(im) = message(inner) {
                 walk(&v, im, out);
