@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::emit;
 use crate::exit::{CliError, CliResult};
+use crate::import::world::World;
 use crate::import::{ImportOptions, InputFile, import};
 
 /// Reads YAML files for `import`.
@@ -40,6 +41,10 @@ pub struct ImportArgs {
     /// Fields breakersim does not model are errors (exit 2), not warnings.
     #[arg(long)]
     pub strict: bool,
+    /// The synthetic clients and backends, sized from the cluster's breakers: a steady load,
+    /// one host failing, an overload, or one host crashing.
+    #[arg(long, value_enum, default_value_t = World::OneHostFails)]
+    pub world: World,
 }
 
 /// `import` on its arguments.
@@ -50,6 +55,7 @@ pub fn import_command(args: &ImportArgs) -> CliResult<String> {
         scenario: None,
         allow_unknown_fields: args.allow_unknown_fields,
         strict: args.strict,
+        world: args.world,
     };
     import_files(&args.files, &opts)
 }

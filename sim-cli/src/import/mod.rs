@@ -13,6 +13,7 @@ mod istio_select;
 mod proto_json;
 mod protos;
 mod unknown_fields;
+pub mod world;
 mod yaml;
 
 use emit::{Doc, Origin, Value};
@@ -35,6 +36,8 @@ pub struct ImportOptions {
     pub allow_unknown_fields: bool,
     /// Fields breakersim does not model are errors, not warnings.
     pub strict: bool,
+    /// The synthetic clients and backends to write.
+    pub world: world::World,
 }
 
 impl ImportOptions {
@@ -232,7 +235,6 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
     doc.comment("Every value says where it came from; the synthetic world (clients, backends) is");
     doc.comment("a starting point to edit. See docs/import.md.");
     doc.top("seed", Value::int(1), Origin::World);
-    doc.top("duration", Value::str("60s"), Origin::World);
     doc.section("[envoy]", None);
     doc.set("concurrency", Value::int(2), Origin::World);
     let mut unknown: Vec<String> = Vec::new();
@@ -360,7 +362,8 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
         }
     }
     summarise_unmodelled(&mut warnings, source, opts)?;
-    world(&mut doc, endpoints);
+    let so_far: toml::Table = toml::from_str(&doc.render()).unwrap_or_default();
+    world::write_world(&mut doc, &so_far, endpoints.unwrap_or_default(), opts.world);
     let bad: Vec<Diagnostic> = reads.iter().flat_map(Reads::bad_values).collect();
     if !bad.is_empty() {
         return Err(CliError::Input(bad));
@@ -471,42 +474,5 @@ fn choose_cluster<'y, 'a>(
                     .hint(format!("choose one with {choose}")),
             ))
         }
-    }
-}
-
-/// A default synthetic world: 20 requests/s for a minute, and backends for the endpoints.
-fn world(doc: &mut Doc, endpoints: Option<Vec<envoy::EndpointGroup>>) {
-    doc.section(
-        "[[clients]]",
-        Some("The synthetic world: edit to match your traffic"),
-    );
-    doc.set("kind", Value::str("open_loop"), Origin::World);
-    doc.set("rate", Value::float(20.0), Origin::World);
-    doc.set("arrivals", Value::str("poisson"), Origin::World);
-    let groups = endpoints.filter(|e| !e.is_empty()).unwrap_or_else(|| {
-        vec![envoy::EndpointGroup {
-            priority: 0,
-            weight: 1,
-            count: 2,
-        }]
-    });
-    for (i, g) in groups.iter().enumerate() {
-        doc.section(
-            "[[backends]]",
-            (i == 0).then_some("Backends: edit to match your hosts"),
-        );
-        doc.set("name", Value::str(&format!("hosts-{i}")), Origin::World);
-        doc.set("replicas", Value::int(g.count), Origin::World);
-        if g.weight != 1 {
-            doc.set("weight", Value::int(g.weight), Origin::World);
-        }
-        if g.priority != 0 {
-            doc.set("priority", Value::int(g.priority), Origin::World);
-        }
-        doc.set(
-            "service_time",
-            Value::raw("{ lognormal = { median = \"5ms\", p99 = \"25ms\" } }"),
-            Origin::World,
-        );
     }
 }
