@@ -139,3 +139,59 @@ fn checked(v: &Node, f: &FieldSpec, kind: &Kind, n: u64) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sim_core::schema::{ProtoType, all_tables};
+
+    use super::protos::{FieldType, Label, message};
+
+    /// Whether the scenario schema's proto type of a field is the one Envoy's `.proto` gives.
+    fn same_type(schema: ProtoType, label: Label, proto: FieldType) -> bool {
+        use FieldType as F;
+        let repeated = label == Label::Repeated;
+        match schema {
+            ProtoType::UInt32 => proto == F::UInt32 && !repeated,
+            ProtoType::UInt32Value => proto == F::Message("google.protobuf.UInt32Value"),
+            ProtoType::UInt64Value => proto == F::Message("google.protobuf.UInt64Value"),
+            ProtoType::BoolValue => proto == F::Message("google.protobuf.BoolValue"),
+            ProtoType::Bool => proto == F::Bool,
+            ProtoType::Int64 => proto == F::Int64,
+            ProtoType::Duration => proto == F::Message("google.protobuf.Duration"),
+            ProtoType::Percent => proto == F::Message("envoy.type.v3.Percent"),
+            ProtoType::String => proto == F::String && !repeated,
+            ProtoType::Enum => matches!(proto, F::Enum(_)),
+            ProtoType::Message => matches!(proto, F::Message(_)) && !repeated,
+            ProtoType::RepeatedMessage => matches!(proto, F::Message(_)) && repeated,
+            ProtoType::RepeatedUInt32 => proto == F::UInt32 && repeated,
+        }
+    }
+
+    /// Every Envoy field the scenario schema declares is a field of that Envoy message in
+    /// Envoy's protos (`protos/`), of the same type: the schema, the import and Envoy cannot
+    /// disagree on a field's name or type.
+    #[test]
+    fn every_schema_envoy_field_is_in_envoys_protos() {
+        let mut checked = 0;
+        for table in all_tables() {
+            let Some(name) = table.envoy else { continue };
+            let Some(m) = message(name) else { continue };
+            for f in table.fields {
+                let Some(e) = f.envoy else { continue };
+                let proto = m
+                    .field(e.proto)
+                    .unwrap_or_else(|| panic!("{name} has no field {} ({})", e.proto, table.name));
+                assert!(
+                    same_type(e.ty, proto.label, proto.ty),
+                    "{name}.{}: the schema says {:?}, Envoy's proto {:?} {:?}",
+                    e.proto,
+                    e.ty,
+                    proto.label,
+                    proto.ty
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 40, "only {checked} fields checked");
+    }
+}
