@@ -295,7 +295,7 @@ fn places(spec: &'static TableSpec, here: &toml::Table, path: &[String], out: &m
         p.push(f.name.to_string());
         let kind = (f.kind)();
         out.push(Place {
-            shown: shown(&p),
+            shown: sim_core::schema::display_dotted(&p),
             path: p.clone(),
             kind: kind.clone(),
             rule: f.rule,
@@ -313,22 +313,6 @@ fn places(spec: &'static TableSpec, here: &toml::Table, path: &[String], out: &m
             _ => {}
         }
     }
-}
-
-/// A path as the loader's messages write it: `a.b[0].c`.
-fn shown(path: &[String]) -> String {
-    let mut out = String::new();
-    for seg in path {
-        if seg.parse::<usize>().is_ok() {
-            out.push_str(&format!("[{seg}]"));
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(seg);
-        }
-    }
-    out
 }
 
 /// `table` with the value at `path` replaced: a list on the way is entered at its first entry,

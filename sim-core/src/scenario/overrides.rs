@@ -37,18 +37,7 @@ impl Override {
 
     /// The path in the notation of error messages (`a.b[0].c`).
     pub fn display_path(&self) -> String {
-        let mut out = String::new();
-        for seg in &self.path {
-            if seg.parse::<usize>().is_ok() {
-                out.push_str(&format!("[{seg}]"));
-            } else {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(seg);
-            }
-        }
-        out
+        crate::schema::display_dotted(&self.path)
     }
 }
 

@@ -14,7 +14,7 @@ mod table_macro;
 pub use check::{Checked, check_rule};
 pub use json_schema::scenario_json_schema;
 pub use kinds::{FieldKey, FilePaths, IstioVersionText, value_from_literal};
-pub use path::{Invalid, PathSegment, display_path};
+pub use path::{Invalid, PathSegment, display_dotted, display_path};
 pub use reference::{all_tables, fill_reference, reference_table};
 
 /// A table of the scenario (a Rust struct), with its fields.

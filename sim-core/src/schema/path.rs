@@ -10,6 +10,19 @@ pub enum PathSegment {
     Index(usize),
 }
 
+/// Dotted names as `--set` writes them (`a.b.0.c`), in the notation of error messages
+/// (`a.b[0].c`): a segment that is a number is a list index.
+pub fn display_dotted(segments: &[String]) -> String {
+    let path: Vec<PathSegment> = segments
+        .iter()
+        .map(|s| match s.parse::<usize>() {
+            Ok(i) => PathSegment::Index(i),
+            Err(_) => PathSegment::Key(s.clone()),
+        })
+        .collect();
+    display_path(&path)
+}
+
 /// The path as messages write it: `a.b[0].c`.
 pub fn display_path(path: &[PathSegment]) -> String {
     let mut out = String::new();
