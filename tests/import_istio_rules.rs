@@ -192,3 +192,27 @@ fn pre_1_0_istio_apis_are_refused() {
     assert!(message.contains("rules.yaml:2:7"), "{message}");
     assert!(message.contains("before 1.0"), "{message}");
 }
+
+/// `--port` names the Service's port when nothing else does.
+#[test]
+fn the_port_flag_names_the_port() {
+    let inputs = [InputFile {
+        source: "rules.yaml".into(),
+        text: dr("d", None, "reviews", ""),
+    }];
+    let opts = ImportOptions {
+        port: Some(9080),
+        ..ImportOptions::default()
+    };
+    let out = import(&inputs, &opts).unwrap();
+    let t: Table = toml::from_str(&out.scenario).unwrap();
+    assert_eq!(
+        cluster_name(&t),
+        "outbound|9080||reviews.default.svc.cluster.local"
+    );
+    assert!(
+        !out.warnings
+            .iter()
+            .any(|w| w.to_string().contains("no port"))
+    );
+}

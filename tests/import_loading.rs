@@ -347,3 +347,27 @@ fn strict_makes_unmodelled_fields_errors() {
     assert!(e.to_string().contains("c.yaml:2:1"), "{e}");
     assert!(e.to_string().contains("dns_lookup_family"), "{e}");
 }
+
+/// A bootstrap whose clusters come from a CDS file (`dynamic_resources.cds_config`
+/// `path_config_source`) names the file to give alongside it; given, its clusters are read.
+#[test]
+fn a_bootstrap_with_cds_from_a_file_asks_for_the_file() {
+    let boot = "dynamic_resources:\n  cds_config:\n    path_config_source:\n      path: /etc/envoy/cds.yaml\n";
+    let message = err(boot);
+    assert!(message.contains("c.yaml:4:13"), "{message}");
+    assert!(message.contains("give that file too"), "{message}");
+    let cds = "resources:\n- \"@type\": type.googleapis.com/envoy.config.cluster.v3.Cluster\n  name: from-cds\n";
+    let inputs = [
+        InputFile {
+            source: "c.yaml".into(),
+            text: boot.into(),
+        },
+        InputFile {
+            source: "cds.yaml".into(),
+            text: cds.into(),
+        },
+    ];
+    let out = import(&inputs, &ImportOptions::default()).expect("imports");
+    let t: Table = toml::from_str(&out.scenario).unwrap();
+    assert_eq!(t["cluster"]["name"].as_str(), Some("from-cds"));
+}

@@ -45,6 +45,10 @@ pub struct ImportArgs {
     /// one host failing, an overload, or one host crashing.
     #[arg(long, value_enum, default_value_t = World::OneHostFails)]
     pub world: World,
+    /// Istio: the Service's port, when neither --cluster nor a VirtualService destination
+    /// gives it.
+    #[arg(long, value_name = "N")]
+    pub port: Option<u64>,
 }
 
 /// `import` on its arguments.
@@ -56,6 +60,7 @@ pub fn import_command(args: &ImportArgs) -> CliResult<String> {
         allow_unknown_fields: args.allow_unknown_fields,
         strict: args.strict,
         world: args.world,
+        port: args.port,
     };
     import_files(&args.files, &opts)
 }

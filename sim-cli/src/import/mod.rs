@@ -38,6 +38,8 @@ pub struct ImportOptions {
     pub strict: bool,
     /// The synthetic clients and backends to write.
     pub world: world::World,
+    /// The Istio service's port, when neither `cluster` nor a VirtualService gives it.
+    pub port: Option<u64>,
 }
 
 impl ImportOptions {
@@ -153,6 +155,19 @@ fn classify<'y, 'a>(docs: &[Node<'y, 'a>], source: &str) -> CliResult<Kind<'y, '
     }
     if !any_k8s {
         let inv = inventory::Inventory::gather(docs)?;
+        if inv.clusters.is_empty()
+            && let Some((at, path)) = docs.iter().find_map(cds_file)
+        {
+            return Err(CliError::input(
+                at.error(format!(
+                    "the clusters come from {path} (CDS from a file); breakersim reads the files \
+                     it is given"
+                ))
+                .hint(format!(
+                    "give that file too: breakersim import {source} {path}"
+                )),
+            ));
+        }
         if inv.clusters.is_empty() && docs.iter().any(|d| d.has("static_resources")) {
             return Err(CliError::in_file(
                 source,
@@ -289,6 +304,7 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
                 sel.subset = sel.subset.take().or(dest.subset.clone());
                 sel.port = sel.port.or(dest.port);
             }
+            sel.port = sel.port.or(opts.port);
             if let Some(subset) = &sel.subset {
                 let defined = istio_select::subset_names(&dr.node);
                 if !defined.contains(subset) {
@@ -309,10 +325,10 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
                 let at = at.unwrap_or_else(|| dr.node.clone());
                 let mut w = at
                     .error(format!(
-                        "no port for {service}: neither --cluster nor a VirtualService \
+                        "no port for {service}: neither --port, --cluster nor a VirtualService \
                          destination gives one; the cluster is named for port 80"
                     ))
-                    .hint("give the Service's port with --cluster outbound|<port>|<subset>|<host>");
+                    .hint("give the Service's port with --port N");
                 w.severity = Severity::Warning;
                 warnings.push(w);
             }
@@ -435,6 +451,18 @@ fn summarise_unmodelled(
         .hint("--strict makes each an error"),
     );
     Ok(())
+}
+
+/// A bootstrap's `dynamic_resources.cds_config` read from a file: its node and path
+/// (`path_config_source.path`, or the deprecated `path`).
+fn cds_file<'y, 'a>(d: &Node<'y, 'a>) -> Option<(Node<'y, 'a>, String)> {
+    let cds = d.get("dynamic_resources")?.get("cds_config")?;
+    let at = cds
+        .get("path_config_source")
+        .and_then(|p| p.get("path"))
+        .or_else(|| cds.get("path"))?;
+    let path = at.str()?.to_string();
+    Some((at, path))
 }
 
 /// The cluster to import: the one named by `--cluster` (or the scenario's `select`), or the
