@@ -2,7 +2,8 @@
 //! bootstrap, its admin `/config_dump` (snake_case, as Envoy's admin prints with
 //! `preserve_proto_field_names`, `source/common/protobuf/yaml_utility.cc`), `istioctl
 //! proxy-config cluster|route -o json` (camelCase json names, as Go's protojson prints), and
-//! CDS + RDS resource files. The inputs (`tests/fixtures/import-forms/`) were written by hand
+//! CDS + RDS resource files; also istioctl's `-o yaml`, and an EDS cluster with `istioctl
+//! proxy-config endpoint` output for its hosts. The inputs (`tests/fixtures/import-forms/`) were written by hand
 //! from the bootstrap, as Envoy and istioctl print it.
 
 use sim_cli::import::world::World;
@@ -122,6 +123,22 @@ fn a_config_dump_imports_as_its_bootstrap() {
 #[test]
 fn istioctl_proxy_config_output_imports_as_its_bootstrap() {
     same_as_bootstrap(&["istioctl-clusters.json", "istioctl-routes.json"]);
+}
+
+#[test]
+fn istioctl_yaml_output_imports_as_its_bootstrap() {
+    same_as_bootstrap(&["istioctl-clusters.yaml", "istioctl-routes.yaml"]);
+}
+
+/// An Istio sidecar's clusters are EDS: their hosts come from `istioctl proxy-config endpoint
+/// -o json` (`ClusterStatus`: each host's weight).
+#[test]
+fn istioctl_eds_clusters_with_their_endpoints_import_as_their_bootstrap() {
+    same_as_bootstrap(&[
+        "istioctl-eds-clusters.json",
+        "istioctl-routes.json",
+        "istioctl-endpoints.json",
+    ]);
 }
 
 #[test]

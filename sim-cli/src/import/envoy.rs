@@ -55,9 +55,12 @@ fn wrapped(n: &Node) -> Option<f64> {
 const LB_POLICIES: [&str; 3] = ["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM"];
 
 /// `envoy.config.cluster.v3.Cluster` → `[cluster]` and its sub-tables.
+/// `eds_given`: the endpoints of an EDS cluster are in the input (an EDS file, a config dump's
+/// endpoints, `istioctl proxy-config endpoint`).
 pub fn translate_cluster(
     doc: &mut Doc,
     c: &Node,
+    eds_given: bool,
     warnings: &mut Vec<Diagnostic>,
 ) -> CliResult<ClusterFacts> {
     let name = c
@@ -78,7 +81,7 @@ pub fn translate_cluster(
     }
     lb_policy(doc, c, warnings);
     protocol_options(doc, c)?;
-    discovery_type(c);
+    discovery_type(c, eds_given);
     circuit_breakers(doc, c);
     if let Some(lb) = c.get("common_lb_config")
         && let Some(t) = lb.get("healthy_panic_threshold")
@@ -134,15 +137,55 @@ fn lb_policy(doc: &mut Doc, c: &Node, warnings: &mut Vec<Diagnostic>) {
 }
 
 /// `type`: STATIC (the default) and STRICT_DNS are what the backends model, one host per
-/// endpoint (a DNS name taken to resolve to one address). LOGICAL_DNS (one host whatever the
-/// endpoints), EDS and ORIGINAL_DST are not, so they are reported. Other fields that change
-/// nothing in the simulation (`dns_lookup_family`, DNS refresh, ...) are never read, so they are
+/// endpoint (a DNS name taken to resolve to one address), and EDS when its endpoints are in the
+/// input (they are the hosts). LOGICAL_DNS (one host whatever the endpoints), ORIGINAL_DST and
+/// EDS without its endpoints are not, so they are reported. Other fields that change nothing
+/// in the simulation (`dns_lookup_family`, DNS refresh, ...) are never read, so they are
 /// reported too.
-fn discovery_type(c: &Node) {
-    if let Some(t) = c.get("type")
-        && !matches!(t.str(), Some("STATIC" | "STRICT_DNS"))
+fn discovery_type(c: &Node, eds_given: bool) {
+    let Some(t) = c.get("type") else { return };
+    match t.str() {
+        Some("STATIC" | "STRICT_DNS") => {}
+        Some("EDS") if eds_given => {
+            if let Some(e) = c.get("eds_cluster_config") {
+                e.read_all();
+            }
+        }
+        _ => t.ignore(
+            "breakersim models STATIC and STRICT_DNS clusters (one host per endpoint), and EDS \
+             when its endpoints are given",
+        ),
+    }
+}
+
+/// `istioctl proxy-config endpoint -o json` (`envoy.admin.v3.ClusterStatus`): the hosts by
+/// priority and weight.
+pub fn status_endpoints(status: &Node) -> Vec<EndpointGroup> {
+    let mut groups: Vec<EndpointGroup> = Vec::new();
+    for h in status
+        .get("host_statuses")
+        .map(|h| h.items())
+        .unwrap_or_default()
     {
-        t.ignore("breakersim models STATIC and STRICT_DNS clusters (one host per endpoint)");
+        let priority = h.get("priority").and_then(|p| p.u64()).unwrap_or(0);
+        let weight = h.get("weight").and_then(|w| w.u64()).unwrap_or(1);
+        add_endpoint(&mut groups, priority, weight);
+    }
+    groups
+}
+
+/// Counts one endpoint into its (priority, weight) group.
+fn add_endpoint(groups: &mut Vec<EndpointGroup>, priority: u64, weight: u64) {
+    match groups
+        .iter_mut()
+        .find(|g| g.priority == priority && g.weight == weight)
+    {
+        Some(g) => g.count += 1,
+        None => groups.push(EndpointGroup {
+            priority,
+            weight,
+            count: 1,
+        }),
     }
 }
 
@@ -288,17 +331,7 @@ pub fn assignment_endpoints(la: &Node) -> Vec<EndpointGroup> {
                 .get("load_balancing_weight")
                 .and_then(|w| wrapped(&w))
                 .unwrap_or(1.0) as u64;
-            match groups
-                .iter_mut()
-                .find(|g| g.priority == priority && g.weight == weight)
-            {
-                Some(g) => g.count += 1,
-                None => groups.push(EndpointGroup {
-                    priority,
-                    weight,
-                    count: 1,
-                }),
-            }
+            add_endpoint(&mut groups, priority, weight);
         }
     }
     groups

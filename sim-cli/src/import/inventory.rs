@@ -43,6 +43,8 @@ pub struct Inventory<'y, 'a> {
     pub route_configs: Vec<Node<'y, 'a>>,
     /// Each `ClusterLoadAssignment` (EDS), for clusters whose endpoints come from EDS.
     pub assignments: Vec<Node<'y, 'a>>,
+    /// Each `ClusterStatus` of `istioctl proxy-config endpoint -o json`: a cluster's hosts.
+    pub statuses: Vec<Node<'y, 'a>>,
 }
 
 const TYPE_PREFIX: &str = "type.googleapis.com/";
@@ -69,6 +71,12 @@ impl<'y, 'a> Inventory<'y, 'a> {
         if d.is_sequence() {
             // `istioctl proxy-config cluster|route -o json`: a list of resources.
             for item in d.items() {
+                if item.has("host_statuses") {
+                    // `istioctl proxy-config endpoint -o json`: `ClusterStatus`es.
+                    item.read_all();
+                    self.statuses.push(item);
+                    continue;
+                }
                 if let Some(inner) = item.get("cluster") {
                     // A dump's entries (`StaticCluster`, `DynamicCluster`) as a list.
                     let _ = item.get("last_updated");
@@ -297,6 +305,19 @@ impl<'y, 'a> Inventory<'y, 'a> {
             .iter()
             .map(|(c, _)| c)
             .find(|c| c.get("name").and_then(|n| n.str()) == Some(name))
+    }
+
+    /// The endpoints of an EDS cluster given apart from it: its `ClusterLoadAssignment`, or its
+    /// `ClusterStatus` (matched by the cluster's name).
+    pub fn eds_endpoints(&self, cluster: &Node) -> Option<Vec<super::envoy::EndpointGroup>> {
+        let name = cluster.get("name").and_then(|n| n.str())?.to_string();
+        if let Some(la) = self.assignment(cluster, &name) {
+            return Some(super::envoy::assignment_endpoints(la));
+        }
+        self.statuses
+            .iter()
+            .find(|s| s.get("name").and_then(|n| n.str()) == Some(name.as_str()))
+            .map(super::envoy::status_endpoints)
     }
 
     /// The `ClusterLoadAssignment` for an EDS cluster: by `eds_cluster_config.service_name`,

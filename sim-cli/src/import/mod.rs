@@ -257,11 +257,11 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
         Kind::Envoy(inv) => {
             unknown = unknown_envoy_fields(&inv, opts, &mut warnings)?;
             let cluster = choose_cluster(&inv, source, opts)?;
-            let mut facts = envoy::translate_cluster(&mut doc, &cluster, &mut warnings)?;
-            if facts.endpoints.is_empty()
-                && let Some(la) = inv.assignment(&cluster, &facts.name)
-            {
-                facts.endpoints = envoy::assignment_endpoints(la);
+            let eds = inv.eds_endpoints(&cluster);
+            let mut facts =
+                envoy::translate_cluster(&mut doc, &cluster, eds.is_some(), &mut warnings)?;
+            if facts.endpoints.is_empty() {
+                facts.endpoints = eds.unwrap_or_default();
             }
             let mut checked = vec![cluster];
             match envoy::find_route(&inv.route_configs, &facts.name) {
