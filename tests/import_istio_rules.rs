@@ -216,3 +216,27 @@ fn the_port_flag_names_the_port() {
             .any(|w| w.to_string().contains("no port"))
     );
 }
+
+/// `kubectl get ... -o yaml` prints a `List`: docs/examples/reviews-list.yaml holds the two
+/// resources of reviews-destinationrule.yaml and reviews-virtualservice.yaml and imports to
+/// the same scenario.
+#[test]
+fn a_list_imports_as_its_resources() {
+    let read = |f: &str| InputFile {
+        source: f.into(),
+        text: std::fs::read_to_string(crate::common::root().join("docs/examples").join(f)).unwrap(),
+    };
+    let scenario = |files: &[InputFile]| -> Table {
+        toml::from_str(&import(files, &ImportOptions::default()).unwrap().scenario).unwrap()
+    };
+    let list = scenario(&[read("reviews-list.yaml")]);
+    let apart = scenario(&[
+        read("reviews-destinationrule.yaml"),
+        read("reviews-virtualservice.yaml"),
+    ]);
+    assert_eq!(list, apart);
+    assert_eq!(
+        cluster_name(&list),
+        "outbound|80|v3|reviews.default.svc.cluster.local"
+    );
+}
