@@ -371,3 +371,29 @@ fn a_bootstrap_with_cds_from_a_file_asks_for_the_file() {
     let t: Table = toml::from_str(&out.scenario).unwrap();
     assert_eq!(t["cluster"]["name"].as_str(), Some("from-cds"));
 }
+
+/// A hostile file nested thousands of levels deep is refused, exit 2, never a crash: deeper than
+/// protobuf's JSON parser allows (100 levels, `ParseOptions::kDefaultDepth` in
+/// `src/google/protobuf/json/internal/lexer.h`: "JSON content was too deeply nested").
+#[test]
+fn deeply_nested_files_are_refused() {
+    for depth in [101, 5000] {
+        let text: String = (0..depth)
+            .map(|i| format!("{}a{i}:\n", "  ".repeat(i)))
+            .collect();
+        let path = crate::common::temp_file(&format!("deep-{depth}.yaml"), &text);
+        let out = crate::common::breakersim(&["import", path.to_str().unwrap()]);
+        assert_eq!(out.code, 2, "{depth}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("nested more than 100 levels deep"),
+            "{}",
+            out.stderr
+        );
+    }
+    let ok: String = (0..50)
+        .map(|i| format!("{}a{i}:\n", "  ".repeat(i)))
+        .collect();
+    let path = crate::common::temp_file("deep-50.yaml", &ok);
+    let out = crate::common::breakersim(&["import", path.to_str().unwrap()]);
+    assert!(!out.stderr.contains("levels deep"), "{}", out.stderr);
+}

@@ -97,13 +97,33 @@ fn usage_diagnostic(rendered: &str) -> Diagnostic {
     d
 }
 
+/// The stack the command runs on. The YAML parser (saphyr) recurses once per level of a block
+/// mapping, so a hostile file nested a few thousand levels deep overflowed the main thread's
+/// 8 MiB before the import could refuse it (it refuses more than 100 levels, as protobuf's
+/// JSON parser does); 256 MiB of address space, touched only as deep as a file goes, lets it
+/// get there.
+const STACK_BYTES: usize = 256 << 20;
+
+/// Runs `f` on a thread with `STACK_BYTES` of stack; a panic there stays a panic (exit 101).
+fn on_a_large_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let thread = std::thread::Builder::new()
+        .name("breakersim".into())
+        .stack_size(STACK_BYTES)
+        .spawn(f)
+        .expect("a thread for the command");
+    match thread.join() {
+        Ok(value) => value,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage(&e),
     };
     set_message_format(cli.message_format);
-    match execute(&cli.command) {
+    match on_a_large_stack(move || execute(&cli.command)) {
         Ok(output) => {
             let mut stdout = std::io::stdout().lock();
             if let Err(e) = stdout

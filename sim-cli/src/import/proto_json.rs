@@ -28,7 +28,7 @@ pub fn unsigned_from_number(n: f64, bits: u32) -> Result<u64, String> {
         return Err("expected an integer, but the number has a fractional part".into());
     }
     if n < 0.0 || n > max_for(bits) as f64 {
-        return Err(out_of_range(bits));
+        return Err(out_of_range());
     }
     Ok(n as u64)
 }
@@ -36,7 +36,7 @@ pub fn unsigned_from_number(n: f64, bits: u32) -> Result<u64, String> {
 /// An integer given as a YAML integer, checked against the field's width.
 pub fn unsigned_from_int(i: i64, bits: u32) -> Result<u64, String> {
     if i < 0 || i as u64 > max_for(bits) {
-        return Err(out_of_range(bits));
+        return Err(out_of_range());
     }
     Ok(i as u64)
 }
@@ -51,11 +51,11 @@ pub fn unsigned_from_str(s: &str, bits: u32) -> Result<u64, String> {
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return match digits.parse::<u64>() {
             Ok(n) if n <= max_for(bits) => Ok(n),
-            _ => Err(out_of_range(bits)),
+            _ => Err(out_of_range()),
         };
     }
     if s.starts_with('-') && s[1..].bytes().all(|b| b.is_ascii_digit()) && s.len() > 1 {
-        return Err(out_of_range(bits));
+        return Err(out_of_range());
     }
     match s.parse::<f64>() {
         Ok(n) => unsigned_from_number(n, bits),
@@ -71,8 +71,9 @@ fn max_for(bits: u32) -> u64 {
     }
 }
 
-fn out_of_range(bits: u32) -> String {
-    format!("integer out of range, expected 0 to {}", max_for(bits))
+/// protobuf's words for it (`ParseUInt`); the caller says what the range is.
+fn out_of_range() -> String {
+    "integer out of range".into()
 }
 
 /// A bool from a string, as `absl::SimpleAtob` reads one (legacy mode): `true`, `t`, `yes`,

@@ -15,7 +15,7 @@ use crate::exit::CliError;
 
 /// Parses every document of a YAML file; a syntax error names the line and column.
 pub fn parse_documents<'a>(text: &'a str, source: &str) -> Result<Vec<MarkedYaml<'a>>, CliError> {
-    MarkedYaml::load_from_str(text).map_err(|e| {
+    let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let at = byte_offset(text, e.marker());
         CliError::input(
             Diagnostic::from_message(
@@ -25,7 +25,39 @@ pub fn parse_documents<'a>(text: &'a str, source: &str) -> Result<Vec<MarkedYaml
             )
             .at(text, at..at),
         )
-    })
+    })?;
+    for d in &docs {
+        if let Some(deep) = too_deep(d) {
+            let at = byte_offset(text, &deep.span.start);
+            return Err(CliError::input(
+                Diagnostic::error(source, format!("nested more than {MAX_DEPTH} levels deep"))
+                    .at(text, at..at)
+                    .hint("protobuf's JSON parser, which Envoy reads configs with, refuses this too: \"JSON content was too deeply nested\""),
+            ));
+        }
+    }
+    Ok(docs)
+}
+
+/// How deep a config may nest: protobuf's JSON parser stops at 100 levels
+/// (`json_internal::ParseOptions::kDefaultDepth`, `src/google/protobuf/json/internal/lexer.h`).
+/// The import's walks recurse, so deeper input is refused before them.
+const MAX_DEPTH: usize = 100;
+
+/// The first node nested deeper than `MAX_DEPTH`, found without recursion.
+fn too_deep<'y, 'a>(root: &'y MarkedYaml<'a>) -> Option<&'y MarkedYaml<'a>> {
+    let mut stack = vec![(root, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return Some(node);
+        }
+        match &node.data {
+            YamlData::Sequence(seq) => stack.extend(seq.iter().map(|v| (v, depth + 1))),
+            YamlData::Mapping(map) => stack.extend(map.iter().map(|(_, v)| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The byte offset in `text` of a saphyr marker (whose index counts characters).
