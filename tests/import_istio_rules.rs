@@ -240,3 +240,20 @@ fn a_list_imports_as_its_resources() {
         "outbound|80|v3|reviews.default.svc.cluster.local"
     );
 }
+
+/// An Envoy document given with Istio resources is skipped with a warning at its place, not
+/// silently.
+#[test]
+fn an_envoy_document_beside_istio_resources_is_warned() {
+    let text = format!(
+        "{}---\nname: c\nconnect_timeout: 1s\n",
+        dr("d", None, "reviews", "")
+    );
+    let (_, warnings) = run(&text, None).unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("rules.yaml:12:1") && w.contains("not a Kubernetes resource")),
+        "{warnings:#?}"
+    );
+}

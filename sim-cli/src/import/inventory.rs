@@ -8,19 +8,6 @@
 use super::yaml::Node;
 use crate::exit::CliError;
 
-/// Where a cluster was found, for messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Found {
-    /// `static_resources.clusters` of a bootstrap.
-    Bootstrap,
-    /// A bare `Cluster` document.
-    Document,
-    /// A `resources:` entry or an `@type`d object.
-    Resource,
-    /// `ClustersConfigDump.static_clusters` or `dynamic_active_clusters`.
-    ConfigDump,
-}
-
 /// A document (or a resource in one) as a message of Envoy's, for the unknown-field check.
 pub struct Root<'y, 'a> {
     pub node: Node<'y, 'a>,
@@ -37,7 +24,7 @@ pub struct Inventory<'y, 'a> {
     /// The documents and resources, as messages.
     pub roots: Vec<Root<'y, 'a>>,
     /// Each `envoy.config.cluster.v3.Cluster`, in file order.
-    pub clusters: Vec<(Node<'y, 'a>, Found)>,
+    pub clusters: Vec<Node<'y, 'a>>,
     /// Each `RouteConfiguration`: from RDS, a config dump, or inline in a listener's HTTP
     /// connection manager.
     pub route_configs: Vec<Node<'y, 'a>>,
@@ -82,7 +69,7 @@ impl<'y, 'a> Inventory<'y, 'a> {
                     let _ = item.get("last_updated");
                     let _ = item.get("version_info");
                     self.printed(&inner)?;
-                    self.clusters.push((inner, Found::ConfigDump));
+                    self.clusters.push(inner);
                     continue;
                 }
                 let message = if item.has("virtual_hosts") {
@@ -96,7 +83,7 @@ impl<'y, 'a> Inventory<'y, 'a> {
                 } else if item.has("virtual_hosts") {
                     self.route_configs.push(item.clone());
                 } else {
-                    self.clusters.push((item.clone(), Found::Resource));
+                    self.clusters.push(item.clone());
                 }
             }
             return Ok(());
@@ -130,7 +117,7 @@ impl<'y, 'a> Inventory<'y, 'a> {
         }
         if d.has("name") {
             self.root(d, "envoy.config.cluster.v3.Cluster", true);
-            self.clusters.push((d.clone(), Found::Document));
+            self.clusters.push(d.clone());
             return Ok(());
         }
         // A tool's wrapper (e.g. `egctl config envoy-proxy cluster`: names of dumps): look one
@@ -173,7 +160,7 @@ impl<'y, 'a> Inventory<'y, 'a> {
             return;
         };
         for c in sr.get("clusters").map(|c| c.items()).unwrap_or_default() {
-            self.clusters.push((c, Found::Bootstrap));
+            self.clusters.push(c);
         }
         for l in sr.get("listeners").map(|l| l.items()).unwrap_or_default() {
             self.listener(&l);
@@ -216,7 +203,7 @@ impl<'y, 'a> Inventory<'y, 'a> {
             ));
         }
         match ty.as_str() {
-            "envoy.config.cluster.v3.Cluster" => self.clusters.push((r.clone(), Found::Resource)),
+            "envoy.config.cluster.v3.Cluster" => self.clusters.push(r.clone()),
             "envoy.config.route.v3.RouteConfiguration" => self.route_configs.push(r.clone()),
             "envoy.config.listener.v3.Listener" => self.listener(r),
             "envoy.config.endpoint.v3.ClusterLoadAssignment" => self.assignments.push(r.clone()),
@@ -280,7 +267,7 @@ impl<'y, 'a> Inventory<'y, 'a> {
             for e in r.get(key).map(|e| e.items()).unwrap_or_default() {
                 if let Some(c) = e.get("cluster") {
                     let _ = c.get("@type");
-                    self.clusters.push((c, Found::ConfigDump));
+                    self.clusters.push(c);
                 }
             }
         }
@@ -289,7 +276,7 @@ impl<'y, 'a> Inventory<'y, 'a> {
     /// The names of the clusters, deduplicated, in file order.
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
-        for (c, _) in &self.clusters {
+        for c in &self.clusters {
             if let Some(n) = c.get("name").and_then(|n| n.str())
                 && !names.iter().any(|m| m == n)
             {
@@ -303,7 +290,6 @@ impl<'y, 'a> Inventory<'y, 'a> {
     pub fn cluster(&self, name: &str) -> Option<&Node<'y, 'a>> {
         self.clusters
             .iter()
-            .map(|(c, _)| c)
             .find(|c| c.get("name").and_then(|n| n.str()) == Some(name))
     }
 

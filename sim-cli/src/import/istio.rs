@@ -276,19 +276,3 @@ fn retry_budget(doc: &mut Doc, budget: Option<Node>, v: Version) {
     );
     doc.set("retry_budget", Value::raw(&value), file(&b));
 }
-
-/// In a VirtualService, the first HTTP route sending to `host` (or its short name).
-pub fn find_vs_route<'y, 'a>(vs: &Node<'y, 'a>, host: &str) -> Option<Node<'y, 'a>> {
-    let short = host.split('.').next().unwrap_or(host);
-    let http = vs.get("spec")?.get("http")?;
-    http.items().into_iter().find(|r| {
-        r.get("route").is_some_and(|routes| {
-            routes.items().iter().any(|d| {
-                d.get("destination")
-                    .and_then(|x| x.get("host"))
-                    .and_then(|h| h.str())
-                    .is_some_and(|h| h == host || h == short || h.split('.').next() == Some(short))
-            })
-        })
-    })
-}

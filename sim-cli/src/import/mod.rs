@@ -198,7 +198,7 @@ fn classify<'y, 'a>(docs: &[Node<'y, 'a>], source: &str) -> CliResult<Kind<'y, '
             ),
         ));
     }
-    let skipped = skipped
+    let mut skipped: Vec<Diagnostic> = skipped
         .into_iter()
         .map(|(kind, k)| {
             let mut w = kind.error(format!(
@@ -208,6 +208,16 @@ fn classify<'y, 'a>(docs: &[Node<'y, 'a>], source: &str) -> CliResult<Kind<'y, '
             w
         })
         .collect();
+    // An Envoy document beside Istio resources is not part of what istiod builds from them.
+    for d in docs.iter().filter(|d| !d.has("kind")) {
+        d.read_all();
+        let mut w = d.error(
+            "this document is not a Kubernetes resource, so it is skipped: give Envoy configs \
+             and Istio resources to separate imports",
+        );
+        w.severity = Severity::Warning;
+        skipped.push(w);
+    }
     if drs.is_empty() {
         return Err(CliError::input(
             Diagnostic::error(source, "no Istio DestinationRule found")
@@ -474,7 +484,7 @@ fn choose_cluster<'y, 'a>(
 ) -> CliResult<Node<'y, 'a>> {
     // Envoy requires a cluster's name (`string name = 1 [(validate.rules).string = {min_len:
     // 1}]`, cluster.proto).
-    if let Some((unnamed, _)) = inv.clusters.iter().find(|(c, _)| {
+    if let Some(unnamed) = inv.clusters.iter().find(|c| {
         c.get("name")
             .and_then(|n| n.str())
             .is_none_or(str::is_empty)
