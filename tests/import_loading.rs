@@ -397,3 +397,37 @@ fn deeply_nested_files_are_refused() {
     let out = crate::common::breakersim(&["import", path.to_str().unwrap()]);
     assert!(!out.stderr.contains("levels deep"), "{}", out.stderr);
 }
+
+/// Envoy's proto bounds on the wrapped counts the import reads outside the schema's tables:
+/// `max_concurrent_streams` 1 to 2147483647 (`protocol.proto`), `choice_count` at least 2
+/// (`cluster.proto`), `load_balancing_weight` at least 1 (`endpoint_components.proto`).
+#[test]
+fn bounded_counts_are_refused_outside_envoys_bounds() {
+    for (text, at) in [
+        (
+            "name: c\nhttp2_protocol_options:\n  max_concurrent_streams: 0\n",
+            "c.yaml:3:27",
+        ),
+        (
+            "name: c\nhttp2_protocol_options:\n  max_concurrent_streams: 2147483648\n",
+            "c.yaml:3:27",
+        ),
+        (
+            "name: c\nleast_request_lb_config:\n  choice_count: 1\n",
+            "c.yaml:3:17",
+        ),
+        (
+            "name: c\nload_assignment:\n  endpoints:\n  - lb_endpoints:\n    - load_balancing_weight: 0\n",
+            "c.yaml:5:30",
+        ),
+    ] {
+        let message = err(text);
+        assert!(message.contains(at), "{text}: {message}");
+        assert!(message.contains("is out of range"), "{text}: {message}");
+    }
+    let t = ok("name: c\nhttp2_protocol_options:\n  max_concurrent_streams: 2147483647\n");
+    assert_eq!(
+        t["cluster"]["http2_protocol_options"]["max_concurrent_streams"].as_integer(),
+        Some(2_147_483_647)
+    );
+}

@@ -10,10 +10,10 @@ use sim_core::schema::Table;
 use sim_core::time::SimDuration;
 
 use super::emit::{Doc, Origin, Value};
-use super::fields::{copy_plain_fields, percent_value, read_plain};
+use super::fields::{copy_plain_fields, percent_value, read_plain, uint32_value};
 use super::protos;
 use super::yaml::Node;
-use crate::exit::{CliError, CliResult};
+use crate::exit::CliResult;
 
 /// A group of endpoints with the same priority and weight, for the synthetic backends.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,12 +43,18 @@ fn duration(doc: &mut Doc, n: &Node, key: &str) -> CliResult<Option<SimDuration>
     Ok(Some(d))
 }
 
-/// The `value` of a `google.protobuf.UInt32Value` wrapper, or the bare number (protobuf reads
-/// either in legacy mode).
-fn wrapped(n: &Node) -> Option<f64> {
-    match n.get("value") {
-        Some(v) => v.unsigned(32).map(|n| n as f64),
-        None => n.unsigned(32).map(|n| n as f64),
+/// A `google.protobuf.UInt32Value` that Envoy's proto bounds to `min..=max`: a value outside
+/// is an error at its place (Envoy's validation refuses the cluster).
+fn bounded(n: &Node, min: u64, max: u64) -> Option<u64> {
+    let v = uint32_value(n)?;
+    if (min..=max).contains(&v) {
+        Some(v)
+    } else {
+        n.reject(
+            format!("{v} is out of range"),
+            &format!("{min} to {max}, as Envoy allows"),
+        );
+        None
     }
 }
 
@@ -94,10 +100,11 @@ pub fn translate_cluster(
         );
     }
     if let Some(lr) = c.get("least_request_lb_config")
-        && let Some(n) = lr.get("choice_count").and_then(|n| wrapped(&n))
+        // `choice_count = {uint32: {gte: 2}}` (cluster.proto).
+        && let Some(n) = lr.get("choice_count").and_then(|n| bounded(&n, 2, u64::from(u32::MAX)))
     {
         doc.section("[cluster.least_request_lb_config]", None);
-        doc.set("choice_count", Value::int(n as u64), file(&lr));
+        doc.set("choice_count", Value::int(n), file(&lr));
     }
     if let Some(od) = c.get("outlier_detection") {
         outlier_detection(doc, &od);
@@ -192,19 +199,12 @@ fn add_endpoint(groups: &mut Vec<EndpointGroup>, priority: u64, weight: u64) {
 /// HTTP/2 and `max_requests_per_connection`, from the typed extension options or the
 /// deprecated cluster fields.
 fn protocol_options(doc: &mut Doc, c: &Node) -> CliResult<()> {
-    // The stream limit with the error to give if it is 0.
+    // `max_concurrent_streams = {uint32: {lte: 2147483647 gte: 1}}` (protocol.proto).
     let streams = |h: &Node| {
-        h.get("max_concurrent_streams").and_then(|n| {
-            wrapped(&n).map(|v| {
-                let zero = CliError::input(
-                    n.error("0 is out of range")
-                        .expected("1 to 2147483647, as Envoy allows"),
-                );
-                (v as u64, zero)
-            })
-        })
+        h.get("max_concurrent_streams")
+            .and_then(|n| bounded(&n, 1, 2_147_483_647))
     };
-    let mut h2: Option<(Option<(u64, CliError)>, Origin)> = None;
+    let mut h2: Option<(Option<u64>, Origin)> = None;
     let mut max_requests: Option<(u64, Origin)> = None;
     if let Some(h) = c.get("http2_protocol_options") {
         h2 = Some((streams(&h), file(&h)));
@@ -212,15 +212,15 @@ fn protocol_options(doc: &mut Doc, c: &Node) -> CliResult<()> {
     if let Some(common) = c.get("common_http_protocol_options")
         && let Some(m) = common
             .get("max_requests_per_connection")
-            .and_then(|n| wrapped(&n))
+            .and_then(|n| uint32_value(&n))
     {
-        max_requests = Some((m as u64, file(&common)));
+        max_requests = Some((m, file(&common)));
     }
     if let Some(m) = c
         .get("max_requests_per_connection")
-        .and_then(|n| wrapped(&n))
+        .and_then(|n| uint32_value(&n))
     {
-        max_requests = Some((m as u64, Origin::File(c.line())));
+        max_requests = Some((m, Origin::File(c.line())));
     }
     if let Some(typed) = c.get("typed_extension_protocol_options")
         && let Some(opts) = typed.get("envoy.extensions.upstreams.http.v3.HttpProtocolOptions")
@@ -235,15 +235,14 @@ fn protocol_options(doc: &mut Doc, c: &Node) -> CliResult<()> {
         if let Some(common) = opts.get("common_http_protocol_options")
             && let Some(m) = common
                 .get("max_requests_per_connection")
-                .and_then(|n| wrapped(&n))
+                .and_then(|n| uint32_value(&n))
         {
-            max_requests = Some((m as u64, file(&common)));
+            max_requests = Some((m, file(&common)));
         }
     }
     if let Some((streams, origin)) = h2 {
         let value = match streams {
-            Some((n, _)) if n > 0 => format!("{{ max_concurrent_streams = {n} }}"),
-            Some((_, zero)) => return Err(zero),
+            Some(n) => format!("{{ max_concurrent_streams = {n} }}"),
             None => "{}".to_string(),
         };
         doc.set("http2_protocol_options", Value::raw(&value), origin);
@@ -327,10 +326,11 @@ pub fn assignment_endpoints(la: &Node) -> Vec<EndpointGroup> {
             if let Some(e) = ep.get("endpoint") {
                 e.read_all();
             }
+            // `load_balancing_weight = {uint32: {gte: 1}}` (endpoint_components.proto).
             let weight = ep
                 .get("load_balancing_weight")
-                .and_then(|w| wrapped(&w))
-                .unwrap_or(1.0) as u64;
+                .map_or(Some(1), |w| bounded(&w, 1, u64::from(u32::MAX)));
+            let Some(weight) = weight else { continue };
             add_endpoint(&mut groups, priority, weight);
         }
     }

@@ -115,6 +115,11 @@ pub fn percent_value(v: &Node) -> Option<f64> {
     }
 }
 
+/// A `google.protobuf.UInt32Value`, bare or as `{ value: N }`.
+pub fn uint32_value(v: &Node) -> Option<u64> {
+    wrapped(v, |n| n.unsigned(32))
+}
+
 /// A wrapper's `value` (`{ value: N }`) or the bare value.
 fn wrapped<'y, 'a, T>(v: &Node<'y, 'a>, read: impl Fn(&Node<'y, 'a>) -> Option<T>) -> Option<T> {
     match v.get("value") {
