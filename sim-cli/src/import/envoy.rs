@@ -2,7 +2,7 @@
 //! HTTP connection manager route that sends to it), into the scenario's `[cluster]` and
 //! `[route]`, with Envoy's names and units.
 
-use sim_core::diagnostic::{Diagnostic, Severity};
+use sim_core::diagnostic::Diagnostic;
 use sim_core::scenario::{
     OutlierDetection, PerHostThresholds, RetryBudget, RetryPolicy, Thresholds,
 };
@@ -133,9 +133,7 @@ fn lb_policy(doc: &mut Doc, c: &Node, warnings: &mut Vec<Diagnostic>) {
             } else {
                 let message =
                     format!("lb_policy {policy} is not modelled; the scenario uses ROUND_ROBIN");
-                let mut w = p.error(message);
-                w.severity = Severity::Warning;
-                warnings.push(w);
+                warnings.push(p.warning(message));
                 doc.set("lb_policy", Value::str("ROUND_ROBIN"), Origin::World);
             }
         }

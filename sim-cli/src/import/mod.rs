@@ -201,22 +201,18 @@ fn classify<'y, 'a>(docs: &[Node<'y, 'a>], source: &str) -> CliResult<Kind<'y, '
     let mut skipped: Vec<Diagnostic> = skipped
         .into_iter()
         .map(|(kind, k)| {
-            let mut w = kind.error(format!(
+            kind.warning(format!(
                 "kind {k} is skipped: breakersim reads DestinationRule and VirtualService"
-            ));
-            w.severity = Severity::Warning;
-            w
+            ))
         })
         .collect();
     // An Envoy document beside Istio resources is not part of what istiod builds from them.
     for d in docs.iter().filter(|d| !d.has("kind")) {
         d.read_all();
-        let mut w = d.error(
+        skipped.push(d.warning(
             "this document is not a Kubernetes resource, so it is skipped: give Envoy configs \
              and Istio resources to separate imports",
-        );
-        w.severity = Severity::Warning;
-        skipped.push(w);
+        ));
     }
     if drs.is_empty() {
         return Err(CliError::input(
@@ -282,12 +278,10 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
                     match found.vhost_retry {
                         Some(v) if route_has_own => {
                             v.read_all();
-                            let mut w = v.error(format!(
+                            warnings.push(v.warning(format!(
                                 "{} is ignored: the route's own retry_policy wins",
                                 v.path()
-                            ));
-                            w.severity = Severity::Warning;
-                            warnings.push(w);
+                            )));
                         }
                         Some(v) => checked.push(v),
                         None => {}
@@ -333,13 +327,12 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             if sel.port.is_none() {
                 let at = dr.node.get("spec").and_then(|s| s.get("host"));
                 let at = at.unwrap_or_else(|| dr.node.clone());
-                let mut w = at
-                    .error(format!(
+                let w = at
+                    .warning(format!(
                         "no port for {service}: neither --port, --cluster nor a VirtualService \
                          destination gives one; the cluster is named for port 80"
                     ))
                     .hint("give the Service's port with --port N");
-                w.severity = Severity::Warning;
                 warnings.push(w);
             }
             sel.host = Some(service);

@@ -5,7 +5,7 @@
 //! `source/common/protobuf/yaml_utility.cc`) unless run with `--allow-unknown-static-fields`,
 //! which `--allow-unknown-fields` mirrors.
 
-use sim_core::diagnostic::{Diagnostic, Place, Severity};
+use sim_core::diagnostic::{Diagnostic, Place};
 
 use super::protos::{FieldType, Label, Message, message};
 use super::yaml::Node;
@@ -99,7 +99,7 @@ impl Unknown {
     /// output an Envoy printed (a config dump, istioctl's), which a newer Envoy than
     /// breakersim's tables may have written.
     pub fn warning(&self) -> Diagnostic {
-        let mut d = Diagnostic::warning(
+        Diagnostic::warning(
             &self.source,
             format!(
                 "`{}` is not a field of {} in breakersim's tables of Envoy's protos (a newer \
@@ -108,9 +108,7 @@ impl Unknown {
             ),
         )
         .place(self.place.clone())
-        .path(self.path.clone());
-        d.severity = Severity::Warning;
-        d
+        .path(self.path.clone())
     }
 }
 

@@ -193,6 +193,13 @@ impl<'y, 'a> Node<'y, 'a> {
             .path(self.path.clone())
     }
 
+    /// A warning at this node, naming its path.
+    pub fn warning(&self, message: impl Into<String>) -> Diagnostic {
+        let mut d = self.error(message);
+        d.severity = Severity::Warning;
+        d
+    }
+
     /// The error for a value that is not `expected`: "invalid value V, expected ...".
     pub fn invalid(&self, expected: &str) -> CliError {
         CliError::input(
