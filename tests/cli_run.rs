@@ -193,11 +193,13 @@ fn text_report_shows_the_ejection_timeline() {
     assert!(row.contains("CONSECUTIVE_5XX"), "{row}");
 }
 
-/// The older `max_ejection_percent` rule lets the first ejection through: the broken host of
-/// four is ejected, where the current rule (25% > 10%) refuses it.
+/// The `max_ejection_percent` rule before Envoy 1.28 lets the first ejection through: the
+/// broken host of four is ejected, where 1.28's rule (25% > 10%) refuses it. The deprecated
+/// `max_ejection_percent_rule = "before_1_28"` still selects it, as Envoy 1.27, with a warning
+/// at its place.
 #[test]
-fn max_ejection_percent_rule_before_1_28_is_selectable() {
-    let json = |extra: &[&str]| {
+fn envoy_version_selects_the_max_ejection_percent_rule() {
+    let run = |extra: &[&str]| {
         let mut args = vec![
             "run",
             "scenarios/max-ejection-percent.toml",
@@ -207,12 +209,72 @@ fn max_ejection_percent_rule_before_1_28_is_selectable() {
         args.extend_from_slice(extra);
         let out = breakersim(&args);
         assert_eq!(out.code, 0, "{}", out.stderr);
-        serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap()
+        let v = serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap();
+        (v, out.stderr)
     };
     let enforced = "cluster.inventory.outlier_detection.ejections_enforced_total";
-    assert_eq!(json(&[])["stats"][enforced], 0);
-    let old = json(&["--set", "envoy.max_ejection_percent_rule=before_1_28"]);
-    assert!(old["stats"][enforced].as_u64().unwrap() >= 1);
+    let (newest, quiet) = run(&[]);
+    assert_eq!(newest["stats"][enforced], 0);
+    assert_eq!(quiet, "");
+    assert_eq!(
+        run(&["--set", "envoy.version=\"1.28\""]).0["stats"][enforced],
+        0
+    );
+    let (v1_27, _) = run(&["--set", "envoy.version=\"1.27\""]);
+    assert!(v1_27["stats"][enforced].as_u64().unwrap() >= 1);
+    let (alias, warning) = run(&["--set", "envoy.max_ejection_percent_rule=before_1_28"]);
+    assert_eq!(alias["stats"], v1_27["stats"]);
+    assert!(
+        warning.contains("`max_ejection_percent_rule` is deprecated: write `version = \"1.27\"`"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains("--set envoy.max_ejection_percent_rule=before_1_28"),
+        "{warning}"
+    );
+}
+
+/// The deprecated rule beside a version on the other side of 1.28 contradicts it: exit 2.
+#[test]
+fn a_contradicting_max_ejection_percent_rule_is_refused() {
+    let out = breakersim(&[
+        "check",
+        "scenarios/max-ejection-percent.toml",
+        "--set",
+        "envoy.version=\"1.30\"",
+        "--set",
+        "envoy.max_ejection_percent_rule=before_1_28",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("contradicts `version = \"1.30\"`: Envoy 1.30 has the other rule"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// An Envoy release breakersim does not model is refused with the range it does.
+#[test]
+fn an_unmodelled_envoy_version_is_refused() {
+    for (bad, says) in [
+        (
+            "\"1.16\"",
+            "breakersim models Envoy 1.17 to 1.39, not `1.16`",
+        ),
+        ("1.28", "write the Envoy version as a quoted string"),
+    ] {
+        let set = format!("envoy.version={bad}");
+        let out = breakersim(&[
+            "check",
+            "scenarios/max-ejection-percent.toml",
+            "--set",
+            &set,
+        ]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.contains(says), "{}", out.stderr);
+        assert!(out.stderr.contains("envoy.version"), "{}", out.stderr);
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod config_ref;
 mod determinism;
 mod diagnostics;
 mod doc_commands;
+mod envoy_versions;
 mod failures;
 mod guards;
 mod import;

@@ -126,6 +126,57 @@ fn overflows_are_never_reported() {
     assert!(r.outlier_events.is_empty());
 }
 
+/// One host, one connection, one pending request allowed; two clients send one request each at
+/// the same instant. The first opens the connection and waits in the pending queue; the second
+/// finds the queue full: 503 UO (`upstream_rq_pending_overflow`). Before Envoy 1.26 the router
+/// reported that overflow as a local-origin connect failure of the host (a 503 without the
+/// split; `Filter::onUpstreamReset` before PR #25488), so with `consecutive_5xx = 1` it ejects the
+/// host; from 1.26 it is not reported and nothing is ejected. The first request is served either
+/// way: it was already queued for the connection.
+#[test]
+fn overflows_ejected_hosts_before_envoy_1_26() {
+    let scenario = |version: &str| {
+        format!(
+            r#"
+[envoy]
+version = "{version}"
+[cluster]
+name = "c"
+[[cluster.circuit_breakers.thresholds]]
+max_connections = 1
+max_pending_requests = 1
+[cluster.outlier_detection]
+consecutive_5xx = 1
+max_ejection_percent = 100
+interval = "1h"
+[[clients]]
+kind = "closed_loop"
+workers = 2
+requests_per_worker = 1
+[[backends]]
+name = "b"
+"#
+        )
+    };
+    for (version, ejections) in [("1.25", 1), ("1.26", 0), ("1.39", 0)] {
+        let r = run_text(&scenario(version));
+        assert_eq!(r.client.count(200), 1, "{version}");
+        assert_eq!(r.client.count(503), 1, "{version}");
+        assert_eq!(r.client.flag(ResponseFlag::UO), 1, "{version}");
+        assert_eq!(r.stat("upstream_rq_pending_overflow"), 1, "{version}");
+        assert_eq!(
+            r.stat("outlier_detection.ejections_detected_consecutive_5xx"),
+            ejections,
+            "{version}"
+        );
+        assert_eq!(
+            r.stat("outlier_detection.ejections_enforced_consecutive_5xx"),
+            ejections,
+            "{version}"
+        );
+    }
+}
+
 /// With panic off (threshold 0) and the only host ejected, Envoy has no host: 503 "no healthy
 /// upstream", flag UH, `upstream_cx_none_healthy`, and nothing reaches the host.
 #[test]

@@ -265,6 +265,15 @@ fn type_candidates(kind: &Kind) -> Vec<Value> {
             Value::Integer(5),
         ],
         Kind::IstioVersion => vec![s("1.24"), Value::Float(1.24), s("latest")],
+        Kind::EnvoyVersion => vec![
+            s("1.28"),
+            s("v1.17.3"),
+            s("1.39"),
+            s("1.16"),
+            s("1.40"),
+            s("1.28.x"),
+            Value::Float(1.28),
+        ],
         Kind::Enum(names) => names
             .iter()
             .map(|(n, _)| s(n))

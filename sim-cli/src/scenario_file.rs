@@ -4,11 +4,13 @@ use std::path::Path;
 
 use sim_core::diagnostic::{Diagnostic, Place, Severity};
 use sim_core::scenario::{
-    Override, Scenario, apply_overrides, locate_in_toml, parse_toml_table, scenario_from_table,
+    Override, Scenario, apply_overrides, deprecation_warnings, locate_in_toml, parse_toml_table,
+    scenario_from_table,
 };
 use toml::Table;
 
 use crate::config_ref::resolve_config_ref;
+use crate::diagnostics::emit;
 use crate::exit::{CliError, CliResult};
 
 /// Reads, overrides and validates the scenario at `path`. Its name defaults to the file stem.
@@ -26,7 +28,11 @@ pub fn read_scenario(path: &Path, sets: &[String]) -> CliResult<Scenario> {
         .collect::<CliResult<Vec<_>>>()?;
     let mut table = read_table(path, &text)?;
     apply_overrides(&mut table, &shown, &overrides)?;
+    let warnings = deprecation_warnings(&table, &text, &shown, &overrides);
     let mut scenario = scenario_from_table(table, &text, &shown, &overrides)?;
+    for w in &warnings {
+        emit(w);
+    }
     if scenario.name.is_none() {
         scenario.name = Some(
             path.file_stem()

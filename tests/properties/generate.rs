@@ -7,6 +7,7 @@ use proptest::collection::vec;
 use proptest::option::of;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
+use sim_core::envoy::version::{CONFIG_CHANGES, ConfigChange, EnvoyVersion};
 use sim_core::scenario::OutlierDetection;
 use sim_core::schema::{DefaultValue, Kind, Rule, Table, TableSpec, value_from_literal};
 use sim_core::time::SimDuration;
@@ -169,26 +170,18 @@ fn micros_of(table: &TableSpec, given: &[(&str, Chosen)], field: &str) -> u64 {
 /// `[cluster.outlier_detection]`, every field from the schema, and the `[envoy]` fields that go
 /// with it.
 fn outlier() -> impl Strategy<Value = (String, String)> {
-    (
-        table_fields(OutlierDetection::spec()),
-        of(0..=99u64),
-        of(select(vec!["current", "before_1_28"])),
-    )
-        .prop_map(|(fields, phase_pct, rule)| {
-            let mut od = "\n[cluster.outlier_detection]\n".to_string();
-            for (name, value) in &fields {
-                od += &format!("{name} = {}\n", value.text());
-            }
-            let mut envoy = String::new();
-            if let Some(p) = phase_pct {
-                let interval = micros_of(OutlierDetection::spec(), &fields, "interval");
-                envoy += &format!("outlier_timer_phase = \"{}\"\n", us(interval * p / 100));
-            }
-            if let Some(r) = rule {
-                envoy += &format!("max_ejection_percent_rule = \"{r}\"\n");
-            }
-            (od, envoy)
-        })
+    (table_fields(OutlierDetection::spec()), of(0..=99u64)).prop_map(|(fields, phase_pct)| {
+        let mut od = "\n[cluster.outlier_detection]\n".to_string();
+        for (name, value) in &fields {
+            od += &format!("{name} = {}\n", value.text());
+        }
+        let mut envoy = String::new();
+        if let Some(p) = phase_pct {
+            let interval = micros_of(OutlierDetection::spec(), &fields, "interval");
+            envoy += &format!("outlier_timer_phase = \"{}\"\n", us(interval * p / 100));
+        }
+        (od, envoy)
+    })
 }
 
 fn cluster() -> impl Strategy<Value = (String, String)> {
@@ -399,41 +392,91 @@ fn backend(index: usize) -> impl Strategy<Value = String> {
         })
 }
 
+/// Envoy releases on each side of every behaviour and configuration change breakersim models.
+const VERSIONS: [&str; 10] = [
+    "1.17", "1.19", "1.22", "1.25", "1.26", "1.27", "1.28", "1.31", "1.36", "1.38",
+];
+
+/// The scenario with `[envoy] version = "<version>"`, less what that release's configuration
+/// does not have (`CONFIG_CHANGES`): fields added later are removed, and `retry_on` conditions
+/// added later dropped. (Every generated cluster writes `connect_timeout`.)
+fn fit_to_version(text: &str, version: &str) -> String {
+    let mut t: toml::Table = toml::from_str(text).expect("a generated scenario is TOML");
+    let v = EnvoyVersion::parse(version).expect("a modelled version");
+    for row in CONFIG_CHANGES.iter().filter(|r| v < r.since) {
+        match row.change {
+            ConfigChange::FieldAdded(path) => {
+                let (parent, field) = path.rsplit_once('.').expect("a nested field");
+                let table = parent.split('.').try_fold(&mut t, |t, k| {
+                    t.get_mut(k).and_then(toml::Value::as_table_mut)
+                });
+                if let Some(table) = table {
+                    table.remove(field);
+                }
+            }
+            ConfigChange::RetryOnAdded(condition) => {
+                let on = t
+                    .get_mut("route")
+                    .and_then(|r| r.get_mut("retry_policy"))
+                    .and_then(|p| p.get_mut("retry_on"));
+                if let Some(toml::Value::String(on)) = on {
+                    let kept: Vec<&str> = on.split(',').filter(|c| c.trim() != condition).collect();
+                    *on = kept.join(",");
+                }
+            }
+            ConfigChange::DefaultAdded(_) => {}
+        }
+    }
+    let envoy = t
+        .entry("envoy")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    envoy
+        .as_table_mut()
+        .expect("[envoy] is a table")
+        .insert("version".into(), toml::Value::String(version.into()));
+    toml::to_string(&t).expect("TOML")
+}
+
 /// A whole valid scenario.
 pub fn scenario() -> impl Strategy<Value = String> {
-    (of(20..=80u64), 1..=3u32).prop_flat_map(|(duration, workers)| {
-        let has_duration = duration.is_some();
-        (
-            cluster(),
-            route(),
-            vec(client(has_duration), 1..=3),
-            (1..=3usize).prop_flat_map(|n| (0..n).map(backend).collect::<Vec<_>>()),
-            (dist(300), dist(1000), dist(300), dist(1500)),
-        )
-            .prop_map(
-                move |((cluster, envoy_od), route, clients, backends, (dl, dc, ul, uc))| {
-                    let mut s = String::from("seed = 7\n");
-                    if let Some(d) = duration {
-                        s += &format!("duration = \"{d}ms\"\n");
-                    }
-                    s += &format!("\n[envoy]\nconcurrency = {workers}\n{envoy_od}\n");
-                    s += &cluster;
-                    s += &route;
-                    s += &format!(
-                        "\n[network.downstream]\nlatency = {dl}\nconnect_time = {dc}\n\
-                     \n[network.upstream]\nlatency = {ul}\nconnect_time = {uc}\n"
-                    );
-                    s += "\n[limits]\nmax_events = 1_000_000\n";
-                    for c in clients {
-                        s += &c;
-                    }
-                    for b in backends {
-                        s += &b;
-                    }
-                    s
-                },
+    (of(20..=80u64), 1..=3u32, of(select(VERSIONS.to_vec()))).prop_flat_map(
+        |(duration, workers, version)| {
+            let has_duration = duration.is_some();
+            (
+                cluster(),
+                route(),
+                vec(client(has_duration), 1..=3),
+                (1..=3usize).prop_flat_map(|n| (0..n).map(backend).collect::<Vec<_>>()),
+                (dist(300), dist(1000), dist(300), dist(1500)),
             )
-    })
+                .prop_map(
+                    move |((cluster, envoy_od), route, clients, backends, (dl, dc, ul, uc))| {
+                        let mut s = String::from("seed = 7\n");
+                        if let Some(d) = duration {
+                            s += &format!("duration = \"{d}ms\"\n");
+                        }
+                        s += &format!("\n[envoy]\nconcurrency = {workers}\n{envoy_od}\n");
+                        s += &cluster;
+                        s += &route;
+                        s += &format!(
+                            "\n[network.downstream]\nlatency = {dl}\nconnect_time = {dc}\n\
+                     \n[network.upstream]\nlatency = {ul}\nconnect_time = {uc}\n"
+                        );
+                        s += "\n[limits]\nmax_events = 1_000_000\n";
+                        for c in clients {
+                            s += &c;
+                        }
+                        for b in backends {
+                            s += &b;
+                        }
+                        match version {
+                            Some(v) => fit_to_version(&s, v),
+                            None => s,
+                        }
+                    },
+                )
+        },
+    )
 }
 
 /// The outlier-detection generator gives every field of the schema's table a value in some

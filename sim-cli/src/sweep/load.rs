@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use sim_core::diagnostic::Diagnostic;
-use sim_core::scenario::{Scenario, locate_in_toml};
+use sim_core::scenario::{Scenario, deprecation_warnings, locate_in_toml};
 use sim_core::sweep::{
     Grid, SweepSpec, baseline_scenario, expand_axes, fingerprint, parse_sweep, point_scenarios,
 };
@@ -68,6 +68,9 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
         ))
     })?;
     let base = read_table(&base_path, &base_text)?;
+    for w in deprecation_warnings(&base, &base_text, &base_shown, &[]) {
+        crate::diagnostics::emit(&w);
+    }
     let axes = expand_axes(&spec, &shown).map_err(|d| located(d.into()))?;
     let jobs = check_size(&spec, &axes, max_runs, &shown).map_err(located)?;
     let grid = Grid::from_axes(axes);

@@ -12,6 +12,7 @@
 //! The pool never schedules anything: it reports what happened as [`PoolEvent`]s for the
 //! simulation to act on, so tests can drive it with hand-written sequences.
 
+use super::version::{Behaviour, EnvoyVersion};
 use std::collections::VecDeque;
 
 use super::cluster_stats::ClusterStats;
@@ -215,8 +216,22 @@ pub struct StreamLimits {
     pub lifetime: u64,
 }
 
-/// HTTP/2's default `max_concurrent_streams`.
-pub const HTTP2_DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 2_147_483_647;
+/// HTTP/2's default `max_concurrent_streams` from Envoy 1.36 (`safe_http2_options`).
+pub const HTTP2_DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 1024;
+/// HTTP/2's default `max_concurrent_streams` before Envoy 1.36, also the most the proto allows.
+pub const HTTP2_LEGACY_DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 2_147_483_647;
+
+/// The `max_concurrent_streams` an upstream HTTP/2 connection takes when the cluster leaves it
+/// unset (`Http2::Utility::initializeAndValidateOptions` in
+/// `source/common/http/http2/codec_impl.cc`): 1024 from Envoy 1.36
+/// ([`Behaviour::Http2SafeDefaultMaxConcurrentStreams`]), 2^31 - 1 before.
+pub fn http2_default_max_concurrent_streams(version: EnvoyVersion) -> u32 {
+    if version.has(Behaviour::Http2SafeDefaultMaxConcurrentStreams) {
+        HTTP2_DEFAULT_MAX_CONCURRENT_STREAMS
+    } else {
+        HTTP2_LEGACY_DEFAULT_MAX_CONCURRENT_STREAMS
+    }
+}
 /// HTTP/2's lifetime stream limit when `max_requests_per_connection` is 0 or unset.
 pub const HTTP2_DEFAULT_MAX_REQUESTS_PER_CONNECTION: u64 = 1 << 29;
 
@@ -229,14 +244,18 @@ impl StreamLimits {
     };
 
     /// HTTP/2 limits from `max_concurrent_streams` and `max_requests_per_connection`, where 0 or
-    /// unset takes Envoy's defaults ([`HTTP2_DEFAULT_MAX_CONCURRENT_STREAMS`],
+    /// unset takes Envoy `version`'s defaults ([`http2_default_max_concurrent_streams`],
     /// [`HTTP2_DEFAULT_MAX_REQUESTS_PER_CONNECTION`]).
-    pub fn http2(max_concurrent_streams: Option<u32>, max_requests: Option<u32>) -> Self {
+    pub fn http2(
+        max_concurrent_streams: Option<u32>,
+        max_requests: Option<u32>,
+        version: EnvoyVersion,
+    ) -> Self {
         StreamLimits {
             protocol: Protocol::Http2,
             concurrent: max_concurrent_streams
                 .filter(|&n| n > 0)
-                .unwrap_or(HTTP2_DEFAULT_MAX_CONCURRENT_STREAMS),
+                .unwrap_or(http2_default_max_concurrent_streams(version)),
             lifetime: max_requests
                 .filter(|&n| n > 0)
                 .map_or(HTTP2_DEFAULT_MAX_REQUESTS_PER_CONNECTION, u64::from),

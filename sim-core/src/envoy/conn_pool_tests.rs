@@ -419,7 +419,10 @@ fn resetting_an_attached_stream_closes_the_connection() {
 #[test]
 fn http2_connections_carry_several_streams() {
     let mut h = Harness::new(1024, 1024, 1024, 1);
-    h.pools = vec![ConnPool::new(0, StreamLimits::http2(Some(2), None))];
+    h.pools = vec![ConnPool::new(
+        0,
+        StreamLimits::http2(Some(2), None, crate::envoy::version::NEWEST_ENVOY),
+    )];
     let (a, b, c) = (h.stream("A"), h.stream("B"), h.stream("C"));
     h.new_stream(0, a);
     let c1 = Harness::last_connecting(&h.events());

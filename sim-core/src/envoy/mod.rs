@@ -11,6 +11,7 @@ pub mod outlier;
 pub mod priority_load;
 pub mod resource_manager;
 pub mod retry;
+pub mod version;
 
 #[cfg(test)]
 mod conn_pool_tests;

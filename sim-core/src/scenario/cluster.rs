@@ -64,7 +64,7 @@ scenario_table! {
         /// Requests one connection carries at once (`protocol.proto`:
         /// `uint32 = {lte: 2147483647 gte: 1}`).
         max_concurrent_streams: Option<u32> {
-            absent: "`2147483647`",
+            absent: "`1024` (Envoy 1.36 on; `2147483647` before)",
             rule: Rule::Range { min: 1, max: 2_147_483_647 },
             envoy: UInt32Value,
         },

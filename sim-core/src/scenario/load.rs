@@ -9,6 +9,7 @@ use toml::de::{DeTable, DeValue};
 use super::model::Scenario;
 use super::overrides::{Override, apply_override};
 use super::validate::validate;
+use super::version_check::check_config_for_version;
 use crate::diagnostic::{Diagnostic, Place, Severity, SourceSpan};
 use crate::schema::{PathSegment, display_path};
 
@@ -76,13 +77,50 @@ pub fn scenario_from_table(
         let d = Diagnostic::from_message(Severity::Error, Some(source.to_string()), &message);
         locate(d, path, text, overrides)
     })?;
-    validate(&scenario).map_err(|v| {
-        let mut d = Diagnostic::error(source, v.message);
-        d.expected = v.expected;
-        d.hint = v.hint;
-        locate(d, v.path, text, overrides)
-    })?;
+    let version = scenario.envoy.envoy_version();
+    validate(&scenario)
+        .and_then(|()| check_config_for_version(&root, version))
+        .map_err(|v| {
+            let mut d = Diagnostic::error(source, v.message);
+            d.expected = v.expected;
+            d.hint = v.hint;
+            locate(d, v.path, text, overrides)
+        })?;
     Ok(scenario)
+}
+
+/// Warnings for deprecated fields that `table` (the scenario after its overrides) still sets,
+/// each at its place: `[envoy] max_ejection_percent_rule`, replaced by `[envoy] version`.
+pub fn deprecation_warnings(
+    table: &Table,
+    text: &str,
+    source: &str,
+    overrides: &[Override],
+) -> Vec<Diagnostic> {
+    let rule = table
+        .get("envoy")
+        .and_then(|e| e.get("max_ejection_percent_rule"))
+        .and_then(toml::Value::as_str);
+    let Some(rule) = rule else {
+        return Vec::new();
+    };
+    let instead = match rule {
+        "before_1_28" => "version = \"1.27\"",
+        _ => "version (or nothing: the newest release is the default)",
+    };
+    let d = Diagnostic::warning(
+        source,
+        format!(
+            "`max_ejection_percent_rule` is deprecated: write `{instead}` in [envoy]; it is read \
+             as that version, which now chooses every behaviour that changed between Envoy \
+             releases, not only the max_ejection_percent rule"
+        ),
+    );
+    let path = vec![
+        PathSegment::Key("envoy".into()),
+        PathSegment::Key("max_ejection_percent_rule".into()),
+    ];
+    vec![locate(d, path, text, overrides)]
 }
 
 /// The field serde names in "missing field `x`": the error's path is the table that lacks it,

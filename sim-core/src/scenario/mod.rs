@@ -12,6 +12,7 @@ mod overrides;
 mod route;
 mod validate;
 mod values;
+mod version_check;
 mod world;
 
 pub use crate::schema::{PathSegment, display_path};
@@ -19,8 +20,8 @@ pub use cluster::*;
 pub use config_ref::ConfigRef;
 pub use limits::Limits;
 pub use load::{
-    apply_overrides, load_scenario, locate_in_toml, parse_toml_table, scenario_from_table,
-    toml_syntax_error,
+    apply_overrides, deprecation_warnings, load_scenario, locate_in_toml, parse_toml_table,
+    scenario_from_table, toml_syntax_error,
 };
 pub(crate) use load::{enum_message, segments_of};
 pub use model::*;

@@ -10,6 +10,7 @@ use super::cluster::Cluster;
 use super::limits::Limits;
 use super::route::Route;
 use super::world::{BackendGroup, Client, Network};
+use crate::envoy::version::{EnvoyVersion, NEWEST_ENVOY};
 use crate::time::SimDuration;
 use crate::{scenario_enum, scenario_table};
 
@@ -56,14 +57,18 @@ scenario_table! {
         /// cluster is created, long before the scenario starts). Must be less than
         /// `outlier_detection.interval`. Only with `[cluster.outlier_detection]`.
         outlier_timer_phase: Option<SimDuration> { absent: "drawn uniformly in [0, interval) from the seed" },
-        /// Which Envoy version's `max_ejection_percent` rule to apply. Only with
-        /// `[cluster.outlier_detection]`.
-        max_ejection_percent_rule: Option<MaxEjectionPercentRule> { absent: "`\"current\"`" },
+        /// The Envoy release whose behaviour to model: every modelled behaviour that changed
+        /// between releases follows it (the table is in `docs/fidelity.md#envoy-versions`).
+        version: Option<EnvoyVersion> { absent: "the newest modelled, `\"1.39\"`" },
+        /// Deprecated: use `version`. `"before_1_28"` reads as `version = "1.27"`, `"current"` as
+        /// the newest; it now selects every behaviour of that release, not only the
+        /// `max_ejection_percent` rule. Only with `[cluster.outlier_detection]`.
+        max_ejection_percent_rule: Option<MaxEjectionPercentRule> { absent: "none" },
     }
 }
 
 scenario_enum! {
-    /// How Envoy caps ejections by `max_ejection_percent`.
+    /// Deprecated (`[envoy] version` replaces it): which release's `max_ejection_percent` rule.
     pub enum MaxEjectionPercentRule {
         /// Envoy 1.28 and later: eject only if `100 * (ejected + 1) / hosts <=
         /// max_ejection_percent`.
@@ -79,5 +84,48 @@ scenario_enum! {
 impl Default for MaxEjectionPercentRule {
     fn default() -> Self {
         MaxEjectionPercentRule::Current
+    }
+}
+
+impl MaxEjectionPercentRule {
+    /// The release the deprecated name stands for: the last before 1.28, or the newest.
+    pub fn version(self) -> EnvoyVersion {
+        match self {
+            MaxEjectionPercentRule::Current => NEWEST_ENVOY,
+            MaxEjectionPercentRule::Before1_28 => EnvoyVersion(27),
+        }
+    }
+}
+
+impl EnvoyProcess {
+    /// The release to model: `version`, else what the deprecated `max_ejection_percent_rule`
+    /// stands for, else the newest. (`validate` refuses the two when they disagree.)
+    pub fn envoy_version(&self) -> EnvoyVersion {
+        self.version
+            .or(self
+                .max_ejection_percent_rule
+                .map(MaxEjectionPercentRule::version))
+            .unwrap_or(NEWEST_ENVOY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{DefaultValue, Table};
+
+    /// The default the reference tables show for `[envoy] version` is the newest release.
+    #[test]
+    fn the_documented_default_version_is_the_newest() {
+        let field = EnvoyProcess::spec()
+            .fields
+            .iter()
+            .find(|f| f.name == "version")
+            .expect("a version field");
+        let DefaultValue::Absent(text) = field.default else {
+            panic!("version has no literal default");
+        };
+        assert!(text.contains(&format!("\"{NEWEST_ENVOY}\"")), "{text}");
+        assert_eq!(EnvoyProcess::default().envoy_version(), NEWEST_ENVOY);
     }
 }

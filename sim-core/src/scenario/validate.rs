@@ -1,6 +1,7 @@
 //! Checks that span several fields, or ranges that the types alone do not enforce.
 
 use super::{BackendGroup, Client, ClientKind, OutlierDetection, RetryBackOff, Scenario};
+use crate::envoy::version::Behaviour;
 use crate::schema::{Invalid, PathSegment, Table};
 
 fn key(k: &str) -> PathSegment {
@@ -15,6 +16,7 @@ fn invalid(path: Vec<PathSegment>, message: impl Into<String>) -> Invalid {
 pub fn validate(s: &Scenario) -> Result<(), Invalid> {
     s.check(&mut Vec::new())?;
     validate_route(s)?;
+    validate_envoy_version(s)?;
     match &s.cluster.outlier_detection {
         Some(od) => validate_outlier_detection(od, s)?,
         None => {
@@ -64,6 +66,25 @@ pub fn validate(s: &Scenario) -> Result<(), Invalid> {
         validate_backend(b, path)?;
     }
     Ok(())
+}
+
+/// The deprecated `max_ejection_percent_rule` may stand beside `version` only if both name the
+/// same side of Envoy 1.28.
+fn validate_envoy_version(s: &Scenario) -> Result<(), Invalid> {
+    let (Some(version), Some(rule)) = (s.envoy.version, s.envoy.max_ejection_percent_rule) else {
+        return Ok(());
+    };
+    let cap = Behaviour::MaxEjectionPercentCountsTheHostToEject;
+    if version.has(cap) == rule.version().has(cap) {
+        return Ok(());
+    }
+    Err(invalid(
+        vec![key("envoy"), key("max_ejection_percent_rule")],
+        format!(
+            "contradicts `version = \"{version}\"`: Envoy {version} has the other rule; remove \
+             the deprecated `max_ejection_percent_rule` (the version chooses the rule)"
+        ),
+    ))
 }
 
 fn with(path: &[PathSegment], k: &str) -> Vec<PathSegment> {

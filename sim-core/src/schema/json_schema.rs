@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{DefaultValue, FieldSpec, Kind, Rule, Table, TableSpec};
+use crate::envoy::version::EnvoyVersion;
 use crate::scenario::{ConfigRef, Scenario};
 
 /// A duration as `SimDuration::parse` reads it: a non-negative decimal and a unit.
@@ -15,6 +16,13 @@ const ZERO_DURATION_PATTERN: &str = r"^(0+(\.0*)?|\.0+)(ns|us|µs|ms|s|m|h)$";
 
 /// An Istio version as `IstioVersion::parse` reads it: `1.24`, `v1.24`, `1.24.3`.
 const ISTIO_VERSION_PATTERN: &str = r"^v?0*1\.[0-9]+(\..*)?$";
+
+/// An Envoy version as `EnvoyVersion::parse` reads it: `1.28`, `v1.28`, `1.28.3`, from the
+/// oldest to the newest release modelled.
+fn envoy_version_pattern() -> String {
+    let minors: Vec<String> = EnvoyVersion::all().map(|v| v.0.to_string()).collect();
+    format!(r"^v?1\.({})(\.[0-9]+)?$", minors.join("|"))
+}
 
 /// The whole JSON Schema of a scenario file.
 pub fn scenario_json_schema() -> Value {
@@ -151,6 +159,7 @@ fn value_schema(kind: &Kind, rule: &Rule) -> Value {
         Kind::Probability => json!({ "type": "number", "minimum": 0, "maximum": 1 }),
         Kind::Distribution => distribution_schema(),
         Kind::IstioVersion => json!({ "type": "string", "pattern": ISTIO_VERSION_PATTERN }),
+        Kind::EnvoyVersion => json!({ "type": "string", "pattern": envoy_version_pattern() }),
         Kind::FilePaths => json!({ "oneOf": [
             { "type": "string" },
             { "type": "array", "items": { "type": "string" } },

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use super::path::{Invalid, PathSegment};
 use super::{Kind, SchemaType};
 use crate::dist::Distribution;
+use crate::envoy::version::EnvoyVersion;
 use crate::scenario::{Percent, Probability};
 use crate::time::SimDuration;
 
@@ -64,6 +65,7 @@ plain_kind!(
     Probability => Kind::Probability,
     Distribution => Kind::Distribution,
     IstioVersionText => Kind::IstioVersion,
+    EnvoyVersion => Kind::EnvoyVersion,
     FilePaths => Kind::FilePaths,
 );
 

@@ -221,6 +221,8 @@ pub enum Kind {
     Distribution,
     /// An Istio version, quoted: `"1.24"`.
     IstioVersion,
+    /// An Envoy release breakersim models, quoted: `"1.28"`.
+    EnvoyVersion,
     /// A file path, or a list of them.
     FilePaths,
     /// One of these names, each with its doc.

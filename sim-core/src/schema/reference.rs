@@ -4,6 +4,7 @@
 
 use super::json_schema::doc_text;
 use super::{DefaultValue, FieldSpec, Kind, Rule, Table, TableSpec};
+use crate::envoy::version::{NEWEST_ENVOY, OLDEST_ENVOY};
 use crate::scenario::{ConfigRef, Scenario};
 
 const START: &str = "<!-- table: ";
@@ -130,6 +131,9 @@ fn type_text(kind: &Kind, rule: &Rule) -> String {
         Kind::Probability => "number, 0 to 1".into(),
         Kind::Distribution => "[distribution](#distributions)".into(),
         Kind::IstioVersion => "string, an Istio version: `\"1.24\"`".into(),
+        Kind::EnvoyVersion => {
+            format!("string, an Envoy version: `\"{OLDEST_ENVOY}\"` to `\"{NEWEST_ENVOY}\"`")
+        }
         Kind::FilePaths => "string or list of strings".into(),
         Kind::Enum(names) => names
             .iter()

@@ -8,6 +8,7 @@ use crate::envoy::load_balancer::{HostSets, LoadBalancer};
 use crate::envoy::outlier::{Detector, OutlierConfig, OutlierResult};
 use crate::envoy::resource_manager::ResourceManagers;
 use crate::envoy::retry::{RetryConfig, RetryState, RetryStatus};
+use crate::envoy::version::EnvoyVersion;
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{RoutingPriority, Scenario};
 use crate::slab::Slab;
@@ -16,6 +17,8 @@ use crate::time::{SimDuration, SimTime};
 use super::outcome::Peaks;
 
 pub struct Proxy {
+    /// The Envoy release modelled.
+    pub version: EnvoyVersion,
     pub concurrency: u32,
     pub priority: RoutingPriority,
     pub connect_timeout: SimDuration,
@@ -59,6 +62,7 @@ impl Proxy {
                 s.cluster
                     .common_http_protocol_options
                     .max_requests_per_connection,
+                s.envoy.envoy_version(),
             ),
         };
         let limits = match (
@@ -90,7 +94,7 @@ impl Proxy {
             .collect();
         let outlier = s.cluster.outlier_detection.as_ref().map(|od| {
             Detector::new(
-                OutlierConfig::new(od, s.envoy.max_ejection_percent_rule.unwrap_or_default()),
+                OutlierConfig::new(od, s.envoy.envoy_version()),
                 host_count,
                 stream(seed, StreamKind::OutlierDetector, 0),
             )
@@ -109,6 +113,7 @@ impl Proxy {
             ..HostStats::default()
         };
         Proxy {
+            version: s.envoy.envoy_version(),
             concurrency,
             priority: s.route.priority,
             connect_timeout: s.cluster.connect_timeout,

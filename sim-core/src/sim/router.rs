@@ -15,6 +15,7 @@ use crate::envoy::local_reply::{
 };
 use crate::envoy::outlier::OutlierResult;
 use crate::envoy::retry::{ResetKind, RetryStatus};
+use crate::envoy::version::Behaviour;
 use crate::slab::Key;
 
 impl Simulation<'_> {
@@ -104,7 +105,9 @@ impl Simulation<'_> {
         self.send_to_backend(attempt, conn, host);
     }
 
-    /// `onPoolFailure`: an overflow (never reported, never retried) or a connect failure.
+    /// `onPoolFailure`: an overflow (never retried; reported to the outlier detector as a
+    /// connect failure only before Envoy 1.26, [`Behaviour::OverflowNotReportedToOutlierDetection`])
+    /// or a connect failure.
     pub(super) fn on_stream_failed(
         &mut self,
         attempt: Key,
@@ -119,7 +122,12 @@ impl Simulation<'_> {
             PoolFailureReason::Overflow => ResetKind::Overflow,
             _ => ResetKind::ConnectFailure,
         };
-        if reset != ResetKind::Overflow {
+        let reported = reset != ResetKind::Overflow
+            || !self
+                .proxy
+                .version
+                .has(Behaviour::OverflowNotReportedToOutlierDetection);
+        if reported {
             let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
             self.proxy.report_outlier(a.host, report, self.now);
         }

@@ -6,8 +6,8 @@ use super::config::OutlierConfig;
 use super::event::{EjectionType, OutlierAction, OutlierEvent, SuccessRateDetail};
 use super::monitor::{HostMonitor, OutlierResult};
 use super::stats::OutlierStats;
+use crate::envoy::version::Behaviour;
 use crate::rng::SimRng;
-use crate::scenario::MaxEjectionPercentRule;
 use crate::time::{NANOS_PER_MILLI, SimDuration, SimTime};
 
 /// Where the detector's random numbers come from (enforcement rolls and jitter), so tests can
@@ -232,15 +232,21 @@ impl<R: RandomSource> Detector<R> {
         self.log(host, OutlierAction::Eject, Some(t), true, now);
     }
 
-    /// The `max_ejection_percent` cap, counting the host about to be ejected (Envoy 1.28+), or
-    /// not (before 1.28, so the first ejection always passed); `always_eject_one_host` lets
-    /// one through when none is ejected.
+    /// The `max_ejection_percent` cap (`ejectHost`): counting the host about to be ejected
+    /// (Envoy 1.28+, [`Behaviour::MaxEjectionPercentCountsTheHostToEject`]), or not (before, so
+    /// the first ejection always passed); `always_eject_one_host` lets one through when none
+    /// is ejected.
     fn ejection_allowed(&self) -> bool {
         let n = self.host_count() as f64;
         let max = f64::from(self.cfg.od.max_ejection_percent.min(100));
-        let allowed = match self.cfg.max_ejection_percent_rule {
-            MaxEjectionPercentRule::Current => 100.0 * (self.active + 1) as f64 / n <= max,
-            MaxEjectionPercentRule::Before1_28 => 100.0 * self.active as f64 / n < max,
+        let allowed = if self
+            .cfg
+            .version
+            .has(Behaviour::MaxEjectionPercentCountsTheHostToEject)
+        {
+            100.0 * (self.active + 1) as f64 / n <= max
+        } else {
+            100.0 * self.active as f64 / n < max
         };
         allowed || (self.cfg.od.always_eject_one_host && self.active == 0)
     }
@@ -274,9 +280,20 @@ impl<R: RandomSource> Detector<R> {
     /// `onIntervalTimer`: uneject due hosts and rotate every host's success-rate buckets, run
     /// the success-rate and failure-percentage passes, then decay the multiplier of hosts that
     /// have stayed unejected for a whole interval. The caller re-arms the timer.
+    ///
+    /// Before Envoy 1.28 ([`Behaviour::MultiplierDecaysAfterAHealthyInterval`]) the decay was
+    /// part of `checkHostForUneject`, at the start of the tick: a host not ejected at that
+    /// moment came down by one and was skipped; an ejected one was unejected if due, without
+    /// decay (the code before PR #29711, as quoted in envoyproxy/envoy#21142).
     pub fn on_interval_timer(&mut self, now: SimTime) {
+        let decay_first = !self
+            .cfg
+            .version
+            .has(Behaviour::MultiplierDecaysAfterAHealthyInterval);
         for host in 0..self.monitors.len() {
-            if self.is_due_for_uneject(host, now) {
+            if decay_first && let Some(m) = self.monitors[host].as_mut().filter(|m| !m.ejected) {
+                m.backoff = m.backoff.saturating_sub(1);
+            } else if self.is_due_for_uneject(host, now) {
                 self.uneject_host(host, now);
             }
             if let Some(m) = self.monitors[host].as_mut() {
@@ -286,6 +303,14 @@ impl<R: RandomSource> Detector<R> {
         }
         self.process_rates(Origin::External, now);
         self.process_rates(Origin::Local, now);
+        if !decay_first {
+            self.decay_multipliers(now);
+        }
+    }
+
+    /// Envoy 1.28+: the multiplier of a host not ejected comes down by one once it has been
+    /// unejected for at least one interval (`onIntervalTimer` after PR #29711).
+    fn decay_multipliers(&mut self, now: SimTime) {
         let interval = self.cfg.od.interval;
         for m in self.monitors.iter_mut().flatten() {
             let healthy_for_an_interval =

@@ -21,7 +21,8 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use super::*;
-use crate::scenario::{MaxEjectionPercentRule, OutlierDetection, load_scenario};
+use crate::envoy::version::NEWEST_ENVOY;
+use crate::scenario::{OutlierDetection, load_scenario};
 use crate::time::{SimDuration, SimTime};
 
 use EjectionType::{
@@ -70,7 +71,7 @@ fn od(text: &str) -> OutlierDetection {
 }
 
 fn config(text: &str) -> OutlierConfig {
-    OutlierConfig::new(&od(text), MaxEjectionPercentRule::Current)
+    OutlierConfig::new(&od(text), NEWEST_ENVOY)
 }
 
 /// One line of the mock event logger: `logEject(host, _, type, enforced)` or `logUneject(host)`.

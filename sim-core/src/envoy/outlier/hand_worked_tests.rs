@@ -3,7 +3,8 @@
 //! step in the comments.
 
 use super::*;
-use crate::scenario::{MaxEjectionPercentRule, OutlierDetection};
+use crate::envoy::version::{EnvoyVersion, NEWEST_ENVOY};
+use crate::scenario::OutlierDetection;
 use crate::time::SimTime;
 
 /// Random numbers that are never needed (every enforcement here is 0 or 100, jitter max 0
@@ -41,7 +42,7 @@ fn failing_host_ejections_grow_by_base_round_up_to_ticks_and_cap_at_300s() {
         &od(
             "consecutive_5xx = 3\ninterval = \"5s\"\nbase_ejection_time = \"30s\"\nmax_ejection_percent = 100",
         ),
-        MaxEjectionPercentRule::Current,
+        NEWEST_ENVOY,
     );
     let mut d = Detector::new(cfg, 1, Zeros);
     let mut ejections = Vec::new();
@@ -97,7 +98,7 @@ fn multiplier_decays_one_step_per_interval_after_recovery() {
         &od(
             "consecutive_5xx = 3\ninterval = \"5s\"\nbase_ejection_time = \"30s\"\nmax_ejection_percent = 100",
         ),
-        MaxEjectionPercentRule::Current,
+        NEWEST_ENVOY,
     );
     let mut d = Detector::new(cfg, 1, Zeros);
     let burst = |d: &mut Detector<Zeros>, at_ms: u64| {
@@ -150,7 +151,7 @@ fn multiplier_decays_one_step_per_interval_after_recovery() {
 fn consecutive_5xx_zero_never_ejects() {
     let cfg = OutlierConfig::new(
         &od("consecutive_5xx = 0\nmax_ejection_percent = 100"),
-        MaxEjectionPercentRule::Current,
+        NEWEST_ENVOY,
     );
     let mut d = Detector::new(cfg, 1, Zeros);
     for i in 0..10_000 {
@@ -173,34 +174,27 @@ fn max_ejection_percent_counts_the_host_being_ejected() {
         }
     };
     let cfg = |rule, extra: &str| OutlierConfig::new(&od(extra), rule);
-    let mut nine = Detector::new(cfg(MaxEjectionPercentRule::Current, ""), 9, Zeros);
+    let mut nine = Detector::new(cfg(NEWEST_ENVOY, ""), 9, Zeros);
     fail5(&mut nine, 0);
     assert!(!nine.is_ejected(0));
     assert_eq!(nine.stats().ejections_overflow, 1);
     assert_eq!(nine.stats().ejections_detected_consecutive_5xx, 1);
     assert_eq!(nine.stats().ejections_total, 0);
 
-    let mut ten = Detector::new(cfg(MaxEjectionPercentRule::Current, ""), 10, Zeros);
+    let mut ten = Detector::new(cfg(NEWEST_ENVOY, ""), 10, Zeros);
     fail5(&mut ten, 0);
     fail5(&mut ten, 1);
     assert!(ten.is_ejected(0));
     assert!(!ten.is_ejected(1), "100 * 2 / 10 = 20 > 10");
     assert_eq!(ten.stats().ejections_overflow, 1);
 
-    let mut old = Detector::new(cfg(MaxEjectionPercentRule::Before1_28, ""), 9, Zeros);
+    let mut old = Detector::new(cfg(EnvoyVersion(27), ""), 9, Zeros);
     fail5(&mut old, 0);
     fail5(&mut old, 1);
     assert!(old.is_ejected(0), "0% ejected < 10%");
     assert!(!old.is_ejected(1), "11.1% ejected is not < 10%");
 
-    let mut one = Detector::new(
-        cfg(
-            MaxEjectionPercentRule::Current,
-            "always_eject_one_host = true",
-        ),
-        3,
-        Zeros,
-    );
+    let mut one = Detector::new(cfg(NEWEST_ENVOY, "always_eject_one_host = true"), 3, Zeros);
     fail5(&mut one, 0);
     fail5(&mut one, 1);
     assert!(one.is_ejected(0));
@@ -211,10 +205,7 @@ fn max_ejection_percent_counts_the_host_being_ejected() {
 /// population variance 400, stdev 20, threshold 90 - 1.9 * 20 = 52, so the host at 50% goes.
 #[test]
 fn success_rate_threshold_uses_the_population_stdev() {
-    let cfg = OutlierConfig::new(
-        &od("max_ejection_percent = 100"),
-        MaxEjectionPercentRule::Current,
-    );
+    let cfg = OutlierConfig::new(&od("max_ejection_percent = 100"), NEWEST_ENVOY);
     let mut d = Detector::new(cfg, 5, Zeros);
     for i in 0..100u64 {
         for host in 0..5 {
@@ -257,7 +248,7 @@ fn one_interval(d: &mut Detector<Zeros>, hosts: usize, host: usize, ok: u64) {
 fn success_rate_at_exactly_the_threshold_is_not_ejected() {
     let cfg = OutlierConfig::new(
         &od("consecutive_5xx = 0\nmax_ejection_percent = 100\nsuccess_rate_stdev_factor = 2000"),
-        MaxEjectionPercentRule::Current,
+        NEWEST_ENVOY,
     );
     let mut d = Detector::new(cfg, 5, Zeros);
     one_interval(&mut d, 5, 0, 50);
@@ -272,7 +263,7 @@ fn success_rate_at_exactly_the_threshold_is_not_ejected() {
 #[test]
 fn failure_percentage_at_exactly_the_threshold_is_ejected() {
     let text = "consecutive_5xx = 0\nmax_ejection_percent = 100\nenforcing_success_rate = 0\nenforcing_failure_percentage = 100";
-    let cfg = OutlierConfig::new(&od(text), MaxEjectionPercentRule::Current);
+    let cfg = OutlierConfig::new(&od(text), NEWEST_ENVOY);
     let mut at = Detector::new(cfg.clone(), 5, Zeros);
     one_interval(&mut at, 5, 0, 15);
     at.on_interval_timer(ms(10_000));
@@ -302,7 +293,7 @@ impl RandomSource for Large {
 fn ejection_times_near_the_end_of_time_do_not_overflow() {
     let text = "consecutive_5xx = 3\nmax_ejection_percent = 100\nbase_ejection_time = \"5124095h\"\n\
                 max_ejection_time_jitter = \"5124095h\"";
-    let cfg = OutlierConfig::new(&od(text), MaxEjectionPercentRule::Current);
+    let cfg = OutlierConfig::new(&od(text), NEWEST_ENVOY);
     let mut d = Detector::new(cfg, 1, Large);
     for t in 1..=3 {
         d.put_http_code(0, 500, ms(t));

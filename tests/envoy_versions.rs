@@ -1,0 +1,42 @@
+//! `[envoy] version` end to end: behaviours that changed between Envoy releases, run on each
+//! side of the change. Expected figures are worked out by hand from the source each test cites.
+
+use crate::common::run_text;
+
+/// 1,500 clients each send one request at once through one Envoy worker to one HTTP/2 host that
+/// takes 1 s to answer; the circuit breakers are opened wide. Envoy 1.36 made an unset
+/// `max_concurrent_streams` 1024 (`safe_http2_options`): the first connection takes 1,024 of the
+/// requests while it connects, and the 1,025th finds no connecting capacity left, so the pool
+/// opens a second (`ConnPoolImplBase::tryCreateNewConnections`: a new connection only when
+/// pending streams exceed the capacity of those connecting). Before 1.36 one connection takes
+/// 2^31 - 1 streams: all 1,500 share it.
+#[test]
+fn http2_default_stream_limit_is_1024_from_envoy_1_36() {
+    let scenario = |version: &str| {
+        format!(
+            r#"
+[envoy]
+version = "{version}"
+concurrency = 1
+[cluster]
+name = "c"
+[cluster.http2_protocol_options]
+[[cluster.circuit_breakers.thresholds]]
+max_pending_requests = 10000
+max_requests = 10000
+[[clients]]
+kind = "closed_loop"
+workers = 1500
+requests_per_worker = 1
+[[backends]]
+name = "b"
+service_time = "1s"
+"#
+        )
+    };
+    for (version, connections) in [("1.35", 1), ("1.36", 2), ("1.39", 2)] {
+        let r = run_text(&scenario(version));
+        assert_eq!(r.client.count(200), 1500, "{version}");
+        assert_eq!(r.stat("upstream_cx_total"), connections, "{version}");
+    }
+}
