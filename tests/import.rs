@@ -550,29 +550,40 @@ fn no_outlier_detection_block_means_no_detector_and_envoy_panic() {
     out.absent(OD);
     out.absent("cluster.common_lb_config");
     out.absent("envoy.max_ejection_percent_rule");
+    assert_eq!(out.str("envoy.version"), "1.38");
     let s = out.scenario();
     assert!(s.cluster.outlier_detection.is_none());
     assert_eq!(s.cluster.common_lb_config.healthy_panic_threshold.0, 50.0);
 }
 
 // §1.3 row "1.20+ (Envoy ≥1.28)": the max_ejection_percent cap applies to the first ejection
-// too from Istio 1.20; before, one host could always be ejected.
+// too from Istio 1.20; before, one host could always be ejected. The import writes the Envoy
+// each Istio release ships (istio_envoy.rs), which chooses the rule; Istio 1.8 and older ship an
+// Envoy older than breakersim models, so they run as 1.17 with a warning.
 #[test]
-fn max_ejection_percent_rule_by_version() {
+fn envoy_version_by_istio_version() {
     let policy = dr("outlierDetection:\n  consecutive5xxErrors: 3");
-    for (version, rule) in [
-        ("1.10", "before_1_28"),
-        ("1.19", "before_1_28"),
-        ("1.20", "current"),
-        ("1.30", "current"),
+    for (version, envoy) in [
+        ("1.9", "1.17"),
+        ("1.10", "1.18"),
+        ("1.19", "1.27"),
+        ("1.20", "1.28"),
+        ("1.23", "1.31"),
+        ("1.30", "1.38"),
     ] {
         let out = istio(&policy, version);
-        assert_eq!(
-            out.str("envoy.max_ejection_percent_rule"),
-            rule,
-            "{version}"
-        );
+        assert_eq!(out.str("envoy.version"), envoy, "{version}");
+        out.absent("envoy.max_ejection_percent_rule");
     }
+    let out = istio(&policy, "1.8");
+    assert_eq!(out.str("envoy.version"), "1.17");
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.contains("Istio 1.8 ships Envoy 1.16, older than the oldest release")),
+        "{:?}",
+        out.warnings
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1686,10 +1697,7 @@ fn cli_imports_two_files_and_warns_on_stderr() {
         table["route"]["istio_default_retry_policy"].as_str(),
         Some("1.23")
     );
-    assert_eq!(
-        table["envoy"]["max_ejection_percent_rule"].as_str(),
-        Some("current")
-    );
+    assert_eq!(table["envoy"]["version"].as_str(), Some("1.31"));
     assert!(
         out.stderr.contains("warning:") && out.stderr.contains("trafficPolicy.tls"),
         "{}",

@@ -72,14 +72,11 @@ fn with_config(mut world: Table, config: &str, name: &str) -> Scenario {
     for key in ["cluster", "route"] {
         world.insert(key.into(), config.remove(key).expect("present"));
     }
-    if let Some(rule) = config
-        .get("envoy")
-        .and_then(|e| e.get("max_ejection_percent_rule"))
-    {
+    if let Some(version) = config.get("envoy").and_then(|e| e.get("version")) {
         let Some(Value::Table(envoy)) = world.get_mut("envoy") else {
             panic!("the shipped scenarios set [envoy]")
         };
-        envoy.insert("max_ejection_percent_rule".into(), rule.clone());
+        envoy.insert("version".into(), version.clone());
     }
     let mut s = scenario_from_table(world, "", name, &[]).unwrap_or_else(|e| panic!("{e}"));
     s.name = Some(name.into());

@@ -54,6 +54,15 @@ fn the_reference_tables_are_what_the_schema_gives() {
     }
 }
 
+/// docs/fidelity.md's "Envoy versions" section is what `sim_core::envoy::version` gives.
+#[test]
+fn the_envoy_version_tables_are_what_the_version_table_gives() {
+    let doc = std::fs::read_to_string(root().join("docs/fidelity.md")).expect("the doc");
+    let filled = sim_core::envoy::version_doc::fill_envoy_versions(&doc)
+        .unwrap_or_else(|e| panic!("docs/fidelity.md: {e}"));
+    assert_current("docs/fidelity.md", &filled);
+}
+
 fn validator() -> jsonschema::Validator {
     let schema: Json = serde_json::from_str(&schema_text()).expect("JSON");
     jsonschema::validator_for(&schema).expect("a valid JSON Schema")

@@ -68,16 +68,12 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
         }
         table.insert("route".into(), Value::Table(route));
     }
-    if let Some(rule) = config
-        .get("envoy")
-        .and_then(|e| e.get("max_ejection_percent_rule"))
-        .cloned()
-    {
+    if let Some(version) = config.get("envoy").and_then(|e| e.get("version")).cloned() {
         let envoy = table
             .entry("envoy")
             .or_insert_with(|| Value::Table(Table::new()));
         if let Value::Table(e) = envoy {
-            e.entry("max_ejection_percent_rule").or_insert(rule);
+            e.entry("version").or_insert(version);
         }
     }
     Ok(())

@@ -15,6 +15,8 @@ pub enum Origin {
     EnvoyDefault,
     /// What istiod writes (or defaults to) for this Istio version.
     Istio(String),
+    /// The Envoy release this Istio version's proxy ships.
+    IstioProxy(String),
     /// breakersim's synthetic world: edit to match yours.
     World,
 }
@@ -25,6 +27,7 @@ impl Origin {
             Origin::File(line) => format!("from the file, line {line}"),
             Origin::EnvoyDefault => "Envoy's default".into(),
             Origin::Istio(v) => format!("written by istiod {v}"),
+            Origin::IstioProxy(v) => format!("the Envoy that Istio {v}'s proxy ships"),
             Origin::World => "synthetic world: edit".into(),
         }
     }

@@ -4,6 +4,8 @@
 //! rule by rule as docs/import.md lists them). The policy choice, outlier
 //! detection and the route are in `istio_policy.rs`, `istio_outlier.rs` and `istio_retry.rs`.
 
+use sim_core::envoy::version::EnvoyVersion;
+
 use super::emit::{Doc, Origin, Value};
 use super::istio_outlier::outlier_detection;
 pub use super::istio_policy::Selection;
@@ -61,9 +63,6 @@ pub fn translate_destination_rule(
     let _ = dr.get("metadata");
     let blocks = policy_blocks(&spec, sel, v);
     let od = block(&blocks, "outlierDetection");
-    if od.is_some() {
-        max_ejection_percent_rule(doc, v);
-    }
     let port = sel.port.unwrap_or(80);
     let subset = sel.subset.clone().unwrap_or_default();
     let name = format!("outbound|{port}|{subset}|{host}");
@@ -87,16 +86,15 @@ pub fn translate_destination_rule(
     Ok(DrFacts { cluster_name: name })
 }
 
-/// Which `max_ejection_percent` check the Envoy of this Istio version makes: Envoy 1.28 (Istio
-/// 1.20) checks it before the first ejection too (runtime guard
-/// `envoy.reloadable_features.check_mep_on_first_eject`; spec §1.3).
-fn max_ejection_percent_rule(doc: &mut Doc, v: Version) {
-    let rule = if v >= Version(1, 20) {
-        "current"
-    } else {
-        "before_1_28"
-    };
-    doc.set("max_ejection_percent_rule", Value::str(rule), istio(v));
+/// `[envoy] version`: the Envoy this Istio release's proxy ships (`istio_envoy.rs`), which
+/// decides every behaviour that changed between Envoy releases (the `max_ejection_percent`
+/// rule, the multiplier's decay, ...).
+pub fn envoy_version(doc: &mut Doc, envoy: EnvoyVersion, v: Version) {
+    doc.set(
+        "version",
+        Value::str(&envoy.to_string()),
+        Origin::IstioProxy(v.show()),
+    );
 }
 
 /// `tcp.connectTimeout`, or MeshConfig's `connectTimeout` (10 s), which istiod always copies in

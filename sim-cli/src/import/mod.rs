@@ -6,6 +6,7 @@ mod envoy;
 mod fields;
 mod inventory;
 pub mod istio;
+mod istio_envoy;
 mod istio_outlier;
 mod istio_policy;
 mod istio_retry;
@@ -337,6 +338,11 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             }
             sel.host = Some(service);
             let vs_route = route.map(|(r, _)| r);
+            let envoy = istio_envoy::envoy_of_istio(version).unwrap_or_else(|(envoy, why)| {
+                warnings.push(dr.node.warning(why));
+                envoy
+            });
+            istio::envoy_version(&mut doc, envoy, version);
             istio::translate_destination_rule(
                 &mut doc,
                 &dr.node,

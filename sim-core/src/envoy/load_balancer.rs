@@ -15,6 +15,7 @@
 //!
 //! Schedulers are rebuilt whenever the host sets change (Envoy's `refresh`).
 
+use super::version::{Behaviour, EnvoyVersion};
 use rand::RngExt;
 
 use super::edf::EdfScheduler;
@@ -130,6 +131,9 @@ pub struct LoadBalancer {
     choice_count: u32,
     rng: SimRng,
     seed: u64,
+    /// Envoy 1.30+: a weighted scheduler starts `seed_` picks into its pick list
+    /// (`createWithPicks`); before, `seed_ % hosts` picks were made one by one.
+    random_start_in_pick_list: bool,
     /// Per (priority, list): index `priority * 2 + (0 all | 1 healthy)`.
     sources: Vec<Source>,
     built_for: u64,
@@ -142,13 +146,19 @@ fn source_index(priority: usize, list: HostList) -> usize {
 impl LoadBalancer {
     /// One worker's balancer; its `seed_` is drawn here, as Envoy draws it when the balancer is
     /// built.
-    pub fn new(policy: LbPolicy, choice_count: u32, mut rng: SimRng) -> Self {
+    pub fn new(
+        policy: LbPolicy,
+        choice_count: u32,
+        mut rng: SimRng,
+        version: EnvoyVersion,
+    ) -> Self {
         let seed = rng.random::<u64>();
         LoadBalancer {
             policy,
             choice_count: choice_count.max(1),
             rng,
             seed,
+            random_start_in_pick_list: version.has(Behaviour::EdfSchedulerStartsAtARandomPick),
             sources: Vec::new(),
             built_for: u64::MAX,
         }
@@ -210,12 +220,36 @@ impl LoadBalancer {
                         }
                         _ => f64::from(sets.weight[h]),
                     };
-                    EdfScheduler::create_with_picks(hosts, weight, self.seed as u32)
+                    self.weighted_scheduler(hosts, weight)
                 });
                 self.sources[source_index(priority, list)].edf = edf;
             }
         }
         self.built_for = sets.generation;
+    }
+}
+
+impl LoadBalancer {
+    /// A scheduler for a list whose weights differ (`EdfLoadBalancerBase::refresh`). Envoy 1.30
+    /// on: `createWithPicks(hosts, weight, seed_)`, a random start among all the list's picks
+    /// (PR #32233). Before: each host added in order, then `seed_ % hosts` picks made and
+    /// thrown away, a start among the first `hosts` picks only (the code PR #32233 replaced).
+    fn weighted_scheduler(
+        &self,
+        hosts: &[usize],
+        weight: impl Fn(&usize) -> f64,
+    ) -> EdfScheduler<usize> {
+        if self.random_start_in_pick_list {
+            return EdfScheduler::create_with_picks(hosts, weight, self.seed as u32);
+        }
+        let mut scheduler = EdfScheduler::new();
+        for h in hosts {
+            scheduler.add(weight(h), *h);
+        }
+        for _ in 0..self.seed % hosts.len() as u64 {
+            scheduler.pick_and_add(&weight);
+        }
+        scheduler
     }
 }
 
@@ -241,6 +275,7 @@ fn power_of_choices(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::envoy::version::NEWEST_ENVOY;
     use crate::rng::{StreamKind, stream};
 
     fn lb(policy: LbPolicy, worker: u64) -> LoadBalancer {
@@ -248,6 +283,7 @@ mod tests {
             policy,
             DEFAULT_CHOICE_COUNT,
             stream(3, StreamKind::WorkerLb, worker),
+            NEWEST_ENVOY,
         )
     }
 
@@ -374,5 +410,28 @@ mod tests {
             .collect();
         let heavy = picks.iter().filter(|&&h| h == 1).count();
         assert!((2999..=3001).contains(&heavy), "{heavy}");
+    }
+
+    /// Before Envoy 1.30 a weighted scheduler is built by adding each host in order, then
+    /// making `seed_ % hosts` picks (the code PR #32233 replaced). Weights 4 and 1: host 0's
+    /// deadlines are 0.25, 0.5, 0.75, 1.0 (exact in binary), host 1's 1.0; at the tie the entry
+    /// queued first (host 1, added second at build, before host 0's re-queue at 1.0) wins.
+    /// Seed 2: no pre-pick, so 0, 0, 0, 1, 0. Seed 1: one pre-pick (host 0 at 0.25) is thrown
+    /// away, so 0, 0, 1, 0, then host 0 again at 1.25.
+    #[test]
+    fn weighted_scheduler_before_1_30_starts_after_seed_mod_hosts_picks() {
+        let weight = |h: &usize| if *h == 0 { 4.0 } else { 1.0 };
+        let mut l = LoadBalancer::new(
+            LbPolicy::RoundRobin,
+            DEFAULT_CHOICE_COUNT,
+            stream(3, StreamKind::WorkerLb, 0),
+            EnvoyVersion(29),
+        );
+        for (seed, expected) in [(2, [0, 0, 0, 1, 0]), (1, [0, 0, 1, 0, 0])] {
+            l.seed = seed;
+            let mut s = l.weighted_scheduler(&[0, 1], weight);
+            let picks: Vec<usize> = (0..5).map(|_| s.pick_and_add(weight).unwrap()).collect();
+            assert_eq!(picks, expected, "seed {seed}");
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod priority_load;
 pub mod resource_manager;
 pub mod retry;
 pub mod version;
+pub mod version_doc;
 
 #[cfg(test)]
 mod conn_pool_tests;

@@ -32,6 +32,9 @@ pub enum Behaviour {
     /// The ejection multiplier of a host comes down only after the host has stayed unejected for
     /// a whole interval, checked after the interval's success-rate and failure-percentage passes.
     MultiplierDecaysAfterAHealthyInterval,
+    /// A weighted (EDF) scheduler starts at a random point of its whole pick list
+    /// (`createWithPicks`), not among the first `hosts` picks.
+    EdfSchedulerStartsAtARandomPick,
     /// An HTTP/2 connection without `max_concurrent_streams` takes 1024 streams, not 2^31 - 1.
     Http2SafeDefaultMaxConcurrentStreams,
     /// A request refused at attach time by `max_requests` counts `upstream_rq_active_overflow`
@@ -89,11 +92,25 @@ pub const CHANGES: &[Change] = &[
                  `source/common/upstream/outlier_detection_impl.cc`",
     },
     Change {
+        behaviour: Behaviour::EdfSchedulerStartsAtARandomPick,
+        since: EnvoyVersion(30),
+        before: "a weighted round-robin or least-request scheduler, built when hosts change, \
+                 starts after `seed % hosts` picks: the first picks favour the heaviest hosts",
+        after: "a weighted scheduler starts `seed` picks into its whole pick list \
+                (`createWithPicks`)",
+        source: "PRs #31592 and #32233, `changelogs/1.30.0.yaml` bug_fixes area \
+                 load_balancing, runtime guard \
+                 `envoy.reloadable_features.edf_lb_host_scheduler_init_fix` (removed in 1.33); \
+                 `EdfLoadBalancerBase::refresh` in \
+                 `source/extensions/load_balancing_policies/common/load_balancer_impl.cc`",
+    },
+    Change {
         behaviour: Behaviour::Http2SafeDefaultMaxConcurrentStreams,
         since: EnvoyVersion(36),
         before: "an upstream HTTP/2 connection without `max_concurrent_streams` carries up to \
                  2147483647 streams",
-        after: "it carries up to 1024",
+        after: "an upstream HTTP/2 connection without `max_concurrent_streams` carries up to 1024 \
+                streams",
         source: "`changelogs/1.36.0.yaml` behavior_changes area http2, runtime guard \
                  `envoy.reloadable_features.safe_http2_options` (PR #40716); \
                  `Http2::Utility::OptionsLimits` in `source/common/http/http2/codec_impl.h`",
@@ -103,7 +120,8 @@ pub const CHANGES: &[Change] = &[
         since: EnvoyVersion(38),
         before: "a request refused by `max_requests` when it would attach to a connection counts \
                  `upstream_rq_pending_overflow`",
-        after: "it counts `upstream_rq_active_overflow` (and not the pending counter)",
+        after: "a request refused by `max_requests` when it would attach to a connection counts \
+                `upstream_rq_active_overflow`, not the pending counter",
         source: "`changelogs/1.38.0.yaml` minor_behavior_changes area conn_pool, runtime guard \
                  `envoy.reloadable_features.skip_pending_overflow_count_on_active_rq`; \
                  `ConnPoolImplBase::attachStreamToClient` in \
@@ -289,6 +307,8 @@ mod tests {
         assert!(!v(27).has(cap) && v(28).has(cap));
         let decay = Behaviour::MultiplierDecaysAfterAHealthyInterval;
         assert!(!v(27).has(decay) && v(28).has(decay));
+        let edf = Behaviour::EdfSchedulerStartsAtARandomPick;
+        assert!(!v(29).has(edf) && v(30).has(edf));
         let streams = Behaviour::Http2SafeDefaultMaxConcurrentStreams;
         assert!(!v(35).has(streams) && v(36).has(streams));
         let active = Behaviour::ActiveRequestOverflowCounter;

@@ -32,8 +32,8 @@ scenario_table! {
             rule: Rule::DurationAboveZero,
             envoy: Duration,
         },
-        /// Most hosts ejected at once, as a percentage of all hosts. See
-        /// `envoy.max_ejection_percent_rule`.
+        /// Most hosts ejected at once, as a percentage of all hosts; how the cap is checked
+        /// depends on `envoy.version`.
         max_ejection_percent: u32 {
             default: "10",
             rule: PERCENT,

@@ -89,6 +89,7 @@ impl Proxy {
                     s.cluster.lb_policy,
                     s.cluster.least_request_lb_config.choice_count,
                     stream(seed, StreamKind::WorkerLb, u64::from(w)),
+                    s.envoy.envoy_version(),
                 )
             })
             .collect();
