@@ -11,6 +11,7 @@ mod diagnostics;
 mod doc_commands;
 mod failures;
 mod guards;
+mod http2_settings;
 mod import;
 mod import_equivalence;
 mod import_forms;

@@ -13,4 +13,10 @@ pub mod resource_manager;
 pub mod retry;
 
 #[cfg(test)]
+mod conn_pool_envoy_tests;
+#[cfg(test)]
+mod conn_pool_harness;
+#[cfg(test)]
+mod conn_pool_settings_tests;
+#[cfg(test)]
 mod conn_pool_tests;
