@@ -12,6 +12,7 @@ mod doc_commands;
 mod envoy_versions;
 mod failures;
 mod guards;
+mod http2_settings;
 mod import;
 mod import_equivalence;
 mod import_forms;

@@ -263,12 +263,35 @@ impl StreamLimits {
     }
 }
 
+/// How a pool behaves where Envoy releases differ (runtime guards); not a scenario field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolConfig {
+    /// Protocol and stream limits of its connections.
+    pub limits: StreamLimits,
+    /// Envoy's runtime guard `envoy.reloadable_features.skip_pending_overflow_count_on_active_rq`
+    /// (Envoy 1.38.0, default true): a stream refused by `max_requests` when it is attached
+    /// counts only `upstream_rq_active_overflow`. `false` is the pre-1.38 accounting kept by
+    /// the guard: `upstream_rq_pending_overflow` is counted as well.
+    pub skip_pending_overflow_count_on_active_rq: bool,
+}
+
+impl PoolConfig {
+    /// Current Envoy's behaviour with these limits.
+    pub fn new(limits: StreamLimits) -> Self {
+        PoolConfig {
+            limits,
+            skip_pending_overflow_count_on_active_rq: true,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 /// One worker's connection pool for one upstream host (Envoy's `ConnPoolImplBase` with the
 /// HTTP/1 or HTTP/2 codec's rules): pending streams, and connections by state.
 pub struct ConnPool {
     id: usize,
     limits: StreamLimits,
+    skip_pending_overflow_count_on_active_rq: bool,
     /// Waiting streams; the back is the newest (Envoy's list front), the front the oldest.
     pending: VecDeque<StreamId>,
     /// Ready connections; the last is the most recently readied (Envoy's list front).
@@ -283,11 +306,19 @@ pub struct ConnPool {
 }
 
 impl ConnPool {
-    /// An empty pool numbered `id`, opening connections with these limits.
+    /// An empty pool numbered `id`, opening connections with these limits, with current
+    /// Envoy's behaviour.
     pub fn new(id: usize, limits: StreamLimits) -> Self {
+        Self::with_config(id, PoolConfig::new(limits))
+    }
+
+    /// An empty pool numbered `id` with this configuration.
+    pub fn with_config(id: usize, config: PoolConfig) -> Self {
         ConnPool {
             id,
-            limits,
+            limits: config.limits,
+            skip_pending_overflow_count_on_active_rq: config
+                .skip_pending_overflow_count_on_active_rq,
             pending: VecDeque::new(),
             ready: Vec::new(),
             busy: Vec::new(),
@@ -435,10 +466,17 @@ impl ConnPool {
         env.out.push(PoolEvent::Connecting(conn));
     }
 
-    /// `attachStreamToClient`. Returns false if `max_requests` refused the stream.
+    /// `attachStreamToClient`. Returns false if `max_requests` refused the stream: that counts
+    /// `upstream_rq_active_overflow`, and `upstream_rq_pending_overflow` too only with the
+    /// pre-1.38 accounting (`source/common/conn_pool/conn_pool_base.cc`, Envoy 1.38.0
+    /// changelog, conn_pool; checked by `ConnPoolImplDispatcherBaseTest.MaxActiveRequestsOverflow`
+    /// and `MaxActiveRequestsOverflowLegacy` in `test/common/conn_pool/conn_pool_base_test.cc`).
     fn attach(&mut self, env: &mut PoolEnv, conn: ConnId, stream: StreamId) -> bool {
         if !env.resources.requests.can_create() {
-            env.stats.upstream_rq_pending_overflow += 1;
+            env.stats.upstream_rq_active_overflow += 1;
+            if !self.skip_pending_overflow_count_on_active_rq {
+                env.stats.upstream_rq_pending_overflow += 1;
+            }
             env.out.push(PoolEvent::StreamFailed {
                 stream,
                 reason: PoolFailureReason::Overflow,
@@ -552,24 +590,67 @@ impl ConnPool {
         self.on_stream_closed(env, conn, true);
     }
 
-    /// The router resets an attached stream (a timeout): HTTP/1 closes the connection; HTTP/2
-    /// resets only that stream.
+    /// The router resets an attached stream (a timeout): HTTP/1 closes the connection
+    /// (`http1/conn_pool.cc`, `StreamWrapper::onResetStream`, which counts nothing); HTTP/2
+    /// resets only that stream, counted in `upstream_rq_tx_reset` as a `LocalReset`
+    /// (`source/common/http/conn_pool_base.cc`, `MultiplexedActiveClientBase::onStreamReset`).
     pub fn reset_stream(&mut self, env: &mut PoolEnv, conn: ConnId, stream: StreamId) {
         let c = &mut env.conns[conn];
         if c.state == ConnState::Closed {
             return;
         }
         if c.protocol == Protocol::Http2 {
-            c.streams.retain(|&s| s != stream);
-            self.on_stream_closed(env, conn, false);
+            env.stats.upstream_rq_tx_reset += 1;
+            self.end_reset_stream(env, conn, stream);
         } else {
             self.close(env, conn, CloseEvent::LocalClose);
         }
     }
 
-    /// The peer restarts gracefully. HTTP/2 (GOAWAY): no new streams; the connection closes
-    /// once its streams finish. HTTP/1: an idle keep-alive connection is closed by the peer, a
-    /// busy one closes after its response.
+    /// HTTP/2: the peer refused a stream (`RST_STREAM` with `REFUSED_STREAM`, Envoy's
+    /// `RemoteRefusedStreamReset`). `MultiplexedActiveClientBase::onStreamReset` counts nothing
+    /// for it; the stream ends as any other (`onStreamDestroy`).
+    pub fn on_stream_refused(&mut self, env: &mut PoolEnv, conn: ConnId, stream: StreamId) {
+        let c = &env.conns[conn];
+        if c.state == ConnState::Closed || !c.streams.contains(&stream) {
+            return;
+        }
+        debug_assert_eq!(c.protocol, Protocol::Http2);
+        self.end_reset_stream(env, conn, stream);
+    }
+
+    /// An HTTP/2 stream reset: the codec client destroys it (`onStreamDestroy` →
+    /// `onStreamClosed`, attaching waiting streams at once).
+    fn end_reset_stream(&mut self, env: &mut PoolEnv, conn: ConnId, stream: StreamId) {
+        env.conns[conn].streams.retain(|&s| s != stream);
+        self.on_stream_closed(env, conn, false);
+    }
+
+    /// HTTP/2: the peer's SETTINGS carry `SETTINGS_MAX_CONCURRENT_STREAMS`
+    /// (`MultiplexedActiveClientBase::onSettings` in `source/common/http/conn_pool_base.cc`):
+    /// the connection's concurrent stream limit becomes the smaller of it and the cluster's
+    /// `max_concurrent_streams`; a ready connection left without room turns busy, a busy one
+    /// with room turns ready (without attaching waiting streams, as in Envoy). Streams already
+    /// attached stay, even past the new limit.
+    pub fn on_settings(&mut self, env: &mut PoolEnv, conn: ConnId, max_concurrent_streams: u32) {
+        let c = &mut env.conns[conn];
+        if c.state == ConnState::Closed || !c.handshake_completed || c.protocol != Protocol::Http2 {
+            return;
+        }
+        c.concurrent_limit = max_concurrent_streams.min(self.limits.concurrent);
+        let room = c.unused_capacity() > 0;
+        match c.state {
+            ConnState::Ready if !room => self.move_conn(env.conns, conn, ConnState::Busy),
+            ConnState::Busy if room => self.move_conn(env.conns, conn, ConnState::Ready),
+            _ => {}
+        }
+    }
+
+    /// The peer restarts gracefully. HTTP/2 (GOAWAY, `MultiplexedActiveClientBase::onGoAway` in
+    /// `source/common/http/conn_pool_base.cc`): `upstream_cx_close_notify` is counted on every
+    /// GOAWAY, then an idle connection is closed and a busy one drains (a draining one is left
+    /// as it is). HTTP/1: an idle keep-alive connection is closed by the peer, a busy one
+    /// closes after its response (whose `Connection: close` counts the close notify).
     pub fn on_goaway(&mut self, env: &mut PoolEnv, conn: ConnId) {
         let c = &mut env.conns[conn];
         if c.state == ConnState::Closed || !c.handshake_completed {
@@ -577,7 +658,11 @@ impl ConnPool {
         }
         c.goaway = true;
         let idle = c.streams.is_empty();
+        if c.protocol == Protocol::Http2 {
+            env.stats.upstream_cx_close_notify += 1;
+        }
         match c.protocol {
+            Protocol::Http2 if c.state == ConnState::Draining => {}
             Protocol::Http2 if idle => self.close(env, conn, CloseEvent::LocalClose),
             Protocol::Http2 => {
                 c.remaining_streams = 0;
@@ -666,8 +751,12 @@ impl ConnPool {
             }
         }
         if c.protocol == Protocol::Http2 {
-            // The codec resets every stream as the connection closes.
+            // The codec resets every stream as the connection closes (`CodecClient::onEvent`,
+            // reason `ConnectionTermination`), and `MultiplexedActiveClientBase::onStreamReset`
+            // counts each in `upstream_rq_pending_failure_eject`. HTTP/1's client counts nothing
+            // for its stream (`StreamWrapper::onResetStream` only closes).
             let streams = std::mem::take(&mut c.streams).len();
+            env.stats.upstream_rq_pending_failure_eject += streams as u64;
             for _ in 0..streams {
                 self.on_stream_closed_counts(env);
             }

@@ -1,132 +1,8 @@
 //! Hand-worked sequences through the HTTP/1 pool. Every expected counter below was derived from
 //! the rules in `conn_pool_base.cc` (see the comments), not read off the program.
 
-use super::cluster_stats::ClusterStats;
 use super::conn_pool::*;
-use super::host::HostStats;
-use super::resource_manager::{ResourceManager, ResourceManagers};
-use crate::scenario::{RoutingPriority, Thresholds};
-use crate::slab::{Key, Slab};
-
-/// One cluster with up to two worker pools for the same host.
-struct Harness {
-    rm: ResourceManager,
-    stats: ClusterStats,
-    host: HostStats,
-    conns: Slab<Connection>,
-    out: Vec<PoolEvent>,
-    pools: Vec<ConnPool>,
-    streams: Slab<&'static str>,
-}
-
-impl Harness {
-    fn new(max_connections: u32, max_pending: u32, max_requests: u32, pools: usize) -> Self {
-        let rms = ResourceManagers::from_thresholds(&[Thresholds {
-            max_connections: Some(max_connections),
-            max_pending_requests: Some(max_pending),
-            max_requests: Some(max_requests),
-            ..Thresholds::default()
-        }]);
-        Harness {
-            rm: rms.get(RoutingPriority::Default).clone(),
-            stats: ClusterStats::new(),
-            host: HostStats::default(),
-            conns: Slab::new(),
-            out: Vec::new(),
-            pools: (0..pools)
-                .map(|i| ConnPool::new(i, StreamLimits::HTTP1))
-                .collect(),
-            streams: Slab::new(),
-        }
-    }
-
-    fn with<R>(&mut self, pool: usize, f: impl FnOnce(&mut ConnPool, &mut PoolEnv) -> R) -> R {
-        let mut env = PoolEnv {
-            resources: &mut self.rm,
-            stats: &mut self.stats,
-            host: &mut self.host,
-            conns: &mut self.conns,
-            out: &mut self.out,
-            host_healthy: true,
-        };
-        f(&mut self.pools[pool], &mut env)
-    }
-
-    fn stream(&mut self, name: &'static str) -> Key {
-        self.streams.insert(name)
-    }
-
-    fn new_stream(&mut self, pool: usize, s: Key) -> NewStream {
-        self.with(pool, |p, env| p.new_stream(env, s))
-    }
-
-    fn events(&mut self) -> Vec<PoolEvent> {
-        std::mem::take(&mut self.out)
-    }
-
-    /// The connection created by the last `Connecting` event.
-    fn last_connecting(events: &[PoolEvent]) -> ConnId {
-        events
-            .iter()
-            .rev()
-            .find_map(|e| match e {
-                PoolEvent::Connecting(c) => Some(*c),
-                _ => None,
-            })
-            .expect("a connection was created")
-    }
-
-    fn connected(&mut self, pool: usize, c: ConnId) {
-        self.with(pool, |p, env| p.on_connected(env, c));
-    }
-
-    /// An HTTP/1.0 response without keep-alive: headers, then complete, then the deferred delete.
-    fn respond_and_close(&mut self, pool: usize, c: ConnId) {
-        self.with(pool, |p, env| {
-            p.on_response_headers(env, c, true);
-            let s = env.conns[c].streams[0];
-            p.on_response_complete(env, c, s);
-        });
-    }
-
-    fn run_deferred(&mut self, pool: usize) {
-        let deferred: Vec<ConnId> = self
-            .out
-            .iter()
-            .filter_map(|e| match e {
-                PoolEvent::DeferredDelete(c) => Some(*c),
-                _ => None,
-            })
-            .collect();
-        for c in deferred {
-            self.with(pool, |p, env| p.on_deferred_delete(env, c));
-        }
-    }
-}
-
-fn ready_streams(events: &[PoolEvent]) -> Vec<(Key, ConnId)> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            PoolEvent::StreamReady { stream, conn } => Some((*stream, *conn)),
-            _ => None,
-        })
-        .collect()
-}
-
-fn failures(events: &[PoolEvent]) -> Vec<(Key, PoolFailureReason, bool)> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            PoolEvent::StreamFailed {
-                stream,
-                reason,
-                host_known,
-            } => Some((*stream, *reason, *host_known)),
-            _ => None,
-        })
-        .collect()
-}
+use super::conn_pool_harness::*;
 
 /// One waiting request is counted in `upstream_cx_overflow` twice: once when it is queued
 /// (call site 1, newStream) and once when another connection completes while it still waits
@@ -249,7 +125,7 @@ fn pending_overflow_fails_the_stream_without_a_host() {
 
 /// `max_requests` is checked when a stream is attached: with keep-alive connections ready on
 /// two workers and `max_requests: 1`, the second attach fails with the host known, and is
-/// counted as a pending overflow.
+/// counted as an active-request overflow (Envoy 1.38+), not a pending one.
 #[test]
 fn max_requests_is_checked_at_attach() {
     let mut h = Harness::new(1024, 1024, 1, 2);
@@ -280,7 +156,8 @@ fn max_requests_is_checked_at_attach() {
         failures(&events),
         vec![(b, PoolFailureReason::Overflow, true)]
     );
-    assert_eq!(h.stats.upstream_rq_pending_overflow, 1);
+    assert_eq!(h.stats.upstream_rq_active_overflow, 1);
+    assert_eq!(h.stats.upstream_rq_pending_overflow, 0);
     assert_eq!(h.stats.upstream_rq_total, 3);
 }
 

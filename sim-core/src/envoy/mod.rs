@@ -15,4 +15,10 @@ pub mod version;
 pub mod version_doc;
 
 #[cfg(test)]
+mod conn_pool_envoy_tests;
+#[cfg(test)]
+mod conn_pool_harness;
+#[cfg(test)]
+mod conn_pool_settings_tests;
+#[cfg(test)]
 mod conn_pool_tests;

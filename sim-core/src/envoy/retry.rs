@@ -231,7 +231,8 @@ pub enum ResetKind {
     /// LR); a per-try timeout itself is answered 504 UT instead.
     LocalReset,
     /// The backend refused the HTTP/2 stream (`REFUSED_STREAM`, Envoy's
-    /// `RemoteRefusedStreamReset`): 503 UR. No backend of breakersim refuses streams today.
+    /// `RemoteRefusedStreamReset`): 503 UR. A backend with `http2_max_concurrent_streams`
+    /// refuses the streams past its limit sent before Envoy has its SETTINGS.
     RefusedStream,
 }
 

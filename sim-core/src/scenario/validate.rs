@@ -63,6 +63,12 @@ pub fn validate(s: &Scenario) -> Result<(), Invalid> {
                 ),
             ));
         }
+        if b.http2_max_concurrent_streams.is_some() && s.cluster.http2_protocol_options.is_none() {
+            return Err(invalid(
+                with(&path, "http2_max_concurrent_streams"),
+                "applies only to a cluster with [cluster.http2_protocol_options]",
+            ));
+        }
         validate_backend(b, path)?;
     }
     Ok(())

@@ -123,6 +123,17 @@ scenario_table! {
         /// `false` makes the host answer like an HTTP/1.0 server (such as `python3 -m
         /// http.server`): it closes the connection after every response. No effect on HTTP/2.
         keep_alive: bool { default: "true" },
+        /// HTTP/2 only: the `SETTINGS_MAX_CONCURRENT_STREAMS` each host sends on every new
+        /// connection (streams open at once on one connection). Envoy then uses the smaller of
+        /// it and the cluster's `max_concurrent_streams`. The SETTINGS reach Envoy one round
+        /// trip (two `network.upstream.latency` draws) after the connect; streams Envoy opens
+        /// before then beyond the limit are refused by the host (`REFUSED_STREAM`, 503 UR
+        /// unless retried). Absent: the hosts send no such setting, which HTTP/2 reads as no
+        /// limit.
+        http2_max_concurrent_streams: Option<u32> {
+            absent: "no limit",
+            rule: Rule::Range { min: 1, max: 2_147_483_647 },
+        },
         /// Probability that a response has status `error_status` instead of 200.
         error_probability: Probability { default: "0" },
         /// Status of those error responses.

@@ -23,6 +23,13 @@ pub enum Event {
         host: u32,
         epoch: u32,
     },
+    /// An HTTP/2 backend's SETTINGS with `SETTINGS_MAX_CONCURRENT_STREAMS` reach Envoy.
+    SettingsAtEnvoy {
+        conn: Key,
+        max_concurrent_streams: u32,
+    },
+    /// A backend's `RST_STREAM` (`REFUSED_STREAM`) for a stream over its limit reaches Envoy.
+    StreamRefusedAtEnvoy { attempt: Key, conn: Key },
     /// A backend's response reaches Envoy.
     ResponseAtEnvoy {
         attempt: Key,

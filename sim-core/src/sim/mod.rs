@@ -7,6 +7,7 @@ mod limits;
 mod outcome;
 mod proxy;
 mod router;
+mod settings;
 mod timeline;
 mod upstream;
 
@@ -94,6 +95,9 @@ struct Attempt {
     /// The connection it is attached to; `None` while pending.
     conn: Option<ConnId>,
     per_try_timer: Option<TimerHandle>,
+    /// Its stream counts against its host's HTTP/2 stream limit on that connection (the host
+    /// took it and has not answered it, and Envoy has not reset it).
+    backend_stream: bool,
 }
 
 /// Timers of one upstream connection while it connects.
@@ -121,6 +125,9 @@ struct Simulation<'s> {
     requests: Slab<Request>,
     attempts: Slab<Attempt>,
     conn_timers: Vec<ConnTimers>,
+    /// Streams each connection has open at its host, by connection index (HTTP/2 hosts with
+    /// `http2_max_concurrent_streams` only).
+    backend_streams: Vec<u32>,
     deferred: VecDeque<Deferred>,
     /// Emptied `attempted` host lists of finished requests' retry states, reused.
     spare_host_lists: Vec<Vec<usize>>,
@@ -175,6 +182,7 @@ impl<'s> Simulation<'s> {
             requests: Slab::new(),
             attempts: Slab::new(),
             conn_timers: Vec::new(),
+            backend_streams: Vec::new(),
             deferred: VecDeque::new(),
             spare_pool_batches: Vec::new(),
             spare_host_lists: Vec::new(),
@@ -300,6 +308,13 @@ impl<'s> Simulation<'s> {
                 host,
                 epoch,
             } => self.on_service_done(attempt, conn, host as usize, epoch),
+            Event::SettingsAtEnvoy {
+                conn,
+                max_concurrent_streams,
+            } => self.on_settings_at_envoy(conn, max_concurrent_streams),
+            Event::StreamRefusedAtEnvoy { attempt, conn } => {
+                self.on_stream_refused_at_envoy(attempt, conn)
+            }
             Event::ResponseAtEnvoy {
                 attempt,
                 conn,
@@ -459,12 +474,19 @@ impl<'s> Simulation<'s> {
         let sent = |f: ResponseFlag| self.flagged_replies[f.index()];
         // UO: every pending overflow ends its request with UO; a refused retry adds UO too.
         let uo = sent(ResponseFlag::UO);
+        // With the pre-1.38 accounting an attach-time overflow is in both counters.
+        let overflows = if self
+            .proxy
+            .pool_config
+            .skip_pending_overflow_count_on_active_rq
+        {
+            s.upstream_rq_pending_overflow + s.upstream_rq_active_overflow
+        } else {
+            s.upstream_rq_pending_overflow
+        };
+        assert!(uo >= overflows, "every overflow is a UO reply");
         assert!(
-            uo >= s.upstream_rq_pending_overflow,
-            "every overflow is a UO reply"
-        );
-        assert!(
-            uo <= s.upstream_rq_pending_overflow + s.upstream_rq_retry_overflow,
+            uo <= overflows + s.upstream_rq_retry_overflow,
             "every UO is an overflow"
         );
         assert_eq!(

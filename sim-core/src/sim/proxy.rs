@@ -2,7 +2,7 @@
 //! breakers, hosts, outlier detector and stats shared by all workers.
 
 use crate::envoy::cluster_stats::{ClusterStats, Stat};
-use crate::envoy::conn_pool::{ConnPool, Connection, PoolEnv, PoolEvent, StreamLimits};
+use crate::envoy::conn_pool::{ConnPool, Connection, PoolConfig, PoolEnv, PoolEvent, StreamLimits};
 use crate::envoy::host::HostStats;
 use crate::envoy::load_balancer::{HostSets, LoadBalancer};
 use crate::envoy::outlier::{Detector, OutlierConfig, OutlierResult};
@@ -27,6 +27,10 @@ pub struct Proxy {
     pub stats: ClusterStats,
     pub hosts: Vec<HostStats>,
     pub conns: Slab<Connection>,
+    /// What every pool was built with (current Envoy's behaviour); read by the debug builds'
+    /// conservation checks.
+    #[cfg_attr(not(debug_assertions), allow(dead_code))]
+    pub pool_config: PoolConfig,
     /// Pool of worker `w` for host `h` at `w * hosts + h`.
     pools: Vec<ConnPool>,
     /// The host of each pool (looked up on every pool call: a load, not a division).
@@ -77,8 +81,9 @@ impl Proxy {
             },
             _ => limits,
         };
+        let pool_config = PoolConfig::new(limits);
         let pools = (0..concurrency as usize * host_count)
-            .map(|id| ConnPool::new(id, limits))
+            .map(|id| ConnPool::with_config(id, pool_config))
             .collect();
         let pool_hosts = (0..concurrency as usize)
             .flat_map(|_| 0..host_count as u32)
@@ -123,6 +128,7 @@ impl Proxy {
             stats: ClusterStats::new(),
             hosts: vec![host; host_count],
             conns: Slab::new(),
+            pool_config,
             pools,
             pool_hosts,
             lbs,

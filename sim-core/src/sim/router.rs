@@ -54,6 +54,7 @@ impl Simulation<'_> {
             pool,
             conn: None,
             per_try_timer: None,
+            backend_stream: false,
         });
         self.requests[request].attempt = Some(attempt);
         self.proxy
@@ -151,7 +152,7 @@ impl Simulation<'_> {
     }
 
     /// `onUpstreamReset` → `maybeRetryReset`, else the local reply for the reset.
-    fn upstream_reset(&mut self, request: Key, host: Option<usize>, reset: ResetKind) {
+    pub(super) fn upstream_reset(&mut self, request: Key, host: Option<usize>, reset: ResetKind) {
         self.requests[request].attempt = None;
         if self.maybe_retry(request, host, |cfg| cfg.would_retry_reset(reset)) {
             return;
@@ -259,6 +260,7 @@ impl Simulation<'_> {
         let conn = a.conn.expect("per-try timers start at attach");
         self.proxy.stats.upstream_rq_per_try_timeout += 1;
         self.proxy.hosts[a.host].rq_timeout += 1;
+        self.release_backend_stream(&a);
         self.proxy
             .with_pool(a.pool, |p, env| p.reset_stream(env, conn, attempt));
         let timeout = OutlierResult::LocalOriginTimeout;
@@ -297,6 +299,7 @@ impl Simulation<'_> {
                     let timeout = OutlierResult::LocalOriginTimeout;
                     let report = OutlierReport::Result(timeout, Some(TIMEOUT_REPLY.status));
                     self.proxy.report_outlier(a.host, report, self.now);
+                    self.release_backend_stream(&a);
                     self.proxy
                         .with_pool(a.pool, |p, env| p.reset_stream(env, conn, attempt));
                 }

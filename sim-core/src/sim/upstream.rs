@@ -25,6 +25,7 @@ impl Simulation<'_> {
             connect_done: Some(done),
             connect_timeout: Some(timeout),
         };
+        self.reset_backend_streams(conn);
     }
 
     /// The TCP handshake ends: connected, refused by a crashed host (a remote connection
@@ -45,6 +46,7 @@ impl Simulation<'_> {
         } else {
             self.proxy
                 .with_pool(pool, |p, env| p.on_connected(env, conn));
+            self.send_settings(conn, host);
         }
     }
 
@@ -75,10 +77,11 @@ impl Simulation<'_> {
         if !self.proxy.conns.contains(conn) {
             return; // Reset on the way: the host never sees it.
         }
-        let b = &mut self.backends[host];
-        if b.behaviour.black_hole || b.behaviour.crashed {
+        let b = &self.backends[host].behaviour;
+        if b.black_hole || b.crashed || !self.admit_backend_stream(attempt, conn, host) {
             return;
         }
+        let b = &mut self.backends[host];
         match b.arrive(Job { attempt, conn }) {
             Arrival::Start(service) => {
                 let epoch = b.epoch();
@@ -108,6 +111,7 @@ impl Simulation<'_> {
         conn: ConnId,
         answer: Answer,
     ) {
+        self.backend_answers(attempt, conn);
         let event = Event::ResponseAtEnvoy {
             attempt,
             conn,

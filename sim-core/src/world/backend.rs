@@ -191,6 +191,7 @@ mod tests {
             concurrency,
             max_queue_length: 100_000,
             keep_alive: true,
+            http2_max_concurrent_streams: None,
             error_probability: Probability(p),
             error_status: 503,
             phases: vec![],
