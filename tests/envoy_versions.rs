@@ -40,3 +40,38 @@ service_time = "1s"
         assert_eq!(r.stat("upstream_cx_total"), connections, "{version}");
     }
 }
+
+/// Two clients send one request each at once over HTTP/1.1 with `max_requests = 1`. Each request
+/// waits for a connection of its own; the first connection up attaches its request (1 active),
+/// and at the second, `attachStreamToClient` finds `max_requests` exhausted: 503 UO. Envoy 1.38
+/// counts that refusal as `upstream_rq_active_overflow` only (changelog 1.38.0, guard
+/// `skip_pending_overflow_count_on_active_rq`); before, as `upstream_rq_pending_overflow`.
+#[test]
+fn max_requests_at_attach_counts_active_overflow_from_envoy_1_38() {
+    let scenario = |version: &str| {
+        format!(
+            r#"
+[envoy]
+version = "{version}"
+concurrency = 1
+[cluster]
+name = "c"
+[[cluster.circuit_breakers.thresholds]]
+max_requests = 1
+[[clients]]
+kind = "closed_loop"
+workers = 2
+requests_per_worker = 1
+[[backends]]
+name = "b"
+"#
+        )
+    };
+    for (version, active, pending) in [("1.37", 0, 1), ("1.38", 1, 0), ("1.39", 1, 0)] {
+        let r = run_text(&scenario(version));
+        assert_eq!(r.client.count(200), 1, "{version}");
+        assert_eq!(r.client.count(503), 1, "{version}");
+        assert_eq!(r.stat("upstream_rq_active_overflow"), active, "{version}");
+        assert_eq!(r.stat("upstream_rq_pending_overflow"), pending, "{version}");
+    }
+}

@@ -12,7 +12,7 @@
 //! The pool never schedules anything: it reports what happened as [`PoolEvent`]s for the
 //! simulation to act on, so tests can drive it with hand-written sequences.
 
-use super::version::{Behaviour, EnvoyVersion};
+use super::version::{Behaviour, EnvoyVersion, NEWEST_ENVOY};
 use std::collections::VecDeque;
 
 use super::cluster_stats::ClusterStats;
@@ -268,19 +268,40 @@ impl StreamLimits {
 pub struct PoolConfig {
     /// Protocol and stream limits of its connections.
     pub limits: StreamLimits,
-    /// Envoy's runtime guard `envoy.reloadable_features.skip_pending_overflow_count_on_active_rq`
-    /// (Envoy 1.38.0, default true): a stream refused by `max_requests` when it is attached
-    /// counts only `upstream_rq_active_overflow`. `false` is the pre-1.38 accounting kept by
-    /// the guard: `upstream_rq_pending_overflow` is counted as well.
-    pub skip_pending_overflow_count_on_active_rq: bool,
+    /// What a stream refused by `max_requests` when it is attached counts.
+    pub attach_overflow: AttachOverflowCounters,
+}
+
+/// The counters a stream refused by `max_requests` in `attachStreamToClient` counts
+/// (`source/common/conn_pool/conn_pool_base.cc`; changelog 1.38.0, area conn_pool).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttachOverflowCounters {
+    /// Before Envoy 1.38: `upstream_rq_pending_overflow` (there is no active counter).
+    Pending,
+    /// Envoy 1.38 on: `upstream_rq_active_overflow` only.
+    Active,
+    /// Envoy 1.38 on with the runtime guard
+    /// `envoy.reloadable_features.skip_pending_overflow_count_on_active_rq` set to false: both.
+    ActiveAndPending,
 }
 
 impl PoolConfig {
-    /// Current Envoy's behaviour with these limits.
+    /// The newest Envoy's behaviour with these limits.
     pub fn new(limits: StreamLimits) -> Self {
+        PoolConfig::for_version(limits, NEWEST_ENVOY)
+    }
+
+    /// Envoy `version`'s behaviour with these limits
+    /// ([`Behaviour::ActiveRequestOverflowCounter`] from 1.38).
+    pub fn for_version(limits: StreamLimits, version: EnvoyVersion) -> Self {
+        let attach_overflow = if version.has(Behaviour::ActiveRequestOverflowCounter) {
+            AttachOverflowCounters::Active
+        } else {
+            AttachOverflowCounters::Pending
+        };
         PoolConfig {
             limits,
-            skip_pending_overflow_count_on_active_rq: true,
+            attach_overflow,
         }
     }
 }
@@ -291,7 +312,7 @@ impl PoolConfig {
 pub struct ConnPool {
     id: usize,
     limits: StreamLimits,
-    skip_pending_overflow_count_on_active_rq: bool,
+    attach_overflow: AttachOverflowCounters,
     /// Waiting streams; the back is the newest (Envoy's list front), the front the oldest.
     pending: VecDeque<StreamId>,
     /// Ready connections; the last is the most recently readied (Envoy's list front).
@@ -317,8 +338,7 @@ impl ConnPool {
         ConnPool {
             id,
             limits: config.limits,
-            skip_pending_overflow_count_on_active_rq: config
-                .skip_pending_overflow_count_on_active_rq,
+            attach_overflow: config.attach_overflow,
             pending: VecDeque::new(),
             ready: Vec::new(),
             busy: Vec::new(),
@@ -467,15 +487,18 @@ impl ConnPool {
     }
 
     /// `attachStreamToClient`. Returns false if `max_requests` refused the stream: that counts
-    /// `upstream_rq_active_overflow`, and `upstream_rq_pending_overflow` too only with the
-    /// pre-1.38 accounting (`source/common/conn_pool/conn_pool_base.cc`, Envoy 1.38.0
-    /// changelog, conn_pool; checked by `ConnPoolImplDispatcherBaseTest.MaxActiveRequestsOverflow`
+    /// what [`AttachOverflowCounters`] says (`source/common/conn_pool/conn_pool_base.cc`, Envoy
+    /// 1.38.0 changelog, conn_pool; checked by `ConnPoolImplDispatcherBaseTest.MaxActiveRequestsOverflow`
     /// and `MaxActiveRequestsOverflowLegacy` in `test/common/conn_pool/conn_pool_base_test.cc`).
     fn attach(&mut self, env: &mut PoolEnv, conn: ConnId, stream: StreamId) -> bool {
         if !env.resources.requests.can_create() {
-            env.stats.upstream_rq_active_overflow += 1;
-            if !self.skip_pending_overflow_count_on_active_rq {
-                env.stats.upstream_rq_pending_overflow += 1;
+            match self.attach_overflow {
+                AttachOverflowCounters::Pending => env.stats.upstream_rq_pending_overflow += 1,
+                AttachOverflowCounters::Active => env.stats.upstream_rq_active_overflow += 1,
+                AttachOverflowCounters::ActiveAndPending => {
+                    env.stats.upstream_rq_active_overflow += 1;
+                    env.stats.upstream_rq_pending_overflow += 1;
+                }
             }
             env.out.push(PoolEvent::StreamFailed {
                 stream,

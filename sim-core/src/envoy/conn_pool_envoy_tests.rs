@@ -42,7 +42,7 @@ fn max_active_requests_overflow_counts_active_overflow_only() {
 #[test]
 fn max_active_requests_overflow_legacy_counts_both() {
     let config = PoolConfig {
-        skip_pending_overflow_count_on_active_rq: false,
+        attach_overflow: AttachOverflowCounters::ActiveAndPending,
         ..PoolConfig::new(TWO_STREAMS)
     };
     let h = max_active_requests_overflow(config);
@@ -57,7 +57,11 @@ fn max_active_requests_overflow_legacy_counts_both() {
 // `max_requests` is 1, the same room.)
 #[test]
 fn http2_pending_streams_request_overflow() {
-    let mut h = Harness::new(1024, 1024, 1, 1).with_limits(StreamLimits::http2(None, None));
+    let mut h = Harness::new(1024, 1024, 1, 1).with_limits(StreamLimits::http2(
+        None,
+        None,
+        crate::envoy::version::NEWEST_ENVOY,
+    ));
     let (r1, r2, r3) = (h.stream("r1"), h.stream("r2"), h.stream("r3"));
     for r in [r1, r2, r3] {
         assert_eq!(h.new_stream(0, r), NewStream::Pending);
@@ -80,7 +84,11 @@ fn http2_pending_streams_request_overflow() {
 // new connection.
 #[test]
 fn http2_go_away() {
-    let mut h = Harness::new(1024, 1024, 1024, 1).with_limits(StreamLimits::http2(None, None));
+    let mut h = Harness::new(1024, 1024, 1024, 1).with_limits(StreamLimits::http2(
+        None,
+        None,
+        crate::envoy::version::NEWEST_ENVOY,
+    ));
     let (r1, c0) = h.connected_stream(0, "r1");
     h.with(0, |p, env| p.on_response_complete(env, c0, r1));
     h.with(0, |p, env| p.on_goaway(env, c0));
@@ -97,7 +105,11 @@ fn http2_go_away() {
 /// and a second GOAWAY on the draining connection changes nothing else.
 #[test]
 fn http2_go_away_on_a_busy_connection_drains_it() {
-    let mut h = Harness::new(1024, 1024, 1024, 1).with_limits(StreamLimits::http2(None, None));
+    let mut h = Harness::new(1024, 1024, 1024, 1).with_limits(StreamLimits::http2(
+        None,
+        None,
+        crate::envoy::version::NEWEST_ENVOY,
+    ));
     let (r1, c) = h.connected_stream(0, "r1");
     h.with(0, |p, env| p.on_goaway(env, c));
     assert_eq!(h.conns[c].state, ConnState::Draining);
@@ -115,7 +127,11 @@ fn http2_go_away_on_a_busy_connection_drains_it() {
 // router resets its stream (`LocalReset`), then the peer closes the connection.
 #[test]
 fn http2_local_reset() {
-    let mut h = Harness::new(1024, 1024, 1024, 1).with_limits(StreamLimits::http2(None, None));
+    let mut h = Harness::new(1024, 1024, 1024, 1).with_limits(StreamLimits::http2(
+        None,
+        None,
+        crate::envoy::version::NEWEST_ENVOY,
+    ));
     let (r1, c) = h.connected_stream(0, "r1");
     h.with(0, |p, env| p.reset_stream(env, c, r1));
     h.with(0, |p, env| p.on_remote_close(env, c));
@@ -138,7 +154,11 @@ fn http2_local_reset() {
 /// connection once as destroyed with active requests.
 #[test]
 fn http2_close_with_active_streams_counts_each_as_failure_eject() {
-    let mut h = Harness::new(1024, 1024, 1024, 1).with_limits(StreamLimits::http2(None, None));
+    let mut h = Harness::new(1024, 1024, 1024, 1).with_limits(StreamLimits::http2(
+        None,
+        None,
+        crate::envoy::version::NEWEST_ENVOY,
+    ));
     let (r1, c) = h.connected_stream(0, "r1");
     let r2 = h.stream("r2");
     assert_eq!(h.new_stream(0, r2), NewStream::Attached);

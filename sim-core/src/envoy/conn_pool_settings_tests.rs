@@ -29,7 +29,11 @@ fn connected_with(
     max_requests: Option<u32>,
     n: usize,
 ) -> (Harness, Vec<Key>, ConnId) {
-    let limits = StreamLimits::http2(Some(concurrent), max_requests);
+    let limits = StreamLimits::http2(
+        Some(concurrent),
+        max_requests,
+        crate::envoy::version::NEWEST_ENVOY,
+    );
     let mut h = Harness::new(1024, 1024, 1024, 1).with_limits(limits);
     let names = ["r1", "r2", "r3", "r4", "r5"];
     let streams: Vec<Key> = names[..n].iter().map(|name| h.stream(name)).collect();
@@ -96,7 +100,7 @@ fn disconnect_with_negative_capacity() {
 // `max_requests_per_connection` 6.
 #[test]
 fn unused_capacity_with_settings_and_lifetime_limit() {
-    let limits = StreamLimits::http2(Some(8), Some(6));
+    let limits = StreamLimits::http2(Some(8), Some(6), crate::envoy::version::NEWEST_ENVOY);
     let mut h = Harness::new(1024, 1024, 1024, 1).with_limits(limits);
     let r1 = h.stream("r1");
     h.new_stream(0, r1);

@@ -18,6 +18,7 @@ pub use timeline::{Bucket, Timeline};
 use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, TimerHandle};
+use crate::envoy::conn_pool::AttachOverflowCounters;
 use crate::envoy::conn_pool::{ConnId, PoolEvent};
 use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::envoy::retry::RetryState;
@@ -474,15 +475,10 @@ impl<'s> Simulation<'s> {
         let sent = |f: ResponseFlag| self.flagged_replies[f.index()];
         // UO: every pending overflow ends its request with UO; a refused retry adds UO too.
         let uo = sent(ResponseFlag::UO);
-        // With the pre-1.38 accounting an attach-time overflow is in both counters.
-        let overflows = if self
-            .proxy
-            .pool_config
-            .skip_pending_overflow_count_on_active_rq
-        {
-            s.upstream_rq_pending_overflow + s.upstream_rq_active_overflow
-        } else {
-            s.upstream_rq_pending_overflow
+        // With the guard off an attach-time overflow is in both counters.
+        let overflows = match self.proxy.pool_config.attach_overflow {
+            AttachOverflowCounters::ActiveAndPending => s.upstream_rq_pending_overflow,
+            _ => s.upstream_rq_pending_overflow + s.upstream_rq_active_overflow,
         };
         assert!(uo >= overflows, "every overflow is a UO reply");
         assert!(

@@ -81,7 +81,7 @@ impl Proxy {
             },
             _ => limits,
         };
-        let pool_config = PoolConfig::new(limits);
+        let pool_config = PoolConfig::for_version(limits, s.envoy.envoy_version());
         let pools = (0..concurrency as usize * host_count)
             .map(|id| ConnPool::with_config(id, pool_config))
             .collect();
