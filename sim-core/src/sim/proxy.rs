@@ -7,7 +7,7 @@ use crate::envoy::host::HostStats;
 use crate::envoy::load_balancer::{HostSets, LoadBalancer};
 use crate::envoy::outlier::{Detector, OutlierConfig, OutlierResult};
 use crate::envoy::resource_manager::ResourceManagers;
-use crate::envoy::retry::{RetryConfig, RetryState, RetryStatus};
+use crate::envoy::retry::{RetryConfig, RetryDecision, RetryState, RetryStatus};
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{RoutingPriority, Scenario};
 use crate::slab::Slab;
@@ -170,7 +170,7 @@ impl Proxy {
     }
 
     /// `shouldRetry` against the route's retry breaker.
-    pub fn decide_retry(&mut self, rs: &mut RetryState, would_retry: bool) -> RetryStatus {
+    pub fn decide_retry(&mut self, rs: &mut RetryState, would_retry: RetryDecision) -> RetryStatus {
         let rm = self.resources.get_mut(self.priority);
         rs.should_retry(would_retry, rm, &mut self.stats, &mut self.router_rng)
     }
