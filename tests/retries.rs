@@ -202,3 +202,113 @@ error_status = 503
     assert_eq!(r.stat("upstream_rq_retry_limit_exceeded"), 5);
     assert_eq!(r.client.flag(ResponseFlag::URX), 5);
 }
+
+/// `clients` requests queued behind one connection that the host refuses: one Envoy worker,
+/// `max_connections = 1` (the first request opens the only connection, the others queue behind
+/// it; all reach Envoy at 150 us and the connect is refused at 250 us), `retry_on =
+/// connect-failure`, `num_retries = 1`, a budget of 20%, at least 3.
+fn purge_scenario(clients: u32) -> String {
+    format!(
+        r#"
+[envoy]
+concurrency = 1
+[cluster]
+name = "c"
+[[cluster.circuit_breakers.thresholds]]
+max_connections = 1
+retry_budget = {{ budget_percent = {{ value = 20.0 }}, min_retry_concurrency = 3 }}
+[route.retry_policy]
+retry_on = "connect-failure"
+num_retries = 1
+[[clients]]
+kind = "closed_loop"
+workers = {clients}
+requests_per_worker = 1
+[[backends]]
+name = "b"
+[[backends.phases]]
+at = "0s"
+crashed = true
+"#
+    )
+}
+
+/// One connect failure purges 50 pending requests (the figures of issue 15).
+/// `purgePendingStreams` fails them one after another, and each keeps its pending slot until
+/// its own `onPoolFailure` has returned (`~PendingStream`, `conn_pool_base.cc`), so at failure
+/// k (1-based) pending = 51 - k, itself included, nothing is active, and the k - 1 earlier
+/// retries are held (their back-offs have not ended). The retry is allowed while
+/// `k - 1 < max(floor(0.2 x (51 - k)), 3)`:
+///   k = 1: 0 < floor(10.0) = 10; k = 2..6: k - 1 < floor(9.8 .. 9.0) = 9; k = 7, 8: 6, 7 < 8
+///   (0.2 x 44 = 8.8, 0.2 x 43 = 8.6); k = 9: 8 < floor(8.4) = 8 fails, and from then on the
+///   budget only shrinks (8 at most, 3 at least) while 8 retries stay held.
+/// So 8 retries and 42 overflows (503 UF with UO). Releasing every slot first, as breakersim
+/// did, gave pending 0 and max(0, 3) = 3 retries. The 8 retries fail again and hit
+/// `num_retries = 1` (URX), which never consults the budget.
+#[test]
+fn purged_pending_streams_count_for_the_retry_budget() {
+    let r = run_text(&purge_scenario(50));
+    // 50 purged by the first failure, then each of the 8 retries purged by its own.
+    assert_eq!(r.stat("upstream_rq_pending_failure_eject"), 58);
+    assert_eq!(r.stat("upstream_rq_retry"), 8);
+    assert_eq!(r.stat("upstream_rq_retry_overflow"), 42);
+    assert_eq!(r.client.flag(ResponseFlag::UO), 42);
+    assert_eq!(r.stat("upstream_rq_retry_limit_exceeded"), 8);
+    assert_eq!(r.client.flag(ResponseFlag::URX), 8);
+    assert_eq!(r.client.count(503), 50);
+}
+
+/// The same with 47 requests, where it matters that the failing stream still counts itself:
+/// at failure k, pending = 48 - k. k = 1..6 as above (floor(9.4 .. 8.4) >= 8 > k - 1); k = 7,
+/// 8: 6, 7 < floor(8.2), floor(8.0) = 8; k = 9: 8 < floor(7.8) = 7 fails. 8 retries, 39
+/// overflows. Had its own slot been released before the decision (pending 47 - k), k = 8 would
+/// find 7 < floor(7.8) = 7 false: 7 retries.
+#[test]
+fn a_purged_stream_counts_itself_as_pending_at_its_retry_decision() {
+    let r = run_text(&purge_scenario(47));
+    assert_eq!(r.stat("upstream_rq_retry"), 8);
+    assert_eq!(r.stat("upstream_rq_retry_overflow"), 39);
+}
+
+/// A 425 listed in `retriable_status_codes` is retried at once (`RetryImmediately`,
+/// `retry_state_impl.cc`): two retries, neither with a back-off
+/// (`upstream_rq_retry_backoff_exponential` 0), then URX and the 425 forwarded. The same
+/// policy on a 503 takes the back-off for both retries.
+#[test]
+fn too_early_is_retried_without_back_off() {
+    let scenario = |status: u16| {
+        format!(
+            r#"
+[envoy]
+concurrency = 1
+[cluster]
+name = "c"
+[route.retry_policy]
+retry_on = "retriable-status-codes"
+retriable_status_codes = [{status}]
+num_retries = 2
+[[clients]]
+kind = "closed_loop"
+workers = 1
+requests_per_worker = 1
+[[backends]]
+name = "b"
+error_probability = 1.0
+error_status = {status}
+"#
+        )
+    };
+    let early = run_text(&scenario(425));
+    assert_eq!(early.client.count(425), 1);
+    assert_eq!(early.stat("upstream_rq_retry"), 2);
+    assert_eq!(early.stat("upstream_rq_retry_backoff_exponential"), 0);
+    assert_eq!(early.stat("upstream_rq_retry_limit_exceeded"), 1);
+    assert_eq!(early.client.flag(ResponseFlag::URX), 1);
+    let unavailable = run_text(&scenario(503));
+    assert_eq!(unavailable.stat("upstream_rq_retry"), 2);
+    assert_eq!(unavailable.stat("upstream_rq_retry_backoff_exponential"), 2);
+    // Before Envoy 1.22 a 425 had no rule of its own: both retries wait out the back-off.
+    let old = run_text(&scenario(425).replace("[envoy]\n", "[envoy]\nversion = \"1.21\"\n"));
+    assert_eq!(old.stat("upstream_rq_retry"), 2);
+    assert_eq!(old.stat("upstream_rq_retry_backoff_exponential"), 2);
+}

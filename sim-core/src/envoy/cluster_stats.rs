@@ -207,10 +207,8 @@ fn breaker_gauges(rm: &ResourceManager, p: RoutingPriority, out: &mut Vec<Stat>)
     out.push(open("cx_open", &rm.connections));
     out.push(open("rq_pending_open", &rm.pending_requests));
     out.push(open("rq_open", &rm.requests));
-    out.push(gauge(
-        format!("{prefix}.rq_retry_open"),
-        u64::from(!rm.can_create_retry()),
-    ));
+    // With a retry budget too, the gauge is the nested `max_retries` resource's.
+    out.push(open("rq_retry_open", &rm.retries));
     if rm.track_remaining {
         out.push(gauge(
             format!("{prefix}.remaining_cx"),
@@ -224,14 +222,9 @@ fn breaker_gauges(rm: &ResourceManager, p: RoutingPriority, out: &mut Vec<Stat>)
             format!("{prefix}.remaining_rq"),
             rm.requests.remaining(),
         ));
-        // With a retry budget Envoy publishes 0 here.
-        let remaining_retries = match rm.retry_budget {
-            Some(_) => 0,
-            None => rm.retries.remaining(),
-        };
         out.push(gauge(
             format!("{prefix}.remaining_retries"),
-            remaining_retries,
+            rm.remaining_retries(),
         ));
     }
 }

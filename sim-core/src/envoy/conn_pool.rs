@@ -142,6 +142,10 @@ pub enum PoolEvent {
         reason: PoolFailureReason,
         /// Whether the failure is the host's to report (false for a pending-queue overflow).
         host_known: bool,
+        /// A purged pending stream whose pending slot is still held: once the router has acted
+        /// on the failure, call [`ConnPool::release_purged_stream`] (Envoy destroys the
+        /// `PendingStream`, releasing `pending_requests`, only after its `onPoolFailure`).
+        release_pending: bool,
     },
     /// HTTP/1 asks for `onUpstreamReady` of pool `pool` later in the current event-loop
     /// iteration: call [`ConnPool::on_scheduled_upstream_ready`] at the end of the event.
@@ -396,6 +400,7 @@ impl ConnPool {
                 stream,
                 reason: PoolFailureReason::Overflow,
                 host_known: false,
+                release_pending: false,
             });
             return NewStream::Failed;
         }
@@ -504,6 +509,7 @@ impl ConnPool {
                 stream,
                 reason: PoolFailureReason::Overflow,
                 host_known: true,
+                release_pending: false,
             });
             return false;
         }
@@ -808,7 +814,16 @@ impl ConnPool {
         }
     }
 
-    /// `purgePendingStreams`: every waiting stream fails, newest first.
+    /// `purgePendingStreams`: every waiting stream fails, newest first. The streams leave the
+    /// pending queue at once (moved to `pending_streams_to_purge_`), but each keeps its
+    /// `pending_requests` slot and `upstream_rq_pending_active` until its own `onPoolFailure`
+    /// has returned: the loop takes the stream out of the purge list into a local
+    /// `PendingStreamPtr`, calls `onPoolFailure`, and the pointer's end of scope runs
+    /// `~PendingStream`, which releases both (`source/common/conn_pool/conn_pool_base.cc`,
+    /// `ConnPoolImplBase::purgePendingStreams` and `PendingStream::~PendingStream`). So the
+    /// router's retry decision for the k-th failed stream of n sees n - k + 1 pending
+    /// requests, itself included; the simulation releases each slot after acting on the
+    /// failure ([`ConnPool::release_purged_stream`]).
     fn purge_pending_streams(&mut self, env: &mut PoolEnv, reason: PoolFailureReason) {
         while let Some(stream) = self.pending.pop_back() {
             env.stats.upstream_rq_pending_failure_eject += 1;
@@ -816,10 +831,16 @@ impl ConnPool {
                 stream,
                 reason,
                 host_known: true,
+                release_pending: true,
             });
-            env.stats.upstream_rq_pending_active -= 1;
-            env.resources.pending_requests.dec();
         }
+    }
+
+    /// `~PendingStream` of a purged stream, after its `onPoolFailure` has run: its
+    /// `pending_requests` slot and `upstream_rq_pending_active` are released.
+    pub fn release_purged_stream(&mut self, env: &mut PoolEnv) {
+        env.stats.upstream_rq_pending_active -= 1;
+        env.resources.pending_requests.dec();
     }
 
     /// `ActiveClient::releaseResources`: `connections` is released at close, not at delete.

@@ -145,6 +145,7 @@ pub fn failures(events: &[PoolEvent]) -> Vec<(Key, PoolFailureReason, bool)> {
                 stream,
                 reason,
                 host_known,
+                ..
             } => Some((*stream, *reason, *host_known)),
             _ => None,
         })

@@ -190,7 +190,28 @@ fn connect_timeout_purges_the_pools_pending_streams() {
         "nothing waits, so no new connection"
     );
     assert_eq!(h.rm.connections.current(), 0);
+    // `~PendingStream` runs only after each stream's `onPoolFailure`: both slots are still
+    // held when the router hears of the failures, and released as it is done with each.
+    assert_eq!(h.rm.pending_requests.current(), 2);
+    assert_eq!(h.stats.upstream_rq_pending_active, 2);
+    let held = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                PoolEvent::StreamFailed {
+                    release_pending: true,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(held, 2);
+    for _ in 0..held {
+        h.with(0, |p, env| p.release_purged_stream(env));
+    }
     assert_eq!(h.rm.pending_requests.current(), 0);
+    assert_eq!(h.stats.upstream_rq_pending_active, 0);
     assert_eq!(h.stats.upstream_rq_total, 0);
 }
 

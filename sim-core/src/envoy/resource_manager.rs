@@ -3,23 +3,35 @@
 //! Follows `source/common/upstream/resource_manager_impl.h` and `ResourceManagers::load` in
 //! `source/common/upstream/upstream_impl.cc`: every check is `current < max` (so a limit
 //! trips when `current >= max`), counters are plain increments and decrements, the `*_open`
-//! gauges are 1 while `current >= max`, and `remaining_*` is `max - current` floored at 0.
+//! gauges are set by each `inc()`/`dec()` to `current >= max` (`ManagedResourceImpl`: they stay
+//! 0 until the first change, even for a limit of 0), and `remaining_*` is `max - current`
+//! floored at 0. With a retry budget (`RetryBudgetImpl`) the retry counter is still the nested
+//! `max_retries` resource: `rq_retry_open` keeps comparing it with `max_retries`, not with the
+//! budget, and `remaining_retries` is `max_retries` until the budget is first consulted or
+//! changed, then 0 for good (`clearRemainingGauge`).
 //! A priority without a thresholds entry gets 1024/1024/1024/3; when several entries name the
 //! same priority, the first one wins.
 
 use crate::scenario::{RoutingPriority, Thresholds};
 
-/// One limited resource (connections, pending requests, requests, retries).
+/// One limited resource (connections, pending requests, requests, retries): Envoy's
+/// `ManagedResourceImpl` with its open gauge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Resource {
     max: u64,
     current: u64,
+    /// The `*_open` gauge as last set; the constructor leaves it at 0.
+    open: bool,
 }
 
 impl Resource {
-    /// Nothing in use, at most `max` at once.
+    /// Nothing in use, at most `max` at once, the open gauge at 0.
     pub fn new(max: u64) -> Self {
-        Resource { max, current: 0 }
+        Resource {
+            max,
+            current: 0,
+            open: false,
+        }
     }
 
     /// Envoy's `canCreate()`: `current < max`.
@@ -27,15 +39,18 @@ impl Resource {
         self.current < self.max
     }
 
-    /// One more in use (Envoy's `inc()`); callers check [`Resource::can_create`] first.
+    /// One more in use (Envoy's `inc()`, which then sets the open gauge); callers check
+    /// [`Resource::can_create`] first.
     pub fn inc(&mut self) {
         self.current += 1;
+        self.open = !self.can_create();
     }
 
-    /// One fewer in use (Envoy's `dec()`).
+    /// One fewer in use (Envoy's `decBy(1)`, which then sets the open gauge).
     pub fn dec(&mut self) {
         debug_assert!(self.current > 0, "resource count below zero");
         self.current -= 1;
+        self.open = !self.can_create();
     }
 
     /// In use now.
@@ -48,9 +63,9 @@ impl Resource {
         self.max
     }
 
-    /// The `*_open` gauge.
+    /// The `*_open` gauge: `current >= max` as of the last `inc()` or `dec()`, 0 before any.
     pub fn is_open(&self) -> bool {
-        self.current >= self.max
+        self.open
     }
 
     /// The `remaining_*` gauge.
@@ -87,6 +102,9 @@ pub struct ResourceManager {
     pub track_remaining: bool,
     /// `retry_budget`, when configured: (budget percent, min retry concurrency).
     pub retry_budget: Option<(f64, u64)>,
+    /// With a budget: it has been consulted or changed, so `remaining_retries` was set to 0
+    /// (`RetryBudgetImpl::clearRemainingGauge`).
+    remaining_retries_cleared: bool,
 }
 
 impl ResourceManager {
@@ -115,6 +133,7 @@ impl ResourceManager {
                     )
                 })
             }),
+            remaining_retries_cleared: false,
         }
     }
 
@@ -130,9 +149,39 @@ impl ResourceManager {
         }
     }
 
-    /// The retry breaker: `retries < max_retries_now`.
-    pub fn can_create_retry(&self) -> bool {
+    /// The retry breaker (`RetryBudgetImpl::canCreate`): without a budget the `max_retries`
+    /// resource's `current < max`; with one `retries < max_retries_now`, clearing
+    /// `remaining_retries`.
+    pub fn can_create_retry(&mut self) -> bool {
+        if self.retry_budget.is_none() {
+            return self.retries.can_create();
+        }
+        self.remaining_retries_cleared = true;
         self.retries.current() < self.max_retries_now()
+    }
+
+    /// A retry slot taken (`RetryBudgetImpl::inc`: the nested `max_retries` resource's `inc`,
+    /// which sets `rq_retry_open` against `max_retries`, then `clearRemainingGauge`).
+    pub fn inc_retry(&mut self) {
+        self.retries.inc();
+        self.remaining_retries_cleared |= self.retry_budget.is_some();
+    }
+
+    /// A retry slot given back (`RetryBudgetImpl::dec`, likewise).
+    pub fn dec_retry(&mut self) {
+        self.retries.dec();
+        self.remaining_retries_cleared |= self.retry_budget.is_some();
+    }
+
+    /// The `remaining_retries` gauge: `max_retries - retries` without a budget; with one
+    /// `max_retries` as the constructor set it (`ManagedResourceImpl`: `remaining_.set(max)`)
+    /// until the budget is first consulted or changed, then 0.
+    pub fn remaining_retries(&self) -> u64 {
+        match self.retry_budget {
+            None => self.retries.remaining(),
+            Some(_) if self.remaining_retries_cleared => 0,
+            Some(_) => self.retries.max(),
+        }
     }
 
     /// True when nothing is held.
@@ -194,11 +243,119 @@ mod tests {
         assert_eq!(r.remaining(), 1);
     }
 
+    /// `ManagedResourceImpl` sets its open gauge only in `inc()` and `decBy()`; its constructor
+    /// sets `remaining_` to `max` and leaves the open gauge at 0. A limit of 0 refuses every
+    /// creation, so nothing is ever incremented and the gauge stays 0; a forced `inc()` (the
+    /// "no connection at all" rule) sets it.
     #[test]
     fn a_zero_limit_refuses_everything() {
-        let r = Resource::new(0);
+        let mut r = Resource::new(0);
         assert!(!r.can_create());
-        assert!(r.is_open(), "0 >= 0: the breaker is open from the start");
+        assert!(!r.is_open(), "not set until the first inc() or dec()");
+        r.inc();
+        assert!(r.is_open());
+        r.dec();
+        assert!(r.is_open(), "0 >= 0 after the dec() too");
+    }
+
+    fn manager(t: &str) -> ResourceManager {
+        let t: Thresholds = toml::from_str(t).unwrap();
+        ResourceManager::from_thresholds(Some(&t))
+    }
+
+    /// Port of ResourceManagerImplTest.RemainingResourceGauges
+    /// (test/common/upstream/resource_manager_impl_test.cc): limits 1, 2, 1 and 0 retries;
+    /// `remaining_*` follows every inc and dec and never goes below 0.
+    #[test]
+    fn remaining_resource_gauges() {
+        let mut rm = manager(
+            "max_connections = 1\nmax_pending_requests = 2\nmax_requests = 1\nmax_retries = 0",
+        );
+        assert_eq!(rm.connections.max(), 1);
+        assert_eq!(rm.connections.remaining(), 1);
+        assert_eq!(rm.connections.current(), 0);
+        rm.connections.inc();
+        assert_eq!(rm.connections.current(), 1);
+        assert_eq!(rm.connections.remaining(), 0);
+        rm.connections.dec();
+        assert_eq!(rm.connections.remaining(), 1);
+
+        assert_eq!(rm.pending_requests.max(), 2);
+        assert_eq!(rm.pending_requests.remaining(), 2);
+        rm.pending_requests.inc();
+        assert_eq!(rm.pending_requests.current(), 1);
+        assert_eq!(rm.pending_requests.remaining(), 1);
+        rm.pending_requests.inc();
+        assert_eq!(rm.pending_requests.remaining(), 0);
+        rm.pending_requests.dec();
+        assert_eq!(rm.pending_requests.remaining(), 1);
+        rm.pending_requests.dec();
+        assert_eq!(rm.pending_requests.remaining(), 2);
+
+        assert_eq!(rm.requests.max(), 1);
+        assert_eq!(rm.requests.remaining(), 1);
+        rm.requests.inc();
+        assert_eq!(rm.requests.remaining(), 0);
+        rm.requests.dec();
+        assert_eq!(rm.requests.remaining(), 1);
+
+        // More retries than the configured max: remaining stays at 0.
+        assert_eq!(rm.max_retries_now(), 0);
+        assert_eq!(rm.remaining_retries(), 0);
+        assert_eq!(rm.retries.current(), 0);
+        rm.inc_retry();
+        assert_eq!(rm.retries.current(), 1);
+        assert_eq!(rm.remaining_retries(), 0);
+        rm.dec_retry();
+    }
+
+    /// Port of ResourceManagerImplTest.RetryBudgetOverrideGauge: a budget of 20%, at least 5,
+    /// over `max_retries` 0 allows 5 retries with nothing active, and `remaining_retries` is 0
+    /// before and after a retry is taken. Added, from `ManagedResourceImpl::inc`: the
+    /// `rq_retry_open` gauge compares the retries held with `max_retries` (0), not the budget.
+    #[test]
+    fn retry_budget_override_gauge() {
+        let mut rm = manager(
+            "max_connections = 1\nmax_pending_requests = 2\nmax_requests = 1\nmax_retries = 0\n\
+             retry_budget = { budget_percent = { value = 20.0 }, min_retry_concurrency = 5 }",
+        );
+        assert_eq!(rm.max_retries_now(), 5);
+        assert_eq!(rm.remaining_retries(), 0);
+        assert_eq!(rm.retries.current(), 0);
+        rm.inc_retry();
+        assert_eq!(rm.retries.current(), 1);
+        assert_eq!(rm.remaining_retries(), 0);
+        assert!(rm.can_create_retry(), "1 < max(floor(0.2 x 0), 5)");
+        assert!(rm.retries.is_open(), "1 >= max_retries 0");
+        rm.dec_retry();
+    }
+
+    /// Worked from `resource_manager_impl.h`: with a budget (20%, at least 3) and the default
+    /// `max_retries` 3, the constructor's `remaining_.set(max)` shows 3 until the budget is
+    /// first consulted (`canCreate` → `clearRemainingGauge`), then 0. With 40 requests active
+    /// the budget allows floor(0.2 x 40) = 8 retries; the third retry held sets `rq_retry_open`
+    /// to 1 (3 >= max_retries 3) although the budget still allows more; a retry given back
+    /// sets it to 0 again.
+    #[test]
+    fn with_a_budget_the_gauges_follow_max_retries() {
+        let mut rm = manager("retry_budget = { budget_percent = { value = 20.0 } }");
+        assert_eq!(rm.remaining_retries(), 3);
+        for _ in 0..40 {
+            rm.requests.inc();
+        }
+        assert_eq!(rm.max_retries_now(), 8);
+        for held in 1..=3 {
+            assert!(rm.can_create_retry());
+            rm.inc_retry();
+            assert_eq!(rm.retries.is_open(), held >= 3, "{held} held");
+        }
+        assert_eq!(rm.remaining_retries(), 0, "cleared by the first canCreate");
+        assert!(
+            rm.can_create_retry(),
+            "3 < 8: the budget still allows retries"
+        );
+        rm.dec_retry();
+        assert!(!rm.retries.is_open());
     }
 
     #[test]
@@ -266,7 +423,7 @@ mod tests {
             rm.pending_requests.inc();
         }
         assert_eq!(rm.max_retries_now(), 10);
-        let empty = with("retry_budget = {}");
+        let mut empty = with("retry_budget = {}");
         assert_eq!(empty.max_retries_now(), 1);
         assert!(empty.can_create_retry());
     }

@@ -23,6 +23,8 @@ pub const NEWEST_ENVOY: EnvoyVersion = EnvoyVersion(39);
 /// [`CHANGES`], the only place its release is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Behaviour {
+    /// A 425 that `retriable-status-codes` lists is retried at once, with no back-off.
+    TooEarlyRetriedAtOnce,
     /// A circuit-breaker overflow (UO) is not reported to the outlier detector. Before, the
     /// router reported it as a local-origin connect failure of the host it had picked.
     OverflowNotReportedToOutlierDetection,
@@ -59,6 +61,18 @@ pub struct Change {
 
 /// Every modelled behaviour that depends on the Envoy release, oldest change first.
 pub const CHANGES: &[Change] = &[
+    Change {
+        behaviour: Behaviour::TooEarlyRetriedAtOnce,
+        since: EnvoyVersion(22),
+        before: "a 425 that `retriable-status-codes` lists waits out the retry back-off like any \
+                 listed status",
+        after: "a listed 425 is retried at once: no back-off drawn, no \
+                `upstream_rq_retry_backoff_exponential`",
+        source: "`changelogs/1.22.0.yaml` new_features area http3 (retries of 0-RTT requests), \
+                 runtime guard `envoy.reloadable_features.conn_pool_new_stream_with_early_data_and_http3` \
+                 (removed in 1.26); `RetryStateImpl::wouldRetryFromHeaders` in \
+                 `source/common/router/retry_state_impl.cc`",
+    },
     Change {
         behaviour: Behaviour::OverflowNotReportedToOutlierDetection,
         since: EnvoyVersion(26),
@@ -301,6 +315,8 @@ mod tests {
     #[test]
     fn behaviours_switch_at_their_release() {
         let v = |m| EnvoyVersion(m);
+        let too_early = Behaviour::TooEarlyRetriedAtOnce;
+        assert!(!v(21).has(too_early) && v(22).has(too_early));
         let overflow = Behaviour::OverflowNotReportedToOutlierDetection;
         assert!(!v(25).has(overflow) && v(26).has(overflow));
         let cap = Behaviour::MaxEjectionPercentCountsTheHostToEject;

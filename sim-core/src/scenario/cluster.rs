@@ -137,7 +137,9 @@ scenario_table! {
         /// Retries in progress (the retry breaker).
         max_retries: Option<u32> { absent: "`3`", envoy: UInt32Value },
         /// Also publish the `circuit_breakers.<priority>.remaining_{cx,pending,rq,retries}`
-        /// gauges. With a `retry_budget`, `remaining_retries` is 0, as in Envoy.
+        /// gauges. With a `retry_budget`, as in Envoy, `remaining_retries` is `max_retries`
+        /// until the first retry decision, then 0, and `rq_retry_open` still compares the
+        /// retries held with `max_retries`, not with the budget.
         track_remaining: bool { default: "false", envoy: Bool },
         /// When at least one of its fields is set, it replaces `max_retries`:
         /// max(floor(P / 100 × (active + pending requests)), N) retries at once, for this

@@ -390,7 +390,8 @@ impl<'s> Simulation<'s> {
                 stream,
                 reason,
                 host_known,
-            } => self.on_stream_failed(stream, reason, host_known),
+                release_pending,
+            } => self.on_stream_failed(stream, reason, host_known, release_pending),
             PoolEvent::StreamReset { stream, conn } => self.on_stream_reset(stream, conn),
             PoolEvent::ScheduleUpstreamReady { pool } => {
                 self.deferred.push_back(Deferred::UpstreamReady { pool })

@@ -7,7 +7,7 @@ use crate::envoy::host::HostStats;
 use crate::envoy::load_balancer::{HostSets, LoadBalancer};
 use crate::envoy::outlier::{Detector, OutlierConfig, OutlierResult};
 use crate::envoy::resource_manager::ResourceManagers;
-use crate::envoy::retry::{RetryConfig, RetryState, RetryStatus};
+use crate::envoy::retry::{RetryConfig, RetryDecision, RetryState, RetryStatus};
 use crate::envoy::version::EnvoyVersion;
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{RoutingPriority, Scenario};
@@ -134,7 +134,9 @@ impl Proxy {
             lbs,
             host_sets: HostSets::new(priority_of, weight, panic_threshold),
             outlier,
-            retry: RetryConfig::for_route(&s.route).expect("validated with the scenario"),
+            retry: RetryConfig::for_route(&s.route)
+                .expect("validated with the scenario")
+                .map(|r| r.for_version(s.envoy.envoy_version())),
             router_rng: stream(seed, StreamKind::Router, 0),
             pool_events: Vec::new(),
             peaks: Peaks::default(),
@@ -182,7 +184,7 @@ impl Proxy {
     }
 
     /// `shouldRetry` against the route's retry breaker.
-    pub fn decide_retry(&mut self, rs: &mut RetryState, would_retry: bool) -> RetryStatus {
+    pub fn decide_retry(&mut self, rs: &mut RetryState, would_retry: RetryDecision) -> RetryStatus {
         let rm = self.resources.get_mut(self.priority);
         rs.should_retry(would_retry, rm, &mut self.stats, &mut self.router_rng)
     }

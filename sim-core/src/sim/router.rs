@@ -14,7 +14,7 @@ use crate::envoy::local_reply::{
     LocalReply, NO_HEALTHY_UPSTREAM_REPLY, ResponseFlag, TIMEOUT_REPLY, reply_for_reset,
 };
 use crate::envoy::outlier::OutlierResult;
-use crate::envoy::retry::{ResetKind, RetryStatus};
+use crate::envoy::retry::{ResetKind, RetryConfig, RetryDecision, RetryStatus};
 use crate::envoy::version::Behaviour;
 use crate::slab::Key;
 
@@ -108,12 +108,15 @@ impl Simulation<'_> {
 
     /// `onPoolFailure`: an overflow (never retried; reported to the outlier detector as a
     /// connect failure only before Envoy 1.26, [`Behaviour::OverflowNotReportedToOutlierDetection`])
-    /// or a connect failure.
+    /// or a connect failure. A stream purged from the pending queue gives back its pending slot
+    /// only after the router has decided (Envoy's `~PendingStream` runs after `onPoolFailure`
+    /// returns), so a retry budget counts it, and every stream still to be purged, as pending.
     pub(super) fn on_stream_failed(
         &mut self,
         attempt: Key,
         reason: PoolFailureReason,
         host_known: bool,
+        release_pending: bool,
     ) {
         let a = self.attempts.remove(attempt).expect("a live attempt");
         if host_known {
@@ -133,6 +136,10 @@ impl Simulation<'_> {
             self.proxy.report_outlier(a.host, report, self.now);
         }
         self.upstream_reset(a.request, Some(a.host).filter(|_| host_known), reset);
+        if release_pending {
+            self.proxy
+                .with_pool(a.pool, |p, env| p.release_purged_stream(env));
+        }
     }
 
     /// The connection closed under an attached attempt (`ConnectionTermination`).
@@ -154,19 +161,22 @@ impl Simulation<'_> {
     /// `onUpstreamReset` → `maybeRetryReset`, else the local reply for the reset.
     pub(super) fn upstream_reset(&mut self, request: Key, host: Option<usize>, reset: ResetKind) {
         self.requests[request].attempt = None;
-        if self.maybe_retry(request, host, |cfg| cfg.would_retry_reset(reset)) {
+        let would_retry =
+            |cfg: &RetryConfig| RetryDecision::with_backoff_if(cfg.would_retry_reset(reset));
+        if self.maybe_retry(request, host, would_retry) {
             return;
         }
         self.local_reply(request, reply_for_reset(reset));
     }
 
-    /// `shouldRetry` for the request: on yes the retry waits out its back-off (the host, if
-    /// known, counts an `rq_error`); on no, the flag explaining why is kept for the reply.
+    /// `shouldRetry` for the request: on yes the retry waits out its back-off, or none for an
+    /// immediate retry (the host, if known, counts an `rq_error`); on no, the flag explaining
+    /// why is kept for the reply.
     fn maybe_retry(
         &mut self,
         request: Key,
         host: Option<usize>,
-        would_retry: impl Fn(&crate::envoy::retry::RetryConfig) -> bool,
+        would_retry: impl Fn(&RetryConfig) -> RetryDecision,
     ) -> bool {
         let Some(cfg) = self.proxy.retry_config() else {
             return false;
@@ -268,7 +278,7 @@ impl Simulation<'_> {
         self.proxy.report_outlier(a.host, report, self.now);
         self.requests[a.request].attempt = None;
         let retried = self.maybe_retry(a.request, Some(a.host), |cfg| {
-            cfg.would_retry_reset(ResetKind::LocalReset)
+            RetryDecision::with_backoff_if(cfg.would_retry_reset(ResetKind::LocalReset))
         });
         if !retried {
             self.local_reply(a.request, TIMEOUT_REPLY);
