@@ -23,3 +23,6 @@ mod hand_worked_tests;
 
 #[cfg(test)]
 mod envoy_tests;
+
+#[cfg(test)]
+mod same_tick_tests;
