@@ -78,7 +78,9 @@ fn success_rate_ejected_host_is_detected_unenforced_by_failure_percentage() {
     assert_eq!(s.ejections_total, 1);
     assert_eq!(s.ejections_overflow, 0);
     assert_eq!(s.ejections_active, 1);
-    let fp = d.events()[1].success_rate.expect("a failure-percentage event has a rate");
+    let fp = d.events()[1]
+        .success_rate
+        .expect("a failure-percentage event has a rate");
     assert_eq!(fp.host_success_rate, 0.0);
     assert_eq!(fp.cluster_average_success_rate, None);
 }
@@ -122,7 +124,11 @@ fn success_rate_ejected_host_is_ejected_again_by_enforced_failure_percentage() {
     }
     d.on_interval_timer(ms(70_000));
     assert!(!d.is_ejected(4));
-    assert_eq!(d.stats().ejections_active, 1, "the second increment is never undone");
+    assert_eq!(
+        d.stats().ejections_active,
+        1,
+        "the second increment is never undone"
+    );
     assert_eq!(d.ejected_hosts(), 0);
 }
 
