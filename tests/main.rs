@@ -17,6 +17,7 @@ mod import;
 mod import_equivalence;
 mod import_forms;
 mod import_istio_rules;
+mod import_lb_policy;
 mod import_loading;
 mod import_snapshots;
 mod lab;

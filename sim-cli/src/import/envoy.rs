@@ -85,7 +85,10 @@ pub fn translate_cluster(
     if duration(doc, c, "connect_timeout")?.is_none() {
         doc.set("connect_timeout", Value::str("5s"), Origin::EnvoyDefault);
     }
-    lb_policy(doc, c, warnings);
+    let typed_lb = super::load_balancing_policy::read(doc, c, warnings);
+    if typed_lb.is_none() {
+        lb_policy(doc, c, warnings);
+    }
     protocol_options(doc, c)?;
     discovery_type(c, eds_given);
     circuit_breakers(doc, c);
@@ -99,7 +102,14 @@ pub fn translate_cluster(
             file(&t),
         );
     }
-    if let Some(lr) = c.get("least_request_lb_config")
+    if let Some(lr) = typed_lb {
+        if !lr.values.is_empty() {
+            doc.section("[cluster.least_request_lb_config]", None);
+            for (key, value, origin) in lr.values {
+                doc.set(key, value, origin);
+            }
+        }
+    } else if let Some(lr) = c.get("least_request_lb_config")
         // `choice_count = {uint32: {gte: 2}}` (cluster.proto).
         && let Some(n) = lr.get("choice_count").and_then(|n| bounded(&n, 2, u64::from(u32::MAX)))
     {

@@ -11,6 +11,7 @@ mod istio_outlier;
 mod istio_policy;
 mod istio_retry;
 mod istio_select;
+mod load_balancing_policy;
 mod proto_json;
 mod protos;
 mod unknown_fields;

@@ -19,7 +19,7 @@ const TYPE_PREFIX: &str = "type.googleapis.com/";
 /// manager, the bootstrap) a key unknown to breakersim's tables, which follow Envoy's `.proto`
 /// files at the commits `protos/mod.rs` names, may be a field a newer Envoy added; it is a
 /// warning.
-const SIMULATED: [&str; 19] = [
+const SIMULATED: [&str; 22] = [
     "envoy.config.bootstrap.v3.Bootstrap.StaticResources",
     "envoy.config.listener.v3.Filter",
     "envoy.config.route.v3.RouteConfiguration",
@@ -35,6 +35,9 @@ const SIMULATED: [&str; 19] = [
     "envoy.config.cluster.v3.OutlierDetection",
     "envoy.config.cluster.v3.Cluster.CommonLbConfig",
     "envoy.config.cluster.v3.Cluster.LeastRequestLbConfig",
+    "envoy.config.cluster.v3.LoadBalancingPolicy",
+    "envoy.config.cluster.v3.LoadBalancingPolicy.Policy",
+    "envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest",
     "envoy.config.route.v3.RouteAction",
     "envoy.config.route.v3.RetryPolicy",
     "envoy.config.route.v3.RetryPolicy.RetryBackOff",

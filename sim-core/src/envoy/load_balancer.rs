@@ -8,9 +8,9 @@
 //!   keeps an index that starts at the worker's random `seed_` and survives host changes; with
 //!   unequal weights an EDF scheduler built with `createWithPicks(seed)` picks.
 //! - Least request follows `least_request/least_request_lb.cc`: with equal weights,
-//!   `choice_count` draws with replacement, keeping the first unless a later one has strictly
-//!   fewer active requests (`rq_active`, counted at attach); with unequal weights an EDF
-//!   scheduler on `weight / (rq_active + 1)` (active request bias 1).
+//!   [`LeastRequestPick`] (`N_CHOICES` or `FULL_SCAN`, on `rq_active`, counted at attach);
+//!   with unequal weights an EDF scheduler on `weight / (rq_active + 1)` (active request
+//!   bias 1), whatever the selection method.
 //! - Random follows `random/random_lb.cc`: the pick's hash also picks `hosts[hash % n]`.
 //!
 //! Schedulers are rebuilt whenever the host sets change (Envoy's `refresh`).
@@ -19,6 +19,7 @@ use super::version::{Behaviour, EnvoyVersion};
 use rand::RngExt;
 
 use super::edf::EdfScheduler;
+use super::least_request::LeastRequestPick;
 use super::priority_load::{
     DEFAULT_OVERPROVISIONING_FACTOR, HostList, PriorityHosts, PriorityLoad,
 };
@@ -128,7 +129,7 @@ struct Source {
 /// following the policy's Envoy source named in the module doc.
 pub struct LoadBalancer {
     policy: LbPolicy,
-    choice_count: u32,
+    least_request: LeastRequestPick,
     rng: SimRng,
     seed: u64,
     /// Envoy 1.30+: a weighted scheduler starts `seed_` picks into its pick list
@@ -148,14 +149,14 @@ impl LoadBalancer {
     /// built.
     pub fn new(
         policy: LbPolicy,
-        choice_count: u32,
+        least_request: LeastRequestPick,
         mut rng: SimRng,
         version: EnvoyVersion,
     ) -> Self {
         let seed = rng.random::<u64>();
         LoadBalancer {
             policy,
-            choice_count: choice_count.max(1),
+            least_request,
             rng,
             seed,
             random_start_in_pick_list: version.has(Behaviour::EdfSchedulerStartsAtARandomPick),
@@ -193,7 +194,11 @@ impl LoadBalancer {
                 Some(edf) => edf
                     .pick_and_add(|&h| f64::from(sets.weight[h]) / (rq_active(h) + 1) as f64)
                     .expect("a non-empty list"),
-                None => power_of_choices(&mut self.rng, hosts, self.choice_count, &rq_active),
+                None => {
+                    let rng = &mut self.rng;
+                    self.least_request
+                        .pick(hosts, || rng.random::<u64>(), &rq_active)
+                }
             },
         };
         Pick {
@@ -253,25 +258,6 @@ impl LoadBalancer {
     }
 }
 
-/// `unweightedHostPick`: `choice_count` draws with replacement; a later draw replaces the
-/// candidate only with strictly fewer active requests.
-fn power_of_choices(
-    rng: &mut SimRng,
-    hosts: &[usize],
-    choice_count: u32,
-    rq_active: &impl Fn(usize) -> u64,
-) -> usize {
-    let n = hosts.len() as u64;
-    let mut candidate = hosts[(rng.random::<u64>() % n) as usize];
-    for _ in 1..choice_count {
-        let sampled = hosts[(rng.random::<u64>() % n) as usize];
-        if rq_active(sampled) < rq_active(candidate) {
-            candidate = sampled;
-        }
-    }
-    candidate
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,9 +265,13 @@ mod tests {
     use crate::rng::{StreamKind, stream};
 
     fn lb(policy: LbPolicy, worker: u64) -> LoadBalancer {
+        let least_request = LeastRequestPick {
+            choice_count: DEFAULT_CHOICE_COUNT,
+            method: crate::scenario::SelectionMethod::NChoices,
+        };
         LoadBalancer::new(
             policy,
-            DEFAULT_CHOICE_COUNT,
+            least_request,
             stream(3, StreamKind::WorkerLb, worker),
             NEWEST_ENVOY,
         )
@@ -421,9 +411,13 @@ mod tests {
     #[test]
     fn weighted_scheduler_before_1_30_starts_after_seed_mod_hosts_picks() {
         let weight = |h: &usize| if *h == 0 { 4.0 } else { 1.0 };
+        let least_request = LeastRequestPick {
+            choice_count: DEFAULT_CHOICE_COUNT,
+            method: crate::scenario::SelectionMethod::NChoices,
+        };
         let mut l = LoadBalancer::new(
             LbPolicy::RoundRobin,
-            DEFAULT_CHOICE_COUNT,
+            least_request,
             stream(3, StreamKind::WorkerLb, 0),
             EnvoyVersion(29),
         );

@@ -5,6 +5,7 @@ pub mod cluster_stats;
 pub mod conn_pool;
 pub mod edf;
 pub mod host;
+pub mod least_request;
 pub mod load_balancer;
 pub mod local_reply;
 pub mod outlier;

@@ -95,13 +95,40 @@ scenario_table! {
 }
 
 scenario_table! {
-    /// `Cluster.LeastRequestLbConfig`: the part breakersim models.
+    /// `Cluster.LeastRequestLbConfig`: the part breakersim models, with `selection_method`
+    /// from the typed extension `envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest`
+    /// (a cluster's `load_balancing_policy`), which has both fields.
     #[envoy("envoy.config.cluster.v3.Cluster.LeastRequestLbConfig")]
     #[derive(Default)]
     pub struct LeastRequestLbConfig {
         /// Hosts drawn per `LEAST_REQUEST` pick when the weights are equal (Envoy: `gte: 2`;
-        /// breakersim draws at most 1,000).
+        /// breakersim draws at most 1,000). Only `N_CHOICES` reads it.
         choice_count: u32 { default: "2", rule: Rule::AtLeast(2), envoy: UInt32Value },
+        /// How a pick with equal weights looks for the host with the fewest active requests.
+        /// Only the typed `LeastRequest` extension has it (Envoy 1.30+); a cluster's
+        /// `least_request_lb_config` does not, so there it is always `N_CHOICES`. With unequal
+        /// weights neither method applies: the weighted scheduler picks.
+        selection_method: SelectionMethod { default: "\"N_CHOICES\"" },
+    }
+}
+
+scenario_enum! {
+    /// `LeastRequest.SelectionMethod` (`api/envoy/extensions/load_balancing_policies/least_request/v3/least_request.proto`).
+    pub enum SelectionMethod {
+        /// `choice_count` random draws, with replacement; a later draw replaces the candidate
+        /// only with strictly fewer active requests.
+        NChoices = "N_CHOICES",
+        /// Every host in the list is looked at; of the hosts tied for the fewest active
+        /// requests, each is equally likely (one random draw per tie met).
+        FullScan = "FULL_SCAN",
+    }
+}
+
+// `scenario_enum!` declares the names; the default is said here.
+#[allow(clippy::derivable_impls)]
+impl Default for SelectionMethod {
+    fn default() -> Self {
+        SelectionMethod::NChoices
     }
 }
 

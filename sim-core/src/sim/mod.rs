@@ -424,7 +424,7 @@ impl<'s> Simulation<'s> {
         let (Some(t), Some(d)) = (self.timeline.as_mut(), self.proxy.outlier.as_ref()) else {
             return;
         };
-        let ejected = d.ejections_active() as u32;
+        let ejected = d.ejected_hosts() as u32;
         if t.hosts_ejected() != ejected {
             t.set_ejected(self.now, ejected);
         }

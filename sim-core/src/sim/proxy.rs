@@ -4,6 +4,7 @@
 use crate::envoy::cluster_stats::{ClusterStats, Stat};
 use crate::envoy::conn_pool::{ConnPool, Connection, PoolConfig, PoolEnv, PoolEvent, StreamLimits};
 use crate::envoy::host::HostStats;
+use crate::envoy::least_request::LeastRequestPick;
 use crate::envoy::load_balancer::{HostSets, LoadBalancer};
 use crate::envoy::outlier::{Detector, OutlierConfig, OutlierResult};
 use crate::envoy::resource_manager::ResourceManagers;
@@ -90,9 +91,14 @@ impl Proxy {
             .collect();
         let lbs = (0..concurrency)
             .map(|w| {
+                let lr = &s.cluster.least_request_lb_config;
+                let least_request = LeastRequestPick {
+                    choice_count: lr.choice_count,
+                    method: lr.selection_method,
+                };
                 LoadBalancer::new(
                     s.cluster.lb_policy,
-                    s.cluster.least_request_lb_config.choice_count,
+                    least_request,
                     stream(seed, StreamKind::WorkerLb, u64::from(w)),
                     s.envoy.envoy_version(),
                 )

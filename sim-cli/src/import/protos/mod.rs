@@ -22,6 +22,7 @@
 //! | [`http_options`] | `envoy.extensions.upstreams.http.v3` |
 //! | [`admin`] | `envoy.admin.v3` |
 //! | [`types`] | `envoy.type.v3`, and `envoy.service.discovery.v3.DiscoveryResponse` |
+//! | [`lb_policies`] | `envoy.extensions.load_balancing_policies.least_request.v3` |
 //!
 //! The `.proto` files read, each at the commit of the version the file index stored:
 //!
@@ -49,6 +50,7 @@
 //! | `admin/v3/config_dump.proto` | a6193bb3e145a881be038a1cdd6b1a98a00410be |
 //! | `admin/v3/config_dump_shared.proto` | 0966f096e1073034c2429ca283299f46374238f3 |
 //! | `service/discovery/v3/discovery.proto` | df24f69e880ae998c97889856fdbd1f0d3dd1b55 |
+//! | `extensions/load_balancing_policies/least_request/v3/least_request.proto` | 02aefdc5a51ed38bfe670e522ff98bd94179804e |
 //!
 //! The versions are of different ages (no one commit had every file stored), so a table can
 //! lack a field a newer Envoy has, e.g. `Cluster` here has no field past number 56.
@@ -63,6 +65,7 @@ mod core;
 mod endpoint;
 mod hcm;
 mod http_options;
+mod lb_policies;
 mod listener;
 mod route;
 mod types;
@@ -151,6 +154,7 @@ fn all_messages() -> impl Iterator<Item = &'static Message> {
         endpoint::MESSAGES,
         hcm::MESSAGES,
         http_options::MESSAGES,
+        lb_policies::MESSAGES,
         listener::MESSAGES,
         route::MESSAGES,
         types::MESSAGES,
@@ -172,6 +176,7 @@ fn all_enums() -> impl Iterator<Item = &'static EnumDef> {
         listener::ENUMS,
         endpoint::ENUMS,
         http_options::ENUMS,
+        lb_policies::ENUMS,
     ]
     .into_iter()
     .flatten()
@@ -330,6 +335,9 @@ mod tests {
     /// subtree as known but does not descend into it). Everything else a field names must
     /// resolve, which catches typos in type names.
     const UNWALKED: &[&str] = &[
+        "envoy.extensions.load_balancing_policies.common.v3.SlowStartConfig",
+        "envoy.extensions.load_balancing_policies.common.v3.LocalityLbConfig",
+        "envoy.extensions.load_balancing_policies.common.v3.ConnectionAwareLbConfig",
         "envoy.config.accesslog.v3.AccessLog",
         "envoy.config.accesslog.v3.AccessLogFilter",
         "envoy.config.cluster.v3.Filter",

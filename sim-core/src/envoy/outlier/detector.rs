@@ -50,8 +50,10 @@ pub struct Detector<R: RandomSource> {
     /// One monitor per host, in host order; `None` once a host is removed. Iteration (at ticks)
     /// is in host order, where Envoy iterates a hash map.
     monitors: Vec<Option<HostMonitor>>,
-    /// The detector's own count of ejected hosts (`ejections_active_helper_`).
+    /// The detector's own count of ejections in force (`ejections_active_helper_`).
     active: u64,
+    /// Hosts with `FAILED_OUTLIER_CHECK` set (differs from `active` after a double ejection).
+    ejected: u64,
     sr_numbers: [SuccessRateNumbers; 2],
     stats: OutlierStats,
     events: Vec<OutlierEvent>,
@@ -73,6 +75,7 @@ impl<R: RandomSource> Detector<R> {
             cfg,
             monitors: vec![Some(HostMonitor::default()); hosts],
             active: 0,
+            ejected: 0,
             sr_numbers: [UNSET; 2],
             stats: OutlierStats::default(),
             events: Vec::new(),
@@ -101,9 +104,16 @@ impl<R: RandomSource> Detector<R> {
         self.monitor(host).is_some_and(|m| m.ejected)
     }
 
-    /// Hosts ejected now (the `ejections_active` gauge).
+    /// The `ejections_active` gauge (Envoy's `ejections_active_helper_`): the hosts ejected now,
+    /// except that a host ejected twice in one tick (see [`Self::eject_host`]) is counted twice
+    /// and leaves one behind when it is unejected.
     pub fn ejections_active(&self) -> u64 {
         self.active
+    }
+
+    /// How many hosts are ejected now (have `FAILED_OUTLIER_CHECK` set).
+    pub fn ejected_hosts(&self) -> u64 {
+        self.ejected
     }
 
     /// Ejection and unejection events not yet taken, oldest first.
@@ -150,6 +160,7 @@ impl<R: RandomSource> Detector<R> {
         if let Some(m) = self.monitors.get_mut(host).and_then(Option::take)
             && m.ejected
         {
+            self.ejected -= 1;
             self.active -= 1;
             self.stats.ejections_active = self.active;
         }
@@ -200,6 +211,11 @@ impl<R: RandomSource> Detector<R> {
     }
 
     /// `ejectHost`: the `max_ejection_percent` cap, the enforcement roll, then the ejection.
+    /// Like Envoy's it does not check whether the host is already ejected: the failure-percentage
+    /// pass can eject a host the success-rate pass of the same tick has ejected, and then the
+    /// host's `num_ejections`, ejection time, jitter and multiplier are set again and
+    /// `ejections_active` (Envoy's `ejections_active_helper_`, also the cap's count) is raised a
+    /// second time; the host's uneject lowers it once, so it stays one too high for good.
     fn eject_host(&mut self, host: usize, t: EjectionType, now: SimTime) {
         if !self.ejection_allowed() {
             self.stats.ejections_overflow += 1;
@@ -218,6 +234,9 @@ impl<R: RandomSource> Detector<R> {
         let jitter_ms = self.rng.random() % (self.cfg.od.max_ejection_time_jitter.as_millis() + 1);
         let (base, max) = (self.cfg.od.base_ejection_time, self.cfg.max_ejection_time);
         let m = self.monitors[host].as_mut().expect("checked by the caller");
+        if !m.ejected {
+            self.ejected += 1;
+        }
         m.ejected = true;
         m.num_ejections += 1;
         m.last_ejection = Some(now);
@@ -338,6 +357,7 @@ impl<R: RandomSource> Detector<R> {
     /// `unejectHost`: back to healthy with every consecutive counter reset.
     pub fn uneject_host(&mut self, host: usize, now: SimTime) {
         self.active -= 1;
+        self.ejected -= 1;
         self.stats.ejections_active = self.active;
         let m = self.monitors[host]
             .as_mut()
@@ -424,8 +444,15 @@ impl<R: RandomSource> Detector<R> {
         }
     }
 
-    /// Hosts whose failure percentage is at least `failure_percentage_threshold`. A host the
-    /// success-rate pass has just ejected is skipped (Envoy would eject it a second time).
+    /// Hosts whose failure percentage is at least `failure_percentage_threshold`, from the list
+    /// made before the success-rate pass. A host that pass has just ejected is detected and sent
+    /// to [`Self::eject_host`] again, as in Envoy (`DetectorImpl::processSuccessRateEjections`
+    /// in `source/common/upstream/outlier_detection_impl.cc` walks
+    /// `valid_failure_percentage_hosts` without looking at `FAILED_OUTLIER_CHECK`, and
+    /// `ejectHost` does not look either): it counts `ejections_detected_failure_percentage`,
+    /// then an overflow if the cap (now counting that host twice) is reached, or a log line
+    /// with `enforced: false`, or a second enforced ejection. The `ASSERT` in
+    /// `DetectorHostMonitorImpl::eject` is compiled out of release builds, which are modelled.
     fn eject_failure_percentage_outliers(
         &mut self,
         origin: Origin,
@@ -441,7 +468,7 @@ impl<R: RandomSource> Detector<R> {
             Origin::Local => EjectionType::FailurePercentageLocalOrigin,
         };
         for &(host, rate) in hosts {
-            if 100.0 - rate >= threshold && !self.is_ejected(host) {
+            if 100.0 - rate >= threshold {
                 self.stats.detected(t);
                 self.eject_host(host, t, now);
             }

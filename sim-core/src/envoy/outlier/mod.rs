@@ -25,4 +25,7 @@ mod hand_worked_tests;
 mod envoy_tests;
 
 #[cfg(test)]
+mod same_tick_tests;
+
+#[cfg(test)]
 mod version_tests;
