@@ -1,7 +1,7 @@
 //! `[envoy] version` end to end: behaviours that changed between Envoy releases, run on each
 //! side of the change. Expected figures are worked out by hand from the source each test cites.
 
-use crate::common::run_text;
+use crate::common::{breakersim, run_text};
 
 /// 1,500 clients each send one request at once through one Envoy worker to one HTTP/2 host that
 /// takes 1 s to answer; the circuit breakers are opened wide. Envoy 1.36 made an unset
@@ -74,4 +74,68 @@ name = "b"
         assert_eq!(r.stat("upstream_rq_active_overflow"), active, "{version}");
         assert_eq!(r.stat("upstream_rq_pending_overflow"), pending, "{version}");
     }
+}
+
+/// A scenario for a release that lacks a field it sets is refused at the field, exit 2; the
+/// release that added it accepts it.
+#[test]
+fn a_field_newer_than_the_release_is_refused_at_its_place() {
+    let check = |version: &str| {
+        breakersim(&[
+            "check",
+            "scenarios/max-ejection-percent-always-eject-one-host.toml",
+            "--set",
+            &format!("envoy.version=\"{version}\""),
+        ])
+    };
+    let old = check("1.30");
+    assert_eq!(old.code, 2, "{}", old.stderr);
+    assert!(
+        old.stderr.contains("cluster.outlier_detection.always_eject_one_host: Envoy 1.30 has no such field: it was added in Envoy 1.31"),
+        "{}",
+        old.stderr
+    );
+    assert!(
+        old.stderr
+            .contains("scenarios/max-ejection-percent-always-eject-one-host.toml:"),
+        "{}",
+        old.stderr
+    );
+    assert_eq!(check("1.31").code, 0);
+}
+
+/// What breakersim runs differently from the release asked for is said, at its place.
+#[test]
+fn version_limits_are_warned_at_their_place() {
+    let lr = breakersim(&[
+        "check",
+        "scenarios/max-ejection-percent.toml",
+        "--set",
+        "envoy.version=\"1.28\"",
+        "--set",
+        "cluster.lb_policy=LEAST_REQUEST",
+    ]);
+    assert_eq!(lr.code, 0, "{}", lr.stderr);
+    assert!(
+        lr.stderr
+            .contains("cluster.lb_policy: Envoy 1.28's least-request picks"),
+        "{}",
+        lr.stderr
+    );
+    let h2 = breakersim(&[
+        "check",
+        "scenarios/http2-max-concurrent-streams.toml",
+        "--set",
+        "envoy.version=\"1.34\"",
+    ]);
+    assert_eq!(h2.code, 0, "{}", h2.stderr);
+    assert!(
+        h2.stderr.contains(
+            "backends[0].http2_max_concurrent_streams: Envoy 1.34 handled a peer's lower"
+        ),
+        "{}",
+        h2.stderr
+    );
+    let newest = breakersim(&["check", "scenarios/http2-max-concurrent-streams.toml"]);
+    assert_eq!(newest.stderr, "");
 }

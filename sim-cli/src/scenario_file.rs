@@ -4,8 +4,8 @@ use std::path::Path;
 
 use sim_core::diagnostic::{Diagnostic, Place, Severity};
 use sim_core::scenario::{
-    Override, Scenario, apply_overrides, deprecation_warnings, locate_in_toml, parse_toml_table,
-    scenario_from_table,
+    Override, Scenario, apply_overrides, locate_in_toml, parse_toml_table, scenario_from_table,
+    scenario_warnings,
 };
 use toml::Table;
 
@@ -28,8 +28,9 @@ pub fn read_scenario(path: &Path, sets: &[String]) -> CliResult<Scenario> {
         .collect::<CliResult<Vec<_>>>()?;
     let mut table = read_table(path, &text)?;
     apply_overrides(&mut table, &shown, &overrides)?;
-    let warnings = deprecation_warnings(&table, &text, &shown, &overrides);
+    let written = table.clone();
     let mut scenario = scenario_from_table(table, &text, &shown, &overrides)?;
+    let warnings = scenario_warnings(&written, &scenario, &text, &shown, &overrides);
     for w in &warnings {
         emit(w);
     }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use sim_core::diagnostic::Diagnostic;
-use sim_core::scenario::{Scenario, deprecation_warnings, locate_in_toml};
+use sim_core::scenario::{Scenario, locate_in_toml, scenario_warnings};
 use sim_core::sweep::{
     Grid, SweepSpec, baseline_scenario, expand_axes, fingerprint, parse_sweep, point_scenarios,
 };
@@ -68,14 +68,12 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
         ))
     })?;
     let base = read_table(&base_path, &base_text)?;
-    for w in deprecation_warnings(&base, &base_text, &base_shown, &[]) {
-        crate::diagnostics::emit(&w);
-    }
     let axes = expand_axes(&spec, &shown).map_err(|d| located(d.into()))?;
     let jobs = check_size(&spec, &axes, max_runs, &shown).map_err(located)?;
     let grid = Grid::from_axes(axes);
     check_charts(&spec, &grid, &shown).map_err(located)?;
     let scenarios = point_scenarios(&spec, &grid, &base, &base_text, &base_shown, &shown)?;
+    emit_point_warnings(&base, &scenarios, &base_text, &base_shown);
     for (i, chart) in spec.charts.iter().enumerate() {
         charts::check_bucket_count(chart, &grid, &scenarios)
             .map_err(|m| located(chart_error(&shown, i, m)))?;
@@ -117,4 +115,18 @@ fn check_charts(spec: &SweepSpec, grid: &Grid, shown: &str) -> CliResult<()> {
         }
     }
     Ok(())
+}
+
+/// The warnings of every grid point's scenario, each said once (points differ only by their
+/// axes, so most share them).
+fn emit_point_warnings(base: &toml::Table, scenarios: &[Scenario], text: &str, shown: &str) {
+    let mut said: Vec<String> = Vec::new();
+    for s in scenarios {
+        for w in scenario_warnings(base, s, text, shown, &[]) {
+            if !said.contains(&w.message) {
+                said.push(w.message.clone());
+                crate::diagnostics::emit(&w);
+            }
+        }
+    }
 }

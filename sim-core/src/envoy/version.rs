@@ -198,6 +198,12 @@ pub const CONFIG_CHANGES: &[ConfigRow] = &[
                  `envoy.reloadable_features_successful_active_health_check_uneject_host`)",
     },
     ConfigRow {
+        change: ConfigChange::FieldAdded("cluster.least_request_lb_config.selection_method"),
+        since: EnvoyVersion(30),
+        source: "PR #31507, `changelogs/1.30.0.yaml` new_features area upstream (`LeastRequest` \
+                 `selection_method`, `FULL_SCAN`)",
+    },
+    ConfigRow {
         change: ConfigChange::FieldAdded("cluster.outlier_detection.always_eject_one_host"),
         since: EnvoyVersion(31),
         source: "PR #34796, `changelogs/1.31.0.yaml` new_features area outlier detection",

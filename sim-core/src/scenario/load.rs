@@ -89,40 +89,6 @@ pub fn scenario_from_table(
     Ok(scenario)
 }
 
-/// Warnings for deprecated fields that `table` (the scenario after its overrides) still sets,
-/// each at its place: `[envoy] max_ejection_percent_rule`, replaced by `[envoy] version`.
-pub fn deprecation_warnings(
-    table: &Table,
-    text: &str,
-    source: &str,
-    overrides: &[Override],
-) -> Vec<Diagnostic> {
-    let rule = table
-        .get("envoy")
-        .and_then(|e| e.get("max_ejection_percent_rule"))
-        .and_then(toml::Value::as_str);
-    let Some(rule) = rule else {
-        return Vec::new();
-    };
-    let instead = match rule {
-        "before_1_28" => "version = \"1.27\"",
-        _ => "version (or nothing: the newest release is the default)",
-    };
-    let d = Diagnostic::warning(
-        source,
-        format!(
-            "`max_ejection_percent_rule` is deprecated: write `{instead}` in [envoy]; it is read \
-             as that version, which now chooses every behaviour that changed between Envoy \
-             releases, not only the max_ejection_percent rule"
-        ),
-    );
-    let path = vec![
-        PathSegment::Key("envoy".into()),
-        PathSegment::Key("max_ejection_percent_rule".into()),
-    ];
-    vec![locate(d, path, text, overrides)]
-}
-
 /// The field serde names in "missing field `x`": the error's path is the table that lacks it,
 /// so the field is added to name it (`cluster`, `clients[0].kind`).
 fn missing_field(message: &str) -> Option<&str> {
@@ -192,7 +158,12 @@ pub(crate) fn segments_of(path: &serde_path_to_error::Path) -> Vec<PathSegment> 
 
 /// Places the error for a bad field: blamed on a `--set` when one touched that field, else on
 /// the field's place in the file.
-fn locate(d: Diagnostic, path: Vec<PathSegment>, text: &str, overrides: &[Override]) -> Diagnostic {
+pub(crate) fn locate(
+    d: Diagnostic,
+    path: Vec<PathSegment>,
+    text: &str,
+    overrides: &[Override],
+) -> Diagnostic {
     let shown = display_path(&path);
     let place = overrides
         .iter()

@@ -13,6 +13,7 @@ mod route;
 mod validate;
 mod values;
 mod version_check;
+mod warnings;
 mod world;
 
 pub use crate::schema::{PathSegment, display_path};
@@ -20,8 +21,8 @@ pub use cluster::*;
 pub use config_ref::ConfigRef;
 pub use limits::Limits;
 pub use load::{
-    apply_overrides, deprecation_warnings, load_scenario, locate_in_toml, parse_toml_table,
-    scenario_from_table, toml_syntax_error,
+    apply_overrides, load_scenario, locate_in_toml, parse_toml_table, scenario_from_table,
+    toml_syntax_error,
 };
 pub(crate) use load::{enum_message, segments_of};
 pub use model::*;
@@ -29,4 +30,5 @@ pub use outlier_detection::OutlierDetection;
 pub use overrides::{Override, apply_override, remove_field};
 pub use route::*;
 pub use values::{Percent, Probability};
+pub use warnings::scenario_warnings;
 pub use world::*;
