@@ -144,18 +144,27 @@ impl Simulation<'_> {
 
     /// The connection closed under an attached attempt (`ConnectionTermination`).
     pub(super) fn on_stream_reset(&mut self, attempt: Key, conn: ConnId) {
+        let Some(a) = self.take_attached_attempt(attempt, conn) else {
+            return;
+        };
+        let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
+        self.proxy.report_outlier(a.host, report, self.now);
+        self.upstream_reset(a.request, Some(a.host), ResetKind::ConnectionTermination);
+    }
+
+    /// The attempt, removed with its per-try timer cancelled, if it is still attached to `conn`
+    /// (else the router gave it up already).
+    pub(super) fn take_attached_attempt(&mut self, attempt: Key, conn: ConnId) -> Option<Attempt> {
         let attached = self
             .attempts
             .get(attempt)
             .is_some_and(|a| a.conn == Some(conn));
         if !attached {
-            return; // The router gave it up already.
+            return None;
         }
         let a = self.attempts.remove(attempt).expect("checked");
         self.cancel(a.per_try_timer);
-        let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
-        self.proxy.report_outlier(a.host, report, self.now);
-        self.upstream_reset(a.request, Some(a.host), ResetKind::ConnectionTermination);
+        Some(a)
     }
 
     /// `onUpstreamReset` → `maybeRetryReset`, else the local reply for the reset.

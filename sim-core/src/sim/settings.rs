@@ -101,15 +101,9 @@ impl Simulation<'_> {
     /// (reported as a local-origin connect failure, as `onUpstreamReset` does for any reset but
     /// an overflow).
     pub(super) fn on_stream_refused_at_envoy(&mut self, attempt: Key, conn: ConnId) {
-        let attached = self
-            .attempts
-            .get(attempt)
-            .is_some_and(|a| a.conn == Some(conn));
-        if !attached {
-            return; // The router gave it up already.
-        }
-        let a = self.attempts.remove(attempt).expect("checked");
-        self.cancel(a.per_try_timer);
+        let Some(a) = self.take_attached_attempt(attempt, conn) else {
+            return;
+        };
         self.proxy
             .with_pool(a.pool, |p, env| p.on_stream_refused(env, conn, attempt));
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
