@@ -139,3 +139,22 @@ fn version_limits_are_warned_at_their_place() {
     let newest = breakersim(&["check", "scenarios/http2-max-concurrent-streams.toml"]);
     assert_eq!(newest.stderr, "");
 }
+
+/// An admin `/config_dump` says which Envoy wrote it (`node.user_agent_build_version` of its
+/// bootstrap): the import writes that release, pointing at the line it came from.
+#[test]
+fn a_config_dump_sets_the_envoy_version_it_came_from() {
+    let out = breakersim(&[
+        "import",
+        "tests/fixtures/real-configs/osm-verifier-config-dump-bookbuyer.json",
+        "--cluster",
+        "bookstore/bookstore",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("version = \"1.18\"  # from the file, line 11"),
+        "{}",
+        out.stdout
+    );
+}

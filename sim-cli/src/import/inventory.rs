@@ -32,6 +32,9 @@ pub struct Inventory<'y, 'a> {
     pub assignments: Vec<Node<'y, 'a>>,
     /// Each `ClusterStatus` of `istioctl proxy-config endpoint -o json`: a cluster's hosts.
     pub statuses: Vec<Node<'y, 'a>>,
+    /// The `node.user_agent_build_version.version` of each dump's bootstrap: the Envoy that
+    /// wrote the dump (`SemanticVersion`).
+    pub build_versions: Vec<Node<'y, 'a>>,
 }
 
 const TYPE_PREFIX: &str = "type.googleapis.com/";
@@ -212,6 +215,11 @@ impl<'y, 'a> Inventory<'y, 'a> {
                 // The clusters and listeners of a dump's bootstrap are also in its
                 // ClustersConfigDump and ListenersConfigDump; they are read from there.
                 if let Some(b) = r.get("bootstrap") {
+                    let version = b
+                        .get("node")
+                        .and_then(|n| n.get("user_agent_build_version"))
+                        .and_then(|u| u.get("version"));
+                    self.build_versions.extend(version);
                     b.read_all();
                 }
                 let _ = r.get("last_updated");

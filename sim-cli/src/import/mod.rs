@@ -3,6 +3,7 @@
 
 mod emit;
 mod envoy;
+mod envoy_build;
 mod fields;
 mod inventory;
 pub mod istio;
@@ -263,6 +264,7 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
     let mut unknown: Vec<String> = Vec::new();
     let (checked, endpoints) = match classify(&docs, source)? {
         Kind::Envoy(inv) => {
+            envoy_build::envoy_version_of_dump(&mut doc, &inv.build_versions, &mut warnings);
             unknown = unknown_envoy_fields(&inv, opts, &mut warnings)?;
             let cluster = choose_cluster(&inv, source, opts)?;
             let eds = inv.eds_endpoints(&cluster);

@@ -88,7 +88,7 @@ mod tests {
             choice_count: 2,
             method: SelectionMethod::FullScan,
         };
-        let mut scripted = draws.drain(..).collect::<Vec<_>>().into_iter();
+        let mut scripted = std::mem::take(draws).into_iter();
         cfg.pick(
             hosts,
             || scripted.next().expect("no unscripted draw"),
