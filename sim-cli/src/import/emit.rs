@@ -17,6 +17,8 @@ pub enum Origin {
     Istio(String),
     /// The Envoy release this Istio version's proxy ships.
     IstioProxy(String),
+    /// Why breakersim wrote this value, in words.
+    Note(String),
     /// breakersim's synthetic world: edit to match yours.
     World,
 }
@@ -28,6 +30,7 @@ impl Origin {
             Origin::EnvoyDefault => "Envoy's default".into(),
             Origin::Istio(v) => format!("written by istiod {v}"),
             Origin::IstioProxy(v) => format!("the Envoy that Istio {v}'s proxy ships"),
+            Origin::Note(why) => why.clone(),
             Origin::World => "synthetic world: edit".into(),
         }
     }

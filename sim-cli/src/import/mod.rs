@@ -341,11 +341,21 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             }
             sel.host = Some(service);
             let vs_route = route.map(|(r, _)| r);
-            let envoy = istio_envoy::envoy_of_istio(version).unwrap_or_else(|(envoy, why)| {
-                warnings.push(dr.node.warning(why));
-                envoy
-            });
-            istio::envoy_version(&mut doc, envoy, version);
+            match istio_envoy::envoy_of_istio(version) {
+                Ok(envoy) => istio::envoy_version(&mut doc, envoy, version),
+                Err((envoy, why)) => {
+                    warnings.push(dr.node.warning(why));
+                    let nearest = format!(
+                        "the oldest release modelled (Istio {} is older)",
+                        version.show()
+                    );
+                    doc.set(
+                        "version",
+                        emit::Value::str(&envoy.to_string()),
+                        emit::Origin::Note(nearest),
+                    );
+                }
+            }
             istio::translate_destination_rule(
                 &mut doc,
                 &dr.node,
