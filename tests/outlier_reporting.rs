@@ -126,25 +126,27 @@ fn overflows_are_never_reported() {
     assert!(r.outlier_events.is_empty());
 }
 
-/// One host, one connection, one pending request allowed; two clients send one request each at
-/// the same instant. The first opens the connection and waits in the pending queue; the second
-/// finds the queue full: 503 UO (`upstream_rq_pending_overflow`). Before Envoy 1.26 the router
-/// reported that overflow as a local-origin connect failure of the host (a 503 without the
-/// split; `Filter::onUpstreamReset` before PR #25488), so with `consecutive_5xx = 1` it ejects the
-/// host; from 1.26 it is not reported and nothing is ejected. The first request is served either
-/// way: it was already queued for the connection.
+/// Two clients send one request each at the same instant to one host, with outlier detection as
+/// eager as it gets (`consecutive_5xx = 1`). With `max_requests = 1`, each request waits for a
+/// connection of its own and the second to attach is refused by `attachStreamToClient`: 503 UO.
+/// Before Envoy 1.26 the router reported that overflow, whose host the pool names, as a
+/// local-origin connect failure (a 503 without the split; `Filter::onUpstreamReset` before PR
+/// #25488, issue #25487), so it ejects the host; from 1.26 it is not reported. With
+/// `max_pending_requests = 1` instead (one connection, so the second request finds the queue
+/// full), `onPoolFailure` names no host and no release reports it. The first request is served
+/// either way.
 #[test]
-fn overflows_ejected_hosts_before_envoy_1_26() {
-    let scenario = |version: &str| {
+fn attach_overflows_ejected_hosts_before_envoy_1_26() {
+    let scenario = |version: &str, limit: &str| {
         format!(
             r#"
 [envoy]
 version = "{version}"
+concurrency = 1
 [cluster]
 name = "c"
 [[cluster.circuit_breakers.thresholds]]
-max_connections = 1
-max_pending_requests = 1
+{limit}
 [cluster.outlier_detection]
 consecutive_5xx = 1
 max_ejection_percent = 100
@@ -158,21 +160,29 @@ name = "b"
 "#
         )
     };
-    for (version, ejections) in [("1.25", 1), ("1.26", 0), ("1.39", 0)] {
-        let r = run_text(&scenario(version));
-        assert_eq!(r.client.count(200), 1, "{version}");
-        assert_eq!(r.client.count(503), 1, "{version}");
-        assert_eq!(r.client.flag(ResponseFlag::UO), 1, "{version}");
-        assert_eq!(r.stat("upstream_rq_pending_overflow"), 1, "{version}");
+    let attach = "max_requests = 1";
+    let pending = "max_connections = 1\nmax_pending_requests = 1";
+    for (version, limit, ejections) in [
+        ("1.25", attach, 1),
+        ("1.26", attach, 0),
+        ("1.39", attach, 0),
+        ("1.25", pending, 0),
+        ("1.39", pending, 0),
+    ] {
+        let r = run_text(&scenario(version, limit));
+        let case = format!("{version}, {limit}");
+        assert_eq!(r.client.count(200), 1, "{case}");
+        assert_eq!(r.client.count(503), 1, "{case}");
+        assert_eq!(r.client.flag(ResponseFlag::UO), 1, "{case}");
         assert_eq!(
             r.stat("outlier_detection.ejections_detected_consecutive_5xx"),
             ejections,
-            "{version}"
+            "{case}"
         );
         assert_eq!(
             r.stat("outlier_detection.ejections_enforced_consecutive_5xx"),
             ejections,
-            "{version}"
+            "{case}"
         );
     }
 }

@@ -12,6 +12,7 @@
 //! A priority without a thresholds entry gets 1024/1024/1024/3; when several entries name the
 //! same priority, the first one wins.
 
+use super::version::{Behaviour, EnvoyVersion, NEWEST_ENVOY};
 use crate::scenario::{RoutingPriority, Thresholds};
 
 /// One limited resource (connections, pending requests, requests, retries): Envoy's
@@ -108,8 +109,19 @@ pub struct ResourceManager {
 }
 
 impl ResourceManager {
-    /// The limits of one priority's thresholds entry, Envoy's defaults where it has none.
+    /// The limits of one priority's thresholds entry, Envoy's defaults where it has none, as the
+    /// newest Envoy reads them.
     pub fn from_thresholds(t: Option<&Thresholds>) -> Self {
+        Self::for_version(t, NEWEST_ENVOY)
+    }
+
+    /// The limits of one priority's thresholds entry as Envoy `version` reads them. A
+    /// `retry_budget` replaces `max_retries` when it is present (Envoy 1.18 on,
+    /// `ClusterInfoImpl::getRetryBudgetParams` in `source/common/upstream/upstream_impl.cc` fills
+    /// in 20% and 3 for what it leaves out, [`Behaviour::RetryBudgetMessageTurnsItOn`]); before,
+    /// only when one of its fields is set.
+    pub fn for_version(t: Option<&Thresholds>, version: EnvoyVersion) -> Self {
+        let message_turns_it_on = version.has(Behaviour::RetryBudgetMessageTurnsItOn);
         let limit = |v: Option<u32>, default: u64| v.map_or(default, u64::from);
         ResourceManager {
             connections: Resource::new(limit(
@@ -124,8 +136,8 @@ impl ResourceManager {
             retries: Resource::new(limit(t.and_then(|t| t.max_retries), DEFAULT_MAX_RETRIES)),
             track_remaining: t.is_some_and(|t| t.track_remaining),
             retry_budget: t.and_then(|t| t.retry_budget.as_ref()).and_then(|b| {
-                // Envoy counts the budget only if one of its fields is set.
-                (b.budget_percent.is_some() || b.min_retry_concurrency.is_some()).then(|| {
+                let a_field_set = b.budget_percent.is_some() || b.min_retry_concurrency.is_some();
+                (message_turns_it_on || a_field_set).then(|| {
                     (
                         b.budget_percent.map_or(DEFAULT_BUDGET_PERCENT, |p| p.0),
                         b.min_retry_concurrency
@@ -202,11 +214,16 @@ pub struct ResourceManagers {
 impl ResourceManagers {
     /// The managers for both priorities from the cluster's `circuit_breakers.thresholds`.
     pub fn from_thresholds(thresholds: &[Thresholds]) -> Self {
+        Self::for_version(thresholds, NEWEST_ENVOY)
+    }
+
+    /// As [`Self::from_thresholds`], read as Envoy `version` reads them.
+    pub fn for_version(thresholds: &[Thresholds], version: EnvoyVersion) -> Self {
         let first = |p: RoutingPriority| thresholds.iter().find(|t| t.priority == p);
         ResourceManagers {
             by_priority: [
-                ResourceManager::from_thresholds(first(RoutingPriority::Default)),
-                ResourceManager::from_thresholds(first(RoutingPriority::High)),
+                ResourceManager::for_version(first(RoutingPriority::Default), version),
+                ResourceManager::for_version(first(RoutingPriority::High), version),
             ],
         }
     }
@@ -401,13 +418,16 @@ mod tests {
     }
 
     /// A budget of 20% with 3 at least: 10 active + 5 pending allow max(floor(0.2 * 15), 3) =
-    /// 3 retries; 40 active + 10 pending allow 10. `retry_budget = {}` keeps `max_retries`.
+    /// 3 retries; 40 active + 10 pending allow 10. `retry_budget = {}` turns the budget on at 20%
+    /// and 3 (`getRetryBudgetParams`, Envoy 1.18 on): with nothing active, 3 retries, not
+    /// `max_retries`' 1; Envoy 1.17 kept `max_retries` for it.
     #[test]
-    fn retry_budget_replaces_max_retries_only_when_set() {
-        let with = |budget: &str| {
+    fn retry_budget_replaces_max_retries_when_present() {
+        let with_for = |budget: &str, version| {
             let t: Thresholds = toml::from_str(&format!("max_retries = 1\n{budget}")).unwrap();
-            ResourceManager::from_thresholds(Some(&t))
+            ResourceManager::for_version(Some(&t), version)
         };
+        let with = |budget: &str| with_for(budget, NEWEST_ENVOY);
         let mut rm = with("retry_budget = { budget_percent = { value = 20.0 } }");
         for _ in 0..10 {
             rm.requests.inc();
@@ -423,8 +443,10 @@ mod tests {
             rm.pending_requests.inc();
         }
         assert_eq!(rm.max_retries_now(), 10);
-        let mut empty = with("retry_budget = {}");
-        assert_eq!(empty.max_retries_now(), 1);
-        assert!(empty.can_create_retry());
+        let empty = with("retry_budget = {}");
+        assert_eq!(empty.max_retries_now(), 3);
+        let mut old = with_for("retry_budget = {}", EnvoyVersion(17));
+        assert_eq!(old.max_retries_now(), 1);
+        assert!(old.can_create_retry());
     }
 }

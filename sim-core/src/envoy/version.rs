@@ -23,13 +23,23 @@ pub const NEWEST_ENVOY: EnvoyVersion = EnvoyVersion(39);
 /// [`CHANGES`], the only place its release is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Behaviour {
+    /// A `retry_budget` with no field set turns the budget on (20%, at least 3), in place of
+    /// `max_retries`.
+    RetryBudgetMessageTurnsItOn,
+    /// An upstream connect timeout is a connection failure (503 UF, retried by
+    /// `connect-failure`), not a local reset.
+    ConnectTimeoutIsAConnectionFailure,
+    /// `max_ejection_percent` is checked counting the host about to be ejected, except for an
+    /// ejection when none is ejected.
+    MaxEjectionPercentCountsTheHostToEjectAfterTheFirst,
     /// A 425 that `retriable-status-codes` lists is retried at once, with no back-off.
     TooEarlyRetriedAtOnce,
     /// A circuit-breaker overflow (UO) is not reported to the outlier detector. Before, the
-    /// router reported it as a local-origin connect failure of the host it had picked.
+    /// router reported an attach-time `max_requests` overflow as a local-origin connect failure
+    /// of its host.
     OverflowNotReportedToOutlierDetection,
-    /// `max_ejection_percent` is checked counting the host about to be ejected, even for the
-    /// first ejection.
+    /// `max_ejection_percent` is checked counting the host about to be ejected, for the first
+    /// ejection too.
     MaxEjectionPercentCountsTheHostToEject,
     /// The ejection multiplier of a host comes down only after the host has stayed unejected for
     /// a whole interval, checked after the interval's success-rate and failure-percentage passes.
@@ -47,6 +57,8 @@ pub enum Behaviour {
 /// One row of the table: what changed, in which release, and where that is written.
 #[derive(Clone, Copy, Debug)]
 pub struct Change {
+    /// What it is about; rows with the same topic are successive steps of one behaviour.
+    pub topic: &'static str,
     /// The behaviour.
     pub behaviour: Behaviour,
     /// The first release with the new behaviour.
@@ -62,6 +74,30 @@ pub struct Change {
 /// Every modelled behaviour that depends on the Envoy release, oldest change first.
 pub const CHANGES: &[Change] = &[
     Change {
+        topic: "retry budget without fields",
+        behaviour: Behaviour::RetryBudgetMessageTurnsItOn,
+        since: EnvoyVersion(18),
+        before: "a `retry_budget` with no field set leaves `max_retries` in charge",
+        after: "a `retry_budget` with no field set turns the budget on at 20% with at least 3 \
+                retries",
+        source: "PR #14905, `changelogs/1.18.0.yaml` (retry budgets set default values); \
+                 `ClusterInfoImpl::getRetryBudgetParams` in `source/common/upstream/upstream_impl.cc`",
+    },
+    Change {
+        topic: "connect timeout",
+        behaviour: Behaviour::ConnectTimeoutIsAConnectionFailure,
+        since: EnvoyVersion(18),
+        before: "an upstream connect timeout resets the request as a local reset: 503 LR, \
+                 retried by `reset`, `5xx` or `gateway-error` but not by `connect-failure`",
+        after: "an upstream connect timeout is a connection failure: 503 UF, retried by \
+                `connect-failure`",
+        source: "PR #14685, `changelogs/1.18.0.yaml` bug_fixes (runtime guard \
+                 `envoy.reloadable_features.treat_upstream_connect_timeout_as_connect_failure`, \
+                 removed in 1.21); `UpstreamRequest::onPoolFailure` in \
+                 `source/common/router/upstream_request.cc`",
+    },
+    Change {
+        topic: "425 retried",
         behaviour: Behaviour::TooEarlyRetriedAtOnce,
         since: EnvoyVersion(22),
         before: "a 425 that `retriable-status-codes` lists waits out the retry back-off like any \
@@ -74,38 +110,55 @@ pub const CHANGES: &[Change] = &[
                  `source/common/router/retry_state_impl.cc`",
     },
     Change {
+        topic: "overflows and outlier detection",
         behaviour: Behaviour::OverflowNotReportedToOutlierDetection,
         since: EnvoyVersion(26),
-        before: "a circuit-breaker overflow (UO) is reported to the outlier detector as a \
-                 local-origin connect failure of the picked host (a 503 unless local-origin \
-                 errors are split)",
+        before: "a request refused by `max_requests` when it would attach to a connection (UO) \
+                 is reported to the outlier detector as a local-origin connect failure of its \
+                 host (a 503 unless local-origin errors are split); a full pending queue is not \
+                 (the pool names no host for it)",
         after: "overflows are never reported to the outlier detector",
-        source: "PR #25488 (issue #25487), `changelogs/1.26.0.yaml` bug_fixes area \
-                 outlier_detection; `Filter::onUpstreamReset` in `source/common/router/router.cc`",
+        source: "PR #25488 (issue #25487), `changelogs/1.26.0.yaml` bug_fixes area router; \
+                 `Filter::onUpstreamReset` in `source/common/router/router.cc`",
     },
     Change {
+        topic: "max_ejection_percent cap",
+        behaviour: Behaviour::MaxEjectionPercentCountsTheHostToEjectAfterTheFirst,
+        since: EnvoyVersion(27),
+        before: "eject while `100 * ejected / hosts < max_ejection_percent` (the host about to \
+                 be ejected not counted: with `max_ejection_percent` above 0 the first ejection \
+                 always passes)",
+        after: "with no host ejected, eject; otherwise eject only if \
+                `100 * (ejected + 1) / hosts <= max_ejection_percent`",
+        source: "PR #27624 (issue #26877), in 1.27.0 without a changelog entry; \
+                 `DetectorImpl::ejectHost` in `source/common/upstream/outlier_detection_impl.cc`",
+    },
+    Change {
+        topic: "max_ejection_percent cap",
         behaviour: Behaviour::MaxEjectionPercentCountsTheHostToEject,
         since: EnvoyVersion(28),
-        before: "eject while `100 * ejected / hosts < max_ejection_percent`, so the first \
-                 ejection always passes",
-        after: "eject only if `100 * (ejected + 1) / hosts <= max_ejection_percent`",
-        source: "PRs #27624 and #27909 (issues #26877, #27066), `changelogs/1.28.0.yaml` \
-                 behavior_changes area outlier_detection, runtime guard \
-                 `envoy.reloadable_features.check_mep_on_first_eject`; `DetectorImpl::ejectHost` \
-                 in `source/common/upstream/outlier_detection_impl.cc`",
+        before: "(1.27's rule)",
+        after: "eject only if `100 * (ejected + 1) / hosts <= max_ejection_percent`, the first \
+                ejection too",
+        source: "PR #27909 (issues #26877, #27066), `changelogs/1.28.0.yaml` \
+                 minor_behavior_changes area outlier detection, runtime guard \
+                 `envoy.reloadable_features.check_mep_on_first_eject` (removed in 1.31); \
+                 `DetectorImpl::ejectHost` in `source/common/upstream/outlier_detection_impl.cc`",
     },
     Change {
+        topic: "ejection multiplier decay",
         behaviour: Behaviour::MultiplierDecaysAfterAHealthyInterval,
         since: EnvoyVersion(28),
         before: "at each interval tick, before the success-rate and failure-percentage passes, \
                  the multiplier of every host not ejected at that moment comes down by one",
         after: "after the passes, the multiplier of a host not ejected comes down by one only \
                 if it was unejected at least one interval ago",
-        source: "PR #29711 (issues #21142, #26758), `changelogs/1.28.0.yaml` bug_fixes area \
-                 outlier_detection; `DetectorImpl::onIntervalTimer` and `checkHostForUneject` in \
+        source: "PR #29711 (issues #21142, #26758), `changelogs/1.28.0.yaml` \
+                 minor_behavior_changes area outlier detection; `DetectorImpl::onIntervalTimer` and `checkHostForUneject` in \
                  `source/common/upstream/outlier_detection_impl.cc`",
     },
     Change {
+        topic: "weighted scheduler start",
         behaviour: Behaviour::EdfSchedulerStartsAtARandomPick,
         since: EnvoyVersion(30),
         before: "a weighted round-robin or least-request scheduler, built when hosts change, \
@@ -119,6 +172,7 @@ pub const CHANGES: &[Change] = &[
                  `source/extensions/load_balancing_policies/common/load_balancer_impl.cc`",
     },
     Change {
+        topic: "HTTP/2 default stream limit",
         behaviour: Behaviour::Http2SafeDefaultMaxConcurrentStreams,
         since: EnvoyVersion(36),
         before: "an upstream HTTP/2 connection without `max_concurrent_streams` carries up to \
@@ -130,6 +184,7 @@ pub const CHANGES: &[Change] = &[
                  `Http2::Utility::OptionsLimits` in `source/common/http/http2/codec_impl.h`",
     },
     Change {
+        topic: "attach-time overflow counter",
         behaviour: Behaviour::ActiveRequestOverflowCounter,
         since: EnvoyVersion(38),
         before: "a request refused by `max_requests` when it would attach to a connection counts \
@@ -183,6 +238,11 @@ pub const CONFIG_CHANGES: &[ConfigRow] = &[
         since: EnvoyVersion(20),
         source: "`changelogs/1.20.0.yaml`: `max_requests_per_connection` moved to \
                  `HttpProtocolOptions` (before, only `Cluster.max_requests_per_connection`)",
+    },
+    ConfigRow {
+        change: ConfigChange::FieldAdded("cluster.circuit_breakers.per_host_thresholds"),
+        since: EnvoyVersion(22),
+        source: "PR #20292, `changelogs/1.22.0.yaml` (per host limits in circuit breakers)",
     },
     ConfigRow {
         change: ConfigChange::FieldAdded("cluster.outlier_detection.max_ejection_time_jitter"),
@@ -325,8 +385,14 @@ mod tests {
         assert!(!v(21).has(too_early) && v(22).has(too_early));
         let overflow = Behaviour::OverflowNotReportedToOutlierDetection;
         assert!(!v(25).has(overflow) && v(26).has(overflow));
+        let first = Behaviour::MaxEjectionPercentCountsTheHostToEjectAfterTheFirst;
+        assert!(!v(26).has(first) && v(27).has(first));
         let cap = Behaviour::MaxEjectionPercentCountsTheHostToEject;
         assert!(!v(27).has(cap) && v(28).has(cap));
+        let budget = Behaviour::RetryBudgetMessageTurnsItOn;
+        assert!(!v(17).has(budget) && v(18).has(budget));
+        let timeout = Behaviour::ConnectTimeoutIsAConnectionFailure;
+        assert!(!v(17).has(timeout) && v(18).has(timeout));
         let decay = Behaviour::MultiplierDecaysAfterAHealthyInterval;
         assert!(!v(27).has(decay) && v(28).has(decay));
         let edf = Behaviour::EdfSchedulerStartsAtARandomPick;

@@ -47,6 +47,26 @@ fn ranges() -> Vec<(EnvoyVersion, EnvoyVersion)> {
     out
 }
 
+/// The topics of the table, each once, in table order.
+fn topics() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for c in CHANGES {
+        if !out.contains(&c.topic) {
+            out.push(c.topic);
+        }
+    }
+    out
+}
+
+/// What releases `v` does for `topic`: the newest step it has, or what came before the first.
+fn state(topic: &str, v: EnvoyVersion) -> &'static str {
+    let steps = CHANGES.iter().filter(|c| c.topic == topic);
+    match steps.clone().rfind(|c| c.since <= v) {
+        Some(c) => c.after,
+        None => steps.clone().next().expect("a topic has a step").before,
+    }
+}
+
 fn range_title(from: EnvoyVersion, to: EnvoyVersion) -> String {
     if from == to {
         format!("Envoy {from}")
@@ -66,18 +86,25 @@ pub fn envoy_versions_markdown() -> String {
     );
     for (from, to) in ranges() {
         let _ = writeln!(md, "### {}\n", range_title(from, to));
-        let older: Vec<_> = CHANGES.iter().filter(|c| from < c.since).collect();
-        if older.is_empty() {
+        let differs: Vec<&str> = topics()
+            .into_iter()
+            .filter(|t| state(t, from) != state(t, NEWEST_ENVOY))
+            .collect();
+        if differs.is_empty() {
             let _ = writeln!(md, "Every behaviour as breakersim models it by default.\n");
             continue;
         }
-        for c in older {
+        for topic in differs {
+            let next = CHANGES
+                .iter()
+                .find(|c| c.topic == topic && c.since > from)
+                .expect("a later step differs");
             let _ = writeln!(
                 md,
-                "- {} (Envoy {} and later: {}).",
-                capital(c.before),
-                c.since,
-                c.after
+                "- {} (from Envoy {}: {}).",
+                capital(state(topic, from)),
+                next.since,
+                next.after
             );
         }
         md.push('\n');

@@ -168,9 +168,9 @@ scenario_table! {
         /// until the first retry decision, then 0, and `rq_retry_open` still compares the
         /// retries held with `max_retries`, not with the budget.
         track_remaining: bool { default: "false", envoy: Bool },
-        /// When at least one of its fields is set, it replaces `max_retries`:
-        /// max(floor(P / 100 × (active + pending requests)), N) retries at once, for this
-        /// priority. `retry_budget = {}` has no effect, as in Envoy.
+        /// When present it replaces `max_retries`: max(floor(P / 100 × (active + pending
+        /// requests)), N) retries at once, for this priority; `retry_budget = {}` is 20% and 3
+        /// (Envoy 1.17 needed one field set, see `envoy.version`).
         retry_budget: Option<RetryBudget> { absent: "none", envoy: Message },
     }
 }

@@ -3,10 +3,10 @@
 
 use toml::Table;
 
+use super::PathSegment;
 use super::load::locate;
 use super::model::Scenario;
 use super::overrides::Override;
-use super::{LbPolicy, PathSegment};
 use crate::diagnostic::Diagnostic;
 use crate::envoy::version::EnvoyVersion;
 
@@ -31,9 +31,6 @@ pub fn scenario_warnings(
         out.push(at(w, vec![key("envoy"), key("max_ejection_percent_rule")]));
     }
     let version = s.envoy.envoy_version();
-    if let Some(w) = least_request_of_1_28(s, version) {
-        out.push(at(w, vec![key("cluster"), key("lb_policy")]));
-    }
     for (i, b) in s.backends.iter().enumerate() {
         if b.http2_max_concurrent_streams.is_some()
             && let Some(w) = peer_stream_limit_before_1_35(version)
@@ -64,21 +61,6 @@ fn deprecated_rule(table: &Table) -> Option<String> {
          that version, which now chooses every behaviour that changed between Envoy releases, \
          not only the max_ejection_percent rule"
     ))
-}
-
-/// Envoy 1.28 and 1.29 changed least request's picks among few hosts (PR #29873: no host drawn
-/// twice, a full scan when `choice_count` reaches the host count; PR #30794 took the scan back)
-/// before 1.30 settled on today's `N_CHOICES` (PR #31507). Which release had which is not
-/// pinned, so those two releases get the 1.30 picks with a warning.
-fn least_request_of_1_28(s: &Scenario, version: EnvoyVersion) -> Option<String> {
-    let between = (EnvoyVersion(28)..=EnvoyVersion(29)).contains(&version);
-    (between && s.cluster.lb_policy == LbPolicy::LeastRequest).then(|| {
-        format!(
-            "Envoy {version}'s least-request picks among hosts of equal weight may differ from \
-             the ones breakersim runs (Envoy 1.30's `N_CHOICES`): PRs #29873 and #30794 changed \
-             them around 1.28 and 1.29, in releases not pinned down"
-        )
-    })
 }
 
 /// Before Envoy 1.35 a connection whose peer lowered its stream limit below the streams it

@@ -18,7 +18,6 @@ pub use timeline::{Bucket, Timeline};
 use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, TimerHandle};
-use crate::envoy::conn_pool::AttachOverflowCounters;
 use crate::envoy::conn_pool::{ConnId, PoolEvent};
 use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::envoy::retry::RetryState;
@@ -478,7 +477,9 @@ impl<'s> Simulation<'s> {
         let uo = sent(ResponseFlag::UO);
         // With the guard off an attach-time overflow is in both counters.
         let overflows = match self.proxy.pool_config.attach_overflow {
-            AttachOverflowCounters::ActiveAndPending => s.upstream_rq_pending_overflow,
+            crate::envoy::conn_pool::AttachOverflowCounters::ActiveAndPending => {
+                s.upstream_rq_pending_overflow
+            }
             _ => s.upstream_rq_pending_overflow + s.upstream_rq_active_overflow,
         };
         assert!(uo >= overflows, "every overflow is a UO reply");

@@ -130,7 +130,10 @@ impl Proxy {
             priority: s.route.priority,
             connect_timeout: s.cluster.connect_timeout,
             route_timeout: s.route.timeout,
-            resources: ResourceManagers::from_thresholds(&s.cluster.circuit_breakers.thresholds),
+            resources: ResourceManagers::for_version(
+                &s.cluster.circuit_breakers.thresholds,
+                s.envoy.envoy_version(),
+            ),
             stats: ClusterStats::new(),
             hosts: vec![host; host_count],
             conns: Slab::new(),

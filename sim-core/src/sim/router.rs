@@ -106,9 +106,10 @@ impl Simulation<'_> {
         self.send_to_backend(attempt, conn, host);
     }
 
-    /// `onPoolFailure`: an overflow (never retried; reported to the outlier detector as a
-    /// connect failure only before Envoy 1.26, [`Behaviour::OverflowNotReportedToOutlierDetection`])
-    /// or a connect failure. A stream purged from the pending queue gives back its pending slot
+    /// `onPoolFailure`: an overflow (never retried; before Envoy 1.26 the attach-time
+    /// `max_requests` overflow, whose host is known, was reported to the outlier detector as a
+    /// connect failure, [`Behaviour::OverflowNotReportedToOutlierDetection`]) or a connect
+    /// failure. A stream purged from the pending queue gives back its pending slot
     /// only after the router has decided (Envoy's `~PendingStream` runs after `onPoolFailure`
     /// returns), so a retry budget counts it, and every stream still to be purged, as pending.
     pub(super) fn on_stream_failed(
@@ -122,15 +123,22 @@ impl Simulation<'_> {
         if host_known {
             self.note_attempted(a.request, a.host);
         }
+        let version = self.proxy.version;
         let reset = match reason {
             PoolFailureReason::Overflow => ResetKind::Overflow,
+            // Envoy 1.17 answered its own connect timeout as a local reset (503 LR, not retried
+            // by `connect-failure`): `UpstreamRequest::onPoolFailure` before PR #14685.
+            PoolFailureReason::Timeout
+                if !version.has(Behaviour::ConnectTimeoutIsAConnectionFailure) =>
+            {
+                ResetKind::LocalReset
+            }
             _ => ResetKind::ConnectFailure,
         };
+        // Before 1.26 only an overflow that names its host, `max_requests` refusing the attach,
+        // reached the detector: the pending-queue overflow passes no host to `onPoolFailure`.
         let reported = reset != ResetKind::Overflow
-            || !self
-                .proxy
-                .version
-                .has(Behaviour::OverflowNotReportedToOutlierDetection);
+            || (host_known && !version.has(Behaviour::OverflowNotReportedToOutlierDetection));
         if reported {
             let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
             self.proxy.report_outlier(a.host, report, self.now);

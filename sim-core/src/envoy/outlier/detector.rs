@@ -252,18 +252,18 @@ impl<R: RandomSource> Detector<R> {
     }
 
     /// The `max_ejection_percent` cap (`ejectHost`): counting the host about to be ejected
-    /// (Envoy 1.28+, [`Behaviour::MaxEjectionPercentCountsTheHostToEject`]), or not (before, so
-    /// the first ejection always passed); `always_eject_one_host` lets one through when none
-    /// is ejected.
+    /// (Envoy 1.28+, [`Behaviour::MaxEjectionPercentCountsTheHostToEject`]); in 1.27 the same but
+    /// with the first ejection exempt (PR #27624); before 1.27 not counting it;
+    /// `always_eject_one_host` lets one through when none is ejected.
     fn ejection_allowed(&self) -> bool {
         let n = self.host_count() as f64;
         let max = f64::from(self.cfg.od.max_ejection_percent.min(100));
-        let allowed = if self
-            .cfg
-            .version
-            .has(Behaviour::MaxEjectionPercentCountsTheHostToEject)
-        {
-            100.0 * (self.active + 1) as f64 / n <= max
+        let v = self.cfg.version;
+        let counting_the_host = 100.0 * (self.active + 1) as f64 / n <= max;
+        let allowed = if v.has(Behaviour::MaxEjectionPercentCountsTheHostToEject) {
+            counting_the_host
+        } else if v.has(Behaviour::MaxEjectionPercentCountsTheHostToEjectAfterTheFirst) {
+            self.active == 0 || counting_the_host
         } else {
             100.0 * self.active as f64 / n < max
         };

@@ -1,5 +1,5 @@
 //! The detector on Envoy releases before 1.28, beside 1.28 and later: the multiplier's decay
-//! (PR #29711) and the `max_ejection_percent` cap (PRs #27624, #27909). Expected figures are
+//! (PR #29711) and the `max_ejection_percent` cap (PR #27624 in 1.27, PR #27909 in 1.28). Expected figures are
 //! worked out by hand from the code before and after those changes, step by step in the
 //! comments: `checkHostForUneject` before PR #29711 as quoted in envoyproxy/envoy#21142, and
 //! `onIntervalTimer` / `ejectHost` in `source/common/upstream/outlier_detection_impl.cc`.
@@ -106,18 +106,45 @@ fn consecutive_5xx_decay_is_the_same_before_and_after_1_28() {
 }
 
 /// Issue #26877's cluster: three hosts, `max_ejection_percent = 50`, two of them failing.
-/// Before 1.28 (`100 * ejected / hosts < max`): the first ejection passes (0 < 50), and so
-/// does the second (33.3 < 50), leaving one host of three. From 1.28
-/// (`100 * (ejected + 1) / hosts <= max`): the first passes (33.3 ≤ 50), the second is refused
-/// (66.7 > 50) and counted as an overflow.
+/// Before 1.27 (`100 * ejected / hosts < max`): the first ejection passes (0 < 50), and so
+/// does the second (33.3 < 50), leaving one host of three. In 1.27 (PR #27624: none ejected,
+/// or `100 * (ejected + 1) / hosts <= max`) the first passes as the first, the second is refused
+/// (66.7 > 50) and counted as an overflow; from 1.28 (PR #27909, the first counted too) the same
+/// here, since 33.3 <= 50.
 #[test]
-fn max_ejection_percent_before_and_after_1_28() {
+fn max_ejection_percent_before_and_after_1_27() {
     let text = "consecutive_5xx = 1\nmax_ejection_percent = 50\ninterval = \"1h\"";
-    for (version, ejected, overflows) in [(V1_27, 2, 0), (V1_28, 1, 1), (NEWEST_ENVOY, 1, 1)] {
+    for (version, ejected, overflows) in [
+        (EnvoyVersion(26), 2, 0),
+        (V1_27, 1, 1),
+        (V1_28, 1, 1),
+        (NEWEST_ENVOY, 1, 1),
+    ] {
         let mut d = detector(text, 3, version);
         d.put_http_code(0, 500, s(1));
         d.put_http_code(1, 500, s(2));
         assert_eq!(d.ejections_active(), ejected, "{version}");
         assert_eq!(d.stats().ejections_overflow, overflows, "{version}");
     }
+}
+
+/// Where 1.27 and 1.28 part: nine hosts at the default 10%, one failing. 1.27 ejects it as the
+/// first ejection; 1.28 refuses it (100 * 1 / 9 = 11.1 > 10) and counts an overflow. Before
+/// 1.27, 0 < 10 lets it through too; with `max_ejection_percent = 0` it is refused there (0 < 0
+/// fails) while 1.27 still ejects it as the first.
+#[test]
+fn the_first_ejection_by_release() {
+    let eject_one = |version, percent: u32| {
+        let text =
+            format!("consecutive_5xx = 1\nmax_ejection_percent = {percent}\ninterval = \"1h\"");
+        let mut d = detector(&text, 9, version);
+        d.put_http_code(0, 500, s(1));
+        (d.ejections_active(), d.stats().ejections_overflow)
+    };
+    assert_eq!(eject_one(EnvoyVersion(26), 10), (1, 0));
+    assert_eq!(eject_one(V1_27, 10), (1, 0));
+    assert_eq!(eject_one(V1_28, 10), (0, 1));
+    assert_eq!(eject_one(EnvoyVersion(26), 0), (0, 1));
+    assert_eq!(eject_one(V1_27, 0), (1, 0));
+    assert_eq!(eject_one(V1_28, 0), (0, 1));
 }
