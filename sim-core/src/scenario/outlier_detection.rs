@@ -38,7 +38,7 @@ scenario_table! {
             default: "10",
             rule: PERCENT,
             envoy: UInt32Value,
-            note: "Envoy 1.28 changed the rule (PRs #27624, #27909): before, the first ejection always passed",
+            note: "the rule changed in Envoy 1.27 (PR #27624) and 1.28 (PR #27909): docs/fidelity.md#envoy-versions",
         },
         /// Enforcement of consecutive 5xx.
         enforcing_consecutive_5xx: u32 { default: "100", rule: PERCENT, envoy: UInt32Value },
@@ -102,7 +102,7 @@ scenario_table! {
         always_eject_one_host: bool {
             default: "false",
             envoy: BoolValue,
-            note: "added by PR #34796",
+            note: "added in Envoy 1.31 by PR #34796",
         },
     }
 }
