@@ -148,3 +148,115 @@ fn the_first_ejection_by_release() {
     assert_eq!(eject_one(V1_27, 0), (1, 0));
     assert_eq!(eject_one(V1_28, 0), (0, 1));
 }
+
+// Ports of Envoy 1.27's own tests: `test/common/upstream/outlier_detection_impl_test.cc` on
+// `release/v1.27` (read at cpakulski/envoy `rel1.27/33303`, commit 2b33a2d9, 1.27.5-dev). Its
+// tests leave `max_ejection_percent` at its default of 10% where 1.28's set it to 100% through
+// the runtime: 1.27 lets the first ejection through whatever the cap says.
+
+fn events_of(d: &Detector<Zeros>) -> Vec<(usize, OutlierAction, Option<EjectionType>, bool)> {
+    d.events()
+        .iter()
+        .map(|e| (e.host, e.action, e.ejection_type, e.enforced))
+        .collect()
+}
+
+fn load_rq(d: &mut Detector<Zeros>, host: usize, n: usize, code: u16, at: SimTime) {
+    for _ in 0..n {
+        d.put_http_code(host, code, at);
+    }
+}
+
+fn ms(t: u64) -> SimTime {
+    SimTime(t * 1_000_000)
+}
+
+/// Port of OutlierDetectorImplTest.BasicFlow5xxViaHttpCodes (release/v1.27): two hosts, the
+/// default 10% cap. Host 0 is ejected at its 5th 500 (the first ejection passes), back at
+/// 30,001 ms, ejected again at 40,000 ms; then both hosts leave. ejections_total and
+/// ejections_consecutive_5xx are 2. On 1.28 the same cap refuses both (100 * 1 / 2 > 10).
+#[test]
+fn basic_flow_5xx_via_http_codes_on_1_27() {
+    let mut d = detector("", 1, V1_27);
+    d.add_host();
+    load_rq(&mut d, 0, 1, 500, ms(0));
+    load_rq(&mut d, 0, 1, 200, ms(0));
+    load_rq(&mut d, 0, 4, 500, ms(0));
+    load_rq(&mut d, 0, 1, 500, ms(0));
+    assert!(d.is_ejected(0));
+    assert_eq!(d.ejections_active(), 1);
+    d.on_interval_timer(ms(9_999));
+    assert!(d.monitor(0).unwrap().last_unejection.is_none());
+    d.on_interval_timer(ms(30_001));
+    assert!(!d.is_ejected(0));
+    assert!(d.monitor(0).unwrap().last_unejection.is_some());
+    load_rq(&mut d, 0, 4, 500, ms(40_000));
+    load_rq(&mut d, 0, 1, 500, ms(40_000));
+    assert!(d.is_ejected(0));
+    assert_eq!(d.ejections_active(), 1);
+    d.remove_host(0);
+    d.remove_host(1);
+    assert_eq!(d.ejections_active(), 0);
+    assert_eq!(d.stats().ejections_total, 2);
+    assert_eq!(d.stats().ejections_consecutive_5xx, 2);
+    assert_eq!(d.stats().ejections_enforced_consecutive_gateway_failure, 0);
+    use EjectionType::Consecutive5xx as C5XX;
+    use OutlierAction::{Eject, Uneject};
+    assert_eq!(
+        events_of(&d),
+        [
+            (0, Eject, Some(C5XX), true),
+            (0, Uneject, None, false),
+            (0, Eject, Some(C5XX), true)
+        ]
+    );
+
+    let mut newer = detector("", 2, V1_28);
+    load_rq(&mut newer, 0, 5, 500, ms(0));
+    assert!(!newer.is_ejected(0));
+    assert_eq!(newer.stats().ejections_overflow, 1);
+}
+
+/// Port of OutlierDetectorImplTest.Overflow (release/v1.27): two hosts, the cap at 1%. Host 0's
+/// 5th 500 ejects it, the first ejection; host 1's fifth is refused (100 * 2 / 2 > 1): one
+/// ejection active, one overflow.
+#[test]
+fn overflow_on_1_27() {
+    let mut d = detector("max_ejection_percent = 1", 2, V1_27);
+    load_rq(&mut d, 0, 4, 500, ms(0));
+    load_rq(&mut d, 0, 1, 500, ms(0));
+    assert!(d.is_ejected(0));
+    load_rq(&mut d, 1, 5, 500, ms(0));
+    assert!(!d.is_ejected(1));
+    assert_eq!(d.ejections_active(), 1);
+    assert_eq!(d.stats().ejections_overflow, 1);
+}
+
+/// Port of OutlierDetectorImplTest.MaxEjectionPercentage (release/v1.27): three hosts, the cap at
+/// 50%, every host failing. Only host 0 is ejected (the first); hosts 1 and 2 would make
+/// 66.7% and are refused. Before 1.27 host 1 was ejected too (33.3 < 50, issue #26877).
+#[test]
+fn max_ejection_percentage_on_1_27() {
+    let text = "max_ejection_percent = 50\nmax_ejection_time_jitter = \"13s\"";
+    let mut d = detector(text, 3, V1_27);
+    for host in 0..3 {
+        load_rq(&mut d, host, 5, 500, ms(0));
+    }
+    assert!(d.is_ejected(0));
+    assert!(!d.is_ejected(1));
+    assert!(!d.is_ejected(2));
+    assert_eq!(
+        events_of(&d),
+        [(
+            0,
+            OutlierAction::Eject,
+            Some(EjectionType::Consecutive5xx),
+            true
+        )]
+    );
+    let mut older = detector(text, 3, EnvoyVersion(26));
+    for host in 0..3 {
+        load_rq(&mut older, host, 5, 500, ms(0));
+    }
+    assert_eq!(older.ejections_active(), 2);
+}
