@@ -232,14 +232,6 @@ pub const CONFIG_CHANGES: &[ConfigRow] = &[
         source: "`changelogs/1.19.0.yaml`: a default of 5 seconds for `connect_timeout`",
     },
     ConfigRow {
-        change: ConfigChange::FieldAdded(
-            "cluster.common_http_protocol_options.max_requests_per_connection",
-        ),
-        since: EnvoyVersion(20),
-        source: "`changelogs/1.20.0.yaml`: `max_requests_per_connection` moved to \
-                 `HttpProtocolOptions` (before, only `Cluster.max_requests_per_connection`)",
-    },
-    ConfigRow {
         change: ConfigChange::FieldAdded("cluster.circuit_breakers.per_host_thresholds"),
         since: EnvoyVersion(22),
         source: "PR #20292, `changelogs/1.22.0.yaml` (per host limits in circuit breakers)",

@@ -116,8 +116,11 @@ pub fn envoy_versions_markdown() -> String {
     }
     let _ = writeln!(
         md,
-        "\n### Configuration by release\n\nA scenario for an older release that uses what came \
-         later is refused with exit 2 at the field, as that Envoy rejects the config.\n"
+        "\n### Configuration by release\n\nA scenario for an older release that asks for what came \
+         later (a field set to anything but its default, a condition, a default it relies on) is \
+         refused with exit 2 at the field, as that Envoy rejects the config. \
+         `common_http_protocol_options.max_requests_per_connection` is read on every release: \
+         before 1.20 Envoy had the same limit as `Cluster.max_requests_per_connection`.\n"
     );
     let _ = writeln!(md, "| From | Change | Source |\n|---|---|---|");
     for r in CONFIG_CHANGES {

@@ -4,11 +4,15 @@
 
 use toml::Value;
 
+use super::model::Scenario;
 use crate::envoy::version::{CONFIG_CHANGES, ConfigChange, ConfigRow, EnvoyVersion};
-use crate::schema::{Invalid, PathSegment};
+use crate::schema::{
+    DefaultValue, FieldSpec, Invalid, Kind, PathSegment, Table, TableSpec, value_from_literal,
+};
 
 /// The first row of [`CONFIG_CHANGES`] that `root` (the scenario as written, after `--set`)
-/// breaks for Envoy `version`.
+/// breaks for Envoy `version`. A newer field written with its default value asks for nothing
+/// the older release lacks, and passes.
 pub fn check_config_for_version(root: &Value, version: EnvoyVersion) -> Result<(), Invalid> {
     for row in CONFIG_CHANGES.iter().filter(|r| version < r.since) {
         check_row(root, version, row)?;
@@ -19,15 +23,19 @@ pub fn check_config_for_version(root: &Value, version: EnvoyVersion) -> Result<(
 fn check_row(root: &Value, version: EnvoyVersion, row: &ConfigRow) -> Result<(), Invalid> {
     let since = row.since;
     match row.change {
-        ConfigChange::FieldAdded(path) if lookup(root, path).is_some() => Err(Invalid::new(
-            segments(path),
-            format!(
-                "Envoy {version} has no such field: it was added in Envoy {since} ({}); Envoy \
+        ConfigChange::FieldAdded(path)
+            if lookup(root, path).is_some_and(|v| !is_default(path, v)) =>
+        {
+            Err(Invalid::new(
+                segments(path),
+                format!(
+                    "Envoy {version} has no such field: it was added in Envoy {since} ({}); Envoy \
                  {version} rejects a config that sets it. Remove it, or set [envoy] version to \
                  \"{since}\" or later",
-                row.source
-            ),
-        )),
+                    row.source
+                ),
+            ))
+        }
         ConfigChange::DefaultAdded(path) if lookup(root, path).is_none() => {
             let mut at = segments(path);
             let field = at.pop();
@@ -65,6 +73,33 @@ fn check_row(root: &Value, version: EnvoyVersion, row: &ConfigRow) -> Result<(),
     }
 }
 
+/// The schema's field at a dotted path of the scenario.
+fn field_spec(dotted: &str) -> Option<&'static FieldSpec> {
+    let mut spec: &'static TableSpec = Scenario::spec();
+    let mut keys = dotted.split('.').peekable();
+    while let Some(k) = keys.next() {
+        let f = spec.fields.iter().find(|f| f.name == k)?;
+        if keys.peek().is_none() {
+            return Some(f);
+        }
+        match (f.kind)() {
+            Kind::Table(inner) => spec = inner,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether `value` is the field's default, as the schema writes it.
+fn is_default(dotted: &str, value: &Value) -> bool {
+    match field_spec(dotted).map(|f| f.default) {
+        Some(DefaultValue::Literal(text)) => {
+            value_from_literal::<Value>(text).ok().as_ref() == Some(value)
+        }
+        _ => false,
+    }
+}
+
 fn lookup<'a>(root: &'a Value, dotted: &str) -> Option<&'a Value> {
     dotted.split('.').try_fold(root, |v, k| v.get(k))
 }
@@ -89,27 +124,25 @@ mod tests {
     /// Every path in the table is a field of the scenario's schema.
     #[test]
     fn every_row_names_a_scenario_field() {
-        fn field_exists(spec: &'static TableSpec, path: &[&str]) -> bool {
-            let Some(f) = spec.fields.iter().find(|f| f.name == path[0]) else {
-                return false;
-            };
-            match ((f.kind)(), &path[1..]) {
-                (_, []) => true,
-                (Kind::Table(inner), rest) => field_exists(inner, rest),
-                _ => false,
-            }
-        }
         for row in CONFIG_CHANGES {
             match row.change {
                 ConfigChange::FieldAdded(p) | ConfigChange::DefaultAdded(p) => {
-                    let path: Vec<&str> = p.split('.').collect();
-                    assert!(field_exists(Scenario::spec(), &path), "{p}");
+                    assert!(field_spec(p).is_some(), "{p}");
                 }
                 ConfigChange::RetryOnAdded(c) => {
                     assert!(crate::envoy::retry::RetryOn::parse(c).is_ok(), "{c}");
                 }
             }
         }
+    }
+
+    /// A newer field at its default asks for nothing the older release lacks.
+    #[test]
+    fn a_newer_field_at_its_default_passes() {
+        let t = table(
+            "[cluster]\nconnect_timeout = \"1s\"\n[cluster.outlier_detection]\nalways_eject_one_host = false\n",
+        );
+        assert!(check_config_for_version(&t, EnvoyVersion(30)).is_ok());
     }
 
     #[test]
