@@ -114,8 +114,6 @@ fn segments(dotted: &str) -> Vec<PathSegment> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::Scenario;
-    use crate::schema::{Kind, Table, TableSpec};
 
     fn table(text: &str) -> Value {
         Value::Table(toml::from_str(text).expect("TOML"))
