@@ -32,4 +32,5 @@ mod sweep_resume;
 mod sweep_shards;
 mod sweep_size;
 mod sweeps;
+mod tcp_backlog;
 mod timing;

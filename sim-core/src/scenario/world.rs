@@ -17,7 +17,7 @@ scenario_table! {
         /// Clients ↔ Envoy.
         downstream: Link { default: "{}" },
         /// Envoy ↔ backends.
-        upstream: Link { default: "{}" },
+        upstream: UpstreamLink { default: "{}" },
     }
 }
 
@@ -30,6 +30,32 @@ scenario_table! {
         latency: Distribution { default: "\"50us\"" },
         /// Time from the start of a TCP connect until the connection can be used.
         connect_time: Distribution { default: "\"100us\"" },
+    }
+}
+
+scenario_table! {
+    /// The network between Envoy and the backends, with Envoy's host kernel's TCP connect: a SYN
+    /// the backend drops (its accept queue full, or a black hole) is sent again after a
+    /// retransmission timeout, as Linux's `tcp_retransmit_timer` (`net/ipv4/tcp_timer.c`) does,
+    /// until the kernel gives up and the connect fails (Envoy's remote connection failure).
+    #[derive(Default)]
+    pub struct UpstreamLink {
+        /// One-way latency, drawn again for each message: once for the request and once for
+        /// the response.
+        latency: Distribution { default: "\"50us\"" },
+        /// Time from sending a SYN until the handshake is done and the connection can be used,
+        /// drawn again for each SYN.
+        connect_time: Distribution { default: "\"100us\"" },
+        /// `net.ipv4.tcp_syn_retries` (Linux's `TCP_SYN_RETRIES`, 6; Linux accepts 1 to 127):
+        /// with `tcp_syn_linear_timeouts`, how many times the kernel sends a SYN again before
+        /// the connect fails.
+        tcp_syn_retries: u32 { default: "6", rule: Rule::Range { min: 1, max: 127 } },
+        /// `net.ipv4.tcp_syn_linear_timeouts`: the first retransmissions, one initial RTO
+        /// apart, before the timeout starts doubling (Linux 6.5 and later: 4; `0` gives an
+        /// older kernel's pure doubling). They come on top of `tcp_syn_retries`.
+        tcp_syn_linear_timeouts: u32 { default: "4", rule: Rule::Range { min: 0, max: 127 } },
+        /// The first SYN retransmission timeout (Linux's `TCP_TIMEOUT_INIT`, 1 s).
+        tcp_initial_rto: SimDuration { default: "\"1s\"", rule: Rule::DurationAboveZero },
     }
 }
 
@@ -116,6 +142,17 @@ scenario_table! {
         /// Requests each host serves at once; more wait in its FIFO queue, up to
         /// `max_queue_length`. `0` means no limit.
         concurrency: u32 { default: "0" },
+        /// The hosts' TCP listen backlog: the length of the accept queue, which holds
+        /// connections whose handshake the kernel has completed and the server has not yet
+        /// accepted. Linux caps `listen(fd, n)` at `net.core.somaxconn` (4096 since Linux 5.4,
+        /// 128 before); Python's `http.server` asks for 5 (`request_queue_size`). When the queue
+        /// holds `listen_backlog + 1` connections (`sk_acceptq_is_full` in
+        /// `include/net/sock.h` compares with `>`), the kernel drops an incoming SYN
+        /// (`tcp_conn_request`, `net/ipv4/tcp_input.c`) and the client sends it again
+        /// (`network.upstream.tcp_*`). A host with `concurrency = 0` accepts every connection as
+        /// its handshake completes; one with a limit accepts a connection when it starts
+        /// serving its first request.
+        listen_backlog: u32 { default: "4096", rule: Rule::Range { min: 0, max: 2_147_483_647 } },
         /// Requests that may wait in each host's queue; one more is answered 503 at once. The
         /// longest queue of a shipped scenario is retry-storm's 1,501; 100,000 waiting
         /// requests take 1.6 MB.

@@ -14,6 +14,8 @@ pub enum Event {
     ConnectDone { conn: Key },
     /// An upstream connection's connect timer fires.
     ConnectTimeout { conn: Key },
+    /// Envoy's host kernel's SYN retransmission timer fires for a connect.
+    SynTimer { conn: Key },
     /// An upstream request reaches its backend host.
     RequestAtBackend { attempt: Key, conn: Key, host: u32 },
     /// A backend host finishes serving a request (started in the host's `epoch`).

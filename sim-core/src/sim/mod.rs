@@ -8,6 +8,7 @@ mod outcome;
 mod proxy;
 mod router;
 mod settings;
+mod tcp_connect;
 mod timeline;
 mod upstream;
 
@@ -22,7 +23,7 @@ use crate::envoy::conn_pool::{ConnId, PoolEvent};
 use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::envoy::retry::RetryState;
 use crate::scenario::BackendGroup;
-use crate::scenario::{Link, Scenario};
+use crate::scenario::{Link, Scenario, UpstreamLink};
 use crate::slab::{Key, Slab};
 use crate::time::{SimDuration, SimTime};
 use crate::world::backend::BackendHost;
@@ -100,11 +101,21 @@ struct Attempt {
     backend_stream: bool,
 }
 
-/// Timers of one upstream connection while it connects.
+/// Timers of one upstream connection while it connects, and its SYN retransmissions.
 #[derive(Clone, Copy, Default)]
 struct ConnTimers {
+    /// The current SYN's handshake outcome.
     connect_done: Option<TimerHandle>,
+    /// Envoy's connect timer.
     connect_timeout: Option<TimerHandle>,
+    /// The kernel's SYN retransmission timer, armed while a lost SYN waits to be resent.
+    syn_timer: Option<TimerHandle>,
+    /// When the first SYN left.
+    started: SimTime,
+    /// SYN retransmissions so far (`icsk_retransmits`).
+    retransmits: u32,
+    /// Offset from `started` at which the retransmission timer fires next.
+    next_timer: SimDuration,
 }
 
 /// Work Envoy defers to the end of the current event-loop iteration.
@@ -128,6 +139,8 @@ struct Simulation<'s> {
     /// Streams each connection has open at its host, by connection index (HTTP/2 hosts with
     /// `http2_max_concurrent_streams` only).
     backend_streams: Vec<u32>,
+    /// Whether each connection waits in its host's accept queue, by connection index.
+    accept_queued: Vec<bool>,
     deferred: VecDeque<Deferred>,
     /// Emptied `attempted` host lists of finished requests' retry states, reused.
     spare_host_lists: Vec<Vec<usize>>,
@@ -149,7 +162,7 @@ struct Simulation<'s> {
     /// `duration` is over (background timers do not keep it going).
     client_events_pending: u64,
     downstream: &'s Link,
-    upstream: &'s Link,
+    upstream: &'s UpstreamLink,
 }
 
 impl<'s> Simulation<'s> {
@@ -183,6 +196,7 @@ impl<'s> Simulation<'s> {
             attempts: Slab::new(),
             conn_timers: Vec::new(),
             backend_streams: Vec::new(),
+            accept_queued: Vec::new(),
             deferred: VecDeque::new(),
             spare_pool_batches: Vec::new(),
             spare_host_lists: Vec::new(),
@@ -297,6 +311,7 @@ impl<'s> Simulation<'s> {
             Event::RequestAtEnvoy { request } => self.on_request_at_envoy(request),
             Event::ConnectDone { conn } => self.on_connect_done(conn),
             Event::ConnectTimeout { conn } => self.on_connect_timeout(conn),
+            Event::SynTimer { conn } => self.on_syn_timer(conn),
             Event::RequestAtBackend {
                 attempt,
                 conn,
@@ -395,11 +410,7 @@ impl<'s> Simulation<'s> {
             PoolEvent::ScheduleUpstreamReady { pool } => {
                 self.deferred.push_back(Deferred::UpstreamReady { pool })
             }
-            PoolEvent::Closed(conn) => {
-                let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
-                self.cancel(timers.connect_done);
-                self.cancel(timers.connect_timeout);
-            }
+            PoolEvent::Closed(conn) => self.on_upstream_closed(conn),
             PoolEvent::DeferredDelete(conn) => {
                 let pool = self.proxy.conns[conn].pool;
                 self.deferred.push_back(Deferred::Delete { pool, conn });

@@ -1,63 +1,14 @@
-//! Envoy's upstream side besides the router: connections connect, are refused or time out;
-//! backend hosts serve, crash, stop answering, slow down or restart.
+//! Envoy's upstream side besides the router and the connect (`tcp_connect.rs`): backend hosts
+//! serve, crash, stop answering, slow down or restart.
 
+use super::Simulation;
 use super::events::Event;
-use super::{ConnTimers, Simulation};
 use crate::envoy::conn_pool::ConnId;
 use crate::slab::Key;
 use crate::time::SimDuration;
 use crate::world::backend::{Answer, Arrival, Job};
 
 impl Simulation<'_> {
-    pub(super) fn start_connect(&mut self, conn: ConnId) {
-        let host = self.proxy.host_of_pool(self.proxy.conns[conn].pool);
-        let connect_time = self
-            .upstream
-            .connect_time
-            .sample(&mut self.backends[host].rng);
-        let done = self.schedule(self.now.after(connect_time), Event::ConnectDone { conn });
-        let timeout = self.schedule_in(self.proxy.connect_timeout, Event::ConnectTimeout { conn });
-        if self.conn_timers.len() <= conn.index() {
-            self.conn_timers
-                .resize(conn.index() + 1, ConnTimers::default());
-        }
-        self.conn_timers[conn.index()] = ConnTimers {
-            connect_done: Some(done),
-            connect_timeout: Some(timeout),
-        };
-        self.reset_backend_streams(conn);
-    }
-
-    /// The TCP handshake ends: connected, refused by a crashed host (a remote connection
-    /// failure), or nothing at all from a black-holed one (the connect timer will fire).
-    pub(super) fn on_connect_done(&mut self, conn: ConnId) {
-        let pool = self.proxy.conns[conn].pool;
-        let host = self.proxy.host_of_pool(pool);
-        let b = &self.backends[host].behaviour;
-        if b.black_hole {
-            self.conn_timers[conn.index()].connect_done = None;
-            return;
-        }
-        let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
-        self.cancel(timers.connect_timeout);
-        if self.backends[host].behaviour.crashed {
-            self.proxy
-                .with_pool(pool, |p, env| p.on_remote_close(env, conn));
-        } else {
-            self.proxy
-                .with_pool(pool, |p, env| p.on_connected(env, conn));
-            self.send_settings(conn, host);
-        }
-    }
-
-    pub(super) fn on_connect_timeout(&mut self, conn: ConnId) {
-        let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
-        self.cancel(timers.connect_done);
-        let pool = self.proxy.conns[conn].pool;
-        self.proxy
-            .with_pool(pool, |p, env| p.on_connect_timeout(env, conn));
-    }
-
     /// The request travels to its host.
     pub(super) fn send_to_backend(&mut self, attempt: Key, conn: ConnId, host: usize) {
         let latency = self.upstream.latency.sample(&mut self.backends[host].rng);
@@ -78,11 +29,18 @@ impl Simulation<'_> {
             return; // Reset on the way: the host never sees it.
         }
         let b = &self.backends[host].behaviour;
-        if b.black_hole || b.crashed || !self.admit_backend_stream(attempt, conn, host) {
+        if b.black_hole || b.crashed {
             return;
         }
+        if !self.admit_backend_stream(attempt, conn, host) {
+            return self.leave_accept_queue(conn, host); // It answered REFUSED_STREAM.
+        }
+        let arrival = self.backends[host].arrive(Job { attempt, conn });
+        if arrival != Arrival::Queued {
+            self.leave_accept_queue(conn, host);
+        }
         let b = &mut self.backends[host];
-        match b.arrive(Job { attempt, conn }) {
+        match arrival {
             Arrival::Start(service) => {
                 let epoch = b.epoch();
                 self.schedule(
@@ -133,6 +91,7 @@ impl Simulation<'_> {
             self.respond_to_envoy(latency, attempt, conn, answer);
         }
         if let Some((job, service)) = next {
+            self.leave_accept_queue(job.conn, host);
             self.schedule(
                 self.now.after(service),
                 Event::ServiceDone {
@@ -173,6 +132,7 @@ impl Simulation<'_> {
     fn start_waiting_jobs(&mut self, host: usize) {
         let epoch = self.backends[host].epoch();
         while let Some((job, service)) = self.backends[host].start_next() {
+            self.leave_accept_queue(job.conn, host);
             self.schedule(
                 self.now.after(service),
                 Event::ServiceDone {

@@ -1,6 +1,6 @@
 //! Synthetic backend hosts: a service-time distribution, a concurrency limit with a bounded FIFO
 //! queue (503 at once when it is full), errors with a probability, keep-alive or close after each
-//! response, all changeable by phases.
+//! response, all changeable by phases; and its listening socket's TCP accept queue.
 
 use std::collections::VecDeque;
 
@@ -44,6 +44,19 @@ pub enum Arrival {
     Overflow(Answer),
 }
 
+/// What the host's kernel does with a SYN that reaches its listening socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handshake {
+    /// The server accepts the connection as soon as its handshake completes (an event loop,
+    /// `concurrency = 0`): it never waits in the accept queue.
+    Accepted,
+    /// The handshake completes into the accept queue, where the connection waits until the
+    /// server accepts it (`accept`).
+    Queued,
+    /// The accept queue is full: the SYN is dropped and the client will send it again.
+    Dropped,
+}
+
 #[derive(Clone, Debug)]
 /// One backend host: its current behaviour, the requests in service and its FIFO queue.
 pub struct BackendHost {
@@ -61,6 +74,12 @@ pub struct BackendHost {
     pub queue_overflows: u64,
     /// Bumped at each crash: work started before it is lost.
     epoch: u32,
+    /// Connections in the accept queue: handshake completed, not yet accepted.
+    accept_queue: u32,
+    /// The listen backlog (`sk_max_ack_backlog`).
+    listen_backlog: u32,
+    /// SYNs dropped because the accept queue was full (Linux's `ListenOverflows`).
+    pub listen_overflows: u64,
 }
 
 impl BackendHost {
@@ -79,6 +98,9 @@ impl BackendHost {
             max_queue_length: g.max_queue_length as usize,
             queue_overflows: 0,
             epoch: 0,
+            accept_queue: 0,
+            listen_backlog: g.listen_backlog,
+            listen_overflows: 0,
         }
     }
 
@@ -117,6 +139,38 @@ impl BackendHost {
     /// Requests in service now (at most `concurrency` unless it is 0).
     pub fn in_service(&self) -> u32 {
         self.in_service
+    }
+
+    /// A SYN reaches the host (a crashed or black-holed host is the caller's business).
+    ///
+    /// Linux's `tcp_conn_request` (`net/ipv4/tcp_input.c`) drops the SYN when
+    /// `sk_acceptq_is_full` (`include/net/sock.h`): `sk_ack_backlog > sk_max_ack_backlog`, so
+    /// the queue holds up to `listen_backlog + 1` connections (one for a backlog of 0). With
+    /// `tcp_abort_on_overflow = 0` (the default) nothing is sent back: the client's
+    /// retransmission timer is all that follows. The kernel completes the handshake itself;
+    /// the connection then waits for `accept`. A host without a concurrency limit stands for an
+    /// event loop that accepts at once.
+    pub fn handshake(&mut self) -> Handshake {
+        if self.accept_queue > self.listen_backlog {
+            self.listen_overflows += 1;
+            Handshake::Dropped
+        } else if self.behaviour.concurrency == 0 {
+            Handshake::Accepted
+        } else {
+            self.accept_queue += 1;
+            Handshake::Queued
+        }
+    }
+
+    /// The server accepts a connection from its accept queue (or its client closed it).
+    pub fn accept(&mut self) {
+        debug_assert!(self.accept_queue > 0);
+        self.accept_queue -= 1;
+    }
+
+    /// Connections waiting in the accept queue.
+    pub fn accept_queue_len(&self) -> u32 {
+        self.accept_queue
     }
 
     /// A job arrives: it starts if a slot is free, else waits in line if the line is shorter
@@ -194,6 +248,7 @@ mod tests {
             http2_max_concurrent_streams: None,
             error_probability: Probability(p),
             error_status: 503,
+            listen_backlog: 4096,
             phases: vec![],
         }
     }
@@ -260,6 +315,32 @@ mod tests {
         let mut h = BackendHost::new(0, 0, &none, 1);
         assert!(matches!(h.arrive(j[0]), Arrival::Start(_)));
         assert_eq!(h.arrive(j[1]), overflow, "0: no request waits");
+    }
+
+    /// Worked by hand from `sk_acceptq_is_full` (`>`): backlog 1, one slot, three handshakes:
+    /// the first two complete into the queue (0 > 1 and 1 > 1 are false), the third finds
+    /// 2 > 1 and is dropped. Once the server accepts one, the next SYN completes again.
+    /// Backlog 0 still admits one connection.
+    #[test]
+    fn a_full_accept_queue_drops_the_syn() {
+        let mut g = group(1, 0.0);
+        g.listen_backlog = 1;
+        let mut h = BackendHost::new(0, 0, &g, 1);
+        assert_eq!(h.handshake(), Handshake::Queued);
+        assert_eq!(h.handshake(), Handshake::Queued);
+        assert_eq!(h.handshake(), Handshake::Dropped);
+        assert_eq!((h.accept_queue_len(), h.listen_overflows), (2, 1));
+        h.accept();
+        assert_eq!(h.handshake(), Handshake::Queued);
+        g.listen_backlog = 0;
+        let mut zero = BackendHost::new(0, 0, &g, 1);
+        assert_eq!(zero.handshake(), Handshake::Queued);
+        assert_eq!(zero.handshake(), Handshake::Dropped);
+        let mut event_loop = BackendHost::new(0, 0, &group(0, 0.0), 1);
+        for _ in 0..3 {
+            assert_eq!(event_loop.handshake(), Handshake::Accepted);
+        }
+        assert_eq!(event_loop.accept_queue_len(), 0);
     }
 
     #[test]

@@ -1,0 +1,149 @@
+//! An upstream TCP connect: SYNs sent and retransmitted by Envoy's host kernel, the backend's
+//! accept queue, and Envoy's connect timer racing them; a connection leaving the accept queue.
+
+use super::events::Event;
+use super::{ConnTimers, Simulation};
+use crate::envoy::conn_pool::ConnId;
+use crate::world::backend::Handshake;
+use crate::world::tcp::{SynRetransmission, SynTimer};
+
+impl Simulation<'_> {
+    /// Envoy starts a connect: the first SYN leaves now, and Envoy arms its connect timer
+    /// (`connect_timeout`), which races the kernel's retransmissions.
+    pub(super) fn start_connect(&mut self, conn: ConnId) {
+        let timeout = self.schedule_in(self.proxy.connect_timeout, Event::ConnectTimeout { conn });
+        if self.conn_timers.len() <= conn.index() {
+            self.conn_timers
+                .resize(conn.index() + 1, ConnTimers::default());
+            self.accept_queued.resize(conn.index() + 1, false);
+        }
+        self.conn_timers[conn.index()] = ConnTimers {
+            connect_timeout: Some(timeout),
+            started: self.now,
+            next_timer: self.syn_retransmission().first_timer(),
+            ..ConnTimers::default()
+        };
+        self.accept_queued[conn.index()] = false;
+        self.send_syn(conn);
+        self.reset_backend_streams(conn);
+    }
+
+    fn syn_retransmission(&self) -> SynRetransmission {
+        SynRetransmission {
+            initial_rto: self.upstream.tcp_initial_rto,
+            syn_retries: self.upstream.tcp_syn_retries,
+            linear_timeouts: self.upstream.tcp_syn_linear_timeouts,
+        }
+    }
+
+    /// A SYN leaves; its handshake's outcome is decided `connect_time` (drawn for each SYN)
+    /// later, when it would complete.
+    fn send_syn(&mut self, conn: ConnId) {
+        let host = self.proxy.host_of_pool(self.proxy.conns[conn].pool);
+        let rng = &mut self.backends[host].rng;
+        let connect_time = self.upstream.connect_time.sample(rng);
+        let done = self.schedule(self.now.after(connect_time), Event::ConnectDone { conn });
+        self.conn_timers[conn.index()].connect_done = Some(done);
+    }
+
+    /// A SYN's handshake would complete: connected (into the host's accept queue, or accepted
+    /// at once), refused by a crashed host (a remote connection failure), or the SYN is lost:
+    /// dropped by a full accept queue or swallowed by a black hole. A lost SYN leaves the
+    /// connect to the kernel's retransmission timer.
+    pub(super) fn on_connect_done(&mut self, conn: ConnId) {
+        let pool = self.proxy.conns[conn].pool;
+        let host = self.proxy.host_of_pool(pool);
+        self.conn_timers[conn.index()].connect_done = None;
+        let b = &mut self.backends[host];
+        let handshake = if b.behaviour.black_hole {
+            Handshake::Dropped
+        } else if b.behaviour.crashed {
+            return self.connect_fails(conn);
+        } else {
+            b.handshake()
+        };
+        match handshake {
+            Handshake::Dropped => self.after_lost_syn(conn),
+            Handshake::Queued | Handshake::Accepted => {
+                self.accept_queued[conn.index()] = handshake == Handshake::Queued;
+                let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
+                self.cancel(timers.connect_timeout);
+                self.proxy
+                    .with_pool(pool, |p, env| p.on_connected(env, conn));
+                self.send_settings(conn, host);
+            }
+        }
+    }
+
+    /// The SYN was lost: the retransmission timer fires at its time, or now if that has passed
+    /// already (a `connect_time` longer than the timeout: the kernel would have sent the next
+    /// SYN before this one's fate was known; here it goes out when it is).
+    fn after_lost_syn(&mut self, conn: ConnId) {
+        let t = &self.conn_timers[conn.index()];
+        let at = t.started.after(t.next_timer);
+        if at > self.now {
+            let timer = self.schedule(at, Event::SynTimer { conn });
+            self.conn_timers[conn.index()].syn_timer = Some(timer);
+        } else {
+            self.on_syn_timer(conn);
+        }
+    }
+
+    /// The kernel's retransmission timer fires (`tcp_retransmit_timer`): it gives up, and the
+    /// connect fails, or sends the SYN again and re-arms.
+    pub(super) fn on_syn_timer(&mut self, conn: ConnId) {
+        let syn = self.syn_retransmission();
+        let t = &mut self.conn_timers[conn.index()];
+        t.syn_timer = None;
+        match syn.on_timer(t.retransmits, t.next_timer) {
+            SynTimer::GiveUp => self.connect_fails(conn),
+            SynTimer::Resend { next } => {
+                t.retransmits += 1;
+                t.next_timer = next;
+                self.send_syn(conn);
+            }
+        }
+    }
+
+    /// `connect()` fails (refused, or `ETIMEDOUT` after the last SYN): Envoy's delayed connect
+    /// error, which `ConnectionImpl::onWriteReady` (`source/common/network/connection_impl.cc`)
+    /// closes as `ConnectionEvent::RemoteClose`, a remote connection failure.
+    fn connect_fails(&mut self, conn: ConnId) {
+        let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
+        self.cancel(timers.connect_timeout);
+        self.cancel(timers.syn_timer);
+        let pool = self.proxy.conns[conn].pool;
+        self.proxy
+            .with_pool(pool, |p, env| p.on_remote_close(env, conn));
+    }
+
+    /// Envoy's connect timer fires first: the connect is still waiting on a SYN.
+    pub(super) fn on_connect_timeout(&mut self, conn: ConnId) {
+        let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
+        self.cancel(timers.connect_done);
+        self.cancel(timers.syn_timer);
+        let pool = self.proxy.conns[conn].pool;
+        self.proxy
+            .with_pool(pool, |p, env| p.on_connect_timeout(env, conn));
+    }
+
+    /// The connection leaves its host's accept queue, if it waits there: the server accepts it
+    /// (it starts serving, or answers, its first request) or Envoy closed it. A job from a
+    /// connection closed since is ignored (the slot was freed at the close).
+    pub(super) fn leave_accept_queue(&mut self, conn: ConnId, host: usize) {
+        if self.proxy.conns.contains(conn) && self.accept_queued[conn.index()] {
+            self.accept_queued[conn.index()] = false;
+            self.backends[host].accept();
+        }
+    }
+
+    /// Envoy closed the connection: its connect timers go, and it leaves the accept queue.
+    pub(super) fn on_upstream_closed(&mut self, conn: ConnId) {
+        let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
+        self.cancel(timers.connect_done);
+        self.cancel(timers.connect_timeout);
+        self.cancel(timers.syn_timer);
+        let host = self.proxy.host_of_pool(self.proxy.conns[conn].pool);
+        self.leave_accept_queue(conn, host);
+    }
+}

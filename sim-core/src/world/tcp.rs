@@ -1,0 +1,178 @@
+//! The Linux TCP client's SYN retransmission: when each SYN of a connect goes out and when the
+//! kernel gives up on it (`connect()` fails with `ETIMEDOUT`).
+//!
+//! Follows `tcp_retransmit_timer` and `tcp_write_timeout` in `net/ipv4/tcp_timer.c` (Linux ≥ 6.5,
+//! commit ccce324dabfe "tcp: make the first N SYN RTO backoffs linear"):
+//! - the first SYN arms the retransmission timer with the initial RTO, `TCP_TIMEOUT_INIT`
+//!   (`include/net/tcp.h`: 1 s);
+//! - each time the timer fires, `tcp_write_timeout` first asks whether the connect has expired:
+//!   `icsk_retransmits >= tcp_syn_retries + tcp_syn_linear_timeouts` (SYN_SENT only), or, if not,
+//!   `retransmits_timed_out(sk, tcp_syn_retries, 0)`: the time since the first SYN is at least
+//!   `tcp_model_timeout(tcp_syn_retries, rto_base = initial RTO)`;
+//! - otherwise it resends the SYN and counts it; the RTO doubles (capped at `TCP_RTO_MAX`,
+//!   120 s) only once `icsk_backoff > tcp_syn_linear_timeouts`, so the first
+//!   `tcp_syn_linear_timeouts` retransmissions are 1 RTO apart.
+//!
+//! With Linux's defaults (`TCP_SYN_RETRIES` 6, `tcp_syn_linear_timeouts` 4, initial RTO 1 s)
+//! the SYNs leave at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35 and 67 s and the connect fails at 131 s, the
+//! figures `Documentation/networking/ip-sysctl.rst` gives. Kernels before 6.5 have no linear
+//! timeouts (`tcp_syn_linear_timeouts = 0` here): 0, 1, 3, 7, 15, 31, 63 s and failure at 127 s.
+
+use crate::time::SimDuration;
+
+/// `TCP_RTO_MAX` (`include/net/tcp.h`): the retransmission timeout never exceeds 120 s.
+pub const TCP_RTO_MAX: SimDuration = SimDuration(120_000_000_000);
+
+/// The client kernel's SYN retransmission settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SynRetransmission {
+    /// The first retransmission timeout (`TCP_TIMEOUT_INIT`, 1 s).
+    pub initial_rto: SimDuration,
+    /// `net.ipv4.tcp_syn_retries` (`TCP_SYN_RETRIES`, 6).
+    pub syn_retries: u32,
+    /// `net.ipv4.tcp_syn_linear_timeouts` (4 since Linux 6.5; 0 reproduces older kernels).
+    pub linear_timeouts: u32,
+}
+
+/// What the kernel does when its retransmission timer fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SynTimer {
+    /// Sends the SYN again; the timer fires next at this offset from the first SYN.
+    Resend {
+        /// The offset of the next firing.
+        next: SimDuration,
+    },
+    /// Gives up: `connect()` fails with `ETIMEDOUT`.
+    GiveUp,
+}
+
+impl SynRetransmission {
+    /// The offset from the first SYN at which the timer first fires.
+    pub fn first_timer(&self) -> SimDuration {
+        self.initial_rto.min(TCP_RTO_MAX)
+    }
+
+    /// The timer fires at offset `at` from the first SYN, after `retransmits` retransmissions.
+    pub fn on_timer(&self, retransmits: u32, at: SimDuration) -> SynTimer {
+        let max = self.syn_retries.saturating_add(self.linear_timeouts);
+        // `retransmits_timed_out` is false before the first retransmission.
+        if retransmits >= max || (retransmits > 0 && at >= self.model_timeout()) {
+            return SynTimer::GiveUp;
+        }
+        let backoff = retransmits + 1;
+        let rto = self.rto_after(backoff);
+        SynTimer::Resend {
+            next: SimDuration(at.0.saturating_add(rto.0)),
+        }
+    }
+
+    /// The RTO armed after the `backoff`-th retransmission: doubled once for each
+    /// retransmission past the linear ones, capped at `TCP_RTO_MAX`.
+    fn rto_after(&self, backoff: u32) -> SimDuration {
+        let doublings = backoff.saturating_sub(self.linear_timeouts);
+        let mut rto = self.first_timer();
+        for _ in 0..doublings {
+            rto = SimDuration(rto.0.saturating_add(rto.0)).min(TCP_RTO_MAX);
+            if rto == TCP_RTO_MAX {
+                break;
+            }
+        }
+        rto
+    }
+
+    /// `tcp_model_timeout(sk, tcp_syn_retries, initial RTO)`: the time exponential backoff from
+    /// the initial RTO takes to send `tcp_syn_retries` retransmissions and wait out the last.
+    fn model_timeout(&self) -> SimDuration {
+        let base = self.first_timer().as_nanos().max(1);
+        let thresh = (TCP_RTO_MAX.as_nanos() / base).ilog2();
+        let boundary = self.syn_retries;
+        let nanos = if boundary <= thresh {
+            ((2u128 << boundary) - 1) * u128::from(base)
+        } else {
+            ((2u128 << thresh) - 1) * u128::from(base)
+                + u128::from(boundary - thresh) * u128::from(TCP_RTO_MAX.as_nanos())
+        };
+        SimDuration(u64::try_from(nanos).unwrap_or(u64::MAX))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schedule(s: SynRetransmission) -> (Vec<u64>, u64) {
+        let mut sends = vec![0];
+        let mut at = s.first_timer();
+        for retransmits in 0.. {
+            match s.on_timer(retransmits, at) {
+                SynTimer::Resend { next } => {
+                    sends.push(at.as_nanos() / 1_000_000_000);
+                    at = next;
+                }
+                SynTimer::GiveUp => return (sends, at.as_nanos() / 1_000_000_000),
+            }
+        }
+        unreachable!()
+    }
+
+    fn linux(linear_timeouts: u32) -> SynRetransmission {
+        SynRetransmission {
+            initial_rto: SimDuration::from_secs(1),
+            syn_retries: 6,
+            linear_timeouts,
+        }
+    }
+
+    /// The figures of `tcp_syn_retries` and `tcp_syn_linear_timeouts` in Linux's
+    /// `Documentation/networking/ip-sysctl.rst` (≥ 6.5): "67seconds (with
+    /// tcp_syn_linear_timeouts = 4) till the last retransmission", "final timeout ... after
+    /// 131seconds", SYN RTOs "1, 1, 1, 1, 1, 2, 4, ...".
+    #[test]
+    fn linux_defaults_resend_at_1_2_3_4_5_7_11_19_35_67_and_fail_at_131_s() {
+        let (sends, give_up) = schedule(linux(4));
+        assert_eq!(sends, [0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67]);
+        assert_eq!(give_up, 131);
+    }
+
+    /// Before Linux 6.5 the same document read "63seconds till the last retransmission ... the
+    /// final timeout ... after 127seconds": pure doubling from 1 s.
+    #[test]
+    fn kernels_before_6_5_double_from_the_first_retransmission() {
+        let (sends, give_up) = schedule(linux(0));
+        assert_eq!(sends, [0, 1, 3, 7, 15, 31, 63]);
+        assert_eq!(give_up, 127);
+    }
+
+    /// Worked by hand from `tcp_write_timeout`: `tcp_syn_retries = 0` with no linear timeouts
+    /// gives up when the first timer fires (0 >= 0); `tcp_syn_retries = 2` with 4 linear
+    /// timeouts stops on time first: `tcp_model_timeout(2, 1 s)` = (2 << 2) - 1 = 7 s, reached
+    /// at the firing at 7 s after retransmissions at 1, 2, 3, 4, 5 (count 5 < 6).
+    #[test]
+    fn the_time_bound_can_end_a_connect_before_the_count() {
+        let none = SynRetransmission {
+            syn_retries: 0,
+            ..linux(0)
+        };
+        assert_eq!(schedule(none), (vec![0], 1));
+        let short = SynRetransmission {
+            syn_retries: 2,
+            ..linux(4)
+        };
+        assert_eq!(schedule(short), (vec![0, 1, 2, 3, 4, 5], 7));
+    }
+
+    /// The RTO stops at `TCP_RTO_MAX`: with a 100 s initial RTO the second timer is 120 s later.
+    #[test]
+    fn the_rto_is_capped_at_120_s() {
+        let s = SynRetransmission {
+            initial_rto: SimDuration::from_secs(100),
+            ..linux(0)
+        };
+        assert_eq!(
+            s.on_timer(0, SimDuration::from_secs(100)),
+            SynTimer::Resend {
+                next: SimDuration::from_secs(220)
+            }
+        );
+    }
+}
