@@ -7,6 +7,7 @@ mod limits;
 mod outcome;
 mod proxy;
 mod router;
+mod service;
 mod settings;
 mod timeline;
 mod upstream;
@@ -128,6 +129,8 @@ struct Simulation<'s> {
     /// Streams each connection has open at its host, by connection index (HTTP/2 hosts with
     /// `http2_max_concurrent_streams` only).
     backend_streams: Vec<u32>,
+    /// Each `processor_sharing` host's scheduled next completion, by host index.
+    service_timers: Vec<Option<TimerHandle>>,
     deferred: VecDeque<Deferred>,
     /// Emptied `attempted` host lists of finished requests' retry states, reused.
     spare_host_lists: Vec<Vec<usize>>,
@@ -162,6 +165,7 @@ impl<'s> Simulation<'s> {
                 (0..group.replicas.get()).map(move |r| BackendHost::new(g, r, group, seed))
             })
             .collect();
+        let service_timers = vec![None; backends.len()];
         let priority_of = hosts_of(scenario, |g| g.priority as usize);
         let weight = hosts_of(scenario, |g| g.weight.get());
         let clients = scenario
@@ -183,6 +187,7 @@ impl<'s> Simulation<'s> {
             attempts: Slab::new(),
             conn_timers: Vec::new(),
             backend_streams: Vec::new(),
+            service_timers,
             deferred: VecDeque::new(),
             spare_pool_batches: Vec::new(),
             spare_host_lists: Vec::new(),
