@@ -223,5 +223,9 @@ fn real_istio_configs_import_and_load_on_every_istio_release() {
         }
     }
     let _ = std::fs::remove_dir_all(&out_dir);
-    assert!(loaded >= 8 * files.len() / 2, "{loaded} of {} loaded", 8 * files.len());
+    assert!(
+        loaded >= 8 * files.len() / 2,
+        "{loaded} of {} loaded",
+        8 * files.len()
+    );
 }

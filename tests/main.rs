@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per behaviour.
 
 mod architecture;
+mod backend_load;
 mod cli_errors;
 mod cli_run;
 mod cluster_docs;

@@ -153,6 +153,10 @@ scenario_table! {
         /// its handshake completes; one with a limit accepts a connection when it starts
         /// serving its first request.
         listen_backlog: u32 { default: "4096", rule: Rule::Range { min: 0, max: 2_147_483_647 } },
+        /// How the requests in service share a host: `fifo`, each served in its own service
+        /// time, or `processor_sharing`, all sharing one server (with k in service, each
+        /// progresses at rate 1/k).
+        service_model: ServiceModel { default: "\"fifo\"" },
         /// Requests that may wait in each host's queue; one more is answered 503 at once. The
         /// longest queue of a shipped scenario is retry-storm's 1,501; 100,000 waiting
         /// requests take 1.6 MB.
@@ -175,8 +179,38 @@ scenario_table! {
         error_probability: Probability { default: "0" },
         /// Status of those error responses.
         error_status: u16 { default: "500", rule: Rule::Range { min: 200, max: 599 } },
+        /// Errors past a saturation point: a request that arrives when, counting itself, more
+        /// than `above` requests are at the host (in service or waiting) is answered
+        /// `status` at once with probability `error_probability`. Not changed by phases.
+        overload: Option<Overload> { absent: "none" },
         /// Changes of behaviour over time, in strictly increasing order of `at`.
         phases: Vec<Phase> { default: "[]" },
+    }
+}
+
+scenario_enum! {
+    /// How a backend host serves the requests it has in service.
+    pub enum ServiceModel {
+        /// Each request in service takes its own drawn service time, whatever else is in
+        /// service (`concurrency` independent servers).
+        Fifo = "fifo",
+        /// The requests in service share one server equally: with k in service each gets 1/k of
+        /// it, so a request alone takes its drawn service time and k together take k times as
+        /// long (a CPU-bound server).
+        ProcessorSharing = "processor_sharing",
+    }
+}
+
+scenario_table! {
+    /// A backend host's errors past a saturation point.
+    pub struct Overload {
+        /// Requests at the host (in service or waiting, counting the arriving one) past which
+        /// arrivals may fail.
+        above: u32 { required },
+        /// Probability that an arrival past `above` fails.
+        error_probability: Probability { required },
+        /// Status of those answers, sent at once, without service.
+        status: u16 { default: "503", rule: Rule::Range { min: 200, max: 599 } },
     }
 }
 

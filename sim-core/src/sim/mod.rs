@@ -7,6 +7,7 @@ mod limits;
 mod outcome;
 mod proxy;
 mod router;
+mod service;
 mod settings;
 mod tcp_connect;
 mod timeline;
@@ -141,6 +142,8 @@ struct Simulation<'s> {
     backend_streams: Vec<u32>,
     /// Whether each connection waits in its host's accept queue, by connection index.
     accept_queued: Vec<bool>,
+    /// Each `processor_sharing` host's scheduled next completion, by host index.
+    service_timers: Vec<Option<TimerHandle>>,
     deferred: VecDeque<Deferred>,
     /// Emptied `attempted` host lists of finished requests' retry states, reused.
     spare_host_lists: Vec<Vec<usize>>,
@@ -175,6 +178,7 @@ impl<'s> Simulation<'s> {
                 (0..group.replicas.get()).map(move |r| BackendHost::new(g, r, group, seed))
             })
             .collect();
+        let service_timers = vec![None; backends.len()];
         let priority_of = hosts_of(scenario, |g| g.priority as usize);
         let weight = hosts_of(scenario, |g| g.weight.get());
         let clients = scenario
@@ -197,6 +201,7 @@ impl<'s> Simulation<'s> {
             conn_timers: Vec::new(),
             backend_streams: Vec::new(),
             accept_queued: Vec::new(),
+            service_timers,
             deferred: VecDeque::new(),
             spare_pool_batches: Vec::new(),
             spare_host_lists: Vec::new(),

@@ -40,21 +40,14 @@ impl Simulation<'_> {
             self.leave_accept_queue(conn, host);
         }
         let b = &mut self.backends[host];
+        let job = Job { attempt, conn };
         match arrival {
             Arrival::Start(service) => {
-                let epoch = b.epoch();
-                self.schedule(
-                    self.now.after(service),
-                    Event::ServiceDone {
-                        attempt,
-                        conn,
-                        host: host as u32,
-                        epoch,
-                    },
-                );
+                self.begin_service(host, job, service);
+                self.service_changed(host);
             }
             Arrival::Queued => {}
-            Arrival::Overflow(answer) => {
+            Arrival::Overflow(answer) | Arrival::Shed(answer) => {
                 let latency = self.upstream.latency.sample(&mut b.rng);
                 self.respond_to_envoy(latency, attempt, conn, answer);
             }
@@ -84,6 +77,8 @@ impl Simulation<'_> {
         if b.epoch() != epoch {
             return; // Served by a process that has crashed since.
         }
+        self.end_service(host, Job { attempt, conn });
+        let b = &mut self.backends[host];
         let answer = b.finish();
         let latency = self.upstream.latency.sample(&mut b.rng);
         let next = b.start_next();
@@ -92,16 +87,9 @@ impl Simulation<'_> {
         }
         if let Some((job, service)) = next {
             self.leave_accept_queue(job.conn, host);
-            self.schedule(
-                self.now.after(service),
-                Event::ServiceDone {
-                    attempt: job.attempt,
-                    conn: job.conn,
-                    host: host as u32,
-                    epoch,
-                },
-            );
+            self.begin_service(host, job, service);
         }
+        self.service_changed(host);
     }
 
     /// A backend group enters phase `phase`: its hosts take the behaviour with every phase up to
@@ -130,19 +118,11 @@ impl Simulation<'_> {
     }
 
     fn start_waiting_jobs(&mut self, host: usize) {
-        let epoch = self.backends[host].epoch();
         while let Some((job, service)) = self.backends[host].start_next() {
             self.leave_accept_queue(job.conn, host);
-            self.schedule(
-                self.now.after(service),
-                Event::ServiceDone {
-                    attempt: job.attempt,
-                    conn: job.conn,
-                    host: host as u32,
-                    epoch,
-                },
-            );
+            self.begin_service(host, job, service);
         }
+        self.service_changed(host);
     }
 
     /// Runs `f` on every live connection to `host`, in every worker's pool.

@@ -1,18 +1,22 @@
 //! Synthetic backend hosts: a service-time distribution, a concurrency limit with a bounded FIFO
 //! queue (503 at once when it is full), errors with a probability, keep-alive or close after each
-//! response, all changeable by phases; and its listening socket's TCP accept queue.
+//! response, all changeable by phases; its listening socket's TCP accept queue; requests in
+//! service either each take their own service time (`fifo`) or share one server
+//! (`processor_sharing`, in `sharing.rs`); past a saturation point (`overload`) arrivals may fail
+//! at once.
 
 use std::collections::VecDeque;
 
 use rand::RngExt;
 
+use super::sharing::SharedServer;
 use crate::rng::{SimRng, StreamKind, stream};
-use crate::scenario::{BackendBehaviour, BackendGroup};
+use crate::scenario::{BackendBehaviour, BackendGroup, Overload, ServiceModel};
 use crate::slab::Key;
 use crate::time::SimDuration;
 
 /// A request at a backend host: the upstream attempt and the connection it came on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Job {
     /// The upstream attempt being served (a key in the run's attempts).
     pub attempt: Key,
@@ -36,12 +40,15 @@ pub const QUEUE_OVERFLOW_STATUS: u16 = 503;
 /// What becomes of a request that reaches a host.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arrival {
-    /// A slot was free: its service starts now and lasts this long.
+    /// A slot was free: its service starts now and lasts this long (`fifo`), or needs this
+    /// much of the shared server (`processor_sharing`).
     Start(SimDuration),
     /// Every slot is busy: it waits in the queue.
     Queued,
     /// Every slot is busy and the queue is full: the host answers it at once.
     Overflow(Answer),
+    /// Past the `overload` point, it failed the draw: the host answers it at once.
+    Shed(Answer),
 }
 
 /// What the host's kernel does with a SYN that reaches its listening socket.
@@ -80,6 +87,14 @@ pub struct BackendHost {
     listen_backlog: u32,
     /// SYNs dropped because the accept queue was full (Linux's `ListenOverflows`).
     pub listen_overflows: u64,
+    /// How the requests in service share the host.
+    pub model: ServiceModel,
+    /// The requests in service under `processor_sharing` (empty under `fifo`).
+    pub shared: SharedServer,
+    /// Errors past a saturation point.
+    overload: Option<Overload>,
+    /// Requests answered at once past the `overload` point.
+    pub overload_errors: u64,
 }
 
 impl BackendHost {
@@ -101,6 +116,10 @@ impl BackendHost {
             accept_queue: 0,
             listen_backlog: g.listen_backlog,
             listen_overflows: 0,
+            model: g.service_model,
+            shared: SharedServer::default(),
+            overload: g.overload.clone(),
+            overload_errors: 0,
         }
     }
 
@@ -114,6 +133,7 @@ impl BackendHost {
         self.epoch += 1;
         self.in_service = 0;
         self.queue.clear();
+        self.shared.clear();
     }
 
     /// A service time drawn for the current behaviour (slow periods multiply it).
@@ -183,7 +203,16 @@ impl BackendHost {
     /// router answers it with a local 503 (`Filter::onUpstreamAbort`, `router.cc`). The host
     /// answers that 503 itself, as an Envoy sidecar in front of it would: no service time,
     /// no random draw, the connection kept or closed as after any response.
+    ///
+    /// Before all that, past the `overload` point (more than `above` requests at the host,
+    /// counting this one) the request fails with probability `error_probability`: answered
+    /// `status` at once. The draw is made only there, and only for a probability strictly
+    /// between 0 and 1.
     pub fn arrive(&mut self, job: Job) -> Arrival {
+        if let Some(answer) = self.shed() {
+            self.overload_errors += 1;
+            return Arrival::Shed(answer);
+        }
         if self.has_free_slot() {
             self.in_service += 1;
             Arrival::Start(self.service_time())
@@ -197,6 +226,22 @@ impl BackendHost {
                 keep_alive: self.behaviour.keep_alive,
             })
         }
+    }
+
+    /// The answer to an arrival past the `overload` point that fails its draw, if it does.
+    fn shed(&mut self) -> Option<Answer> {
+        let o = self.overload.as_ref()?;
+        let at_host = u64::from(self.in_service) + self.queue.len() as u64 + 1;
+        let p = o.error_probability.0;
+        if at_host <= u64::from(o.above) || p <= 0.0 {
+            return None;
+        }
+        let status = o.status;
+        let failed = p >= 1.0 || self.rng.random::<f64>() < p;
+        failed.then_some(Answer {
+            status,
+            keep_alive: self.behaviour.keep_alive,
+        })
     }
 
     /// A job's service ends: decides its answer. Draws only when the error probability is
@@ -243,6 +288,8 @@ mod tests {
             priority: 0,
             service_time: Distribution::Constant(SimDuration::from_millis(1)),
             concurrency,
+            service_model: ServiceModel::Fifo,
+            overload: None,
             max_queue_length: 100_000,
             keep_alive: true,
             http2_max_concurrent_streams: None,
@@ -357,6 +404,60 @@ mod tests {
         let mut always = BackendHost::new(0, 0, &group(0, 1.0), 1);
         always.arrive(jobs(1)[0]);
         assert_eq!(always.finish().status, 503);
+    }
+
+    /// Worked by hand from `arrive`: `above = 2`, probability 1, concurrency 1: the first two
+    /// arrivals (1 and 2 at the host, counting each) start and wait; the third (3 > 2) is
+    /// answered the overload status at once and neither served nor queued.
+    #[test]
+    fn arrivals_past_the_overload_point_fail_at_once() {
+        let mut g = group(1, 0.0);
+        g.overload = Some(Overload {
+            above: 2,
+            error_probability: Probability(1.0),
+            status: 429,
+        });
+        let mut h = BackendHost::new(0, 0, &g, 1);
+        let j = jobs(3);
+        assert!(matches!(h.arrive(j[0]), Arrival::Start(_)));
+        assert_eq!(h.arrive(j[1]), Arrival::Queued);
+        let shed = Arrival::Shed(Answer {
+            status: 429,
+            keep_alive: true,
+        });
+        assert_eq!(h.arrive(j[2]), shed);
+        assert_eq!(
+            (h.in_service(), h.queue_len(), h.overload_errors),
+            (1, 1, 1)
+        );
+        h.finish();
+        assert!(h.start_next().is_some());
+        assert!(
+            matches!(h.arrive(j[2]), Arrival::Queued),
+            "2 at the host: not past 2"
+        );
+    }
+
+    /// Probability 0.25 past the point: about a quarter fail; below the point, no draw is made
+    /// (the stream is where a host without `overload` would have it).
+    #[test]
+    fn overload_probability_sets_the_share_and_draws_only_past_the_point() {
+        let mut g = group(0, 0.0);
+        g.overload = Some(Overload {
+            above: 1,
+            error_probability: Probability(0.25),
+            status: 503,
+        });
+        let mut h = BackendHost::new(0, 0, &g, 1);
+        let j = jobs(2);
+        assert!(matches!(h.arrive(j[0]), Arrival::Start(_)), "1 at the host");
+        let mut plain = BackendHost::new(0, 0, &group(0, 0.0), 1);
+        assert_eq!(h.rng.random::<u64>(), plain.rng.random::<u64>());
+        let n = 20_000;
+        let shed = (0..n)
+            .filter(|_| matches!(h.arrive(j[1]), Arrival::Shed(_)))
+            .count();
+        assert!((shed as f64 / n as f64 - 0.25).abs() < 0.015, "{shed}");
     }
 
     #[test]

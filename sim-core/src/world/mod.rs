@@ -2,4 +2,5 @@
 
 pub mod backend;
 pub mod client;
+pub mod sharing;
 pub mod tcp;
