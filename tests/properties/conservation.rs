@@ -68,7 +68,7 @@ fn check(s: &Scenario, r: &RunResult) -> Result<(), TestCaseError> {
     prop_assert!(r.events_processed <= s.limits.max_events);
 
     // Each local reply under exactly one reason (the timeline files each reply once: a local
-    // one under its first reason, UH UF UC UT UO, a host's by its status).
+    // one under its first reason, UH UF UC UR LR UT UO, a host's by its status).
     let t = r.timeline.as_ref().expect("asked for");
     let flagged = |f: ResponseFlag| t.buckets.iter().map(|b| b.flagged[f.index()]).sum::<u64>();
     let ok: u64 = t.buckets.iter().map(|b| b.ok).sum();
@@ -84,6 +84,8 @@ fn check(s: &Scenario, r: &RunResult) -> Result<(), TestCaseError> {
         ResponseFlag::UH,
         ResponseFlag::UF,
         ResponseFlag::UC,
+        ResponseFlag::UR,
+        ResponseFlag::LR,
         ResponseFlag::UT,
     ] {
         prop_assert_eq!(flagged(f), c.flag(f), "{:?}: one reason per reply", f);
@@ -101,8 +103,17 @@ fn check(s: &Scenario, r: &RunResult) -> Result<(), TestCaseError> {
     ];
     prop_assert!(reasons_503.iter().map(|&f| flagged(f)).sum::<u64>() <= c.count(503));
     prop_assert_eq!(c.flag(ResponseFlag::UR), 0, "UR is never produced");
-    // LR only from Envoy 1.17's connect timeouts, answered as local resets.
-    prop_assert!(c.flag(ResponseFlag::LR) <= stat("upstream_cx_connect_timeout"));
+    // LR only from Envoy 1.17's connect timeouts, answered as local resets: one per pending
+    // stream a timed-out connect fails (each counts `upstream_rq_pending_failure_eject`).
+    let old_timeouts = !s
+        .envoy
+        .envoy_version()
+        .has(sim_core::envoy::version::Behaviour::ConnectTimeoutIsAConnectionFailure);
+    if old_timeouts {
+        prop_assert!(c.flag(ResponseFlag::LR) <= stat("upstream_rq_pending_failure_eject"));
+    } else {
+        prop_assert_eq!(c.flag(ResponseFlag::LR), 0, "LR only on Envoy 1.17");
+    }
 
     // Connections: each opened one is open or was closed once, locally or remotely.
     let cx_total = stat("upstream_cx_total");

@@ -373,8 +373,13 @@ fn backend(index: usize) -> impl Strategy<Value = String> {
         (1..=3u32, 1..=3u32, 0..=1u32, dist(3000), 0..=3u32, of(0..=4u32)),
         (any::<bool>(), select(vec![0.0f64, 0.1, 0.5, 1.0]), select(vec![500u16, 502, 503, 504, 409, 429])),
         vec((1..=80u64, phase()), 0..=3),
+        (
+            of(select(vec!["fifo", "processor_sharing"])),
+            of(select(vec![0u32, 1, 5])),
+            of((0..=3u32, select(vec![0.5f64, 1.0]))),
+        ),
     )
-        .prop_map(move |((replicas, weight, priority, service, concurrency, queue), (keep_alive, p, status), phases)| {
+        .prop_map(move |((replicas, weight, priority, service, concurrency, queue), (keep_alive, p, status), phases, (model, backlog, overload))| {
             let mut b = format!(
                 "\n[[backends]]\nname = \"b{index}\"\nreplicas = {replicas}\nweight = {weight}\n\
                  priority = {priority}\nservice_time = {service}\nconcurrency = {concurrency}\n\
@@ -382,6 +387,15 @@ fn backend(index: usize) -> impl Strategy<Value = String> {
             );
             if let Some(q) = queue {
                 b += &format!("max_queue_length = {q}\n");
+            }
+            if let Some(m) = model {
+                b += &format!("service_model = \"{m}\"\n");
+            }
+            if let Some(n) = backlog {
+                b += &format!("listen_backlog = {n}\n");
+            }
+            if let Some((above, p)) = overload {
+                b += &format!("overload = {{ above = {above}, error_probability = {p:?} }}\n");
             }
             let mut at = 0;
             for (gap, p) in phases {
@@ -393,8 +407,8 @@ fn backend(index: usize) -> impl Strategy<Value = String> {
 }
 
 /// Envoy releases on each side of every behaviour and configuration change breakersim models.
-const VERSIONS: [&str; 10] = [
-    "1.17", "1.19", "1.22", "1.25", "1.26", "1.27", "1.28", "1.31", "1.36", "1.38",
+const VERSIONS: [&str; 12] = [
+    "1.17", "1.18", "1.19", "1.22", "1.25", "1.26", "1.27", "1.28", "1.30", "1.31", "1.36", "1.38",
 ];
 
 /// The scenario with `[envoy] version = "<version>"`, less what that release's configuration

@@ -59,13 +59,15 @@ impl Timeline {
     }
 
     /// A response reached its client at `t`: a local reply counts under the flag that explains
-    /// it, a host's response (even one with URX or UO from refused retries) by its status.
+    /// it (a reset's UR or LR before a refused retry's UO), a host's response (even one with URX or UO from refused retries) by its status.
     pub fn record(&mut self, t: SimTime, status: u16, flags: Flags, local: bool) {
         let b = self.at(t);
         let reason = [
             ResponseFlag::UH,
             ResponseFlag::UF,
             ResponseFlag::UC,
+            ResponseFlag::UR,
+            ResponseFlag::LR,
             ResponseFlag::UT,
             ResponseFlag::UO,
         ]
