@@ -7,18 +7,20 @@ use sim_core::time::SimDuration;
 
 use crate::common::run_text;
 
-/// Three client workers send one request each at 0, with no route timeout, to a
-/// single-threaded host (concurrency 1, 10 s per request) with `listen_backlog = 0`, which holds one unaccepted connection. Each
-/// request reaches Envoy at 150 us (100 us downstream connect + 50 us) and opens its own
-/// connection, c1, c2, c3 in that order; each SYN's handshake completes (or is dropped) 100 us
-/// after it leaves:
-/// - 250 us: c1 completes into the accept queue (0 > 0 is false), c2 and c3 find it holding one
-///   (1 > 0) and are dropped. c1's request reaches the host at 300 us and is served at once
-///   (accepted: the queue is empty again) until 10.0003 s.
-/// - 1.00015 s: the first retransmission timers fire (1 s after the SYNs). At 1.00025 s c2
-///   completes into the queue; c3 finds c2 there and is dropped again. c2's request waits.
-/// - c3 is sent again at 2, 3, 4, 5 s (linear timeouts) and 7, 11 s (doubling) after 150 us,
-///   dropped each time while c2 waits unaccepted, until c2's service starts at 10.0003 s.
+/// Two client workers send one request each at 0 and a third client's worker one at 1 ms, with
+/// no route timeout, to a single-threaded host (concurrency 1, 10 s per request) with
+/// `listen_backlog = 0`, whose accept queue holds one connection. Each request reaches Envoy
+/// 150 us after it is sent (100 us downstream connect + 50 us) and opens its own connection;
+/// a SYN finds the queue as it leaves, and its handshake completes (or its final ACK is
+/// dropped) 100 us later:
+/// - c1 and c2 leave at 150 us into an empty queue. At 250 us c1 completes into the queue
+///   (0 > 0 is false); c2's ACK finds it holding one (1 > 0) and is dropped: Envoy counts c2
+///   connected, the host does not. At 300 us c1's request is served at once (accepted: the
+///   queue is empty again) until 10.0003 s, and c2's request finds room: the kernel creates
+///   c2 with it, and it waits, unaccepted, in the queue.
+/// - c3's SYN leaves at 1.15 ms into the full queue and is dropped; it is sent again 1, 2, 3,
+///   4, 5 s (linear timeouts) and 7, 11 s (doubling) after 1.15 ms, dropped each time while c2
+///   waits, until c2's service starts at 10.0003 s.
 fn backlog_scenario(connect_timeout: &str) -> String {
     format!(
         r#"
@@ -31,7 +33,12 @@ connect_timeout = "{connect_timeout}"
 timeout = "0s"
 [[clients]]
 kind = "closed_loop"
-workers = 3
+workers = 2
+requests_per_worker = 1
+[[clients]]
+kind = "closed_loop"
+start = "1ms"
+workers = 1
 requests_per_worker = 1
 [[backends]]
 name = "b"
@@ -46,10 +53,11 @@ fn secs(s: &str) -> SimDuration {
     SimDuration::parse(s).unwrap()
 }
 
-/// With `connect_timeout = 4.5s`, Envoy's connect timer fires at 4.50015 s while c3 still waits
-/// on the SYN it sent at 4.00015 s (dropped at 4.00025 s, next at 5.00015 s): a connect timeout,
-/// 503 UF back at the client at 4.5002 s. c1 answers at 10.0004 s, c2 (served 10.0003 to
-/// 20.0003 s) at 20.0004 s.
+/// With `connect_timeout = 4.5s`, Envoy's connect timer fires at 4.50115 s while c3 still waits
+/// on the SYN it sent at 4.00115 s (dropped, next at 5.00115 s): a connect timeout, 503 UF
+/// back at the client at 4.5012 s, 4.5002 s after it sent. c1 answers at 10.0004 s, c2 (served
+/// 10.0003 to 20.0003 s) at 20.0004 s. Dropped at the full queue: c2's ACK, and c3's SYN at
+/// 1.15 ms and 1, 2, 3, 4 s later.
 #[test]
 fn a_connect_still_retrying_its_syn_times_out() {
     let r = run_text(&backlog_scenario("4500ms"));
@@ -61,28 +69,101 @@ fn a_connect_still_retrying_its_syn_times_out() {
     assert_eq!(r.client.latency.max(), secs("20000400us"));
     // (4.5002 + 10.0004 + 20.0004) s / 3, rounded down to the nanosecond.
     assert_eq!(r.client.latency.mean(), SimDuration(11_500_333_333));
+    assert_eq!(r.listen_overflows(), 6);
 }
 
-/// With a long `connect_timeout`, c3's SYN sent at 11.00015 s finds the queue empty (c2 was
-/// accepted at 10.0003 s) and connects at 11.00025 s; its request waits for c2's and is served
-/// 20.0003 to 30.0003 s: back at 30.0004 s.
+/// With a long `connect_timeout`, c3's SYN sent at 11.00115 s finds the queue empty (c2 was
+/// accepted at 10.0003 s) and connects at 11.00125 s; its request waits for c2's and is served
+/// 20.0003 to 30.0003 s: back at 30.0004 s, 29.9994 s after it was sent.
 #[test]
 fn a_dropped_syn_connects_once_the_server_accepts() {
     let r = run_text(&backlog_scenario("60s"));
     assert_eq!(r.client.count(200), 3);
     assert_eq!(r.stat("upstream_cx_connect_fail"), 0);
     assert_eq!(r.client.latency.min(), secs("10000400us"));
-    assert_eq!(r.client.latency.max(), secs("30000400us"));
-    assert_eq!(r.client.latency.mean(), secs("20000400us"));
+    assert_eq!(r.client.latency.max(), secs("29999400us"));
+    // (10.0004 + 20.0004 + 29.9994) s / 3.
+    assert_eq!(r.client.latency.mean(), SimDuration(20_000_066_666));
+    // c2's ACK; c3's SYN at 1.15 ms and 1, 2, 3, 4, 5, 7 s later.
+    assert_eq!(r.listen_overflows(), 8);
 }
 
-/// The default backlog (4096) never fills here: the three connect at 250 us and are served
-/// one after the other, back at 10.0004, 20.0004 and 30.0004 s.
+/// Four workers at 0 to a host serving two at once (1 s each) with `listen_backlog = 0`. At
+/// 250 us c1 completes into the queue and the ACKs of c2, c3 and c4 are dropped. At 300 us the
+/// four requests reach the host in order: c1 is served (the queue empties); c2's request
+/// creates c2 (room) and is served too; c3's creates c3, which waits for a free slot in the
+/// queue; c4's finds the queue full and is dropped. Envoy's kernel sends it again 0.2, 0.4,
+/// 0.8 s later (the tail-loss probe, then the RTO, doubling: `tcp_rto_min`), dropped while c3
+/// waits; c1 and c2 finish at 1.0003 s and c3 is served, leaving the queue; the copy sent
+/// 1.6 s after the first arrives at 1.6003 s, finds room and is served at once: back at the
+/// client at 2.6004 s instead of 2.0004 s. Dropped: three ACKs and four copies of c4's request.
+#[test]
+fn a_request_on_an_unfinished_handshake_is_resent_until_it_finds_room() {
+    let scenario = r#"
+[envoy]
+concurrency = 1
+[cluster]
+name = "c"
+[route]
+timeout = "0s"
+[[clients]]
+kind = "closed_loop"
+workers = 4
+requests_per_worker = 1
+[[backends]]
+name = "b"
+service_time = "1s"
+concurrency = 2
+listen_backlog = 0
+"#;
+    let r = run_text(scenario);
+    assert_eq!(r.client.count(200), 4);
+    assert_eq!(r.client.latency.min(), secs("1000400us"));
+    assert_eq!(r.client.latency.max(), secs("2600400us"));
+    // (1.0004 × 2 + 2.0004 + 2.6004) s / 4.
+    assert_eq!(r.client.latency.mean(), secs("1650400us"));
+    assert_eq!(r.listen_overflows(), 7);
+    assert_eq!(r.stat("upstream_cx_connect_fail"), 0);
+}
+
+/// An accept loop (Python's `socketserver`) with 1 ms per accept and no concurrency limit:
+/// three workers' connections complete into the queue at 250 us in order (backlog 4096). The
+/// loop accepts c1 at once, c2 at 1.25 ms and c3 at 2.25 ms. c1's request arrives at 300 us,
+/// after its accept, and is served until 1.3 ms: at the client at 1.4 ms. c2's and c3's,
+/// there since 300 us, wait in their sockets until their accept: served 1.25 to 2.25 ms and
+/// 2.25 to 3.25 ms, at the client 100 us later, 2.35 and 3.35 ms.
+#[test]
+fn an_accept_loop_takes_one_connection_per_turn() {
+    let scenario = r#"
+[envoy]
+concurrency = 1
+[cluster]
+name = "c"
+[[clients]]
+kind = "closed_loop"
+workers = 3
+requests_per_worker = 1
+[[backends]]
+name = "b"
+service_time = "1ms"
+accept_time = "1ms"
+"#;
+    let r = run_text(scenario);
+    assert_eq!(r.client.count(200), 3);
+    assert_eq!(r.client.latency.min(), secs("1400us"));
+    assert_eq!(r.client.latency.max(), secs("3350us"));
+    // (1.4 + 2.35 + 3.35) ms / 3, rounded down to the nanosecond.
+    assert_eq!(r.client.latency.mean(), SimDuration(2_366_666));
+}
+
+/// The default backlog (4096) never fills here: the three connect at 250 us and 1.25 ms and
+/// are served one after the other, back at 10.0004, 20.0004 and 30.0004 s.
 #[test]
 fn the_default_backlog_takes_every_connection() {
     let r = run_text(&backlog_scenario("4500ms").replace("listen_backlog = 0\n", ""));
     assert_eq!(r.client.count(200), 3);
-    assert_eq!(r.client.latency.max(), secs("30000400us"));
+    assert_eq!(r.client.latency.max(), secs("29999400us"));
+    assert_eq!(r.listen_overflows(), 0);
 }
 
 /// A black-holed host never answers a SYN. With no route timeout and a connect timer longer than the kernel's

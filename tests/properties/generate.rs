@@ -377,9 +377,10 @@ fn backend(index: usize) -> impl Strategy<Value = String> {
             of(select(vec!["fifo", "processor_sharing"])),
             of(select(vec![0u32, 1, 5])),
             of((0..=3u32, select(vec![0.5f64, 1.0]))),
+            of(select(vec!["\"50us\"", "\"2ms\""])),
         ),
     )
-        .prop_map(move |((replicas, weight, priority, service, concurrency, queue), (keep_alive, p, status), phases, (model, backlog, overload))| {
+        .prop_map(move |((replicas, weight, priority, service, concurrency, queue), (keep_alive, p, status), phases, (model, backlog, overload, accept))| {
             let mut b = format!(
                 "\n[[backends]]\nname = \"b{index}\"\nreplicas = {replicas}\nweight = {weight}\n\
                  priority = {priority}\nservice_time = {service}\nconcurrency = {concurrency}\n\
@@ -393,6 +394,9 @@ fn backend(index: usize) -> impl Strategy<Value = String> {
             }
             if let Some(n) = backlog {
                 b += &format!("listen_backlog = {n}\n");
+            }
+            if let Some(t) = accept {
+                b += &format!("accept_time = {t}\n");
             }
             if let Some((above, p)) = overload {
                 b += &format!("overload = {{ above = {above}, error_probability = {p:?} }}\n");

@@ -66,5 +66,14 @@ pub fn report(r: &RunResult) -> Value {
             .collect();
         report["backend_queue_overflows"] = Value::Object(per_host);
     }
+    if r.listen_overflows() > 0 {
+        let per_host: Map<String, Value> = r
+            .hosts
+            .iter()
+            .filter(|h| h.listen_overflows > 0)
+            .map(|h| (h.name.clone(), json!(h.listen_overflows)))
+            .collect();
+        report["backend_listen_overflows"] = Value::Object(per_host);
+    }
     report
 }

@@ -19,6 +19,7 @@ pub fn render(r: &RunResult) -> String {
     distribution(r, &mut out);
     statuses(r, &mut out);
     queue_overflows(r, &mut out);
+    listen_overflows(r, &mut out);
     super::timeline::render(r, &mut out);
     cluster_stats(r, &mut out);
     out
@@ -114,6 +115,21 @@ fn queue_overflows(r: &RunResult, out: &mut String) {
     let _ = writeln!(out, "Backend queue overflows (answered 503 at once):");
     for h in r.hosts.iter().filter(|h| h.queue_overflows > 0) {
         let _ = writeln!(out, "  {}: {}", h.name, h.queue_overflows);
+    }
+    out.push('\n');
+}
+
+/// Only when a backend's accept queue was full at least once (`listen_backlog`).
+fn listen_overflows(r: &RunResult, out: &mut String) {
+    if r.listen_overflows() == 0 {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Backend listen overflows (SYNs, ACKs and resent requests dropped at a full accept queue):"
+    );
+    for h in r.hosts.iter().filter(|h| h.listen_overflows > 0) {
+        let _ = writeln!(out, "  {}: {}", h.name, h.listen_overflows);
     }
     out.push('\n');
 }

@@ -56,6 +56,14 @@ scenario_table! {
         tcp_syn_linear_timeouts: u32 { default: "4", rule: Rule::Range { min: 0, max: 127 } },
         /// The first SYN retransmission timeout (Linux's `TCP_TIMEOUT_INIT`, 1 s).
         tcp_initial_rto: SimDuration { default: "\"1s\"", rule: Rule::DurationAboveZero },
+        /// The retransmission timeout of data on a fast link: `net.ipv4.tcp_rto_min_us`
+        /// (Linux's `TCP_RTO_MIN`, 200 ms) plus the round trip. It matters when a backend's
+        /// full accept queue drops the final ACK of a handshake: the connection counts as
+        /// connected, and its first request is sent again 1, 2, 4, 8, … × this after the first
+        /// send (tail-loss probe, then the doubling RTO) until it finds room in the queue.
+        /// Measured here against `python3 -m http.server` on loopback: 208 ms
+        /// (docs/validation.md).
+        tcp_rto_min: SimDuration { default: "\"200ms\"", rule: Rule::DurationAboveZero },
     }
 }
 
@@ -153,6 +161,13 @@ scenario_table! {
         /// its handshake completes; one with a limit accepts a connection when it starts
         /// serving its first request.
         listen_backlog: u32 { default: "4096", rule: Rule::Range { min: 0, max: 2_147_483_647 } },
+        /// The server's accept loop: it takes the connections in the accept queue one at a
+        /// time, in the order their handshakes completed, and spends this long on each before
+        /// the next (Python's `socketserver`: `select`, `accept`, start a thread). A request
+        /// on a connection not yet accepted waits in its socket. Absent: a server without a
+        /// concurrency limit accepts each connection as its handshake completes, one with a
+        /// limit when it starts serving the connection's first request.
+        accept_time: Option<Distribution> { absent: "no accept loop" },
         /// How the requests in service share a host: `fifo`, each served in its own service
         /// time, or `processor_sharing`, all sharing one server (with k in service, each
         /// progresses at rate 1/k).

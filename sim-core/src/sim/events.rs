@@ -16,6 +16,12 @@ pub enum Event {
     ConnectTimeout { conn: Key },
     /// Envoy's host kernel's SYN retransmission timer fires for a connect.
     SynTimer { conn: Key },
+    /// Envoy's host kernel resends the request of a connection whose handshake a full accept
+    /// queue left unfinished.
+    DataResend { conn: Key },
+    /// A backend host's accept loop is done with the connection it accepted last (in the
+    /// host's `epoch`).
+    AcceptTurnOver { host: u32, epoch: u32 },
     /// An upstream request reaches its backend host.
     RequestAtBackend { attempt: Key, conn: Key, host: u32 },
     /// A backend host finishes serving a request (started in the host's `epoch`).

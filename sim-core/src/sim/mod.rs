@@ -1,6 +1,7 @@
 //! One run: wires clients, the Envoy proxy and backends together on the event engine.
 //! `run(&scenario, seed)` is the whole interface: the results, or the limit the run reached.
 
+mod accept;
 mod downstream;
 mod events;
 mod limits;
@@ -140,8 +141,9 @@ struct Simulation<'s> {
     /// Streams each connection has open at its host, by connection index (HTTP/2 hosts with
     /// `http2_max_concurrent_streams` only).
     backend_streams: Vec<u32>,
-    /// Whether each connection waits in its host's accept queue, by connection index.
-    accept_queued: Vec<bool>,
+    /// Each connection's side at its host (accept queue, unfinished handshake, held
+    /// requests), by connection index.
+    server_conns: Vec<accept::ServerConn>,
     /// Each `processor_sharing` host's scheduled next completion, by host index.
     service_timers: Vec<Option<TimerHandle>>,
     deferred: VecDeque<Deferred>,
@@ -200,7 +202,7 @@ impl<'s> Simulation<'s> {
             attempts: Slab::new(),
             conn_timers: Vec::new(),
             backend_streams: Vec::new(),
-            accept_queued: Vec::new(),
+            server_conns: Vec::new(),
             service_timers,
             deferred: VecDeque::new(),
             spare_pool_batches: Vec::new(),
@@ -317,6 +319,8 @@ impl<'s> Simulation<'s> {
             Event::ConnectDone { conn } => self.on_connect_done(conn),
             Event::ConnectTimeout { conn } => self.on_connect_timeout(conn),
             Event::SynTimer { conn } => self.on_syn_timer(conn),
+            Event::DataResend { conn } => self.on_data_resend(conn),
+            Event::AcceptTurnOver { host, epoch } => self.on_accept_turn_over(host as usize, epoch),
             Event::RequestAtBackend {
                 attempt,
                 conn,
@@ -615,12 +619,14 @@ fn host_infos(s: &Scenario, backends: &[BackendHost]) -> Vec<HostInfo> {
                     address: format!("{name}:80"),
                     name,
                     queue_overflows: 0,
+                    listen_overflows: 0,
                 }
             })
         })
         .zip(backends)
         .map(|(info, b)| HostInfo {
             queue_overflows: b.queue_overflows,
+            listen_overflows: b.listen_overflows,
             ..info
         })
         .collect()

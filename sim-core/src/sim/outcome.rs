@@ -81,6 +81,9 @@ pub struct HostInfo {
     pub address: String,
     /// Requests it answered 503 at once because its queue was full (`max_queue_length`).
     pub queue_overflows: u64,
+    /// SYNs, final ACKs and resent requests its kernel dropped at a full accept queue
+    /// (Linux's `ListenOverflows`, `nstat TcpExtListenOverflows`).
+    pub listen_overflows: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -116,6 +119,11 @@ impl RunResult {
     /// Requests the backends answered 503 at once because their queue was full.
     pub fn queue_overflows(&self) -> u64 {
         self.hosts.iter().map(|h| h.queue_overflows).sum()
+    }
+
+    /// Segments the backends' kernels dropped at a full accept queue.
+    pub fn listen_overflows(&self) -> u64 {
+        self.hosts.iter().map(|h| h.listen_overflows).sum()
     }
 
     /// Value of a cluster stat by its name relative to the cluster (0 if absent).

@@ -1,6 +1,8 @@
-//! An upstream TCP connect: SYNs sent and retransmitted by Envoy's host kernel, the backend's
-//! accept queue, and Envoy's connect timer racing them; a connection leaving the accept queue.
+//! An upstream TCP connect: SYNs sent and retransmitted by Envoy's host kernel, dropped by a
+//! full accept queue at the backend, and Envoy's connect timer racing them. The server's side
+//! of a connection once the client counts it connected is `accept.rs`.
 
+use super::accept::ServerSide;
 use super::events::Event;
 use super::{ConnTimers, Simulation};
 use crate::envoy::conn_pool::ConnId;
@@ -15,7 +17,6 @@ impl Simulation<'_> {
         if self.conn_timers.len() <= conn.index() {
             self.conn_timers
                 .resize(conn.index() + 1, ConnTimers::default());
-            self.accept_queued.resize(conn.index() + 1, false);
         }
         self.conn_timers[conn.index()] = ConnTimers {
             connect_timeout: Some(timeout),
@@ -23,7 +24,7 @@ impl Simulation<'_> {
             next_timer: self.syn_retransmission().first_timer(),
             ..ConnTimers::default()
         };
-        self.accept_queued[conn.index()] = false;
+        self.reset_server_side(conn);
         self.send_syn(conn);
         self.reset_backend_streams(conn);
     }
@@ -36,43 +37,50 @@ impl Simulation<'_> {
         }
     }
 
-    /// A SYN leaves; its handshake's outcome is decided `connect_time` (drawn for each SYN)
-    /// later, when it would complete.
+    /// A SYN leaves. A host whose accept queue is full drops it on arrival (taken as its
+    /// departure: on a fast link the trip is short against a server's accept loop), and the
+    /// kernel's retransmission timer follows; otherwise the handshake's outcome is decided
+    /// `connect_time` (drawn for each SYN) later, when it would complete.
     fn send_syn(&mut self, conn: ConnId) {
         let host = self.proxy.host_of_pool(self.proxy.conns[conn].pool);
-        let rng = &mut self.backends[host].rng;
-        let connect_time = self.upstream.connect_time.sample(rng);
+        let b = &mut self.backends[host];
+        let alive = !b.behaviour.black_hole && !b.behaviour.crashed;
+        if alive && !b.syn() {
+            return self.after_lost_syn(conn);
+        }
+        let connect_time = self.upstream.connect_time.sample(&mut b.rng);
         let done = self.schedule(self.now.after(connect_time), Event::ConnectDone { conn });
         self.conn_timers[conn.index()].connect_done = Some(done);
     }
 
-    /// A SYN's handshake would complete: connected (into the host's accept queue, or accepted
-    /// at once), refused by a crashed host (a remote connection failure), or the SYN is lost:
-    /// dropped by a full accept queue or swallowed by a black hole. A lost SYN leaves the
-    /// connect to the kernel's retransmission timer.
+    /// A SYN's handshake would complete: connected (into the host's accept queue, accepted at
+    /// once, or unfinished: the client counts itself connected, but a full accept queue
+    /// dropped its final ACK), refused by a crashed host (a remote connection failure), or the
+    /// SYN was swallowed by a black hole, which leaves the connect to the kernel's
+    /// retransmission timer.
     pub(super) fn on_connect_done(&mut self, conn: ConnId) {
         let pool = self.proxy.conns[conn].pool;
         let host = self.proxy.host_of_pool(pool);
         self.conn_timers[conn.index()].connect_done = None;
         let b = &mut self.backends[host];
-        let handshake = if b.behaviour.black_hole {
-            Handshake::Dropped
+        if b.behaviour.black_hole {
+            return self.after_lost_syn(conn);
         } else if b.behaviour.crashed {
             return self.connect_fails(conn);
-        } else {
-            b.handshake()
-        };
-        match handshake {
-            Handshake::Dropped => self.after_lost_syn(conn),
-            Handshake::Queued | Handshake::Accepted => {
-                self.accept_queued[conn.index()] = handshake == Handshake::Queued;
-                let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
-                self.cancel(timers.connect_timeout);
-                self.proxy
-                    .with_pool(pool, |p, env| p.on_connected(env, conn));
-                self.send_settings(conn, host);
-            }
         }
+        let side = match b.handshake() {
+            Handshake::Accepted => ServerSide::Accepted,
+            Handshake::Queued => ServerSide::Queued,
+            Handshake::Unfinished => ServerSide::Unfinished,
+        };
+        let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
+        self.cancel(timers.connect_timeout);
+        self.proxy
+            .with_pool(pool, |p, env| p.on_connected(env, conn));
+        if side != ServerSide::Unfinished {
+            self.send_settings(conn, host);
+        }
+        self.set_server_side(conn, host, side);
     }
 
     /// The SYN was lost: the retransmission timer fires at its time, or now if that has passed
@@ -127,23 +135,13 @@ impl Simulation<'_> {
             .with_pool(pool, |p, env| p.on_connect_timeout(env, conn));
     }
 
-    /// The connection leaves its host's accept queue, if it waits there: the server accepts it
-    /// (it starts serving, or answers, its first request) or Envoy closed it. A job from a
-    /// connection closed since is ignored (the slot was freed at the close).
-    pub(super) fn leave_accept_queue(&mut self, conn: ConnId, host: usize) {
-        if self.proxy.conns.contains(conn) && self.accept_queued[conn.index()] {
-            self.accept_queued[conn.index()] = false;
-            self.backends[host].accept();
-        }
-    }
-
-    /// Envoy closed the connection: its connect timers go, and it leaves the accept queue.
+    /// Envoy closed the connection: its connect timers go, and its server side with them.
     pub(super) fn on_upstream_closed(&mut self, conn: ConnId) {
         let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
         self.cancel(timers.connect_done);
         self.cancel(timers.connect_timeout);
         self.cancel(timers.syn_timer);
         let host = self.proxy.host_of_pool(self.proxy.conns[conn].pool);
-        self.leave_accept_queue(conn, host);
+        self.close_server_side(conn, host);
     }
 }

@@ -22,8 +22,8 @@ impl Simulation<'_> {
         );
     }
 
-    /// A request reaches its host: served, queued, answered 503 at once (queue full), or (black
-    /// hole) never answered.
+    /// A request reaches its host: served, queued, answered 503 at once (queue full), held
+    /// until the server has its connection (`accept.rs`), or (black hole) never answered.
     pub(super) fn on_request_at_backend(&mut self, attempt: Key, conn: ConnId, host: usize) {
         if !self.proxy.conns.contains(conn) {
             return; // Reset on the way: the host never sees it.
@@ -32,6 +32,13 @@ impl Simulation<'_> {
         if b.black_hole || b.crashed {
             return;
         }
+        if self.server_takes_request(attempt, conn, host) {
+            self.serve_request(attempt, conn, host);
+        }
+    }
+
+    /// The server has the request: served, queued, or answered at once.
+    pub(super) fn serve_request(&mut self, attempt: Key, conn: ConnId, host: usize) {
         if !self.admit_backend_stream(attempt, conn, host) {
             return self.leave_accept_queue(conn, host); // It answered REFUSED_STREAM.
         }

@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 use rand::RngExt;
 
 use super::sharing::SharedServer;
+use crate::dist::Distribution;
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{BackendBehaviour, BackendGroup, Overload, ServiceModel};
 use crate::slab::Key;
@@ -51,17 +52,18 @@ pub enum Arrival {
     Shed(Answer),
 }
 
-/// What the host's kernel does with a SYN that reaches its listening socket.
+/// What the host's kernel does with the final ACK of a handshake (the SYN was answered).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Handshake {
     /// The server accepts the connection as soon as its handshake completes (an event loop,
-    /// `concurrency = 0`): it never waits in the accept queue.
+    /// `concurrency = 0` without an `accept_time`): it never waits in the accept queue.
     Accepted,
     /// The handshake completes into the accept queue, where the connection waits until the
     /// server accepts it (`accept`).
     Queued,
-    /// The accept queue is full: the SYN is dropped and the client will send it again.
-    Dropped,
+    /// The accept queue is full: the ACK is dropped. The client counts itself connected; the
+    /// server holds no connection until a later segment finds room (`unfinished_data`).
+    Unfinished,
 }
 
 #[derive(Clone, Debug)]
@@ -85,8 +87,16 @@ pub struct BackendHost {
     accept_queue: u32,
     /// The listen backlog (`sk_max_ack_backlog`).
     listen_backlog: u32,
-    /// SYNs dropped because the accept queue was full (Linux's `ListenOverflows`).
+    /// SYNs, final ACKs and data of unfinished handshakes dropped because the accept queue
+    /// was full (Linux's `ListenOverflows`).
     pub listen_overflows: u64,
+    /// The accept loop's time per accepted connection, if the server has one.
+    accept_time: Option<Distribution>,
+    /// The accept loop is busy with the connection it accepted last.
+    accept_busy: bool,
+    /// With an accept loop: the connections in the accept queue in the order their
+    /// handshakes completed (entries of connections closed since are skipped).
+    accept_order: VecDeque<Key>,
     /// How the requests in service share the host.
     pub model: ServiceModel,
     /// The requests in service under `processor_sharing` (empty under `fifo`).
@@ -116,6 +126,9 @@ impl BackendHost {
             accept_queue: 0,
             listen_backlog: g.listen_backlog,
             listen_overflows: 0,
+            accept_time: g.accept_time.clone(),
+            accept_busy: false,
+            accept_order: VecDeque::new(),
             model: g.service_model,
             shared: SharedServer::default(),
             overload: g.overload.clone(),
@@ -134,6 +147,8 @@ impl BackendHost {
         self.in_service = 0;
         self.queue.clear();
         self.shared.clear();
+        self.accept_busy = false;
+        self.accept_order.clear();
     }
 
     /// A service time drawn for the current behaviour (slow periods multiply it).
@@ -161,25 +176,90 @@ impl BackendHost {
         self.in_service
     }
 
-    /// A SYN reaches the host (a crashed or black-holed host is the caller's business).
-    ///
-    /// Linux's `tcp_conn_request` (`net/ipv4/tcp_input.c`) drops the SYN when
-    /// `sk_acceptq_is_full` (`include/net/sock.h`): `sk_ack_backlog > sk_max_ack_backlog`, so
-    /// the queue holds up to `listen_backlog + 1` connections (one for a backlog of 0). With
-    /// `tcp_abort_on_overflow = 0` (the default) nothing is sent back: the client's
-    /// retransmission timer is all that follows. The kernel completes the handshake itself;
-    /// the connection then waits for `accept`. A host without a concurrency limit stands for an
-    /// event loop that accepts at once.
-    pub fn handshake(&mut self) -> Handshake {
-        if self.accept_queue > self.listen_backlog {
+    /// The accept queue is full: `sk_acceptq_is_full` (`include/net/sock.h`) is
+    /// `sk_ack_backlog > sk_max_ack_backlog`, so the queue holds up to `listen_backlog + 1`
+    /// connections (one for a backlog of 0).
+    fn accept_queue_full(&self) -> bool {
+        self.accept_queue > self.listen_backlog
+    }
+
+    /// A SYN reaches the host (a crashed or black-holed host is the caller's business):
+    /// answered with a SYN-ACK (`true`), or dropped because the accept queue is full
+    /// (`tcp_conn_request`, `net/ipv4/tcp_input.c`; with `tcp_abort_on_overflow = 0`, the
+    /// default, nothing is sent back and the client's retransmission timer is all that
+    /// follows). A full SYN queue does not drop it: `tcp_syncookies = 1` answers with a cookie.
+    pub fn syn(&mut self) -> bool {
+        if self.accept_queue_full() {
             self.listen_overflows += 1;
-            Handshake::Dropped
-        } else if self.behaviour.concurrency == 0 {
+            return false;
+        }
+        true
+    }
+
+    /// The final ACK of a handshake reaches the host. The kernel creates the connection
+    /// (`tcp_v4_syn_recv_sock`, `net/ipv4/tcp_ipv4.c`) unless the accept queue is full again
+    /// (`exit_overflow`, counted in `ListenOverflows`); then `tcp_check_req`
+    /// (`net/ipv4/tcp_minisocks.c`) drops the ACK and sends nothing back: the handshake stays
+    /// unfinished. A created connection waits for `accept`; an event-loop server (no
+    /// concurrency limit, no `accept_time`) stands for one that accepts at once.
+    pub fn handshake(&mut self) -> Handshake {
+        if self.accept_queue_full() {
+            self.listen_overflows += 1;
+            Handshake::Unfinished
+        } else if self.behaviour.concurrency == 0 && self.accept_time.is_none() {
             Handshake::Accepted
         } else {
             self.accept_queue += 1;
             Handshake::Queued
         }
+    }
+
+    /// A data segment of an unfinished handshake reaches the host: like the lost ACK, it lets
+    /// the kernel create the connection, with that data, if the accept queue has room
+    /// (`true`: the connection waits for `accept`); otherwise it is dropped too.
+    pub fn unfinished_data(&mut self) -> bool {
+        if self.accept_queue_full() {
+            self.listen_overflows += 1;
+            return false;
+        }
+        self.accept_queue += 1;
+        true
+    }
+
+    /// Whether the server takes connections from the accept queue with its own loop
+    /// (`accept_time`) rather than when it starts serving.
+    pub fn has_accept_loop(&self) -> bool {
+        self.accept_time.is_some()
+    }
+
+    /// With an accept loop: `conn` completed into the accept queue and waits its turn.
+    pub fn wait_for_accept(&mut self, conn: Key) {
+        self.accept_order.push_back(conn);
+    }
+
+    /// With an accept loop that is free: the next connection in the accept queue for which
+    /// `still_queued` holds (the others were closed by their clients). The loop is then busy
+    /// for the returned time; `accept_turn_over` frees it.
+    pub fn next_accept(
+        &mut self,
+        still_queued: impl Fn(Key) -> bool,
+    ) -> Option<(Key, SimDuration)> {
+        if self.accept_busy {
+            return None;
+        }
+        while let Some(conn) = self.accept_order.pop_front() {
+            if still_queued(conn) {
+                self.accept_busy = true;
+                let time = self.accept_time.as_ref()?.sample(&mut self.rng);
+                return Some((conn, time));
+            }
+        }
+        None
+    }
+
+    /// The accept loop is done with the connection it accepted last.
+    pub fn accept_turn_over(&mut self) {
+        self.accept_busy = false;
     }
 
     /// The server accepts a connection from its accept queue (or its client closed it).
@@ -296,6 +376,7 @@ mod tests {
             error_probability: Probability(p),
             error_status: 503,
             listen_backlog: 4096,
+            accept_time: None,
             phases: vec![],
         }
     }
@@ -365,29 +446,59 @@ mod tests {
     }
 
     /// Worked by hand from `sk_acceptq_is_full` (`>`): backlog 1, one slot, three handshakes:
-    /// the first two complete into the queue (0 > 1 and 1 > 1 are false), the third finds
-    /// 2 > 1 and is dropped. Once the server accepts one, the next SYN completes again.
+    /// the first two complete into the queue (0 > 1 and 1 > 1 are false), the third's ACK
+    /// finds 2 > 1 and is dropped, and so is a SYN then. A data segment of the unfinished
+    /// handshake is dropped too until the server accepts one; then it creates the connection.
     /// Backlog 0 still admits one connection.
     #[test]
-    fn a_full_accept_queue_drops_the_syn() {
+    fn a_full_accept_queue_drops_syns_acks_and_data() {
         let mut g = group(1, 0.0);
         g.listen_backlog = 1;
         let mut h = BackendHost::new(0, 0, &g, 1);
+        assert!(
+            h.syn() && h.syn() && h.syn(),
+            "the queue is empty as the SYNs arrive"
+        );
         assert_eq!(h.handshake(), Handshake::Queued);
         assert_eq!(h.handshake(), Handshake::Queued);
-        assert_eq!(h.handshake(), Handshake::Dropped);
-        assert_eq!((h.accept_queue_len(), h.listen_overflows), (2, 1));
+        assert_eq!(h.handshake(), Handshake::Unfinished);
+        assert!(!h.syn());
+        assert!(!h.unfinished_data());
+        assert_eq!((h.accept_queue_len(), h.listen_overflows), (2, 3));
         h.accept();
-        assert_eq!(h.handshake(), Handshake::Queued);
+        assert!(h.unfinished_data());
+        assert_eq!(h.accept_queue_len(), 2);
         g.listen_backlog = 0;
         let mut zero = BackendHost::new(0, 0, &g, 1);
         assert_eq!(zero.handshake(), Handshake::Queued);
-        assert_eq!(zero.handshake(), Handshake::Dropped);
+        assert_eq!(zero.handshake(), Handshake::Unfinished);
         let mut event_loop = BackendHost::new(0, 0, &group(0, 0.0), 1);
         for _ in 0..3 {
             assert_eq!(event_loop.handshake(), Handshake::Accepted);
         }
         assert_eq!(event_loop.accept_queue_len(), 0);
+    }
+
+    /// An accept loop takes connections in handshake order, skips ones closed meanwhile, and
+    /// takes none while busy; even a host without a concurrency limit queues them.
+    #[test]
+    fn the_accept_loop_takes_one_connection_per_turn() {
+        let mut g = group(0, 0.0);
+        g.accept_time = Some(Distribution::Constant(SimDuration::from_micros(100)));
+        let mut h = BackendHost::new(0, 0, &g, 1);
+        let j = jobs(3);
+        for job in &j {
+            assert_eq!(h.handshake(), Handshake::Queued);
+            h.wait_for_accept(job.conn);
+        }
+        let closed = j[0].conn;
+        let turn = h.next_accept(|c| c != closed);
+        assert_eq!(turn, Some((j[1].conn, SimDuration::from_micros(100))));
+        assert_eq!(h.next_accept(|_| true), None, "busy");
+        h.accept_turn_over();
+        assert_eq!(h.next_accept(|_| true).map(|t| t.0), Some(j[2].conn));
+        h.accept_turn_over();
+        assert_eq!(h.next_accept(|_| true), None, "none left");
     }
 
     #[test]

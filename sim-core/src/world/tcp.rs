@@ -1,5 +1,6 @@
-//! The Linux TCP client's SYN retransmission: when each SYN of a connect goes out and when the
-//! kernel gives up on it (`connect()` fails with `ETIMEDOUT`).
+//! The Linux TCP client's retransmissions: when each SYN of a connect goes out and when the
+//! kernel gives up on it (`connect()` fails with `ETIMEDOUT`), and when data the server's
+//! kernel dropped is sent again.
 //!
 //! Follows `tcp_retransmit_timer` and `tcp_write_timeout` in `net/ipv4/tcp_timer.c` (Linux ≥ 6.5,
 //! commit ccce324dabfe "tcp: make the first N SYN RTO backoffs linear"):
@@ -19,6 +20,10 @@
 //! timeouts (`tcp_syn_linear_timeouts = 0` here): 0, 1, 3, 7, 15, 31, 63 s and failure at 127 s.
 
 use crate::time::SimDuration;
+
+/// `TCP_RETR2` (`include/net/tcp.h`), the default `net.ipv4.tcp_retries2`: after this many
+/// retransmissions' worth of time, a connection whose data is never acknowledged is dropped.
+pub const TCP_RETRIES2: u32 = 15;
 
 /// `TCP_RTO_MAX` (`include/net/tcp.h`): the retransmission timeout never exceeds 120 s.
 pub const TCP_RTO_MAX: SimDuration = SimDuration(120_000_000_000);
@@ -80,19 +85,65 @@ impl SynRetransmission {
         rto
     }
 
-    /// `tcp_model_timeout(sk, tcp_syn_retries, initial RTO)`: the time exponential backoff from
-    /// the initial RTO takes to send `tcp_syn_retries` retransmissions and wait out the last.
+    /// `tcp_model_timeout(sk, tcp_syn_retries, initial RTO)`.
     fn model_timeout(&self) -> SimDuration {
-        let base = self.first_timer().as_nanos().max(1);
-        let thresh = (TCP_RTO_MAX.as_nanos() / base).ilog2();
-        let boundary = self.syn_retries;
-        let nanos = if boundary <= thresh {
-            ((2u128 << boundary) - 1) * u128::from(base)
-        } else {
-            ((2u128 << thresh) - 1) * u128::from(base)
-                + u128::from(boundary - thresh) * u128::from(TCP_RTO_MAX.as_nanos())
-        };
-        SimDuration(u64::try_from(nanos).unwrap_or(u64::MAX))
+        model_timeout(self.syn_retries, self.first_timer())
+    }
+}
+
+/// `tcp_model_timeout(sk, boundary, rto_base)` (`net/ipv4/tcp_timer.c`): the time exponential
+/// backoff from `rto_base`, capped at `TCP_RTO_MAX`, takes to send `boundary` retransmissions
+/// and wait out the last.
+fn model_timeout(boundary: u32, rto_base: SimDuration) -> SimDuration {
+    let base = rto_base.as_nanos().max(1);
+    let thresh = (TCP_RTO_MAX.as_nanos() / base).max(1).ilog2();
+    let nanos = if boundary <= thresh {
+        ((2u128 << boundary) - 1) * u128::from(base)
+    } else {
+        ((2u128 << thresh) - 1) * u128::from(base)
+            + u128::from(boundary - thresh) * u128::from(TCP_RTO_MAX.as_nanos())
+    };
+    SimDuration(u64::try_from(nanos).unwrap_or(u64::MAX))
+}
+
+/// The retransmission of a request sent on a connection whose handshake the server's kernel
+/// did not complete: the final ACK found the accept queue full (`tcp_v4_syn_recv_sock`,
+/// `net/ipv4/tcp_ipv4.c`, `exit_overflow`; with `tcp_abort_on_overflow = 0` nothing is sent
+/// back, `tcp_check_req` in `net/ipv4/tcp_minisocks.c`). The client counts itself connected and
+/// sends; the server drops each segment until one finds room in the queue (then the
+/// connection is created with that segment's data) or the client gives up.
+///
+/// On a fast link the client's smoothed RTT is close to 0, so:
+/// - the first resend is the tail-loss probe, `tcp_schedule_loss_probe`
+///   (`net/ipv4/tcp_output.c`): 2 × SRTT plus `tcp_rto_min` with one packet outstanding;
+/// - then the RTO, `__tcp_set_rto` (`net/ipv4/tcp_input.c`): SRTT plus an RTT variance of at
+///   least `tcp_rto_min`, re-armed after the probe (`tcp_rearm_rto`) and doubled at each
+///   expiry (`tcp_retransmit_timer`, `net/ipv4/tcp_timer.c`), capped at `TCP_RTO_MAX`.
+///
+/// So with `rto` standing for both, resends leave at 1, 2, 4, 8, … × `rto` after the first
+/// send, as measured against `python3 -m http.server` here (0.21, 0.42, 0.83, 1.67, 3.33,
+/// 6.69, 13.5 s; `tests/fixtures/validation/python-http-server/`). The connection is dropped
+/// (`tcp_write_timeout`: `retransmits_timed_out` with `tcp_retries2`) once
+/// `tcp_model_timeout(TCP_RETRIES2, rto)` has passed since the first send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataRetransmission {
+    /// The probe timeout and the first RTO: `tcp_rto_min` plus the round trip.
+    pub rto: SimDuration,
+}
+
+impl DataRetransmission {
+    /// The offset from the first send at which resend number `resends + 1` leaves, after
+    /// `resends` resends; `None` when the kernel gives up first.
+    pub fn next_resend(&self, resends: u32) -> Option<SimDuration> {
+        let rto = self.rto.min(TCP_RTO_MAX).as_nanos().max(1);
+        let mut at = rto; // The probe.
+        let mut gap = rto;
+        for _ in 0..resends {
+            at = at.saturating_add(gap);
+            gap = gap.saturating_mul(2).min(TCP_RTO_MAX.as_nanos());
+        }
+        let at = SimDuration(at);
+        (at < model_timeout(TCP_RETRIES2, SimDuration(rto))).then_some(at)
     }
 }
 
@@ -159,6 +210,28 @@ mod tests {
             ..linux(4)
         };
         assert_eq!(schedule(short), (vec![0, 1, 2, 3, 4, 5], 7));
+    }
+
+    /// Worked by hand from the probe and RTO rules above with the 200 ms `TCP_RTO_MIN`: resends
+    /// at 0.2, 0.4, 0.8, … s, the gap doubling to 102.4 s between the 10th and 11th (at 204.8
+    /// s), then capped at 120 s; `tcp_model_timeout(15, 0.2 s)` = (2^10 - 1) × 0.2 s + 6 × 120 s
+    /// = 924.6 s, so the last resend is the 16th, at 804.8 s.
+    #[test]
+    fn data_is_resent_at_doubling_multiples_of_the_rto() {
+        let d = DataRetransmission {
+            rto: SimDuration::from_millis(200),
+        };
+        let ms = |k| d.next_resend(k).map(|t| t.as_nanos() / 1_000_000);
+        assert_eq!(
+            (0..11).map(ms).collect::<Vec<_>>(),
+            [
+                200, 400, 800, 1600, 3200, 6400, 12_800, 25_600, 51_200, 102_400, 204_800
+            ]
+            .map(Some)
+        );
+        assert_eq!(ms(11), Some(324_800));
+        assert_eq!(ms(15), Some(804_800));
+        assert_eq!(ms(16), None);
     }
 
     /// The RTO stops at `TCP_RTO_MAX`: with a 100 s initial RTO the second timer is 120 s later.
