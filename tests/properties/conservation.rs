@@ -330,7 +330,10 @@ proptest! {
         let path = temp_file("property.toml", &text);
         let s = sim_cli::scenario_file::read_scenario(&path, &[])
             .map_err(|e| TestCaseError::fail(format!("generated an invalid scenario: {e}\n{text}")))?;
-        let options = RunOptions { timeline_bucket: Some(SimDuration::from_millis(5)) };
+        let options = RunOptions {
+            timeline_bucket: Some(SimDuration::from_millis(5)),
+            request_log: true,
+        };
         let r = match run_with(&s, s.seed, &options) {
             Ok(r) => r,
             Err(e) => {
@@ -347,5 +350,10 @@ proptest! {
         prop_assert_eq!(render(&plain, Format::Json), render(&r, Format::Json));
         render(&r, Format::Text);
         render(&r, Format::Prometheus);
+        let log = r.request_log.as_ref().expect("asked for the request log");
+        prop_assert!(log.len() as u64 <= r.client.received, "a row per response at most");
+        for row in log {
+            prop_assert!(row.sent_at <= row.connected_at && row.connected_at <= row.done_at);
+        }
     }
 }

@@ -233,6 +233,7 @@ pub fn check_and_run(path: &Path, mut sets: Vec<String>) -> Result<(), TestCaseE
         sets,
         format: Format::Json,
         outlier_log: None,
+        hey_csv: None,
         timing: false,
     };
     judge("run", path, run_command(&args))

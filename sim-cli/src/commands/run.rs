@@ -4,12 +4,12 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use sim_core::sim::{RunLimitExceeded, RunResult, run};
+use sim_core::sim::{RunLimitExceeded, RunOptions, RunResult, run_with};
 use sim_core::time::SimTime;
 
 use crate::exit::{CliError, CliResult, note};
 use crate::files::write_atomically;
-use crate::output::{Format, outlier_log, render};
+use crate::output::{Format, hey_csv, outlier_log, render};
 use crate::scenario_file::read_scenario;
 
 /// Run one scenario and print what the clients saw and Envoy's stats.
@@ -29,6 +29,11 @@ pub struct RunArgs {
     /// Write the outlier detection event log (Envoy's format, one JSON object per line).
     #[arg(long, value_name = "FILE")]
     pub outlier_log: Option<PathBuf>,
+    /// Write every response from a backend as `hey -o csv` does (response-time, DNS+dialup,
+    /// DNS, Request-write, Response-delay, Response-read, status-code, offset; seconds), to
+    /// compare a run with hey's own measurement (docs/validation.md).
+    #[arg(long, value_name = "FILE")]
+    pub hey_csv: Option<PathBuf>,
     /// Print on stderr the events processed, the simulation's wall time, events/s and
     /// simulated requests/s (requests the clients sent per wall-clock second). The results on
     /// stdout do not change.
@@ -42,7 +47,11 @@ pub fn run_command(args: &RunArgs) -> CliResult<String> {
     // The wall clock is read here, around the simulation alone: sim-core has no clock, and
     // loading the scenario and rendering the output are not part of the figures.
     let started = Instant::now();
-    let outcome = run(&scenario, seed);
+    let options = RunOptions {
+        request_log: args.hey_csv.is_some(),
+        ..RunOptions::default()
+    };
+    let outcome = run_with(&scenario, seed, &options);
     let wall = started.elapsed();
     if args.timing {
         note(&timing_report(&RunFigures::of(&outcome), wall));
@@ -52,6 +61,9 @@ pub fn run_command(args: &RunArgs) -> CliResult<String> {
     })?;
     if let Some(path) = &args.outlier_log {
         write_atomically(path, outlier_log::render(&result).as_bytes()).context("--outlier-log")?;
+    }
+    if let Some(path) = &args.hey_csv {
+        write_atomically(path, hey_csv::render(&result).as_bytes()).context("--hey-csv")?;
     }
     Ok(render(&result, args.format))
 }

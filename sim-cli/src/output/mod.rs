@@ -1,5 +1,6 @@
 //! Renderings of a run's result.
 
+pub mod hey_csv;
 pub mod json;
 pub mod outlier_log;
 pub mod prometheus;

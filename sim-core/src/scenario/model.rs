@@ -28,6 +28,17 @@ scenario_table! {
         /// Stop the run at this simulated time. Without it the run ends when every client is
         /// done and nothing is in flight.
         duration: Option<SimDuration> { absent: "none: until nothing is left to do" },
+        /// `"envoy"`: the clients send to Envoy, which sends to the backends. `"none"`: the
+        /// clients send straight to the backends, to check the world alone against real
+        /// servers (docs/validation.md). Each closed-loop worker is then an HTTP/1.1 client of
+        /// its own, like one of hey's: one connection at a time, kept while the server keeps
+        /// it, made again when the server closes it. `[cluster]` and `[route]` describe that
+        /// client: `connect_timeout` is its dial timeout, `[route] timeout` its whole request's
+        /// timeout (hey's `-t`, counted as a 504 UT), `lb_policy` how it spreads its
+        /// connections over the backends; `[network.upstream]` is its network and kernel;
+        /// `[envoy]` and `[network.downstream]` are not read. Outlier detection, retries,
+        /// circuit breakers and HTTP/2 are Envoy's and exit 2.
+        proxy: ProxyKind { default: "\"envoy\"" },
         /// The Envoy process.
         envoy: EnvoyProcess { default: "{}" },
         /// The one upstream cluster.
@@ -64,6 +75,24 @@ scenario_table! {
         /// the newest; it now selects every behaviour of that release, not only the
         /// `max_ejection_percent` rule. Only with `[cluster.outlier_detection]`.
         max_ejection_percent_rule: Option<MaxEjectionPercentRule> { absent: "none" },
+    }
+}
+
+scenario_enum! {
+    /// What stands between the clients and the backends.
+    pub enum ProxyKind {
+        /// One Envoy.
+        Envoy = "envoy",
+        /// Nothing: the clients connect to the backends themselves.
+        None = "none",
+    }
+}
+
+// `scenario_enum!` declares the names; the default is said here.
+#[allow(clippy::derivable_impls)]
+impl Default for ProxyKind {
+    fn default() -> Self {
+        ProxyKind::Envoy
     }
 }
 

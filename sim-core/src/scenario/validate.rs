@@ -1,6 +1,8 @@
 //! Checks that span several fields, or ranges that the types alone do not enforce.
 
-use super::{BackendGroup, Client, ClientKind, OutlierDetection, RetryBackOff, Scenario};
+use super::{
+    BackendGroup, Client, ClientKind, OutlierDetection, ProxyKind, RetryBackOff, Scenario,
+};
 use crate::envoy::version::Behaviour;
 use crate::schema::{Invalid, PathSegment, Table};
 
@@ -15,6 +17,7 @@ fn invalid(path: Vec<PathSegment>, message: impl Into<String>) -> Invalid {
 /// The per-field rules of the schema (`Table::check`), then the checks that span fields.
 pub fn validate(s: &Scenario) -> Result<(), Invalid> {
     s.check(&mut Vec::new())?;
+    validate_direct(s)?;
     validate_route(s)?;
     validate_envoy_version(s)?;
     match &s.cluster.outlier_detection {
@@ -99,6 +102,56 @@ fn with(path: &[PathSegment], k: &str) -> Vec<PathSegment> {
     p
 }
 
+/// With `proxy = "none"` nothing of Envoy's own may be asked for, and every client is a
+/// closed-loop HTTP/1.1 client.
+fn validate_direct(s: &Scenario) -> Result<(), Invalid> {
+    if s.proxy != ProxyKind::None {
+        return Ok(());
+    }
+    let cluster = &s.cluster;
+    let envoy_only = [
+        (
+            "outlier_detection",
+            cluster.outlier_detection.is_some(),
+            "cluster",
+        ),
+        (
+            "circuit_breakers",
+            !cluster.circuit_breakers.thresholds.is_empty()
+                || !cluster.circuit_breakers.per_host_thresholds.is_empty(),
+            "cluster",
+        ),
+        (
+            "http2_protocol_options",
+            cluster.http2_protocol_options.is_some(),
+            "cluster",
+        ),
+        ("retry_policy", s.route.retry_policy.is_some(), "route"),
+        (
+            "istio_default_retry_policy",
+            s.route.istio_default_retry_policy.is_some(),
+            "route",
+        ),
+    ];
+    for (field, set, table) in envoy_only {
+        if set {
+            return Err(invalid(
+                vec![key(table), key(field)],
+                "is Envoy's: with proxy = \"none\" the clients talk to the backends themselves",
+            ));
+        }
+    }
+    for (i, c) in s.clients.iter().enumerate() {
+        if c.kind != ClientKind::ClosedLoop {
+            return Err(invalid(
+                vec![key("clients"), PathSegment::Index(i), key("kind")],
+                "with proxy = \"none\" every client is closed_loop (a worker per connection, like hey's)",
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn validate_client(c: &Client, s: &Scenario, path: Vec<PathSegment>) -> Result<(), Invalid> {
     let has_duration = c.duration.is_some() || s.duration.is_some();
     let reject = |field: &str, present: bool, kind: &str| {
@@ -130,6 +183,11 @@ fn validate_client(c: &Client, s: &Scenario, path: Vec<PathSegment>) -> Result<(
             }
         }
         ClientKind::OpenLoop => {
+            reject(
+                "worker_start_interval",
+                c.worker_start_interval.is_some(),
+                "closed_loop",
+            )?;
             reject("workers", c.workers.is_some(), "closed_loop")?;
             reject(
                 "requests_per_worker",

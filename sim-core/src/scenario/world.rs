@@ -56,6 +56,11 @@ scenario_table! {
         tcp_syn_linear_timeouts: u32 { default: "4", rule: Rule::Range { min: 0, max: 127 } },
         /// The first SYN retransmission timeout (Linux's `TCP_TIMEOUT_INIT`, 1 s).
         tcp_initial_rto: SimDuration { default: "\"1s\"", rule: Rule::DurationAboveZero },
+        /// The kernel's `CONFIG_HZ`: its timer wheel fires a SYN retransmission timer at the
+        /// first boundary of its bucket after it expires (a 1 s timer in 32 ms buckets at 250),
+        /// so SYNs dropped together are sent again together. Debian's kernels: 250 (this
+        /// machine's); RHEL's and Ubuntu's since 24.04: 1000.
+        tcp_timer_hz: u32 { default: "250", rule: Rule::Range { min: 100, max: 1000 } },
         /// The retransmission timeout of data on a fast link: `net.ipv4.tcp_rto_min_us`
         /// (Linux's `TCP_RTO_MIN`, 200 ms) plus the round trip. It matters when a backend's
         /// full accept queue drops the final ACK of a handshake: the connection counts as
@@ -121,6 +126,10 @@ scenario_table! {
         },
         /// closed_loop only: the worker's pause between a response and its next request.
         turnaround: Option<Distribution> { absent: "`\"0s\"`" },
+        /// closed_loop only: worker `k` (from 0) sends its first request `k` times this after
+        /// `start`. hey starts its workers one after another; measured here, their first
+        /// requests leave about 60 µs apart (docs/validation.md).
+        worker_start_interval: Option<SimDuration> { absent: "all at `start`" },
         /// open_loop only, required there: requests per second, greater than 0 and at most
         /// 1e9.
         rate: Option<f64> {

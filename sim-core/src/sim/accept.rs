@@ -144,8 +144,9 @@ impl Simulation<'_> {
         self.server_conns[conn.index()].held = held;
     }
 
-    /// If the host's accept loop is free, it accepts the next connection waiting in the queue
-    /// and is busy for its `accept_time`.
+    /// If the host's accept loop is free, it turns to the next connection waiting in the
+    /// queue and has it `accept_time` later (the server waking up and accepting); the
+    /// connection holds its place in the queue until then.
     pub(super) fn run_accept_loop(&mut self, host: usize) {
         let (conns, server_conns) = (&self.proxy.conns, &self.server_conns);
         let still_queued = |conn: Key| {
@@ -158,22 +159,28 @@ impl Simulation<'_> {
             return;
         };
         let epoch = self.backends[host].epoch();
-        let event = Event::AcceptTurnOver {
+        let event = Event::AcceptDone {
             host: host as u32,
+            conn,
             epoch,
         };
         self.schedule_in(busy_for, event);
-        self.server_conns[conn.index()].side = ServerSide::Accepted;
-        self.backends[host].accept();
-        self.deliver_held(conn, host);
     }
 
-    /// The accept loop is done with its last connection (in the host's `epoch`).
-    pub(super) fn on_accept_turn_over(&mut self, host: usize, epoch: u32) {
+    /// The accept loop has `conn` (unless its client closed it meanwhile, or the process
+    /// crashed since the loop turned to it, in the host's `epoch`) and turns to the next.
+    pub(super) fn on_accept_done(&mut self, host: usize, conn: ConnId, epoch: u32) {
         if self.backends[host].epoch() != epoch {
             return; // The process crashed since; its loop starts afresh.
         }
         self.backends[host].accept_turn_over();
+        let queued = self.proxy.conns.contains(conn)
+            && self.server_conns[conn.index()].side == ServerSide::Queued;
+        if queued {
+            self.server_conns[conn.index()].side = ServerSide::Accepted;
+            self.backends[host].accept();
+            self.deliver_held(conn, host);
+        }
         self.run_accept_loop(host);
     }
 

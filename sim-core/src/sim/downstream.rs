@@ -14,16 +14,17 @@ impl Simulation<'_> {
         self.schedule(at, event);
     }
 
-    /// Closed-loop workers all start at the client's start (hey starts its workers at once);
-    /// open-loop clients schedule their first arrival.
+    /// Closed-loop workers start at the client's start, each `worker_start_interval` after the
+    /// one before; open-loop clients schedule their first arrival.
     pub(super) fn schedule_client_start(&mut self, c: usize) {
         let client = &mut self.clients[c];
         match client.kind {
             ClientKind::ClosedLoop => {
-                let start = client.start;
+                let (start, gap) = (client.start, client.worker_start_interval);
                 for w in 0..client.workers.len() {
+                    let offset = SimDuration(gap.as_nanos().saturating_mul(w as u64));
                     self.schedule_client_event(
-                        start,
+                        start.after(offset),
                         Event::ClosedLoopSend {
                             client: c as u32,
                             worker: w as u32,
@@ -68,18 +69,33 @@ impl Simulation<'_> {
         }
         let concurrency = self.proxy.concurrency;
         let c = &mut self.clients[client as usize];
-        let ds = c.downstream(worker.map(|w| w as usize), concurrency);
-        let connect = if ds.new_connection {
-            self.downstream.connect_time.sample(&mut c.rng)
-        } else {
-            SimDuration::ZERO
+        let (envoy_worker, connect, latency) = match (&self.direct_worker_base, worker) {
+            // No Envoy: the worker's own HTTP client has the request at once.
+            (Some(base), Some(w)) => (
+                base[client as usize] + w,
+                SimDuration::ZERO,
+                SimDuration::ZERO,
+            ),
+            _ => {
+                let ds = c.downstream(worker.map(|w| w as usize), concurrency);
+                let connect = if ds.new_connection {
+                    self.downstream.connect_time.sample(&mut c.rng)
+                } else {
+                    SimDuration::ZERO
+                };
+                (
+                    ds.envoy_worker,
+                    connect,
+                    self.downstream.latency.sample(&mut c.rng),
+                )
+            }
         };
-        let latency = self.downstream.latency.sample(&mut c.rng);
         let request = self.requests.insert(Request {
             client,
             worker,
-            envoy_worker: ds.envoy_worker,
+            envoy_worker,
             sent_at: self.now,
+            ready_at: None,
             route_timer: None,
             attempt: None,
             retry: None,
@@ -118,10 +134,13 @@ impl Simulation<'_> {
         }
         self.cancel(timer);
         self.cancel(backoff);
-        let latency = self
-            .downstream
-            .latency
-            .sample(&mut self.clients[client].rng);
+        let latency = if self.direct_worker_base.is_some() {
+            SimDuration::ZERO
+        } else {
+            self.downstream
+                .latency
+                .sample(&mut self.clients[client].rng)
+        };
         self.schedule(self.now.after(latency), Event::ResponseAtClient { request });
     }
 
@@ -130,6 +149,14 @@ impl Simulation<'_> {
         let reply = r.reply.expect("a reply was sent");
         let latency = self.now.since(r.sent_at);
         self.outcome.record(reply.status, reply.flags, latency);
+        if let (Some(log), false) = (self.request_log.as_mut(), reply.local) {
+            log.push(crate::sim::RequestRecord {
+                sent_at: r.sent_at,
+                connected_at: r.ready_at.unwrap_or(r.sent_at),
+                done_at: self.now,
+                status: reply.status,
+            });
+        }
         if let Some(t) = self.timeline.as_mut() {
             t.record(self.now, reply.status, reply.flags, reply.local);
         }

@@ -19,9 +19,8 @@ pub enum Event {
     /// Envoy's host kernel resends the request of a connection whose handshake a full accept
     /// queue left unfinished.
     DataResend { conn: Key },
-    /// A backend host's accept loop is done with the connection it accepted last (in the
-    /// host's `epoch`).
-    AcceptTurnOver { host: u32, epoch: u32 },
+    /// A backend host's accept loop has the connection it turned to (in the host's `epoch`).
+    AcceptDone { host: u32, conn: Key, epoch: u32 },
     /// An upstream request reaches its backend host.
     RequestAtBackend { attempt: Key, conn: Key, host: u32 },
     /// A backend host finishes serving a request (started in the host's `epoch`).

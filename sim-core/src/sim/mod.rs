@@ -15,7 +15,7 @@ mod timeline;
 mod upstream;
 
 pub use limits::{Limit, RunLimitExceeded};
-pub use outcome::{ClientOutcome, HostInfo, Peaks, RunResult};
+pub use outcome::{ClientOutcome, HostInfo, Peaks, RequestRecord, RunResult};
 pub use timeline::{Bucket, Timeline};
 
 use std::collections::VecDeque;
@@ -45,6 +45,8 @@ pub fn run(scenario: &Scenario, seed: u64) -> Result<RunResult, RunLimitExceeded
 pub struct RunOptions {
     /// Record responses and the time hosts spent ejected per bucket of this width.
     pub timeline_bucket: Option<SimDuration>,
+    /// Record every response from a backend, in the order the clients received them.
+    pub request_log: bool,
 }
 
 /// Runs `scenario` with `seed` as [`run`] does, recording what `options` asks for besides the
@@ -56,6 +58,7 @@ pub fn run_with(
 ) -> Result<RunResult, RunLimitExceeded> {
     let mut sim = Simulation::new(scenario, seed);
     sim.timeline = options.timeline_bucket.map(Timeline::new);
+    sim.request_log = options.request_log.then(Vec::new);
     sim.schedule_start();
     sim.run_to_end()?;
     Ok(sim.finish())
@@ -68,6 +71,8 @@ struct Request {
     worker: Option<u32>,
     envoy_worker: u32,
     sent_at: SimTime,
+    /// When its last attempt got its upstream connection.
+    ready_at: Option<SimTime>,
     route_timer: Option<TimerHandle>,
     /// The upstream attempt in progress.
     attempt: Option<Key>,
@@ -114,6 +119,8 @@ struct ConnTimers {
     syn_timer: Option<TimerHandle>,
     /// When the first SYN left.
     started: SimTime,
+    /// When the last SYN left (and the retransmission timer was armed).
+    armed: SimTime,
     /// SYN retransmissions so far (`icsk_retransmits`).
     retransmits: u32,
     /// Offset from `started` at which the retransmission timer fires next.
@@ -159,6 +166,8 @@ struct Simulation<'s> {
     /// The limit that stopped the run, if not `max_events`.
     limit_hit: Option<Limit>,
     timeline: Option<Timeline>,
+    /// Every response from a backend, when asked for (`RunOptions::request_log`).
+    request_log: Option<Vec<RequestRecord>>,
     /// Replies Envoy made itself.
     local_replies: u64,
     /// Replies Envoy sent with each response flag (some may still be on their way).
@@ -168,6 +177,9 @@ struct Simulation<'s> {
     client_events_pending: u64,
     downstream: &'s Link,
     upstream: &'s UpstreamLink,
+    /// `proxy = "none"`: each client worker has an Envoy worker of its own (its own HTTP
+    /// client), reached at once, the first of client `c` at `direct_worker_base[c]`.
+    direct_worker_base: Option<Vec<u32>>,
 }
 
 impl<'s> Simulation<'s> {
@@ -215,8 +227,21 @@ impl<'s> Simulation<'s> {
             flagged_replies: [0; ResponseFlag::ALL.len()],
             local_replies: 0,
             timeline: None,
+            request_log: None,
             downstream: &scenario.network.downstream,
             upstream: &scenario.network.upstream,
+            direct_worker_base: (scenario.proxy == crate::scenario::ProxyKind::None).then(|| {
+                let mut base = 0u32;
+                scenario
+                    .clients
+                    .iter()
+                    .map(|c| {
+                        let first = base;
+                        base = base.saturating_add(c.workers.map_or(0, |w| w.get()));
+                        first
+                    })
+                    .collect()
+            }),
         }
     }
 
@@ -320,7 +345,9 @@ impl<'s> Simulation<'s> {
             Event::ConnectTimeout { conn } => self.on_connect_timeout(conn),
             Event::SynTimer { conn } => self.on_syn_timer(conn),
             Event::DataResend { conn } => self.on_data_resend(conn),
-            Event::AcceptTurnOver { host, epoch } => self.on_accept_turn_over(host as usize, epoch),
+            Event::AcceptDone { host, conn, epoch } => {
+                self.on_accept_done(host as usize, conn, epoch)
+            }
             Event::RequestAtBackend {
                 attempt,
                 conn,
@@ -479,6 +506,7 @@ impl<'s> Simulation<'s> {
             client: self.outcome,
             events_processed: self.events_processed,
             timeline: self.timeline,
+            request_log: self.request_log,
         }
     }
 

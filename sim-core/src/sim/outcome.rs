@@ -86,6 +86,20 @@ pub struct HostInfo {
     pub listen_overflows: u64,
 }
 
+/// One response from a backend as its client saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// When the client sent the request.
+    pub sent_at: SimTime,
+    /// When the request's last attempt got its upstream connection: with `proxy = "none"`,
+    /// when the client's own connect completed, or at once on a kept connection.
+    pub connected_at: SimTime,
+    /// When the client had the response.
+    pub done_at: SimTime,
+    /// Its status.
+    pub status: u16,
+}
+
 #[derive(Clone, Debug)]
 /// What one run produced: the clients' view, Envoy's stats and event log, and the peaks.
 pub struct RunResult {
@@ -111,6 +125,8 @@ pub struct RunResult {
     pub outlier_events: Vec<OutlierEvent>,
     /// Whether the cluster has an outlier detector.
     pub outlier_detection: bool,
+    /// Every response from a backend, when asked for (`RunOptions::request_log`).
+    pub request_log: Option<Vec<RequestRecord>>,
     /// Responses and ejected hosts over time, when asked for (`RunOptions`).
     pub timeline: Option<super::Timeline>,
 }

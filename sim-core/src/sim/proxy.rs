@@ -11,7 +11,7 @@ use crate::envoy::resource_manager::ResourceManagers;
 use crate::envoy::retry::{RetryConfig, RetryDecision, RetryState, RetryStatus};
 use crate::envoy::version::EnvoyVersion;
 use crate::rng::{SimRng, StreamKind, stream};
-use crate::scenario::{RoutingPriority, Scenario};
+use crate::scenario::{ProxyKind, RoutingPriority, Scenario, Thresholds};
 use crate::slab::Slab;
 use crate::time::{SimDuration, SimTime};
 
@@ -47,6 +47,15 @@ pub struct Proxy {
     pub peaks: Peaks,
 }
 
+/// With `proxy = "none"`: every closed-loop worker of every client (validated: no other kind).
+pub fn direct_workers(s: &Scenario) -> u32 {
+    s.clients
+        .iter()
+        .map(|c| c.workers.map_or(0, |w| w.get()))
+        .fold(0u32, u32::saturating_add)
+        .max(1)
+}
+
 /// What the router tells the outlier detector about an attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutlierReport {
@@ -59,7 +68,28 @@ pub enum OutlierReport {
 impl Proxy {
     pub fn new(s: &Scenario, seed: u64, priority_of: Vec<usize>, weight: Vec<u32>) -> Self {
         let host_count = priority_of.len();
-        let concurrency = s.envoy.concurrency.get();
+        let direct = s.proxy == ProxyKind::None;
+        // Without Envoy, each client worker is a client of its own: one "worker" each, with
+        // its own pool and balancer, and no shared limits.
+        let concurrency = if direct {
+            direct_workers(s)
+        } else {
+            s.envoy.concurrency.get()
+        };
+        let unlimited = [Thresholds {
+            priority: s.route.priority,
+            max_connections: Some(u32::MAX),
+            max_pending_requests: Some(u32::MAX),
+            max_requests: Some(u32::MAX),
+            max_retries: Some(u32::MAX),
+            track_remaining: false,
+            retry_budget: None,
+        }];
+        let thresholds = if direct {
+            &unlimited[..]
+        } else {
+            &s.cluster.circuit_breakers.thresholds[..]
+        };
         let limits = match &s.cluster.http2_protocol_options {
             None => StreamLimits::HTTP1,
             Some(h2) => StreamLimits::http2(
@@ -130,10 +160,7 @@ impl Proxy {
             priority: s.route.priority,
             connect_timeout: s.cluster.connect_timeout,
             route_timeout: s.route.timeout,
-            resources: ResourceManagers::for_version(
-                &s.cluster.circuit_breakers.thresholds,
-                s.envoy.envoy_version(),
-            ),
+            resources: ResourceManagers::for_version(thresholds, s.envoy.envoy_version()),
             stats: ClusterStats::new(),
             hosts: vec![host; host_count],
             conns: Slab::new(),

@@ -96,6 +96,7 @@ impl Simulation<'_> {
         let a = &mut self.attempts[attempt];
         a.conn = Some(conn);
         let (host, request) = (a.host, a.request);
+        self.requests[request].ready_at = Some(self.now);
         self.note_attempted(request, host);
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectSuccess, None);
         self.proxy.report_outlier(host, report, self.now);

@@ -6,8 +6,9 @@ use super::accept::ServerSide;
 use super::events::Event;
 use super::{ConnTimers, Simulation};
 use crate::envoy::conn_pool::ConnId;
+use crate::time::SimTime;
 use crate::world::backend::Handshake;
-use crate::world::tcp::{SynRetransmission, SynTimer};
+use crate::world::tcp::{SynRetransmission, SynTimer, timer_wheel_expiry};
 
 impl Simulation<'_> {
     /// Envoy starts a connect: the first SYN leaves now, and Envoy arms its connect timer
@@ -21,6 +22,7 @@ impl Simulation<'_> {
         self.conn_timers[conn.index()] = ConnTimers {
             connect_timeout: Some(timeout),
             started: self.now,
+            armed: self.now,
             next_timer: self.syn_retransmission().first_timer(),
             ..ConnTimers::default()
         };
@@ -83,12 +85,17 @@ impl Simulation<'_> {
         self.set_server_side(conn, host, side);
     }
 
-    /// The SYN was lost: the retransmission timer fires at its time, or now if that has passed
-    /// already (a `connect_time` longer than the timeout: the kernel would have sent the next
-    /// SYN before this one's fate was known; here it goes out when it is).
+    /// The SYN was lost: the retransmission timer, armed when the SYN left, fires at its time
+    /// on the kernel's timer wheel, or now if that has passed already (a `connect_time`
+    /// longer than the timeout: the kernel would have sent the next SYN before this one's
+    /// fate was known; here it goes out when it is).
     fn after_lost_syn(&mut self, conn: ConnId) {
         let t = &self.conn_timers[conn.index()];
-        let at = t.started.after(t.next_timer);
+        let at = SimTime::ZERO.after(timer_wheel_expiry(
+            t.armed.since(SimTime::ZERO),
+            t.started.after(t.next_timer).since(t.armed),
+            self.upstream.tcp_timer_hz,
+        ));
         if at > self.now {
             let timer = self.schedule(at, Event::SynTimer { conn });
             self.conn_timers[conn.index()].syn_timer = Some(timer);
@@ -103,11 +110,13 @@ impl Simulation<'_> {
         let syn = self.syn_retransmission();
         let t = &mut self.conn_timers[conn.index()];
         t.syn_timer = None;
-        match syn.on_timer(t.retransmits, t.next_timer) {
+        // The kernel re-arms from the moment the timer really fired.
+        match syn.on_timer(t.retransmits, self.now.since(t.started)) {
             SynTimer::GiveUp => self.connect_fails(conn),
             SynTimer::Resend { next } => {
                 t.retransmits += 1;
                 t.next_timer = next;
+                t.armed = self.now;
                 self.send_syn(conn);
             }
         }

@@ -238,8 +238,8 @@ impl BackendHost {
     }
 
     /// With an accept loop that is free: the next connection in the accept queue for which
-    /// `still_queued` holds (the others were closed by their clients). The loop is then busy
-    /// for the returned time; `accept_turn_over` frees it.
+    /// `still_queued` holds (the others were closed by their clients), and how long the loop
+    /// takes to have it; the loop is busy until `accept_turn_over`.
     pub fn next_accept(
         &mut self,
         still_queued: impl Fn(Key) -> bool,
@@ -257,7 +257,7 @@ impl BackendHost {
         None
     }
 
-    /// The accept loop is done with the connection it accepted last.
+    /// The accept loop has the connection it turned to, and is free again.
     pub fn accept_turn_over(&mut self) {
         self.accept_busy = false;
     }

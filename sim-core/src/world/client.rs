@@ -34,6 +34,8 @@ pub struct ClientRuntime {
     /// Closed-loop workers (none for an open-loop client).
     pub workers: Vec<Worker>,
     turnaround: Distribution,
+    /// Gap between the first requests of consecutive workers.
+    pub worker_start_interval: SimDuration,
     rate: f64,
     arrivals: Arrivals,
     /// Its own random stream (turnaround pauses, Poisson gaps, Envoy worker choice).
@@ -77,6 +79,7 @@ impl ClientRuntime {
             keep_alive: c.keep_alive,
             workers,
             turnaround: c.turnaround.clone().unwrap_or_default(),
+            worker_start_interval: c.worker_start_interval.unwrap_or(SimDuration::ZERO),
             rate: c.rate.unwrap_or(0.0),
             arrivals: c.arrivals.unwrap_or_default(),
             rng: stream(seed, StreamKind::Client, index as u64),
@@ -172,6 +175,7 @@ mod tests {
             workers: NonZeroU32::new(workers),
             requests_per_worker: Some(requests),
             turnaround: None,
+            worker_start_interval: None,
             rate: None,
             arrivals: None,
         }

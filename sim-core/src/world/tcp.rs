@@ -106,6 +106,32 @@ fn model_timeout(boundary: u32, rto_base: SimDuration) -> SimDuration {
     SimDuration(u64::try_from(nanos).unwrap_or(u64::MAX))
 }
 
+/// When a kernel timer armed at `now` to fire `delay` later really fires: Linux's timer wheel
+/// (`kernel/time/timer.c`, `calc_wheel_index` and `calc_index`) keeps a timer `delta` jiffies
+/// away in level `lvl`, the first with `delta < LVL_START(lvl + 1)` (`LVL_START(n)` = 63 << 3 ×
+/// (n - 1)), whose buckets are 8^`lvl` jiffies wide, and fires it at the first bucket boundary
+/// after its expiry: `((expires >> 3·lvl) + 1) << 3·lvl`. So timers armed a few milliseconds
+/// apart for 1 s fire together (at `hz` = 250, in 32 ms buckets), which is why SYNs dropped in
+/// one burst come back in one burst. Jiffy 0 is taken to be the start of the run.
+pub fn timer_wheel_expiry(now: SimDuration, delay: SimDuration, hz: u32) -> SimDuration {
+    let jiffy = 1_000_000_000 / u64::from(hz.max(1));
+    let now_j = now.as_nanos() / jiffy;
+    let delta = delay.as_nanos().div_ceil(jiffy);
+    let expires = now_j.saturating_add(delta);
+    let mut lvl = 0u32;
+    while lvl < 8 && delta >= lvl_start(lvl + 1) {
+        lvl += 1;
+    }
+    let shift = 3 * lvl;
+    let fires = ((expires >> shift) + 1) << shift;
+    SimDuration(fires.saturating_mul(jiffy))
+}
+
+/// `LVL_START(n)`: the first delta, in jiffies, kept in level `n`.
+fn lvl_start(n: u32) -> u64 {
+    63u64 << (3 * (n - 1))
+}
+
 /// The retransmission of a request sent on a connection whose handshake the server's kernel
 /// did not complete: the final ACK found the accept queue full (`tcp_v4_syn_recv_sock`,
 /// `net/ipv4/tcp_ipv4.c`, `exit_overflow`; with `tcp_abort_on_overflow = 0` nothing is sent
@@ -232,6 +258,19 @@ mod tests {
         assert_eq!(ms(11), Some(324_800));
         assert_eq!(ms(15), Some(804_800));
         assert_eq!(ms(16), None);
+    }
+
+    /// Worked by hand from `calc_wheel_index` at HZ = 250 (4 ms jiffies): 1 s is 250 jiffies,
+    /// level 1 (63 <= 250 < 504), 8-jiffy buckets. Armed at 0: expires at jiffy 250, fires at
+    /// ((250 >> 3) + 1) << 3 = 256, 1.024 s. Armed at 10 ms (jiffy 2): 252 → 256, the same
+    /// moment. A 200 ms timer (50 jiffies, level 0) armed at 1 ms fires at jiffy 51, 204 ms.
+    #[test]
+    fn the_timer_wheel_fires_timers_at_bucket_boundaries() {
+        let ms = |m| SimDuration::from_millis(m);
+        assert_eq!(timer_wheel_expiry(ms(0), ms(1000), 250), ms(1024));
+        assert_eq!(timer_wheel_expiry(ms(10), ms(1000), 250), ms(1024));
+        assert_eq!(timer_wheel_expiry(ms(33), ms(1000), 250), ms(1056));
+        assert_eq!(timer_wheel_expiry(ms(1), ms(200), 250), ms(204));
     }
 
     /// The RTO stops at `TCP_RTO_MAX`: with a 100 s initial RTO the second timer is 120 s later.
