@@ -35,3 +35,4 @@ mod sweep_size;
 mod sweeps;
 mod tcp_backlog;
 mod timing;
+mod validation;
