@@ -3,17 +3,18 @@
 //! response, all changeable by phases; its listening socket's TCP accept queue; requests in
 //! service either each take their own service time (`fifo`) or share one server
 //! (`processor_sharing`, in `sharing.rs`); past a saturation point (`overload`) arrivals may fail
-//! at once.
+//! at once; stop-the-world pauses (`pause.rs`) hold everything but the kernel.
 
 use std::collections::VecDeque;
 
 use rand::RngExt;
 
+use super::pause::Pausing;
 use super::sharing::SharedServer;
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{BackendBehaviour, BackendGroup, Overload, ServiceModel};
 use crate::slab::Key;
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 /// A request at a backend host: the upstream attempt and the connection it came on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -95,19 +96,21 @@ pub struct BackendHost {
     overload: Option<Overload>,
     /// Requests answered at once past the `overload` point.
     pub overload_errors: u64,
+    /// Its stop-the-world pauses and running clock.
+    pub pausing: Pausing,
+    /// Requests that arrived during the current pause, in arrival order: the kernel holds
+    /// them until the process reads them.
+    held: VecDeque<Job>,
 }
 
 impl BackendHost {
     /// Host `replica` of group `group`; its random stream depends only on those two numbers.
     pub fn new(group: usize, replica: u32, g: &BackendGroup, seed: u64) -> Self {
+        let id = ((group as u64) << 24) | u64::from(replica);
         BackendHost {
             group,
             behaviour: g.initial_behaviour(),
-            rng: stream(
-                seed,
-                StreamKind::BackendHost,
-                ((group as u64) << 24) | u64::from(replica),
-            ),
+            rng: stream(seed, StreamKind::BackendHost, id),
             in_service: 0,
             queue: VecDeque::new(),
             max_queue_length: g.max_queue_length as usize,
@@ -120,6 +123,8 @@ impl BackendHost {
             shared: SharedServer::default(),
             overload: g.overload.clone(),
             overload_errors: 0,
+            pausing: Pausing::new(g.pauses.as_ref(), seed, id),
+            held: VecDeque::new(),
         }
     }
 
@@ -128,12 +133,29 @@ impl BackendHost {
         self.epoch
     }
 
-    /// The process dies: everything in service or waiting is lost.
-    pub fn crash(&mut self) {
+    /// The process dies at `now`: everything in service or waiting is lost, and a pause in
+    /// progress ends (what the kernel held went with the connections the crash reset).
+    pub fn crash(&mut self, now: SimTime) {
         self.epoch += 1;
         self.in_service = 0;
         self.queue.clear();
         self.shared.clear();
+        self.pausing.interrupt(now);
+        self.held.clear();
+    }
+
+    /// A request reaches the host during a pause: the kernel holds it (true), or the process
+    /// runs and reads it now (false).
+    pub fn hold(&mut self, job: Job) -> bool {
+        if self.pausing.is_paused() {
+            self.held.push_back(job);
+        }
+        self.pausing.is_paused()
+    }
+
+    /// After a pause, the next request the kernel held, in arrival order.
+    pub fn next_held(&mut self) -> Option<Job> {
+        self.held.pop_front()
     }
 
     /// A service time drawn for the current behaviour (slow periods multiply it).
@@ -169,12 +191,12 @@ impl BackendHost {
     /// `tcp_abort_on_overflow = 0` (the default) nothing is sent back: the client's
     /// retransmission timer is all that follows. The kernel completes the handshake itself;
     /// the connection then waits for `accept`. A host without a concurrency limit stands for an
-    /// event loop that accepts at once.
+    /// event loop that accepts at once, unless it is paused.
     pub fn handshake(&mut self) -> Handshake {
         if self.accept_queue > self.listen_backlog {
             self.listen_overflows += 1;
             Handshake::Dropped
-        } else if self.behaviour.concurrency == 0 {
+        } else if self.behaviour.concurrency == 0 && !self.pausing.is_paused() {
             Handshake::Accepted
         } else {
             self.accept_queue += 1;
@@ -261,9 +283,10 @@ impl BackendHost {
         }
     }
 
-    /// Starts the next waiting job if a slot is free, with its service time.
+    /// Starts the next waiting job if a slot is free and the host is not paused, with its
+    /// service time.
     pub fn start_next(&mut self) -> Option<(Job, SimDuration)> {
-        if !self.has_free_slot() {
+        if !self.has_free_slot() || self.pausing.is_paused() {
             return None;
         }
         let job = self.queue.pop_front()?;
@@ -296,6 +319,7 @@ mod tests {
             error_probability: Probability(p),
             error_status: 503,
             listen_backlog: 4096,
+            pauses: None,
             phases: vec![],
         }
     }
