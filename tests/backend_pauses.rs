@@ -104,6 +104,18 @@ fn a_pause_stops_the_shared_server() {
     assert_eq!(r.client.latency.max(), ms(300));
 }
 
+/// A queued request waits for the pause too: `concurrency = 1`, two requests at 0; A is
+/// served, B waits. A pause from 50 to 100 ms moves A's end from 100 to 150 ms, when B starts:
+/// done at 250 ms.
+#[test]
+fn a_queued_request_waits_out_the_pause() {
+    let backend = format!("concurrency = 1\n{}", pause("50ms", "50ms"));
+    let r = run_text(&scenario(&backend, &clients_at("0s", 2)));
+    assert_eq!(r.client.count(200), 2);
+    assert_eq!(r.client.latency.min(), ms(150));
+    assert_eq!(r.client.latency.max(), ms(250));
+}
+
 /// Requests that arrive during a pause wait in the kernel and count at the host only when the
 /// process reads them: `concurrency = 1`, `max_queue_length = 0`, paused from 0 to 50 ms, two
 /// requests at 10 ms. At 50 ms the first is read and starts (done at 150 ms: latency 140 ms);
