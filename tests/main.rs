@@ -2,6 +2,7 @@
 
 mod architecture;
 mod backend_load;
+mod backend_pauses;
 mod cli_errors;
 mod cli_run;
 mod cluster_docs;

@@ -208,3 +208,31 @@ black_hole = true
     let old = run_text(&scenario(0));
     assert_eq!(old.client.latency.max(), secs("131072050us"));
 }
+
+/// An accept loop stopped by a pause: 1 ms per accept, a pause from 0.5 to 5.5 ms. The loop
+/// turns to c1 at 250 us; its turn would end at 1.25 ms, inside the pause, so the process has
+/// c1 only when it runs again, at 5.5 ms, and serves its request (waiting since 300 us) until
+/// 6.5 ms: at the client at 6.6 ms. The loop then turns to c2 and has it at 6.5 ms: served
+/// until 7.5 ms, at the client at 7.6 ms.
+#[test]
+fn a_pause_stops_the_accept_loop() {
+    let scenario = r#"
+[envoy]
+concurrency = 1
+[cluster]
+name = "c"
+[[clients]]
+kind = "closed_loop"
+workers = 2
+requests_per_worker = 1
+[[backends]]
+name = "b"
+service_time = "1ms"
+accept_time = "1ms"
+pauses = { every = "1000s", duration = "5ms", first = "500us" }
+"#;
+    let r = run_text(scenario);
+    assert_eq!(r.client.count(200), 2);
+    assert_eq!(r.client.latency.min(), secs("6600us"));
+    assert_eq!(r.client.latency.max(), secs("7600us"));
+}

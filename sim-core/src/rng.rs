@@ -26,6 +26,9 @@ pub enum StreamKind {
     OutlierTimer = 5,
     /// The router's retry back-offs.
     Router = 6,
+    /// A backend host's stop-the-world pauses (apart from its other draws, so that its
+    /// pauses fall at the same times whatever traffic it serves).
+    BackendPauses = 7,
 }
 
 /// The stream of entity `index` of `kind` under `seed`.

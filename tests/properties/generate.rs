@@ -368,6 +368,21 @@ fn phase() -> impl Strategy<Value = String> {
         )
 }
 
+/// Stop-the-world pauses of a few ms every few ms (so that short runs see several), the first
+/// one given or drawn.
+fn pauses() -> impl Strategy<Value = String> {
+    let duration = prop_oneof![
+        (1..=5_000u64).prop_map(|n| format!("\"{}\"", us(n))),
+        (1..=5_000u64).prop_map(|n| format!("{{ exponential = {{ mean = \"{}\" }} }}", us(n))),
+    ];
+    (dist(20_000), duration, of(0..=30u64)).prop_map(|(every, duration, first)| {
+        let first = first
+            .map(|f| format!(", first = \"{f}ms\""))
+            .unwrap_or_default();
+        format!("pauses = {{ every = {every}, duration = {duration}{first} }}\n")
+    })
+}
+
 fn backend(index: usize) -> impl Strategy<Value = String> {
     (
         (1..=3u32, 1..=3u32, 0..=1u32, dist(3000), 0..=3u32, of(0..=4u32)),
@@ -378,9 +393,10 @@ fn backend(index: usize) -> impl Strategy<Value = String> {
             of(select(vec![0u32, 1, 5])),
             of((0..=3u32, select(vec![0.5f64, 1.0]))),
             of(select(vec!["\"50us\"", "\"2ms\""])),
+            of(pauses()),
         ),
     )
-        .prop_map(move |((replicas, weight, priority, service, concurrency, queue), (keep_alive, p, status), phases, (model, backlog, overload, accept))| {
+        .prop_map(move |((replicas, weight, priority, service, concurrency, queue), (keep_alive, p, status), phases, (model, backlog, overload, accept, pauses))| {
             let mut b = format!(
                 "\n[[backends]]\nname = \"b{index}\"\nreplicas = {replicas}\nweight = {weight}\n\
                  priority = {priority}\nservice_time = {service}\nconcurrency = {concurrency}\n\
@@ -400,6 +416,9 @@ fn backend(index: usize) -> impl Strategy<Value = String> {
             }
             if let Some((above, p)) = overload {
                 b += &format!("overload = {{ above = {above}, error_probability = {p:?} }}\n");
+            }
+            if let Some(p) = pauses {
+                b += &p;
             }
             let mut at = 0;
             for (gap, p) in phases {

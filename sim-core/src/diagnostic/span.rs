@@ -32,7 +32,8 @@ impl SourceSpan {
         let line_text = text[line_start..line_end].trim_end_matches('\r');
         let (line, column) = line_column(text, start);
         let (end_line, end_column) = line_column(text, end);
-        let from = start - line_start;
+        // A span may start past the line's trimmed `\r` (a lone `\r` before `\n`).
+        let from = (start - line_start).min(line_text.len());
         let to = (end.min(line_start + line_text.len()) - line_start).max(from);
         let to = if to == from {
             line_text[from..]
@@ -128,6 +129,17 @@ mod tests {
         assert_eq!(long.end_line, 4);
         let empty = SourceSpan::new(text, start..start);
         assert_eq!(empty.in_line, 18..19);
+    }
+
+    /// A span at the `\n` after a `\r` that ends its line points past the line's text,
+    /// which drops the `\r`: an empty part at its end, not a panic (found by the mutation
+    /// property, a byte edit to 13).
+    #[test]
+    fn a_span_at_a_trailing_carriage_return() {
+        let text = "a = \"1s\r\nb = 2\n";
+        let span = SourceSpan::new(text, 8..9);
+        assert_eq!(span.line_text, "a = \"1s");
+        assert_eq!(span.in_line, 7..7);
     }
 
     #[test]

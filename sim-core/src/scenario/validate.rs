@@ -213,6 +213,17 @@ fn validate_client(c: &Client, s: &Scenario, path: Vec<PathSegment>) -> Result<(
 }
 
 fn validate_backend(b: &BackendGroup, path: Vec<PathSegment>) -> Result<(), Invalid> {
+    if b.pauses
+        .as_ref()
+        .is_some_and(|p| p.duration.mean_nanos() <= 0.0)
+    {
+        let mut at = with(&path, "pauses");
+        at.push(key("duration"));
+        return Err(invalid(
+            at,
+            "a pause of `0s` pauses nothing: its mean must be above 0",
+        ));
+    }
     let mut previous = None;
     for (i, phase) in b.phases.iter().enumerate() {
         let mut phase_path = with(&path, "phases");

@@ -207,6 +207,18 @@ scenario_table! {
         /// than `above` requests are at the host (in service or waiting) is answered
         /// `status` at once with probability `error_probability`. Not changed by phases.
         overload: Option<Overload> { absent: "none" },
+        /// Stop-the-world pauses of each host's process, such as a JVM's or Go's garbage
+        /// collector's: while a host is paused, no request in service makes progress (under
+        /// `fifo` each completion moves later by the pause's length; under
+        /// `processor_sharing` the shared server stops), no service starts, no response
+        /// leaves, and the server accepts no connection. The kernel is not paused: it still
+        /// completes handshakes into the accept queue (dropping SYNs once it is full) and holds
+        /// the requests that arrive; when the pause ends the server reads them in arrival
+        /// order, and only then does each count at the host (`concurrency`,
+        /// `max_queue_length` and `overload` apply as to any arrival). Each host pauses on its
+        /// own schedule, drawn from its own random stream. A crash ends a pause in progress,
+        /// and a pause due while the host is crashed pauses nothing. Not changed by phases.
+        pauses: Option<Pauses> { absent: "no pauses" },
         /// Changes of behaviour over time, in strictly increasing order of `at`.
         phases: Vec<Phase> { default: "[]" },
     }
@@ -235,6 +247,25 @@ scenario_table! {
         error_probability: Probability { required },
         /// Status of those answers, sent at once, without service.
         status: u16 { default: "503", rule: Rule::Range { min: 200, max: 599 } },
+    }
+}
+
+scenario_table! {
+    /// A backend host's stop-the-world pauses: each host runs for a time drawn from `every`,
+    /// is paused for a time drawn from `duration`, and so on. The draws come from a random
+    /// stream of the host's own for pauses, so a host's pauses fall at the same times whatever
+    /// traffic it serves.
+    pub struct Pauses {
+        /// Running time between the end of one pause and the start of the next (for a JVM,
+        /// the time between GC pauses, not between their starts).
+        every: Distribution { required },
+        /// Length of each pause (for a JVM, the stop-the-world time the GC log reports);
+        /// its mean must be above 0.
+        duration: Distribution { required },
+        /// When each host's first pause starts, from the start of the run. Absent: each host
+        /// draws its own start, uniformly between 0 and a draw of `every`, so that hosts do
+        /// not pause in step.
+        first: Option<SimDuration> { absent: "each host's own, drawn" },
     }
 }
 

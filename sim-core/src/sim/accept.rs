@@ -173,6 +173,9 @@ impl Simulation<'_> {
         if self.backends[host].epoch() != epoch {
             return; // The process crashed since; its loop starts afresh.
         }
+        if self.backends[host].pausing.is_paused() {
+            return self.backends[host].accept_after_pause(conn);
+        }
         self.backends[host].accept_turn_over();
         let queued = self.proxy.conns.contains(conn)
             && self.server_conns[conn.index()].side == ServerSide::Queued;
@@ -182,6 +185,17 @@ impl Simulation<'_> {
             self.deliver_held(conn, host);
         }
         self.run_accept_loop(host);
+    }
+
+    /// A pause ends: the accept loop finishes the turn the pause stopped, or starts one.
+    pub(super) fn resume_accept_loop(&mut self, host: usize) {
+        match self.backends[host].take_accept_after_pause() {
+            Some(conn) => {
+                let epoch = self.backends[host].epoch();
+                self.on_accept_done(host, conn, epoch);
+            }
+            None => self.run_accept_loop(host),
+        }
     }
 
     /// The connection leaves its host's accept queue, if it waits there: the server starts

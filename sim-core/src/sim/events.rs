@@ -23,13 +23,20 @@ pub enum Event {
     AcceptDone { host: u32, conn: Key, epoch: u32 },
     /// An upstream request reaches its backend host.
     RequestAtBackend { attempt: Key, conn: Key, host: u32 },
-    /// A backend host finishes serving a request (started in the host's `epoch`).
+    /// A backend host finishes serving a request (started in the host's `epoch`), unless
+    /// pauses held it back: `due` is when, on the host's running clock (`world/pause.rs`), its
+    /// work is done (0 under `processor_sharing`, whose completion moves instead).
     ServiceDone {
         attempt: Key,
         conn: Key,
         host: u32,
         epoch: u32,
+        due: u64,
     },
+    /// A backend host's stop-the-world pause starts.
+    PauseStart { host: u32 },
+    /// A backend host's stop-the-world pause ends.
+    PauseEnd { host: u32 },
     /// An HTTP/2 backend's SETTINGS with `SETTINGS_MAX_CONCURRENT_STREAMS` reach Envoy.
     SettingsAtEnvoy {
         conn: Key,

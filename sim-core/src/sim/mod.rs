@@ -6,6 +6,7 @@ mod downstream;
 mod events;
 mod limits;
 mod outcome;
+mod pause;
 mod proxy;
 mod router;
 mod service;
@@ -267,6 +268,7 @@ impl<'s> Simulation<'s> {
         if let Some(first) = self.first_outlier_tick() {
             self.schedule(first, Event::OutlierTick);
         }
+        self.schedule_first_pauses();
         for (g, group) in self.scenario.backends.iter().enumerate() {
             for (p, phase) in group.phases.iter().enumerate() {
                 self.schedule(
@@ -358,7 +360,10 @@ impl<'s> Simulation<'s> {
                 conn,
                 host,
                 epoch,
-            } => self.on_service_done(attempt, conn, host as usize, epoch),
+                due,
+            } => self.on_service_done(attempt, conn, host as usize, epoch, due),
+            Event::PauseStart { host } => self.on_pause_start(host as usize),
+            Event::PauseEnd { host } => self.on_pause_end(host as usize),
             Event::SettingsAtEnvoy {
                 conn,
                 max_concurrent_streams,

@@ -21,6 +21,7 @@ impl Simulation<'_> {
                     conn: job.conn,
                     host: host as u32,
                     epoch: b.epoch(),
+                    due: b.pausing.running(self.now).saturating_add(service.0),
                 };
                 self.schedule(self.now.after(service), event);
             }
@@ -56,6 +57,7 @@ impl Simulation<'_> {
                 conn: job.conn,
                 host: host as u32,
                 epoch,
+                due: 0,
             };
             self.service_timers[host] = Some(self.schedule(at, event));
         }

@@ -39,6 +39,9 @@ impl Simulation<'_> {
 
     /// The server has the request: served, queued, or answered at once.
     pub(super) fn serve_request(&mut self, attempt: Key, conn: ConnId, host: usize) {
+        if self.backends[host].hold(Job { attempt, conn }) {
+            return; // Paused: read when the pause ends (`on_pause_end`).
+        }
         if !self.admit_backend_stream(attempt, conn, host) {
             return self.leave_accept_queue(conn, host); // It answered REFUSED_STREAM.
         }
@@ -79,10 +82,20 @@ impl Simulation<'_> {
         self.schedule(self.now.after(latency), event);
     }
 
-    pub(super) fn on_service_done(&mut self, attempt: Key, conn: ConnId, host: usize, epoch: u32) {
+    pub(super) fn on_service_done(
+        &mut self,
+        attempt: Key,
+        conn: ConnId,
+        host: usize,
+        epoch: u32,
+        due: u64,
+    ) {
         let b = &mut self.backends[host];
         if b.epoch() != epoch {
             return; // Served by a process that has crashed since.
+        }
+        if let Some(later) = b.pausing.recheck(self.now, due) {
+            return self.service_held_back(later, attempt, conn, host, due);
         }
         self.end_service(host, Job { attempt, conn });
         let b = &mut self.backends[host];
@@ -115,7 +128,7 @@ impl Simulation<'_> {
             let crashes = behaviour.crashed && !self.backends[host].behaviour.crashed;
             self.backends[host].behaviour = behaviour.clone();
             if crashes {
-                self.backends[host].crash();
+                self.backends[host].crash(self.now);
                 self.for_each_connection(host, |p, env, conn| p.on_remote_close(env, conn));
             } else if restart {
                 self.for_each_connection(host, |p, env, conn| p.on_goaway(env, conn));
@@ -124,7 +137,7 @@ impl Simulation<'_> {
         }
     }
 
-    fn start_waiting_jobs(&mut self, host: usize) {
+    pub(super) fn start_waiting_jobs(&mut self, host: usize) {
         while let Some((job, service)) = self.backends[host].start_next() {
             self.leave_accept_queue(job.conn, host);
             self.begin_service(host, job, service);

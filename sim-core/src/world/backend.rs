@@ -3,18 +3,19 @@
 //! response, all changeable by phases; its listening socket's TCP accept queue; requests in
 //! service either each take their own service time (`fifo`) or share one server
 //! (`processor_sharing`, in `sharing.rs`); past a saturation point (`overload`) arrivals may fail
-//! at once.
+//! at once; stop-the-world pauses (`pause.rs`) hold everything but the kernel.
 
 use std::collections::VecDeque;
 
 use rand::RngExt;
 
+use super::pause::Pausing;
 use super::sharing::SharedServer;
 use crate::dist::Distribution;
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{BackendBehaviour, BackendGroup, Overload, ServiceModel};
 use crate::slab::Key;
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 /// A request at a backend host: the upstream attempt and the connection it came on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -97,6 +98,8 @@ pub struct BackendHost {
     /// With an accept loop: the connections in the accept queue in the order their
     /// handshakes completed (entries of connections closed since are skipped).
     accept_order: VecDeque<Key>,
+    /// The connection the accept loop was to have when a pause stopped it.
+    accept_after_pause: Option<Key>,
     /// How the requests in service share the host.
     pub model: ServiceModel,
     /// The requests in service under `processor_sharing` (empty under `fifo`).
@@ -105,19 +108,21 @@ pub struct BackendHost {
     overload: Option<Overload>,
     /// Requests answered at once past the `overload` point.
     pub overload_errors: u64,
+    /// Its stop-the-world pauses and running clock.
+    pub pausing: Pausing,
+    /// Requests that arrived during the current pause, in arrival order: the kernel holds
+    /// them until the process reads them.
+    held: VecDeque<Job>,
 }
 
 impl BackendHost {
     /// Host `replica` of group `group`; its random stream depends only on those two numbers.
     pub fn new(group: usize, replica: u32, g: &BackendGroup, seed: u64) -> Self {
+        let id = ((group as u64) << 24) | u64::from(replica);
         BackendHost {
             group,
             behaviour: g.initial_behaviour(),
-            rng: stream(
-                seed,
-                StreamKind::BackendHost,
-                ((group as u64) << 24) | u64::from(replica),
-            ),
+            rng: stream(seed, StreamKind::BackendHost, id),
             in_service: 0,
             queue: VecDeque::new(),
             max_queue_length: g.max_queue_length as usize,
@@ -129,10 +134,13 @@ impl BackendHost {
             accept_time: g.accept_time.clone(),
             accept_busy: false,
             accept_order: VecDeque::new(),
+            accept_after_pause: None,
             model: g.service_model,
             shared: SharedServer::default(),
             overload: g.overload.clone(),
             overload_errors: 0,
+            pausing: Pausing::new(g.pauses.as_ref(), seed, id),
+            held: VecDeque::new(),
         }
     }
 
@@ -141,14 +149,32 @@ impl BackendHost {
         self.epoch
     }
 
-    /// The process dies: everything in service or waiting is lost.
-    pub fn crash(&mut self) {
+    /// The process dies at `now`: everything in service or waiting is lost, and a pause in
+    /// progress ends (what the kernel held went with the connections the crash reset).
+    pub fn crash(&mut self, now: SimTime) {
         self.epoch += 1;
         self.in_service = 0;
         self.queue.clear();
         self.shared.clear();
         self.accept_busy = false;
         self.accept_order.clear();
+        self.accept_after_pause = None;
+        self.pausing.interrupt(now);
+        self.held.clear();
+    }
+
+    /// A request reaches the host during a pause: the kernel holds it (true), or the process
+    /// runs and reads it now (false).
+    pub fn hold(&mut self, job: Job) -> bool {
+        if self.pausing.is_paused() {
+            self.held.push_back(job);
+        }
+        self.pausing.is_paused()
+    }
+
+    /// After a pause, the next request the kernel held, in arrival order.
+    pub fn next_held(&mut self) -> Option<Job> {
+        self.held.pop_front()
     }
 
     /// A service time drawn for the current behaviour (slow periods multiply it).
@@ -201,12 +227,16 @@ impl BackendHost {
     /// (`exit_overflow`, counted in `ListenOverflows`); then `tcp_check_req`
     /// (`net/ipv4/tcp_minisocks.c`) drops the ACK and sends nothing back: the handshake stays
     /// unfinished. A created connection waits for `accept`; an event-loop server (no
-    /// concurrency limit, no `accept_time`) stands for one that accepts at once.
+    /// concurrency limit, no `accept_time`) stands for one that accepts at once, unless it is
+    /// paused.
     pub fn handshake(&mut self) -> Handshake {
         if self.accept_queue_full() {
             self.listen_overflows += 1;
             Handshake::Unfinished
-        } else if self.behaviour.concurrency == 0 && self.accept_time.is_none() {
+        } else if self.behaviour.concurrency == 0
+            && self.accept_time.is_none()
+            && !self.pausing.is_paused()
+        {
             Handshake::Accepted
         } else {
             self.accept_queue += 1;
@@ -255,6 +285,17 @@ impl BackendHost {
             }
         }
         None
+    }
+
+    /// The accept loop's turn ends during a pause: the process has the connection only when it
+    /// runs again.
+    pub fn accept_after_pause(&mut self, conn: Key) {
+        self.accept_after_pause = Some(conn);
+    }
+
+    /// After a pause, the connection the accept loop was to have, if any.
+    pub fn take_accept_after_pause(&mut self) -> Option<Key> {
+        self.accept_after_pause.take()
     }
 
     /// The accept loop has the connection it turned to, and is free again.
@@ -341,9 +382,10 @@ impl BackendHost {
         }
     }
 
-    /// Starts the next waiting job if a slot is free, with its service time.
+    /// Starts the next waiting job if a slot is free and the host is not paused, with its
+    /// service time.
     pub fn start_next(&mut self) -> Option<(Job, SimDuration)> {
-        if !self.has_free_slot() {
+        if !self.has_free_slot() || self.pausing.is_paused() {
             return None;
         }
         let job = self.queue.pop_front()?;
@@ -377,6 +419,7 @@ mod tests {
             error_status: 503,
             listen_backlog: 4096,
             accept_time: None,
+            pauses: None,
             phases: vec![],
         }
     }

@@ -2,5 +2,6 @@
 
 pub mod backend;
 pub mod client;
+pub mod pause;
 pub mod sharing;
 pub mod tcp;

@@ -29,6 +29,8 @@ pub struct SharedServer {
     jobs: BinaryHeap<Reverse<(u64, u64, Job)>>,
     /// Arrivals so far: the tie order.
     arrivals: u64,
+    /// The host is paused: the server stands still and nothing completes.
+    paused: bool,
 }
 
 impl SharedServer {
@@ -58,14 +60,33 @@ impl SharedServer {
 
     /// `job` enters service at `now` needing `work` of the whole server.
     pub fn add(&mut self, now: SimTime, work: SimDuration, job: Job) {
+        debug_assert!(!self.paused, "no service starts during a pause");
         self.advance(now);
         let finish = self.virtual_ns.saturating_add(work.0);
         self.jobs.push(Reverse((finish, self.arrivals, job)));
         self.arrivals += 1;
     }
 
-    /// When the next request will be done, and which, if nothing arrives before.
+    /// The host's process stops at `now`: the work done so far is counted, and none is done
+    /// until [`resume`](Self::resume).
+    pub fn pause(&mut self, now: SimTime) {
+        self.advance(now);
+        self.paused = true;
+    }
+
+    /// The host's process goes on at `now`, where it stopped: the real time paused gives no
+    /// work (the carry of real ns from before the pause is kept).
+    pub fn resume(&mut self, now: SimTime) {
+        self.last = now;
+        self.paused = false;
+    }
+
+    /// When the next request will be done, and which, if nothing arrives before (none while
+    /// the host is paused).
     pub fn next_completion(&self) -> Option<(SimTime, Job)> {
+        if self.paused {
+            return None;
+        }
         let Reverse((finish, _, job)) = *self.jobs.peek()?;
         let k = self.jobs.len() as u64;
         let remaining = finish.saturating_sub(self.virtual_ns);
@@ -76,6 +97,7 @@ impl SharedServer {
     /// The next request is done at `now` (its [`next_completion`](Self::next_completion)):
     /// it leaves service.
     pub fn complete(&mut self, now: SimTime) -> Option<Job> {
+        debug_assert!(!self.paused, "nothing completes during a pause");
         self.advance(now);
         let Reverse((finish, _, job)) = self.jobs.pop()?;
         debug_assert!(
@@ -89,6 +111,7 @@ impl SharedServer {
     pub fn clear(&mut self) {
         self.jobs.clear();
         self.carry = 0;
+        self.paused = false;
     }
 }
 
@@ -179,6 +202,23 @@ mod tests {
         s.add(at(0), SimDuration(2), j[1]);
         s.add(at(1), SimDuration(2), j[2]);
         assert_eq!(drain(&mut s), vec![(6, j[0]), (6, j[1]), (6, j[2])]);
+    }
+
+    /// Worked by hand: A (100 ms) and B (200 ms) at 0, a pause from 50 to 150 ms. By 50 ms
+    /// each had 25 ms; the pause gives none. From 150 ms A needs 75 ms more, 150 ms shared:
+    /// done at 300 ms (200 ms without the pause, plus its 100 ms); B, alone, its last 100 ms:
+    /// done at 400 ms, the 300 ms of work plus the pause.
+    #[test]
+    fn a_pause_stops_the_shared_server() {
+        const MS: u64 = 1_000_000;
+        let j = jobs(2);
+        let mut s = SharedServer::default();
+        s.add(at(0), SimDuration(100 * MS), j[0]);
+        s.add(at(0), SimDuration(200 * MS), j[1]);
+        s.pause(at(50 * MS));
+        assert_eq!(s.next_completion(), None, "nothing completes while paused");
+        s.resume(at(150 * MS));
+        assert_eq!(drain(&mut s), vec![(300 * MS, j[0]), (400 * MS, j[1])]);
     }
 
     /// An idle gap resets nothing it should not: a request after the server emptied is served
