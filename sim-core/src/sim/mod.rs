@@ -4,6 +4,7 @@
 mod downstream;
 mod events;
 mod limits;
+mod membership;
 mod outcome;
 mod proxy;
 mod router;
@@ -132,6 +133,11 @@ struct Simulation<'s> {
     stop_at: Option<SimTime>,
     queue: EventQueue<Event>,
     proxy: Proxy,
+    /// Each group's EDS membership plan (which hosts join and leave at which phase).
+    membership: Vec<crate::scenario::GroupMembership>,
+    /// The index of each group's first host (`<name>-0`).
+    group_base: Vec<usize>,
+    /// Every host that ever exists, in host order (groups in file order, then joining order).
     backends: Vec<BackendHost>,
     clients: Vec<ClientRuntime>,
     requests: Slab<Request>,
@@ -170,17 +176,20 @@ struct Simulation<'s> {
 
 impl<'s> Simulation<'s> {
     fn new(scenario: &'s Scenario, seed: u64) -> Self {
+        let membership = membership::plans(scenario);
         let backends: Vec<BackendHost> = scenario
             .backends
             .iter()
+            .zip(&membership)
             .enumerate()
-            .flat_map(|(g, group)| {
-                (0..group.replicas.get()).map(move |r| BackendHost::new(g, r, group, seed))
+            .flat_map(|(g, (group, plan))| {
+                (0..plan.hosts).map(move |r| BackendHost::new(g, r, group, seed))
             })
             .collect();
         let service_timers = vec![None; backends.len()];
-        let priority_of = hosts_of(scenario, |g| g.priority as usize);
-        let weight = hosts_of(scenario, |g| g.weight.get());
+        let priority_of = hosts_of(scenario, &membership, |g| g.priority as usize);
+        let weight = hosts_of(scenario, &membership, |g| g.weight.get());
+        let members = membership::initial_members(&membership);
         let clients = scenario
             .clients
             .iter()
@@ -193,7 +202,9 @@ impl<'s> Simulation<'s> {
             now: SimTime::ZERO,
             stop_at: scenario.duration.map(|d| SimTime::ZERO.after(d)),
             queue: EventQueue::new(),
-            proxy: Proxy::new(scenario, seed, priority_of, weight),
+            proxy: Proxy::new(scenario, seed, priority_of, weight, &members),
+            group_base: membership::group_bases(&membership),
+            membership,
             backends,
             clients,
             requests: Slab::new(),
@@ -464,7 +475,7 @@ impl<'s> Simulation<'s> {
             sim_time,
             stats: self.proxy.stat_entries(),
             peaks: self.proxy.peaks,
-            hosts: host_infos(self.scenario, &self.backends),
+            hosts: host_infos(self.scenario, &self.membership, &self.backends),
             outlier_detection: self.proxy.outlier.is_some(),
             outlier_events: self
                 .proxy
@@ -597,19 +608,30 @@ impl<'s> Simulation<'s> {
     }
 }
 
-/// One value per cluster host, in host order (groups in file order, then replicas).
-fn hosts_of<T>(s: &Scenario, value: impl Fn(&BackendGroup) -> T) -> Vec<T> {
+/// One value per host that ever exists, in host order (groups in file order, then joining
+/// order).
+fn hosts_of<T>(
+    s: &Scenario,
+    plans: &[crate::scenario::GroupMembership],
+    value: impl Fn(&BackendGroup) -> T,
+) -> Vec<T> {
     s.backends
         .iter()
-        .flat_map(|g| (0..g.replicas.get()).map(|_| value(g)).collect::<Vec<_>>())
+        .zip(plans)
+        .flat_map(|(g, plan)| (0..plan.hosts).map(|_| value(g)).collect::<Vec<_>>())
         .collect()
 }
 
-fn host_infos(s: &Scenario, backends: &[BackendHost]) -> Vec<HostInfo> {
+fn host_infos(
+    s: &Scenario,
+    plans: &[crate::scenario::GroupMembership],
+    backends: &[BackendHost],
+) -> Vec<HostInfo> {
     s.backends
         .iter()
-        .flat_map(|g| {
-            (0..g.replicas.get()).map(move |r| {
+        .zip(plans)
+        .flat_map(|(g, plan)| {
+            (0..plan.hosts).map(move |r| {
                 let name = format!("{}-{r}", g.name);
                 HostInfo {
                     address: format!("{name}:80"),
