@@ -307,6 +307,9 @@ impl LoadBalancer {
 }
 
 #[cfg(test)]
+mod membership_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::envoy::version::NEWEST_ENVOY;
