@@ -46,6 +46,9 @@ impl Simulation<'_> {
         let hosts =
             |list: &[u32]| -> Vec<usize> { list.iter().map(|&r| base + r as usize).collect() };
         let (leave, join) = (hosts(&change.leave), hosts(&change.join));
+        for &h in &leave {
+            self.left_eds_at[h] = Some(self.now);
+        }
         self.proxy.update_membership(&leave, &join);
     }
 }

@@ -137,6 +137,8 @@ struct Simulation<'s> {
     membership: Vec<crate::scenario::GroupMembership>,
     /// The index of each group's first host (`<name>-0`).
     group_base: Vec<usize>,
+    /// When each host left the cluster, if it has.
+    left_eds_at: Vec<Option<SimTime>>,
     /// Every host that ever exists, in host order (groups in file order, then joining order).
     backends: Vec<BackendHost>,
     clients: Vec<ClientRuntime>,
@@ -204,6 +206,7 @@ impl<'s> Simulation<'s> {
             queue: EventQueue::new(),
             proxy: Proxy::new(scenario, seed, priority_of, weight, &members),
             group_base: membership::group_bases(&membership),
+            left_eds_at: vec![None; members.len()],
             membership,
             backends,
             clients,
@@ -475,7 +478,14 @@ impl<'s> Simulation<'s> {
             sim_time,
             stats: self.proxy.stat_entries(),
             peaks: self.proxy.peaks,
-            hosts: host_infos(self.scenario, &self.membership, &self.backends),
+            hosts: host_infos(self.scenario, &self.membership, &self.backends)
+                .into_iter()
+                .enumerate()
+                .map(|(h, info)| HostInfo {
+                    left_eds_at: self.left_eds_at[h],
+                    ..info
+                })
+                .collect(),
             outlier_detection: self.proxy.outlier.is_some(),
             outlier_events: self
                 .proxy
@@ -637,6 +647,7 @@ fn host_infos(
                     address: format!("{name}:80"),
                     name,
                     queue_overflows: 0,
+                    left_eds_at: None,
                 }
             })
         })

@@ -81,6 +81,8 @@ pub struct HostInfo {
     pub address: String,
     /// Requests it answered 503 at once because its queue was full (`max_queue_length`).
     pub queue_overflows: u64,
+    /// When it left the cluster (EDS), if it did (a phase's `replicas` or `replace`).
+    pub left_eds_at: Option<crate::time::SimTime>,
 }
 
 #[derive(Clone, Debug)]
