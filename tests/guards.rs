@@ -410,3 +410,40 @@ fn sizes_past_breakersims_bounds_are_refused() {
         assert_eq!(check(ok), Ok(()), "{ok}");
     }
 }
+
+/// EDS membership phases: every host that ever joins counts toward the 100,000-host bound, at
+/// the phase field that passes it, and a `replace` larger than the group's hosts in EDS is
+/// refused at its field (exit 2 from the CLI).
+#[test]
+fn membership_phases_are_bounded_at_their_fields() {
+    let o = |s: &str| sim_core::scenario::Override::parse(s).expect("a --set");
+    let cases = [
+        (
+            vec![
+                o("backends.0.replicas=50000"),
+                o(
+                    "backends.0.phases=[{ at = \"1s\", replace = 50000 }, { at = \"2s\", replicas = 50001 }]",
+                ),
+            ],
+            "backends[0].phases[1].replicas: 100001 hosts in all is too many, counting every host that joins during the run: breakersim simulates at most 100000",
+        ),
+        (
+            vec![
+                o("backends.0.replicas=2"),
+                o("backends.0.phases=[{ at = \"1s\", replace = 3 }]"),
+            ],
+            "backends[0].phases[0].replace: replaces 3 hosts, but the group has 2 in EDS at that phase",
+        ),
+    ];
+    for (sets, expected) in cases {
+        let e = load_scenario(THREE_REQUESTS, "s.toml", &sets)
+            .expect_err(expected)
+            .to_string();
+        assert!(e.contains(expected), "{e}");
+    }
+    let ok = [
+        o("backends.0.replicas=50000"),
+        o("backends.0.phases=[{ at = \"1s\", replace = 50000 }]"),
+    ];
+    load_scenario(THREE_REQUESTS, "s.toml", &ok).expect("100,000 hosts in all load");
+}

@@ -1393,7 +1393,7 @@ fn envoy_v3_cluster() {
     );
     assert_eq!(out.dur("route.timeout"), SimDuration::from_secs(15));
     let s = out.scenario();
-    let replicas: u32 = s.backends.iter().map(|b| b.replicas.get()).sum();
+    let replicas: u32 = s.backends.iter().map(|b| b.replicas).sum();
     assert_eq!(replicas, 3);
 }
 

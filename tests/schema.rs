@@ -173,6 +173,7 @@ const CROSS_FIELD: &[&str] = &[
     "route.retry_policy.retry_host_predicate",     // only previous_hosts is modelled
     "route.istio_default_retry_policy",            // a known version, not beside retry_policy
     "backends[0].phases[0].at",                    // increasing
+    "backends[0].phases[0].replace",               // <= the group's hosts in EDS then
     "clients[0]",                                  // fields of the other client kind
     "clients[1]",                                  // fields of the other client kind
 ];

@@ -150,7 +150,8 @@ fn check(s: &Scenario, r: &RunResult) -> Result<(), TestCaseError> {
     // Peaks: at least the final gauges, within the route priority's breakers (a pool with no
     // connection opens one even at the limit, so connections may pass it by one per pool).
     let b = breakers(s, s.route.priority);
-    let hosts: u64 = s.backends.iter().map(|g| u64::from(g.replicas.get())).sum();
+    // Every host that ever exists has a pool per worker (EDS membership phases add hosts).
+    let hosts = r.hosts.len() as u64;
     let pools = hosts * u64::from(s.envoy.concurrency.get());
     let p = &r.peaks;
     prop_assert!(p.upstream_cx_active >= stat("upstream_cx_active"));
@@ -196,7 +197,12 @@ fn check(s: &Scenario, r: &RunResult) -> Result<(), TestCaseError> {
             }
         }
     }
-    let active = ejected.iter().filter(|&&e| e).count() as u64;
+    // A host that left EDS while ejected lowered the gauge with no uneject event.
+    let active = ejected
+        .iter()
+        .zip(&r.hosts)
+        .filter(|&(&e, h)| e && h.left_eds_at.is_none())
+        .count() as u64;
     prop_assert_eq!(stat("outlier_detection.ejections_active"), active);
     prop_assert!(p.ejections_active >= active && p.ejections_active <= hosts);
     let enforced = r.outlier_events.iter().filter(|e| e.enforced).count() as u64;
@@ -311,12 +317,16 @@ fn ejected_ns(r: &RunResult) -> u128 {
             OutlierAction::Eject => {}
         }
     }
+    // Still ejected: until the end, or until the host left EDS (the detector then forgets it).
     let end = r.sim_time.as_nanos();
     total
         + out_since
             .iter()
-            .flatten()
-            .map(|&t| u128::from(end - t))
+            .zip(&r.hosts)
+            .filter_map(|(t, h)| {
+                let until = h.left_eds_at.map_or(end, |l| l.as_nanos());
+                t.map(|t| u128::from(until - t))
+            })
             .sum::<u128>()
 }
 

@@ -387,7 +387,7 @@ fn backend(index: usize) -> impl Strategy<Value = String> {
     (
         (1..=3u32, 1..=3u32, 0..=1u32, dist(3000), 0..=3u32, of(0..=4u32)),
         (any::<bool>(), select(vec![0.0f64, 0.1, 0.5, 1.0]), select(vec![500u16, 502, 503, 504, 409, 429])),
-        vec((1..=80u64, phase()), 0..=3),
+        vec((1..=80u64, phase(), membership()), 0..=3),
         (
             of(select(vec!["fifo", "processor_sharing"])),
             of(select(vec![0u32, 1, 5])),
@@ -421,12 +421,30 @@ fn backend(index: usize) -> impl Strategy<Value = String> {
                 b += &p;
             }
             let mut at = 0;
-            for (gap, p) in phases {
+            let mut members = replicas;
+            for (gap, p, (scale, replace)) in phases {
                 at += gap;
                 b += &format!("\n[[backends.phases]]\nat = \"{at}ms\"\n{p}");
+                // A `replace` of at most the hosts in EDS then (else the scenario is invalid).
+                if let Some(k) = replace.map(|k| k.min(members)).filter(|&k| k > 0) {
+                    b += &format!("replace = {k}\n");
+                }
+                if let Some(n) = scale {
+                    b += &format!("replicas = {n}\n");
+                    members = n;
+                }
             }
             b
         })
+}
+
+/// A phase's EDS membership change: scale the group (to 0 to 4 hosts) and/or replace some of
+/// its hosts, each about a third of the time.
+fn membership() -> impl Strategy<Value = (Option<u32>, Option<u32>)> {
+    (
+        prop_oneof![2 => Just(None), 1 => (0..=4u32).prop_map(Some)],
+        prop_oneof![2 => Just(None), 1 => (1..=3u32).prop_map(Some)],
+    )
 }
 
 /// Envoy releases on each side of every behaviour and configuration change breakersim models.

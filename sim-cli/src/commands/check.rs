@@ -22,7 +22,7 @@ pub fn check_command(args: &CheckArgs) -> CliResult<String> {
 
 pub fn check(path: &Path, sets: &[String]) -> CliResult<String> {
     let s = read_scenario(path, sets)?;
-    let hosts: u32 = s.backends.iter().map(|b| b.replicas.get()).sum();
+    let hosts: u32 = s.backends.iter().map(|b| b.replicas).sum();
     Ok(format!(
         "{}: ok (cluster {}, {} client(s), {} backend host(s), {} Envoy worker(s))\n",
         path.display(),

@@ -328,6 +328,9 @@ pub struct ConnPool {
     connecting_capacity: u64,
     num_active_streams: u64,
     upstream_ready_scheduled: bool,
+    /// Its host left the cluster (`is_draining_for_deletion_`): no new stream comes, and
+    /// connections are closed as they become idle.
+    draining_for_deletion: bool,
 }
 
 impl ConnPool {
@@ -350,6 +353,7 @@ impl ConnPool {
             connecting_capacity: 0,
             num_active_streams: 0,
             upstream_ready_scheduled: false,
+            draining_for_deletion: false,
         }
     }
 
@@ -385,6 +389,10 @@ impl ConnPool {
 
     /// `newStreamImpl`.
     pub fn new_stream(&mut self, env: &mut PoolEnv, stream: StreamId) -> NewStream {
+        debug_assert!(
+            !self.draining_for_deletion,
+            "a removed host is never picked"
+        );
         if let Some(&conn) = self.ready.last() {
             let attached = self.attach(env, conn, stream);
             self.try_create_new_connections(env);
@@ -572,6 +580,7 @@ impl ConnPool {
         if next == ConnState::Ready {
             self.on_upstream_ready(env);
         }
+        self.close_idle_if_draining(env);
     }
 
     /// The connect timer fired (`ActiveClient::onConnectTimeout`).
@@ -601,8 +610,10 @@ impl ConnPool {
     pub fn on_response_complete(&mut self, env: &mut PoolEnv, conn: ConnId, stream: StreamId) {
         let c = &mut env.conns[conn];
         if c.protocol == Protocol::Http2 {
+            // `MultiplexedActiveClientBase::onStreamDestroy` (`source/common/http/conn_pool_base.cc`).
             c.streams.retain(|&s| s != stream);
             self.on_stream_closed(env, conn, false);
+            self.close_idle_if_draining(env);
             return;
         }
         c.decode_complete = true;
@@ -617,6 +628,8 @@ impl ConnPool {
                 .push(PoolEvent::ScheduleUpstreamReady { pool: self.id });
         }
         self.on_stream_closed(env, conn, true);
+        // `StreamWrapper::onDecodeComplete` (`source/common/http/http1/conn_pool.cc`).
+        self.close_idle_if_draining(env);
     }
 
     /// The router resets an attached stream (a timeout): HTTP/1 closes the connection
@@ -653,6 +666,8 @@ impl ConnPool {
     fn end_reset_stream(&mut self, env: &mut PoolEnv, conn: ConnId, stream: StreamId) {
         env.conns[conn].streams.retain(|&s| s != stream);
         self.on_stream_closed(env, conn, false);
+        // Not `closed_with_active_rq_` (a local or refused reset, not a connection's end).
+        self.close_idle_if_draining(env);
     }
 
     /// HTTP/2: the peer's SETTINGS carry `SETTINGS_MAX_CONCURRENT_STREAMS`
@@ -702,6 +717,47 @@ impl ConnPool {
         }
     }
 
+    /// The pool's host left the cluster: `drainConnectionsImpl(DrainBehavior::DrainAndDelete)`
+    /// (`source/common/conn_pool/conn_pool_base.cc`) marks it draining for deletion and closes
+    /// what is idle now ([`ConnPool::close_idle_if_draining`]). Unlike a plain drain, busy and
+    /// ready connections are not moved to draining: their streams finish, pending streams still
+    /// attach to connections as they become ready, and each connection is closed once idle, at
+    /// the points Envoy calls `checkForIdleAndCloseIdleConnsIfDraining`.
+    pub fn drain_and_delete(&mut self, env: &mut PoolEnv) {
+        self.draining_for_deletion = true;
+        self.close_idle_if_draining(env);
+    }
+
+    /// Whether the pool's host has left the cluster.
+    pub fn is_draining_for_deletion(&self) -> bool {
+        self.draining_for_deletion
+    }
+
+    /// `checkForIdleAndCloseIdleConnsIfDraining` → `closeIdleConnectionsForDrainingPool`: in a
+    /// pool draining for deletion, every ready connection without a stream is closed, and, if
+    /// no stream is pending, every connecting one (a connect failure: `upstream_cx_connect_fail`),
+    /// each a local close, in Envoy's list order (front first, the last of these vectors).
+    fn close_idle_if_draining(&mut self, env: &mut PoolEnv) {
+        if !self.draining_for_deletion {
+            return;
+        }
+        // Closing one of these changes no other's state and queues no stream, so closing them
+        // one by one is Envoy's collect-then-close.
+        while let Some(&conn) = self
+            .ready
+            .iter()
+            .rev()
+            .find(|&&c| env.conns[c].streams.is_empty())
+        {
+            self.close(env, conn, CloseEvent::LocalClose);
+        }
+        if self.pending.is_empty() {
+            while let Some(&conn) = self.connecting.last() {
+                self.close(env, conn, CloseEvent::LocalClose);
+            }
+        }
+    }
+
     /// Every live connection of this pool.
     pub fn connections(&self) -> impl Iterator<Item = ConnId> + '_ {
         self.connecting
@@ -727,6 +783,7 @@ impl ConnPool {
         env.stats.upstream_rq_pending_active -= 1;
         env.resources.pending_requests.dec();
         env.stats.upstream_rq_cancelled += 1;
+        self.close_idle_if_draining(env);
     }
 
     /// The counters `onStreamClosed` releases.
@@ -803,7 +860,9 @@ impl ConnPool {
                 PoolFailureReason::LocalConnectionFailure
             };
             self.purge_pending_streams(env, reason);
-            self.try_create_new_connections(env);
+            if !self.draining_for_deletion {
+                self.try_create_new_connections(env);
+            }
         }
         self.release_resources(env, conn);
         self.remove_from_lists(conn);

@@ -14,6 +14,17 @@
 //! - Random follows `random/random_lb.cc`: the pick's hash also picks `hosts[hash % n]`.
 //!
 //! Schedulers are rebuilt whenever the host sets change (Envoy's `refresh`).
+//!
+//! Membership (EDS): only the hosts in the cluster are in the lists. An EDS update changes a
+//! priority's hosts (`HostSetImpl::updateHosts` in `source/common/upstream/upstream_impl.cc`),
+//! and each balancer's priority-update callback runs `EdfLoadBalancerBase::refresh` for it
+//! (`source/extensions/load_balancing_policies/common/load_balancer_impl.cc`): the schedulers
+//! are built anew from the new list, and round robin's `refreshHostSource` inserts the list's
+//! index only if it has none (`round_robin_lb.h`, `rr_indexes_.insert({source, seed_})`), so
+//! the index survives and the next pick is `hosts[index % new_len]`. A host list is in EDS
+//! order, which here is host order: groups in file order, then joining order
+//! (`BaseDynamicClusterImpl::updateDynamicHostList` keeps the update's order, existing hosts
+//! in place).
 
 use super::version::{Behaviour, EnvoyVersion};
 use rand::RngExt;
@@ -40,6 +51,8 @@ struct Level {
 #[derive(Clone, Debug)]
 pub struct HostSets {
     weight: Vec<u32>,
+    /// Whether each host is in the cluster now (EDS membership).
+    member: Vec<bool>,
     levels: Vec<Level>,
     priority_of: Vec<usize>,
     load: PriorityLoad,
@@ -50,9 +63,22 @@ pub struct HostSets {
 impl HostSets {
     /// Hosts with their priority (0 is the highest) and weight, all healthy.
     pub fn new(priority_of: Vec<usize>, weight: Vec<u32>, panic_threshold: f64) -> Self {
+        let member = vec![true; priority_of.len()];
+        Self::with_members(priority_of, weight, member, panic_threshold)
+    }
+
+    /// Hosts with their priority and weight, all healthy, those with `member[h]` in the
+    /// cluster (the others join later, if ever).
+    pub fn with_members(
+        priority_of: Vec<usize>,
+        weight: Vec<u32>,
+        member: Vec<bool>,
+        panic_threshold: f64,
+    ) -> Self {
         let levels = priority_of.iter().max().map_or(1, |p| p + 1);
         let mut sets = HostSets {
             weight,
+            member,
             levels: vec![Level::default(); levels],
             priority_of,
             load: PriorityLoad::compute(&[], DEFAULT_OVERPROVISIONING_FACTOR, panic_threshold),
@@ -63,13 +89,28 @@ impl HostSets {
         sets
     }
 
-    /// Recomputes the healthy lists and the priority loads (after an ejection or uneject).
+    /// Puts host `host` into the cluster or takes it out; takes effect at the next
+    /// [`HostSets::rebuild`].
+    pub fn set_member(&mut self, host: usize, member: bool) {
+        self.member[host] = member;
+    }
+
+    /// Whether host `host` is in the cluster now.
+    pub fn is_member(&self, host: usize) -> bool {
+        self.member[host]
+    }
+
+    /// Recomputes the host lists of the hosts in the cluster, the healthy lists and the
+    /// priority loads (after an ejection, an uneject or an EDS update).
     pub fn rebuild(&mut self, healthy: impl Fn(usize) -> bool) {
         for level in &mut self.levels {
             level.all.clear();
             level.healthy.clear();
         }
         for (host, &p) in self.priority_of.iter().enumerate() {
+            if !self.member[host] {
+                continue;
+            }
             self.levels[p].all.push(host);
             if healthy(host) {
                 self.levels[p].healthy.push(host);
@@ -207,6 +248,13 @@ impl LoadBalancer {
         }
     }
 
+    /// The worker's priority-update callback after an EDS update: `refresh` now, with the
+    /// active requests of this moment (Envoy rebuilds when the update reaches the worker, not
+    /// at its next pick).
+    pub fn refresh_now(&mut self, sets: &HostSets, rq_active: impl Fn(usize) -> u64) {
+        self.refresh(sets, &rq_active);
+    }
+
     /// Envoy's `refresh`: schedulers for lists whose weights differ, built as if `seed_` picks
     /// had been made; round-robin indexes are kept.
     fn refresh(&mut self, sets: &HostSets, rq_active: &impl Fn(usize) -> u64) {
@@ -257,6 +305,9 @@ impl LoadBalancer {
         scheduler
     }
 }
+
+#[cfg(test)]
+mod membership_tests;
 
 #[cfg(test)]
 mod tests {

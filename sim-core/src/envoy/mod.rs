@@ -16,6 +16,8 @@ pub mod version;
 pub mod version_doc;
 
 #[cfg(test)]
+mod conn_pool_drain_tests;
+#[cfg(test)]
 mod conn_pool_envoy_tests;
 #[cfg(test)]
 mod conn_pool_harness;

@@ -2,7 +2,7 @@
 //! duration typed as `"600h"`, an open-loop client against a host that never answers) run for
 //! hours or fill the memory; and breakersim's bounds on the sizes a scenario may ask for.
 
-use super::Scenario;
+use super::{PlanError, Scenario};
 use crate::scenario_table;
 use crate::schema::{Invalid, PathSegment, Rule};
 
@@ -46,6 +46,54 @@ fn invalid(path: Vec<PathSegment>, message: String) -> Invalid {
     }
 }
 
+/// Every host that ever exists, over all groups (each group's EDS membership plan), within
+/// [`MAX_HOSTS`]; a `replace` no larger than the group's hosts in EDS then. Returns the count.
+fn validate_hosts(s: &Scenario) -> Result<u64, Invalid> {
+    let mut hosts = 0u64;
+    for (i, b) in s.backends.iter().enumerate() {
+        let group = vec![key("backends"), PathSegment::Index(i)];
+        let phase_field = |phase: usize, field: &str| {
+            let mut p = group.clone();
+            p.extend([key("phases"), PathSegment::Index(phase), key(field)]);
+            p
+        };
+        match b.membership(MAX_HOSTS - hosts) {
+            Ok(plan) => hosts += u64::from(plan.hosts),
+            Err(PlanError::TooMany { at, hosts: n }) => {
+                let path = match at {
+                    None => [group.clone(), vec![key("replicas")]].concat(),
+                    Some((phase, field)) => phase_field(phase, field),
+                };
+                let ever = if at.is_some() {
+                    ", counting every host that joins during the run"
+                } else {
+                    ""
+                };
+                return Err(invalid(
+                    path,
+                    format!(
+                        "{} hosts in all is too many{ever}: breakersim simulates at most {MAX_HOSTS}",
+                        hosts + n
+                    ),
+                ));
+            }
+            Err(PlanError::ReplaceTooMany {
+                phase,
+                replace,
+                members,
+            }) => {
+                return Err(invalid(
+                    phase_field(phase, "replace"),
+                    format!(
+                        "replaces {replace} hosts, but the group has {members} in EDS at that phase"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(hosts)
+}
+
 /// The bounds of [`MAX_HOSTS`] and the others.
 pub fn validate_sizes(s: &Scenario) -> Result<(), Invalid> {
     let workers = s.envoy.concurrency.get();
@@ -57,18 +105,7 @@ pub fn validate_sizes(s: &Scenario) -> Result<(), Invalid> {
             ),
         ));
     }
-    let mut hosts = 0u64;
-    for (i, b) in s.backends.iter().enumerate() {
-        hosts += u64::from(b.replicas.get());
-        if hosts > MAX_HOSTS {
-            return Err(invalid(
-                vec![key("backends"), PathSegment::Index(i), key("replicas")],
-                format!(
-                    "{hosts} hosts in all is too many: breakersim simulates at most {MAX_HOSTS}"
-                ),
-            ));
-        }
-    }
+    let hosts = validate_hosts(s)?;
     if u64::from(workers) * hosts > MAX_POOLS {
         return Err(invalid(
             vec![key("envoy"), key("concurrency")],

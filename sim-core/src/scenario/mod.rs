@@ -6,6 +6,7 @@ mod cluster;
 mod config_ref;
 mod limits;
 mod load;
+mod membership;
 mod model;
 mod outlier_detection;
 mod overrides;
@@ -25,6 +26,7 @@ pub use load::{
     toml_syntax_error,
 };
 pub(crate) use load::{enum_message, segments_of};
+pub use membership::{GroupMembership, MembershipChange, PlanError};
 pub use model::*;
 pub use outlier_detection::OutlierDetection;
 pub use overrides::{Override, apply_override, remove_field};

@@ -145,10 +145,13 @@ scenario_table! {
     /// A group of identical backend hosts, each one endpoint of the cluster.
     pub struct BackendGroup {
         /// Group name, unique among the groups. The hosts are named `<name>-0`, `<name>-1`, and
-        /// so on.
+        /// so on, in the order they join the cluster.
         name: String { required, rule: Rule::NotBlank },
-        /// Number of hosts in the group. At most 100,000 hosts in all.
-        replicas: NonZeroU32 { default: "1" },
+        /// Number of hosts in the group at the start: the group's endpoints in the cluster's
+        /// first EDS update. `0` starts the group empty, for hosts that only join later through
+        /// a phase's `replicas` or `replace` (the new pods of a rollout). At most 100,000 hosts
+        /// in all, counting every host that joins during the run.
+        replicas: u32 { default: "1" },
         /// Each host's `load_balancing_weight`.
         weight: NonZeroU32 { default: "1" },
         /// Priority of the group's hosts (their `LocalityLbEndpoints`), not the routing priority
@@ -299,6 +302,22 @@ scenario_table! {
         /// `true`: a graceful restart at `at`: HTTP/2 connections get GOAWAY and drain;
         /// HTTP/1 keep-alive connections are closed once idle.
         restart: bool { default: "false" },
+        /// EDS membership: at `at` the group scales to this many hosts in the cluster (a
+        /// Deployment's `replicas`; `0` takes every host out). Hosts that join are new
+        /// endpoints, numbered on from the highest number the group has used (`<name>-3` after
+        /// `<name>-0` to `<name>-2`, even if `<name>-2` has left), each with its own random
+        /// stream; scaling down takes the newest hosts out first. A host that leaves EDS is no
+        /// longer picked: requests in flight to it finish, its idle connections are closed and
+        /// the rest close once idle (Envoy drains and deletes its connection pools), and the
+        /// outlier detector forgets it (an ejected host stops counting toward
+        /// `max_ejection_percent`). The host process itself keeps serving what reaches it.
+        /// Applied after the behaviour fields and after `replace`.
+        replicas: Option<u32> { absent: "unchanged" },
+        /// A rolling-deploy step: the group's `replace` oldest hosts leave EDS and as many new
+        /// hosts (new pods, new addresses) join, in one EDS update. At most the number of hosts
+        /// the group has in EDS at `at`. The new hosts start with no connections and a fresh
+        /// outlier-detection record, and behave as the group does from `at` on.
+        replace: Option<u32> { absent: "none", rule: Rule::AtLeast(1) },
     }
 }
 

@@ -5,6 +5,7 @@ mod accept;
 mod downstream;
 mod events;
 mod limits;
+mod membership;
 mod outcome;
 mod pause;
 mod proxy;
@@ -141,6 +142,13 @@ struct Simulation<'s> {
     stop_at: Option<SimTime>,
     queue: EventQueue<Event>,
     proxy: Proxy,
+    /// Each group's EDS membership plan (which hosts join and leave at which phase).
+    membership: Vec<crate::scenario::GroupMembership>,
+    /// The index of each group's first host (`<name>-0`).
+    group_base: Vec<usize>,
+    /// When each host left the cluster, if it has.
+    left_eds_at: Vec<Option<SimTime>>,
+    /// Every host that ever exists, in host order (groups in file order, then joining order).
     backends: Vec<BackendHost>,
     clients: Vec<ClientRuntime>,
     requests: Slab<Request>,
@@ -185,17 +193,20 @@ struct Simulation<'s> {
 
 impl<'s> Simulation<'s> {
     fn new(scenario: &'s Scenario, seed: u64) -> Self {
+        let membership = membership::plans(scenario);
         let backends: Vec<BackendHost> = scenario
             .backends
             .iter()
+            .zip(&membership)
             .enumerate()
-            .flat_map(|(g, group)| {
-                (0..group.replicas.get()).map(move |r| BackendHost::new(g, r, group, seed))
+            .flat_map(|(g, (group, plan))| {
+                (0..plan.hosts).map(move |r| BackendHost::new(g, r, group, seed))
             })
             .collect();
         let service_timers = vec![None; backends.len()];
-        let priority_of = hosts_of(scenario, |g| g.priority as usize);
-        let weight = hosts_of(scenario, |g| g.weight.get());
+        let priority_of = hosts_of(scenario, &membership, |g| g.priority as usize);
+        let weight = hosts_of(scenario, &membership, |g| g.weight.get());
+        let members = membership::initial_members(&membership);
         let clients = scenario
             .clients
             .iter()
@@ -208,7 +219,10 @@ impl<'s> Simulation<'s> {
             now: SimTime::ZERO,
             stop_at: scenario.duration.map(|d| SimTime::ZERO.after(d)),
             queue: EventQueue::new(),
-            proxy: Proxy::new(scenario, seed, priority_of, weight),
+            proxy: Proxy::new(scenario, seed, priority_of, weight, &members),
+            group_base: membership::group_bases(&membership),
+            left_eds_at: vec![None; members.len()],
+            membership,
             backends,
             clients,
             requests: Slab::new(),
@@ -500,7 +514,14 @@ impl<'s> Simulation<'s> {
             sim_time,
             stats: self.proxy.stat_entries(),
             peaks: self.proxy.peaks,
-            hosts: host_infos(self.scenario, &self.backends),
+            hosts: host_infos(self.scenario, &self.membership, &self.backends)
+                .into_iter()
+                .enumerate()
+                .map(|(h, info)| HostInfo {
+                    left_eds_at: self.left_eds_at[h],
+                    ..info
+                })
+                .collect(),
             outlier_detection: self.proxy.outlier.is_some(),
             outlier_events: self
                 .proxy
@@ -634,25 +655,37 @@ impl<'s> Simulation<'s> {
     }
 }
 
-/// One value per cluster host, in host order (groups in file order, then replicas).
-fn hosts_of<T>(s: &Scenario, value: impl Fn(&BackendGroup) -> T) -> Vec<T> {
+/// One value per host that ever exists, in host order (groups in file order, then joining
+/// order).
+fn hosts_of<T>(
+    s: &Scenario,
+    plans: &[crate::scenario::GroupMembership],
+    value: impl Fn(&BackendGroup) -> T,
+) -> Vec<T> {
     s.backends
         .iter()
-        .flat_map(|g| (0..g.replicas.get()).map(|_| value(g)).collect::<Vec<_>>())
+        .zip(plans)
+        .flat_map(|(g, plan)| (0..plan.hosts).map(|_| value(g)).collect::<Vec<_>>())
         .collect()
 }
 
-fn host_infos(s: &Scenario, backends: &[BackendHost]) -> Vec<HostInfo> {
+fn host_infos(
+    s: &Scenario,
+    plans: &[crate::scenario::GroupMembership],
+    backends: &[BackendHost],
+) -> Vec<HostInfo> {
     s.backends
         .iter()
-        .flat_map(|g| {
-            (0..g.replicas.get()).map(move |r| {
+        .zip(plans)
+        .flat_map(|(g, plan)| {
+            (0..plan.hosts).map(move |r| {
                 let name = format!("{}-{r}", g.name);
                 HostInfo {
                     address: format!("{name}:80"),
                     name,
                     queue_overflows: 0,
                     listen_overflows: 0,
+                    left_eds_at: None,
                 }
             })
         })

@@ -84,6 +84,8 @@ pub struct HostInfo {
     /// SYNs, final ACKs and resent requests its kernel dropped at a full accept queue
     /// (Linux's `ListenOverflows`, `nstat TcpExtListenOverflows`).
     pub listen_overflows: u64,
+    /// When it left the cluster (EDS), if it did (a phase's `replicas` or `replace`).
+    pub left_eds_at: Option<crate::time::SimTime>,
 }
 
 /// One response from a backend as its client saw it.

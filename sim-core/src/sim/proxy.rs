@@ -66,7 +66,15 @@ pub enum OutlierReport {
 }
 
 impl Proxy {
-    pub fn new(s: &Scenario, seed: u64, priority_of: Vec<usize>, weight: Vec<u32>) -> Self {
+    /// Envoy for the scenario: `priority_of` and `weight` give every host that ever exists,
+    /// `members` those in the cluster's first EDS update.
+    pub fn new(
+        s: &Scenario,
+        seed: u64,
+        priority_of: Vec<usize>,
+        weight: Vec<u32>,
+        members: &[bool],
+    ) -> Self {
         let host_count = priority_of.len();
         let direct = s.proxy == ProxyKind::None;
         // Without Envoy, each client worker is a client of its own: one "worker" each, with
@@ -135,11 +143,16 @@ impl Proxy {
             })
             .collect();
         let outlier = s.cluster.outlier_detection.as_ref().map(|od| {
-            Detector::new(
+            let mut d = Detector::new(
                 OutlierConfig::new(od, s.envoy.envoy_version()),
                 host_count,
                 stream(seed, StreamKind::OutlierDetector, 0),
-            )
+            );
+            // Hosts that join later have no monitor until they do.
+            for (h, _) in members.iter().enumerate().filter(|(_, m)| !**m) {
+                d.remove_host(h);
+            }
+            d
         });
         let panic_threshold = s.cluster.common_lb_config.healthy_panic_threshold.0;
         let per_host_max = s
@@ -168,7 +181,12 @@ impl Proxy {
             pools,
             pool_hosts,
             lbs,
-            host_sets: HostSets::new(priority_of, weight, panic_threshold),
+            host_sets: HostSets::with_members(
+                priority_of,
+                weight,
+                members.to_vec(),
+                panic_threshold,
+            ),
             outlier,
             retry: RetryConfig::for_route(&s.route)
                 .expect("validated with the scenario")
@@ -266,6 +284,53 @@ impl Proxy {
         let next = now.after(d.config().od.interval);
         self.refresh_host_sets_if_changed();
         Some(next)
+    }
+
+    /// An EDS update: hosts `leave` leave the cluster and `join` join it, in one update.
+    ///
+    /// - Main thread: `BaseDynamicClusterImpl::updateDynamicHostList`
+    ///   (`source/common/upstream/upstream_impl.cc`) removes a host the update no longer lists
+    ///   at once, since breakersim's clusters have no active health checker (with one, a host
+    ///   still passing its checks would stay, `PENDING_DYNAMIC_REMOVAL`, unless
+    ///   `ignore_health_on_host_removal`); the priority set's member-update callback then runs
+    ///   the outlier detector's (`DetectorImpl::initialize` in
+    ///   `source/common/upstream/outlier_detection_impl.cc`): a fresh monitor for each new host
+    ///   (`addHostMonitor`), and each removed host's monitor erased, an ejected one lowering
+    ///   `ejections_active` with no uneject event. Its later results are ignored
+    ///   (`onConsecutiveErrorWorker` returns for a host without a monitor), and
+    ///   `max_ejection_percent` counts the hosts that have monitors.
+    /// - Workers: the new host sets (`updateClusterMembership`, each balancer's `refresh`), then
+    ///   `removeHosts` → `drainConnPools(hosts_removed)` → `drainOrCloseConnPools(host,
+    ///   DrainAndDelete)` for every removed host's pools
+    ///   (`source/common/upstream/cluster_manager_impl.cc`); see [`ConnPool::drain_and_delete`].
+    pub fn update_membership(&mut self, leave: &[usize], join: &[usize]) {
+        if let Some(d) = self.outlier.as_mut() {
+            for &h in join {
+                d.join_host(h);
+            }
+            for &h in leave {
+                d.remove_host(h);
+            }
+        }
+        for &h in join {
+            self.host_sets.set_member(h, true);
+        }
+        for &h in leave {
+            self.host_sets.set_member(h, false);
+        }
+        let d = self.outlier.as_ref();
+        self.host_sets
+            .rebuild(|h| !d.is_some_and(|d| d.is_ejected(h)));
+        let hosts = &self.hosts;
+        for lb in &mut self.lbs {
+            lb.refresh_now(&self.host_sets, |h| hosts[h].rq_active);
+        }
+        for worker in 0..self.concurrency {
+            for &h in leave {
+                let pool = self.pool_index(worker, h);
+                self.with_pool(pool, |p, env| p.drain_and_delete(env));
+            }
+        }
     }
 
     fn refresh_host_sets_if_changed(&mut self) {

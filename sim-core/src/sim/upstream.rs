@@ -114,7 +114,8 @@ impl Simulation<'_> {
 
     /// A backend group enters phase `phase`: its hosts take the behaviour with every phase up to
     /// this one applied. A crash resets every connection to them (and what is in flight); a
-    /// restart sends GOAWAY; a raised concurrency limit starts waiting jobs.
+    /// restart sends GOAWAY; a raised concurrency limit starts waiting jobs. Then the phase's
+    /// EDS update, if it has one (`replicas`, `replace`).
     pub(super) fn on_phase_change(&mut self, group: usize, phase: usize) {
         let g = &self.scenario.backends[group];
         let behaviour = g.phases[..=phase]
@@ -135,6 +136,7 @@ impl Simulation<'_> {
             }
             self.start_waiting_jobs(host);
         }
+        self.apply_membership_change(group, phase);
     }
 
     pub(super) fn start_waiting_jobs(&mut self, host: usize) {

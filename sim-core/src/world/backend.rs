@@ -405,7 +405,7 @@ mod tests {
     fn group(concurrency: u32, p: f64) -> BackendGroup {
         BackendGroup {
             name: "b".into(),
-            replicas: NonZeroU32::MIN,
+            replicas: 1,
             weight: NonZeroU32::MIN,
             priority: 0,
             service_time: Distribution::Constant(SimDuration::from_millis(1)),

@@ -154,6 +154,14 @@ impl<R: RandomSource> Detector<R> {
         self.monitors.len() - 1
     }
 
+    /// Host `host`, preallocated without a monitor (or removed), joins the cluster with a fresh
+    /// monitor (`addHostMonitor`).
+    pub fn join_host(&mut self, host: usize) {
+        let slot = &mut self.monitors[host];
+        debug_assert!(slot.is_none(), "host {host} joins twice");
+        *slot = Some(HostMonitor::default());
+    }
+
     /// A host leaves the cluster: an ejected host stops counting as active, with no uneject
     /// event, as in Envoy's member-update callback.
     pub fn remove_host(&mut self, host: usize) {

@@ -25,6 +25,9 @@ mod hand_worked_tests;
 mod envoy_tests;
 
 #[cfg(test)]
+mod membership_tests;
+
+#[cfg(test)]
 mod same_tick_tests;
 
 #[cfg(test)]
