@@ -12,7 +12,7 @@ use sim_core::scenario::{RoutingPriority, Scenario};
 use sim_core::sim::{Limit, RunOptions, RunResult, run, run_with};
 use sim_core::time::SimDuration;
 
-use super::generate::scenario;
+use super::generate::{direct_scenario, scenario};
 use crate::common::temp_file;
 
 /// The limits of the route's priority (first entry of that priority, Envoy's defaults else).
@@ -332,6 +332,35 @@ fn ejected_ns(r: &RunResult) -> u128 {
 
 proptest! {
     #![proptest_config(super::config())]
+
+    /// Clients straight to the backends (`proxy = "none"`): every counter conserves too, and
+    /// every response from a backend is in the request log, with its connection before it.
+    #[test]
+    fn direct_scenarios_conserve_every_counter(text in direct_scenario()) {
+        let path = temp_file("direct.toml", &text);
+        let s = sim_cli::scenario_file::read_scenario(&path, &[])
+            .map_err(|e| TestCaseError::fail(format!("generated an invalid scenario: {e}\n{text}")))?;
+        let options = RunOptions {
+            timeline_bucket: Some(SimDuration::from_millis(5)),
+            request_log: true,
+        };
+        let r = match run_with(&s, s.seed, &options) {
+            Ok(r) => r,
+            Err(e) => {
+                prop_assert_eq!(e.limit, Limit::Events, "{}", e);
+                return Ok(());
+            }
+        };
+        check(&s, &r)?;
+        let log = r.request_log.as_ref().expect("asked for the request log");
+        // Without retries every local reply (a timeout, a failed connect, a reset) carries one
+        // flag and every backend response none.
+        let local: u64 = r.client.flags.values().sum();
+        prop_assert_eq!(log.len() as u64, r.client.received - local, "a row per backend response");
+        for row in log {
+            prop_assert!(row.sent_at <= row.connected_at && row.connected_at <= row.done_at);
+        }
+    }
 
     /// Every counter conserves; the timeline changes nothing and holds the host-time the
     /// outlier events say was ejected; the outputs render.

@@ -503,9 +503,17 @@ pub fn scenario() -> impl Strategy<Value = String> {
                 vec(client(has_duration), 1..=3),
                 (1..=3usize).prop_flat_map(|n| (0..n).map(backend).collect::<Vec<_>>()),
                 (dist(300), dist(1000), dist(300), dist(1500)),
+                kernel(),
             )
                 .prop_map(
-                    move |((cluster, envoy_od), route, clients, backends, (dl, dc, ul, uc))| {
+                    move |(
+                        (cluster, envoy_od),
+                        route,
+                        clients,
+                        backends,
+                        (dl, dc, ul, uc),
+                        kernel,
+                    )| {
                         let mut s = String::from("seed = 7\n");
                         if let Some(d) = duration {
                             s += &format!("duration = \"{d}ms\"\n");
@@ -515,7 +523,7 @@ pub fn scenario() -> impl Strategy<Value = String> {
                         s += &route;
                         s += &format!(
                             "\n[network.downstream]\nlatency = {dl}\nconnect_time = {dc}\n\
-                     \n[network.upstream]\nlatency = {ul}\nconnect_time = {uc}\n"
+                     \n[network.upstream]\nlatency = {ul}\nconnect_time = {uc}\n{kernel}"
                         );
                         s += "\n[limits]\nmax_events = 1_000_000\n";
                         for c in clients {
@@ -532,6 +540,56 @@ pub fn scenario() -> impl Strategy<Value = String> {
                 )
         },
     )
+}
+
+/// The upstream kernel's TCP settings: the data RTO and the timer wheel's HZ, sometimes left to
+/// their defaults.
+fn kernel() -> impl Strategy<Value = String> {
+    (
+        of(select(vec!["\"20ms\"", "\"200ms\""])),
+        of(select(vec![100u32, 250, 1000])),
+    )
+        .prop_map(|(rto, hz)| {
+            let mut k = String::new();
+            if let Some(r) = rto {
+                k += &format!("tcp_rto_min = {r}\n");
+            }
+            if let Some(h) = hz {
+                k += &format!("tcp_timer_hz = {h}\n");
+            }
+            k
+        })
+}
+
+/// A scenario with `proxy = "none"`: closed-loop clients straight to the backends, with only
+/// what that mode reads (a dial and a request timeout, the balancer, the upstream network).
+pub fn direct_scenario() -> impl Strategy<Value = String> {
+    (
+        vec((1..=6u32, 1..=6u64, of(0..=200u64), any::<bool>()), 1..=2),
+        (1..=2usize).prop_flat_map(|n| (0..n).map(backend).collect::<Vec<_>>()),
+        (select(vec!["\"0s\"", "\"50ms\"", "\"2s\""]), dist(300), dist(1500), kernel()),
+        select(vec!["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM"]),
+    )
+        .prop_map(|(clients, backends, (timeout, latency, connect, kernel), lb)| {
+            let mut s = format!(
+                "seed = 7\nproxy = \"none\"\n\n[cluster]\nname = \"hey\"\nconnect_timeout = \"1s\"\n\
+                 lb_policy = \"{lb}\"\n\n[route]\ntimeout = {timeout}\n\n[network.upstream]\n\
+                 latency = {latency}\nconnect_time = {connect}\n{kernel}\n[limits]\nmax_events = 1_000_000\n"
+            );
+            for (workers, per_worker, gap, keep_alive) in clients {
+                s += &format!(
+                    "\n[[clients]]\nkind = \"closed_loop\"\nworkers = {workers}\n\
+                     requests_per_worker = {per_worker}\nkeep_alive = {keep_alive}\n"
+                );
+                if let Some(g) = gap {
+                    s += &format!("worker_start_interval = \"{g}us\"\n");
+                }
+            }
+            for b in backends {
+                s += &b;
+            }
+            s
+        })
 }
 
 /// The outlier-detection generator gives every field of the schema's table a value in some
