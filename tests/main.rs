@@ -7,6 +7,7 @@ mod cli_errors;
 mod cli_run;
 mod cluster_docs;
 mod common;
+mod compare;
 mod config_ref;
 mod determinism;
 mod diagnostics;

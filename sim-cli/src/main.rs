@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use sim_cli::commands::check::{CheckArgs, check_command};
+use sim_cli::commands::compare::{CompareArgs, compare_command};
 use sim_cli::commands::import::{ImportArgs, import_command};
 use sim_cli::commands::merge::{MergeArgs, merge_command};
 use sim_cli::commands::report::{ReportArgs, report_command};
@@ -35,6 +36,7 @@ struct Cli {
 enum Command {
     Run(RunArgs),
     Sweep(SweepArgs),
+    Compare(CompareArgs),
     Merge(MergeArgs),
     Report(ReportArgs),
     Import(ImportArgs),
@@ -49,6 +51,7 @@ fn execute(command: &Command) -> CliResult<String> {
         Command::Import(args) => import_command(args),
         Command::Report(args) => report_command(args),
         Command::Sweep(args) => sweep_command(args),
+        Command::Compare(args) => compare_command(args),
         Command::Merge(args) => merge_command(args),
         Command::Schema(args) => schema_command(args),
     }

@@ -3,6 +3,7 @@
 
 #![warn(missing_docs)]
 
+pub mod compare;
 pub mod diagnostic;
 pub mod dist;
 pub mod engine;
