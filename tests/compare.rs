@@ -141,4 +141,29 @@ fn a_comparison_needs_two_configurations_and_sane_runs() {
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(v["replications"], 4);
     assert_eq!(v["metrics"][0]["metric"], "availability");
+    let svg = crate::common::temp_dir("compare-chart").join("chart.svg");
+    let svg_arg = svg.to_string_lossy().into_owned();
+    let charted = breakersim(&[
+        "compare",
+        TUTORIAL,
+        "--set-b",
+        ONE_SECOND,
+        "--min-runs",
+        "4",
+        "--max-runs",
+        "4",
+        "--chart",
+        &svg_arg,
+    ]);
+    assert_eq!(charted.code, 0, "{}", charted.stderr);
+    let svg = std::fs::read_to_string(svg).unwrap();
+    for text in [
+        "B − A in availability, as replications accumulate",
+        "replications (same seeds in A and B)",
+        "B − A, availability (share of responses)",
+        "paired by seed (95%)",
+        "no difference",
+    ] {
+        assert!(svg.contains(text), "{text} missing from the chart");
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod commands;
+pub mod compare_chart;
 pub mod config_ref;
 pub mod diagnostics;
 pub mod exit;

@@ -9,7 +9,10 @@ use serde_json::{Value, json};
 use sim_core::compare::{Comparison, Paired, Precision, Verdict, compare};
 use sim_core::sweep::Metric;
 
+use anyhow::Context;
+
 use crate::exit::{CliError, CliResult};
+use crate::files::write_atomically;
 use crate::scenario_file::read_scenario;
 
 /// Compare two configurations on the same seeds: two scenario files, or one with `--set-b`
@@ -50,6 +53,10 @@ pub struct CompareArgs {
     pub seed: Option<u64>,
     #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
     pub format: CompareFormat,
+    /// Write an SVG chart of the first metric's B − A as replications accumulate, paired and
+    /// unpaired.
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -98,6 +105,10 @@ pub fn compare_command(args: &CompareArgs) -> CliResult<String> {
             format!("{}, seed {}: {}", f.side, f.seed, f.error),
         )
     })?;
+    if let Some(path) = &args.chart {
+        let svg = crate::charts::render_svg(&crate::compare_chart::chart(&c, &metrics[0]));
+        write_atomically(path, svg.as_bytes()).context("--chart")?;
+    }
     Ok(match args.format {
         CompareFormat::Text => text(args, &metrics, &c),
         CompareFormat::Json => {
