@@ -1,6 +1,7 @@
-//! Whole runs of the model: `sim_core::sim::run` on the three bench scenarios
+//! Whole runs of the model: `sim_core::sim::run` on the bench scenarios
 //! (`scenarios/bench/bench-{10,100,1000}-hosts.toml`: open-loop load near capacity, retries,
-//! LEAST_REQUEST, HTTP/1.1 pools, outlier ejections), loaded as the CLI loads them.
+//! LEAST_REQUEST, HTTP/1.1 pools, outlier ejections; `bench-mesh-100-sidecars.toml` the first's
+//! traffic over 100 sidecars), loaded as the CLI loads them.
 //!
 //! Two groups time the same runs with different throughputs, both counted from one run made
 //! beforehand (the same scenario and seed give the same counts every time):
@@ -21,7 +22,12 @@ use criterion::{
 use sim_core::scenario::Scenario;
 use sim_core::sim::run;
 
-const SCENARIOS: [&str; 3] = ["bench-10-hosts", "bench-100-hosts", "bench-1000-hosts"];
+const SCENARIOS: [&str; 4] = [
+    "bench-10-hosts",
+    "bench-100-hosts",
+    "bench-1000-hosts",
+    "bench-mesh-100-sidecars",
+];
 const SAMPLES: usize = 10;
 
 struct Bench {

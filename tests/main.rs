@@ -24,6 +24,7 @@ mod import_lb_policy;
 mod import_loading;
 mod import_snapshots;
 mod lab;
+mod mesh;
 mod outlier_reporting;
 mod properties;
 mod real_configs;

@@ -81,7 +81,8 @@ fn bench_scenarios_pass_check() {
         [
             "bench-10-hosts.toml",
             "bench-100-hosts.toml",
-            "bench-1000-hosts.toml"
+            "bench-1000-hosts.toml",
+            "bench-mesh-100-sidecars.toml"
         ]
     );
 }

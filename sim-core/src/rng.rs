@@ -29,6 +29,8 @@ pub enum StreamKind {
     /// A backend host's stop-the-world pauses (apart from its other draws, so that its
     /// pauses fall at the same times whatever traffic it serves).
     BackendPauses = 7,
+    /// A mesh client's choice of pod for each open-loop request (`split = "pod"`).
+    ClientSplit = 8,
 }
 
 /// The stream of entity `index` of `kind` under `seed`.

@@ -51,12 +51,13 @@ pub fn report(r: &RunResult) -> Value {
             "upstream_rq_pending_active": r.peaks.upstream_rq_pending_active,
             "ejections_active": r.peaks.ejections_active,
         },
-        "outlier_events": r
-            .outlier_events
-            .iter()
-            .map(|e| super::outlier_log::event_value(r, e))
+        "outlier_events": (0..r.outlier_events.len())
+            .map(|i| super::outlier_log::event_value(r, i))
             .collect::<Vec<_>>(),
     });
+    if let Some(mesh) = super::mesh::report(r) {
+        report["mesh"] = mesh;
+    }
     if r.queue_overflows() > 0 {
         let per_host: Map<String, Value> = r
             .hosts

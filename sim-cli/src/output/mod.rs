@@ -2,6 +2,7 @@
 
 pub mod hey_csv;
 pub mod json;
+pub mod mesh;
 pub mod outlier_log;
 pub mod prometheus;
 pub mod text;

@@ -6,7 +6,8 @@
 //! there was no earlier action; the success-rate figures are `uint32`, so Envoy's doubles are
 //! truncated (a negative threshold shows as 0); an uneject leaves `type` and `enforced` at
 //! their defaults (`CONSECUTIVE_5XX`, `false`) and carries no event detail. `timestamp` is the
-//! Unix epoch plus simulated time.
+//! Unix epoch plus simulated time. In mesh mode each line starts with the `pod` of the Envoy
+//! that logged it, as a log collector would label it.
 
 use serde::Serialize;
 use sim_core::envoy::outlier::{EjectionType, OutlierAction, OutlierEvent};
@@ -29,6 +30,10 @@ struct ConsecutiveEvent {}
 
 #[derive(Serialize)]
 struct LogLine<'a> {
+    /// Mesh mode: the pod whose Envoy logged it, as a fleet's log collector labels each line
+    /// (not a field of Envoy's event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pod: Option<&'a str>,
     #[serde(rename = "type")]
     ejection_type: &'static str,
     timestamp: String,
@@ -85,12 +90,16 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-fn line<'a>(r: &'a RunResult, e: &OutlierEvent) -> LogLine<'a> {
+fn line<'a>(r: &'a RunResult, i: usize, e: &OutlierEvent) -> LogLine<'a> {
     let t = e.ejection_type.unwrap_or(EjectionType::Consecutive5xx);
     let eject = e.action == OutlierAction::Eject;
     let sr = e.success_rate.filter(|_| eject);
     let is_consecutive = eject && !t.is_rate_based();
     LogLine {
+        pod: r
+            .mesh
+            .as_ref()
+            .map(|m| m.envoys[m.event_envoys[i] as usize].pod.as_str()),
         ejection_type: t.proto_name(),
         timestamp: timestamp(e.time.as_nanos()),
         secs_since_last_action: e.secs_since_last_action.map(|s| s.to_string()),
@@ -117,16 +126,16 @@ fn line<'a>(r: &'a RunResult, e: &OutlierEvent) -> LogLine<'a> {
     }
 }
 
-/// One event as a JSON value (for the `outlier_events` of the JSON report).
-pub fn event_value(r: &RunResult, e: &OutlierEvent) -> serde_json::Value {
-    serde_json::to_value(line(r, e)).expect("events always serialise")
+/// Event `i` of the run as a JSON value (for the `outlier_events` of the JSON report).
+pub fn event_value(r: &RunResult, i: usize) -> serde_json::Value {
+    serde_json::to_value(line(r, i, &r.outlier_events[i])).expect("events always serialise")
 }
 
 /// The whole log: one JSON object per line.
 pub fn render(r: &RunResult) -> String {
     let mut out = String::new();
-    for e in &r.outlier_events {
-        out.push_str(&serde_json::to_string(&line(r, e)).expect("events always serialise"));
+    for (i, e) in r.outlier_events.iter().enumerate() {
+        out.push_str(&serde_json::to_string(&line(r, i, e)).expect("events always serialise"));
         out.push('\n');
     }
     out

@@ -1,11 +1,11 @@
 //! Stats as Envoy's admin `/stats/prometheus` prints them: `envoy_cluster_<stat>` with the
 //! cluster name as the `envoy_cluster_name` label, response codes extracted into
 //! `envoy_response_code` / `envoy_response_code_class` labels, one `# TYPE` line per metric,
-//! metrics sorted by name.
+//! metrics sorted by name. In mesh mode every Envoy's series carries its `pod` label.
 
 use std::collections::BTreeMap;
 
-use sim_core::envoy::cluster_stats::StatKind;
+use sim_core::envoy::cluster_stats::{Stat, StatKind};
 use sim_core::sim::RunResult;
 
 /// Envoy's tag extraction for the stats breakersim produces: `(metric name, extra label)`.
@@ -29,9 +29,25 @@ fn metric_of(stat: &str) -> (String, Option<(&'static str, String)>) {
     (stat.replace('.', "_"), None)
 }
 
+/// The one Envoy's stats, or in mesh mode each Envoy's with its `pod` label, as a scrape of
+/// the fleet gives them (pods in fleet order within each metric).
 pub fn render(r: &RunResult) -> String {
     let mut metrics: BTreeMap<String, (StatKind, Vec<String>)> = BTreeMap::new();
-    for s in &r.stats {
+    match &r.mesh {
+        None => add_metrics(&mut metrics, r, &r.stats, None),
+        Some(m) => {
+            for e in &m.envoys {
+                add_metrics(&mut metrics, r, &e.stats, Some(&e.pod));
+            }
+        }
+    }
+    write_metrics(metrics)
+}
+
+type Metrics = BTreeMap<String, (StatKind, Vec<String>)>;
+
+fn add_metrics(metrics: &mut Metrics, r: &RunResult, stats: &[Stat], pod: Option<&str>) {
+    for s in stats {
         let (metric, extra) = metric_of(&s.name);
         let name = format!("envoy_cluster_{metric}");
         let mut labels = String::new();
@@ -39,6 +55,9 @@ pub fn render(r: &RunResult) -> String {
             labels.push_str(&format!("{k}=\"{v}\","));
         }
         labels.push_str(&format!("envoy_cluster_name=\"{}\"", r.cluster));
+        if let Some(pod) = pod {
+            labels.push_str(&format!(",pod=\"{pod}\""));
+        }
         let line = format!("{name}{{{labels}}} {}", s.value);
         metrics
             .entry(name)
@@ -46,6 +65,9 @@ pub fn render(r: &RunResult) -> String {
             .1
             .push(line);
     }
+}
+
+fn write_metrics(metrics: Metrics) -> String {
     let mut out = String::new();
     for (name, (kind, lines)) in metrics {
         let kind = match kind {

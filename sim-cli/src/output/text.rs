@@ -21,6 +21,7 @@ pub fn render(r: &RunResult) -> String {
     queue_overflows(r, &mut out);
     listen_overflows(r, &mut out);
     super::timeline::render(r, &mut out);
+    super::mesh::render(r, &mut out);
     cluster_stats(r, &mut out);
     out
 }
@@ -135,7 +136,12 @@ fn listen_overflows(r: &RunResult, out: &mut String) {
 }
 
 fn cluster_stats(r: &RunResult, out: &mut String) {
-    let _ = writeln!(out, "Cluster {} (non-zero stats):", r.cluster);
+    let fleet = if r.mesh.is_some() {
+        ", summed over the fleet"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "Cluster {} (non-zero stats{fleet}):", r.cluster);
     for s in r.stats.iter().filter(|s| s.value > 0) {
         let _ = writeln!(out, "  cluster.{}.{}: {}", r.cluster, s.name, s.value);
     }

@@ -1,5 +1,6 @@
 //! The ejection timeline of the text report: each ejection with when it started and ended,
-//! how long the host was out, why, and the multiplier it left behind.
+//! how long the host was out, why, and the multiplier it left behind; in mesh mode, which
+//! Envoy (pod) ejected it.
 
 use std::fmt::Write;
 
@@ -8,15 +9,19 @@ use sim_core::sim::RunResult;
 
 /// One enforced ejection and, if it ended, its uneject.
 struct Ejection<'a> {
+    /// The Envoy that logged it (0 without `[[proxies]]`).
+    envoy: u32,
     eject: &'a OutlierEvent,
     uneject: Option<&'a OutlierEvent>,
 }
 
-fn ejections(events: &[OutlierEvent]) -> Vec<Ejection<'_>> {
+fn ejections<'a>(events: &'a [OutlierEvent], envoys: Option<&[u32]>) -> Vec<Ejection<'a>> {
     let mut out: Vec<Ejection> = Vec::new();
-    for e in events {
+    for (i, e) in events.iter().enumerate() {
+        let envoy = envoys.map_or(0, |v| v[i]);
         match e.action {
             OutlierAction::Eject if e.enforced => out.push(Ejection {
+                envoy,
                 eject: e,
                 uneject: None,
             }),
@@ -24,7 +29,7 @@ fn ejections(events: &[OutlierEvent]) -> Vec<Ejection<'_>> {
                 if let Some(open) = out
                     .iter_mut()
                     .rev()
-                    .find(|x| x.eject.host == e.host && x.uneject.is_none())
+                    .find(|x| x.eject.host == e.host && x.envoy == envoy && x.uneject.is_none())
                 {
                     open.uneject = Some(e);
                 }
@@ -40,14 +45,25 @@ pub fn render(r: &RunResult, out: &mut String) {
         return;
     }
     let _ = writeln!(out, "Ejection timeline (outlier detection):");
-    let list = ejections(&r.outlier_events);
+    let mesh = r.mesh.as_ref();
+    let list = ejections(&r.outlier_events, mesh.map(|m| &m.event_envoys[..]));
+    let pod = |envoy: u32| match mesh {
+        Some(m) => format!("{:<16} ", m.envoys[envoy as usize].pod),
+        None => String::new(),
+    };
     if list.is_empty() {
         let _ = writeln!(out, "  no host was ejected");
     } else {
         let _ = writeln!(
             out,
-            "  {:<20} {:>12} {:>12} {:>10}  {:<32} {:>10}",
-            "host", "ejected at", "unejected at", "out for", "why", "multiplier"
+            "  {}{:<20} {:>12} {:>12} {:>10}  {:<32} {:>10}",
+            mesh.map_or(String::new(), |_| format!("{:<16} ", "by pod")),
+            "host",
+            "ejected at",
+            "unejected at",
+            "out for",
+            "why",
+            "multiplier"
         );
     }
     for x in &list {
@@ -62,7 +78,8 @@ pub fn render(r: &RunResult, out: &mut String) {
         let why = x.eject.ejection_type.map_or("", |t| t.proto_name());
         let _ = writeln!(
             out,
-            "  {:<20} {:>12} {:>12} {:>10}  {:<32} {:>10}",
+            "  {}{:<20} {:>12} {:>12} {:>10}  {:<32} {:>10}",
+            pod(x.envoy),
             r.hosts[x.eject.host].name,
             format!("{at:.3}s"),
             until,

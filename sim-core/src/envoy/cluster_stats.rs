@@ -48,6 +48,13 @@ macro_rules! cluster_stats {
         }
 
         impl ClusterStats {
+            /// Adds `other`'s counts and gauges to these (a fleet's totals, mesh mode).
+            pub fn add(&mut self, other: &ClusterStats) {
+                $( self.$field += other.$field; )*
+                add_all(&mut self.rq_by_code, &other.rq_by_code);
+                add_all(&mut self.retry_rq_by_code, &other.retry_rq_by_code);
+            }
+
             fn fixed(&self) -> Vec<Stat> {
                 vec![$(Stat {
                     name: stringify!($field).to_string(),
@@ -57,6 +64,16 @@ macro_rules! cluster_stats {
             }
         }
     };
+}
+
+/// `into[i] += from[i]`, `into` grown to `from`'s length.
+fn add_all(into: &mut Vec<u64>, from: &[u64]) {
+    if into.len() < from.len() {
+        into.resize(from.len(), 0);
+    }
+    for (a, b) in into.iter_mut().zip(from) {
+        *a += b;
+    }
 }
 
 cluster_stats! {

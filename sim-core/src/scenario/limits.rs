@@ -8,7 +8,8 @@ use crate::schema::{Invalid, PathSegment, Rule};
 
 /// breakersim's own bounds, so that a typo cannot make a run build millions of structures or
 /// loop billions of times within one event (Envoy has no such bounds): Envoy workers, hosts in
-/// all, connection pools (one per worker and host), closed-loop workers per client, and draws
+/// all, connection pools (one per Envoy, worker and host: a mesh's memory is proportional to
+/// them), closed-loop workers per client, and draws
 /// per load-balancer pick.
 pub const MAX_ENVOY_WORKERS: u32 = 1_024;
 pub const MAX_HOSTS: u64 = 100_000;
@@ -106,12 +107,22 @@ pub fn validate_sizes(s: &Scenario) -> Result<(), Invalid> {
         ));
     }
     let hosts = validate_hosts(s)?;
-    if u64::from(workers) * hosts > MAX_POOLS {
+    let envoys: u64 = s
+        .proxies
+        .iter()
+        .map(|g| u64::from(g.replicas))
+        .sum::<u64>()
+        .max(1);
+    let pools = envoys * u64::from(workers) * hosts;
+    if pools > MAX_POOLS {
+        let (path, fleet) = match s.proxies.is_empty() {
+            true => (vec![key("envoy"), key("concurrency")], String::new()),
+            false => (vec![key("proxies")], format!("{envoys} Envoys x ")),
+        };
         return Err(invalid(
-            vec![key("envoy"), key("concurrency")],
+            path,
             format!(
-                "{workers} workers x {hosts} hosts is {} connection pools: breakersim simulates at most {MAX_POOLS} (lower concurrency or replicas)",
-                u64::from(workers) * hosts
+                "{fleet}{workers} workers x {hosts} hosts is {pools} connection pools: breakersim simulates at most {MAX_POOLS} (lower concurrency or replicas)"
             ),
         ));
     }

@@ -1,12 +1,14 @@
 //! Scenarios: the TOML a user writes, parsed, overridden (`--set`) and validated. Every table
 //! is declared once with `scenario_table!` (`model.rs`, `cluster.rs`, `outlier_detection.rs`,
-//! `route.rs`, `world.rs`, `limits.rs`); see `crate::schema`.
+//! `route.rs`, `world.rs`, `mesh.rs`, `limits.rs`); see `crate::schema`.
 
 mod cluster;
 mod config_ref;
 mod limits;
 mod load;
 mod membership;
+mod mesh;
+mod mesh_check;
 mod model;
 mod outlier_detection;
 mod overrides;
@@ -27,6 +29,7 @@ pub use load::{
 };
 pub(crate) use load::{enum_message, segments_of};
 pub use membership::{GroupMembership, MembershipChange, PlanError};
+pub use mesh::{MAX_REPLICAS, ProxyGroup, Split};
 pub use model::*;
 pub use outlier_detection::OutlierDetection;
 pub use overrides::{Override, apply_override, remove_field};

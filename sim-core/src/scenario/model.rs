@@ -8,6 +8,7 @@ use std::num::NonZeroU32;
 
 use super::cluster::Cluster;
 use super::limits::Limits;
+use super::mesh::ProxyGroup;
 use super::route::Route;
 use super::world::{BackendGroup, Client, Network};
 use crate::envoy::version::{EnvoyVersion, NEWEST_ENVOY};
@@ -51,6 +52,9 @@ scenario_table! {
         clients: Vec<Client> { default: "[]" },
         /// The backend host groups; at least one.
         backends: Vec<BackendGroup> { default: "[]" },
+        /// Mesh mode: groups of Envoys, each replica a whole Envoy, all in front of the same
+        /// backends (docs/mesh.md). Empty: one Envoy. Not with `proxy = "none"`.
+        proxies: Vec<ProxyGroup> { default: "[]" },
         /// Guards on the run's size: events processed and requests in flight.
         limits: Limits { default: "{}" },
     }

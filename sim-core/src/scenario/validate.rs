@@ -54,6 +54,7 @@ pub fn validate(s: &Scenario) -> Result<(), Invalid> {
     for (i, c) in s.clients.iter().enumerate() {
         validate_client(c, s, vec![key("clients"), PathSegment::Index(i)])?;
     }
+    super::mesh_check::validate_mesh(s)?;
     super::limits::validate_sizes(s)?;
     for (i, b) in s.backends.iter().enumerate() {
         let path = vec![key("backends"), PathSegment::Index(i)];

@@ -138,6 +138,11 @@ scenario_table! {
         },
         /// open_loop only: how requests are spaced in time.
         arrivals: Option<Arrivals> { absent: "`\"poisson\"`" },
+        /// Mesh mode: the `[[proxies]]` group the client sends through. Only with
+        /// `[[proxies]]`; required there when there are two groups or more.
+        proxy_group: Option<String> { absent: "the only `[[proxies]]` group" },
+        /// Mesh mode: how the client's requests are spread over the group's replicas.
+        split: Option<super::mesh::Split> { absent: "`\"pod\"` (with `[[proxies]]` only)" },
     }
 }
 

@@ -114,16 +114,15 @@ impl Simulation<'_> {
             }
             // The client's kernel gives up (`ETIMEDOUT`): Envoy sees the connection close.
             None => {
-                let pool = self.proxy.conns[conn].pool;
-                self.proxy
-                    .with_pool(pool, |p, env| p.on_remote_close(env, conn));
+                let pool = self.conns[conn].pool;
+                self.with_pool(pool, |p, env| p.on_remote_close(env, conn));
             }
         }
     }
 
     /// The client's kernel resends the request of an unfinished handshake.
     pub(super) fn on_data_resend(&mut self, conn: ConnId) {
-        let host = self.proxy.host_of_pool(self.proxy.conns[conn].pool);
+        let host = self.host_of_conn(conn);
         let c = &mut self.server_conns[conn.index()];
         c.resend_timer = None;
         c.resends += 1;
@@ -148,7 +147,7 @@ impl Simulation<'_> {
     /// queue and has it `accept_time` later (the server waking up and accepting); the
     /// connection holds its place in the queue until then.
     pub(super) fn run_accept_loop(&mut self, host: usize) {
-        let (conns, server_conns) = (&self.proxy.conns, &self.server_conns);
+        let (conns, server_conns) = (&self.conns, &self.server_conns);
         let still_queued = |conn: Key| {
             conns.contains(conn)
                 && server_conns
@@ -177,8 +176,8 @@ impl Simulation<'_> {
             return self.backends[host].accept_after_pause(conn);
         }
         self.backends[host].accept_turn_over();
-        let queued = self.proxy.conns.contains(conn)
-            && self.server_conns[conn.index()].side == ServerSide::Queued;
+        let queued =
+            self.conns.contains(conn) && self.server_conns[conn.index()].side == ServerSide::Queued;
         if queued {
             self.server_conns[conn.index()].side = ServerSide::Accepted;
             self.backends[host].accept();
@@ -201,7 +200,7 @@ impl Simulation<'_> {
     /// The connection leaves its host's accept queue, if it waits there: the server starts
     /// serving its first request (no accept loop), or Envoy closed it.
     pub(super) fn leave_accept_queue(&mut self, conn: ConnId, host: usize) {
-        let queued = self.proxy.conns.contains(conn)
+        let queued = self.conns.contains(conn)
             && self
                 .server_conns
                 .get(conn.index())

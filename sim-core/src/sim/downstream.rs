@@ -67,7 +67,8 @@ impl Simulation<'_> {
             self.hit_limit(super::Limit::InFlight);
             return;
         }
-        let concurrency = self.proxy.concurrency;
+        let envoy = self.fleet.envoy_for(client, worker);
+        let concurrency = self.proxies[envoy as usize].concurrency;
         let c = &mut self.clients[client as usize];
         let (envoy_worker, connect, latency) = match (&self.direct_worker_base, worker) {
             // No Envoy: the worker's own HTTP client has the request at once.
@@ -92,6 +93,7 @@ impl Simulation<'_> {
         };
         let request = self.requests.insert(Request {
             client,
+            envoy,
             worker,
             envoy_worker,
             sent_at: self.now,
@@ -122,13 +124,13 @@ impl Simulation<'_> {
             local,
         });
         let retry = r.retry.take();
-        let client = r.client as usize;
+        let (client, envoy) = (r.client as usize, r.envoy);
         for f in flags.iter() {
             self.flagged_replies[f.index()] += 1;
         }
         self.local_replies += u64::from(local);
         if let Some(mut rs) = retry {
-            self.proxy.release_retry(&mut rs);
+            self.px(envoy).release_retry(&mut rs);
             rs.attempted.clear();
             self.spare_host_lists.push(rs.attempted);
         }
@@ -149,6 +151,9 @@ impl Simulation<'_> {
         let reply = r.reply.expect("a reply was sent");
         let latency = self.now.since(r.sent_at);
         self.outcome.record(reply.status, reply.flags, latency);
+        if let Some(o) = self.fleet.outcomes.get_mut(r.envoy as usize) {
+            o.record(reply.status, reply.flags, latency);
+        }
         if let (Some(log), false) = (self.request_log.as_mut(), reply.local) {
             log.push(crate::sim::RequestRecord {
                 sent_at: r.sent_at,

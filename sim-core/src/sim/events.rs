@@ -57,8 +57,8 @@ pub enum Event {
     RouteTimeout { request: Key },
     /// A backend group enters one of its phases.
     PhaseChange { group: u32, phase: u32 },
-    /// The outlier detector's interval timer fires.
-    OutlierTick,
+    /// An Envoy's outlier detector's interval timer fires.
+    OutlierTick { envoy: u32 },
     /// A retry's back-off ends.
     RetryBackoff { request: Key },
     /// An attempt's per-try timeout fires.

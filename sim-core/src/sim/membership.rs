@@ -37,7 +37,8 @@ impl Simulation<'_> {
     /// applies an EDS update on the main thread and posts the new host sets, then the removed
     /// hosts, to every worker (`ClusterManagerImpl::postThreadLocalClusterUpdate`,
     /// `postThreadLocalRemoveHosts` in `source/common/upstream/cluster_manager_impl.cc`); here
-    /// all of it happens at the phase's instant (see `docs/fidelity.md`).
+    /// all of it happens at the phase's instant (see `docs/fidelity.md`), in every Envoy of a
+    /// mesh, in fleet order.
     pub(super) fn apply_membership_change(&mut self, group: usize, phase: usize) {
         let Some(change) = &self.membership[group].changes[phase] else {
             return;
@@ -49,6 +50,9 @@ impl Simulation<'_> {
         for &h in &leave {
             self.left_eds_at[h] = Some(self.now);
         }
-        self.proxy.update_membership(&leave, &join);
+        self.fleet.touch_all();
+        for proxy in &mut self.proxies {
+            proxy.update_membership(&leave, &join, &mut self.conns, &mut self.pool_events);
+        }
     }
 }

@@ -2,8 +2,12 @@
 //! `run(&scenario, seed)` is the whole interface: the results, or the limit the run reached.
 
 mod accept;
+#[cfg(debug_assertions)]
+mod conservation;
 mod downstream;
 mod events;
+mod fleet;
+mod fleet_result;
 mod limits;
 mod membership;
 mod outcome;
@@ -17,13 +21,15 @@ mod timeline;
 mod upstream;
 
 pub use limits::{Limit, RunLimitExceeded};
-pub use outcome::{ClientOutcome, HostInfo, Peaks, RequestRecord, RunResult};
+pub use outcome::{
+    ClientOutcome, EnvoyResult, HostInfo, MeshResult, Peaks, RequestRecord, RunResult,
+};
 pub use timeline::{Bucket, Timeline};
 
 use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, TimerHandle};
-use crate::envoy::conn_pool::{ConnId, PoolEvent};
+use crate::envoy::conn_pool::{ConnId, ConnPool, Connection, PoolEnv, PoolEvent};
 use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::envoy::retry::RetryState;
 use crate::scenario::BackendGroup;
@@ -34,6 +40,7 @@ use crate::world::backend::BackendHost;
 use crate::world::client::ClientRuntime;
 
 use events::Event;
+use fleet::Fleet;
 use proxy::Proxy;
 
 /// Runs `scenario` with `seed` to the end and returns what happened, or stops it at one of its
@@ -69,6 +76,8 @@ pub fn run_with(
 /// A downstream request as Envoy's router filter sees it.
 struct Request {
     client: u32,
+    /// The Envoy of the fleet it goes through (0 without `[[proxies]]`).
+    envoy: u32,
     /// The closed-loop worker that sent it.
     worker: Option<u32>,
     envoy_worker: u32,
@@ -100,6 +109,8 @@ struct Reply {
 /// One upstream attempt (Envoy's `UpstreamRequest`).
 struct Attempt {
     request: Key,
+    /// The Envoy of its request.
+    envoy: u32,
     host: usize,
     pool: usize,
     /// The connection it is attached to; `None` while pending.
@@ -141,7 +152,15 @@ struct Simulation<'s> {
     now: SimTime,
     stop_at: Option<SimTime>,
     queue: EventQueue<Event>,
-    proxy: Proxy,
+    /// Every Envoy: the one, or each replica of each `[[proxies]]` group (`fleet.rs`).
+    proxies: Vec<Proxy>,
+    fleet: Fleet,
+    /// Pools of one Envoy (workers x hosts): Envoy `e`'s pools are numbered from `e` times it.
+    pools_per_envoy: usize,
+    /// Every Envoy's upstream connections.
+    conns: Slab<Connection>,
+    /// What the last pool calls reported, to be handled by the simulation.
+    pool_events: Vec<PoolEvent>,
     /// Each group's EDS membership plan (which hosts join and leave at which phase).
     membership: Vec<crate::scenario::GroupMembership>,
     /// The index of each group's first host (`<name>-0`).
@@ -213,13 +232,34 @@ impl<'s> Simulation<'s> {
             .enumerate()
             .map(|(i, c)| ClientRuntime::new(i, c, scenario.duration, seed))
             .collect();
+        let fleet = Fleet::new(scenario, seed);
+        let first = Proxy::new(
+            scenario,
+            seed,
+            fleet.envoy_id(0, 0),
+            priority_of.clone(),
+            weight.clone(),
+            &members,
+        );
+        let pools_per_envoy = first.concurrency as usize * priority_of.len();
+        let mut proxies = Vec::with_capacity(fleet.members.len());
+        proxies.push(first);
+        for e in 1..fleet.members.len() {
+            let id = fleet.envoy_id(e, pools_per_envoy);
+            let (p, w) = (priority_of.clone(), weight.clone());
+            proxies.push(Proxy::new(scenario, seed, id, p, w, &members));
+        }
         Simulation {
             scenario,
             seed,
             now: SimTime::ZERO,
             stop_at: scenario.duration.map(|d| SimTime::ZERO.after(d)),
             queue: EventQueue::new(),
-            proxy: Proxy::new(scenario, seed, priority_of, weight, &members),
+            proxies,
+            fleet,
+            pools_per_envoy,
+            conns: Slab::new(),
+            pool_events: Vec::new(),
             group_base: membership::group_bases(&membership),
             left_eds_at: vec![None; members.len()],
             membership,
@@ -275,12 +315,63 @@ impl<'s> Simulation<'s> {
         }
     }
 
+    /// Envoy `envoy`, about to change: the fleet's totals will take it in after the event.
+    #[inline]
+    fn px(&mut self, envoy: u32) -> &mut Proxy {
+        self.fleet.touch(envoy);
+        &mut self.proxies[envoy as usize]
+    }
+
+    /// The Envoy a pool (a fleet-wide number) belongs to.
+    #[inline]
+    fn envoy_of_pool(&self, pool: usize) -> u32 {
+        if self.fleet.mesh {
+            (pool / self.pools_per_envoy) as u32
+        } else {
+            0
+        }
+    }
+
+    /// The host of a pool (a fleet-wide number).
+    #[inline]
+    fn host_of_pool(&self, pool: usize) -> usize {
+        self.proxies[self.envoy_of_pool(pool) as usize].host_of_pool(pool)
+    }
+
+    /// The host of a live connection.
+    #[inline]
+    fn host_of_conn(&self, conn: ConnId) -> usize {
+        self.host_of_pool(self.conns[conn].pool)
+    }
+
+    /// Runs `f` on pool `pool` (a fleet-wide number) with its Envoy's cluster state; what the
+    /// pool reports lands in `pool_events`.
+    #[inline]
+    fn with_pool<R>(&mut self, pool: usize, f: impl FnOnce(&mut ConnPool, &mut PoolEnv) -> R) -> R {
+        let envoy = self.envoy_of_pool(pool);
+        self.fleet.touch(envoy);
+        let (conns, out) = (&mut self.conns, &mut self.pool_events);
+        self.proxies[envoy as usize].with_pool(pool, conns, out, f)
+    }
+
+    /// Keeps the timeline's count of ejected (Envoy, host) pairs current (mesh mode).
+    fn note_fleet_ejections(&mut self, ejected: u64) {
+        let Some(t) = self.timeline.as_mut() else {
+            return;
+        };
+        if u64::from(t.hosts_ejected()) != ejected {
+            t.set_ejected(self.now, ejected as u32);
+        }
+    }
+
     fn schedule_start(&mut self) {
         for c in 0..self.clients.len() {
             self.schedule_client_start(c);
         }
-        if let Some(first) = self.first_outlier_tick() {
-            self.schedule(first, Event::OutlierTick);
+        for envoy in 0..self.proxies.len() as u32 {
+            if let Some(first) = self.first_outlier_tick(envoy) {
+                self.schedule(first, Event::OutlierTick { envoy });
+            }
         }
         self.schedule_first_pauses();
         for (g, group) in self.scenario.backends.iter().enumerate() {
@@ -312,8 +403,13 @@ impl<'s> Simulation<'s> {
             self.events_processed += 1;
             self.handle(event);
             self.end_of_iteration();
-            self.proxy.update_peaks();
-            self.note_ejections();
+            if self.fleet.mesh {
+                let ejected = self.fleet.after_event(&mut self.proxies);
+                self.note_fleet_ejections(ejected);
+            } else {
+                self.proxies[0].update_peaks();
+                self.note_ejections();
+            }
             if self.is_quiescent() {
                 break;
             }
@@ -398,9 +494,10 @@ impl<'s> Simulation<'s> {
             }
             Event::RetryBackoff { request } => self.on_retry_backoff(request),
             Event::PerTryTimeout { attempt } => self.on_per_try_timeout(attempt),
-            Event::OutlierTick => {
-                if let Some(next) = self.proxy.on_outlier_tick(self.now) {
-                    self.schedule(next, Event::OutlierTick);
+            Event::OutlierTick { envoy } => {
+                let now = self.now;
+                if let Some(next) = self.px(envoy).on_outlier_tick(now) {
+                    self.schedule(next, Event::OutlierTick { envoy });
                 }
             }
         }
@@ -412,12 +509,11 @@ impl<'s> Simulation<'s> {
         self.drain_pool_events();
         while let Some(work) = self.deferred.pop_front() {
             match work {
-                Deferred::UpstreamReady { pool } => self
-                    .proxy
-                    .with_pool(pool, |p, env| p.on_scheduled_upstream_ready(env)),
+                Deferred::UpstreamReady { pool } => {
+                    self.with_pool(pool, |p, env| p.on_scheduled_upstream_ready(env))
+                }
                 Deferred::Delete { pool, conn } => {
-                    self.proxy
-                        .with_pool(pool, |p, env| p.on_deferred_delete(env, conn));
+                    self.with_pool(pool, |p, env| p.on_deferred_delete(env, conn));
                 }
             }
             self.drain_pool_events();
@@ -427,7 +523,7 @@ impl<'s> Simulation<'s> {
     /// Acts on pool reports until none are left (acting may call the pools again).
     #[inline]
     fn drain_pool_events(&mut self) {
-        if !self.proxy.pool_events.is_empty() {
+        if !self.pool_events.is_empty() {
             self.act_on_pool_events();
         }
     }
@@ -440,7 +536,7 @@ impl<'s> Simulation<'s> {
         // so none is dropped and reallocated.
         let mut batch = self.spare_pool_batches.pop().unwrap_or_default();
         loop {
-            std::mem::swap(&mut batch, &mut self.proxy.pool_events);
+            std::mem::swap(&mut batch, &mut self.pool_events);
             if batch.is_empty() {
                 break;
             }
@@ -467,18 +563,26 @@ impl<'s> Simulation<'s> {
             }
             PoolEvent::Closed(conn) => self.on_upstream_closed(conn),
             PoolEvent::DeferredDelete(conn) => {
-                let pool = self.proxy.conns[conn].pool;
+                let pool = self.conns[conn].pool;
                 self.deferred.push_back(Deferred::Delete { pool, conn });
             }
         }
     }
 
     /// The detector's timer was armed when the cluster was created, before the run: its first
-    /// tick falls at the configured phase, or at one drawn uniformly in `[0, interval)`.
-    fn first_outlier_tick(&mut self) -> Option<SimTime> {
-        let interval = self.proxy.outlier.as_ref()?.config().od.interval;
+    /// tick falls at the configured phase (the same in every Envoy of a mesh), or at one drawn
+    /// uniformly in `[0, interval)` from the Envoy's own stream.
+    fn first_outlier_tick(&mut self, envoy: u32) -> Option<SimTime> {
+        let interval = self.proxies[envoy as usize]
+            .outlier
+            .as_ref()?
+            .config()
+            .od
+            .interval;
+        let index = self.fleet.envoy_id(envoy as usize, 0).stream;
         let phase = self.scenario.envoy.outlier_timer_phase.unwrap_or_else(|| {
-            let mut rng = crate::rng::stream(self.seed, crate::rng::StreamKind::OutlierTimer, 0);
+            let kind = crate::rng::StreamKind::OutlierTimer;
+            let mut rng = crate::rng::stream(self.seed, kind, index);
             SimDuration(rand::RngExt::random_range(&mut rng, 0..interval.0))
         });
         Some(SimTime::ZERO.after(phase))
@@ -486,7 +590,7 @@ impl<'s> Simulation<'s> {
 
     /// Keeps the timeline's count of ejected hosts current.
     fn note_ejections(&mut self) {
-        let (Some(t), Some(d)) = (self.timeline.as_mut(), self.proxy.outlier.as_ref()) else {
+        let (Some(t), Some(d)) = (self.timeline.as_mut(), self.proxies[0].outlier.as_ref()) else {
             return;
         };
         let ejected = d.ejected_hosts() as u32;
@@ -502,6 +606,7 @@ impl<'s> Simulation<'s> {
         }
         #[cfg(debug_assertions)]
         self.assert_conservation();
+        let (outlier_events, mesh) = self.take_fleet_results();
         let name = self
             .scenario
             .name
@@ -512,8 +617,12 @@ impl<'s> Simulation<'s> {
             seed: self.seed,
             cluster: self.scenario.cluster.name.clone(),
             sim_time,
-            stats: self.proxy.stat_entries(),
-            peaks: self.proxy.peaks,
+            stats: self.fleet_stats(),
+            peaks: if self.fleet.mesh {
+                self.fleet.peaks
+            } else {
+                self.proxies[0].peaks
+            },
             hosts: host_infos(self.scenario, &self.membership, &self.backends)
                 .into_iter()
                 .enumerate()
@@ -522,136 +631,14 @@ impl<'s> Simulation<'s> {
                     ..info
                 })
                 .collect(),
-            outlier_detection: self.proxy.outlier.is_some(),
-            outlier_events: self
-                .proxy
-                .outlier
-                .as_mut()
-                .map(|d| d.take_events())
-                .unwrap_or_default(),
+            outlier_detection: self.proxies[0].outlier.is_some(),
+            outlier_events,
+            mesh,
             client: self.outcome,
             events_processed: self.events_processed,
             timeline: self.timeline,
             request_log: self.request_log,
         }
-    }
-
-    /// Every counter conserves (debug builds).
-    #[cfg(debug_assertions)]
-    fn assert_conservation(&self) {
-        let o = &self.outcome;
-        let s = &self.proxy.stats;
-        assert_eq!(
-            o.sent,
-            o.received + self.requests.len() as u64,
-            "sent = received + in flight"
-        );
-        let sent = |f: ResponseFlag| self.flagged_replies[f.index()];
-        // UO: every pending overflow ends its request with UO; a refused retry adds UO too.
-        let uo = sent(ResponseFlag::UO);
-        // With the guard off an attach-time overflow is in both counters.
-        let overflows = match self.proxy.pool_config.attach_overflow {
-            crate::envoy::conn_pool::AttachOverflowCounters::ActiveAndPending => {
-                s.upstream_rq_pending_overflow
-            }
-            _ => s.upstream_rq_pending_overflow + s.upstream_rq_active_overflow,
-        };
-        assert!(uo >= overflows, "every overflow is a UO reply");
-        assert!(
-            uo <= overflows + s.upstream_rq_retry_overflow,
-            "every UO is an overflow"
-        );
-        assert_eq!(
-            sent(ResponseFlag::UH),
-            s.upstream_cx_none_healthy,
-            "every UH is none_healthy"
-        );
-        // UT: route timeouts (an attempt in flight, or a retry's back-off) and per-try
-        // timeouts that were not retried.
-        let ut = sent(ResponseFlag::UT);
-        assert!(
-            ut >= s.upstream_rq_timeout,
-            "every route timeout of an attempt is a UT"
-        );
-        assert!(
-            ut <= s.upstream_rq_timeout + s.upstream_rq_per_try_timeout + s.upstream_rq_retry,
-            "every UT is a timeout"
-        );
-        assert!(
-            sent(ResponseFlag::URX) <= s.upstream_rq_retry_limit_exceeded,
-            "every URX is a retry limit"
-        );
-        for f in ResponseFlag::ALL {
-            assert!(
-                o.flag(f) <= sent(f),
-                "clients received no more {f:?} than were sent"
-            );
-            if self.requests.is_empty() {
-                assert_eq!(
-                    o.flag(f),
-                    sent(f),
-                    "with nothing in flight every {f:?} arrived"
-                );
-            }
-        }
-        assert!(
-            s.upstream_rq_completed <= s.upstream_rq_total + self.local_replies,
-            "answers come from attached requests or from Envoy"
-        );
-        if self.requests.is_empty() {
-            assert!(self.attempts.is_empty(), "no attempt outlives its request");
-            assert!(
-                s.upstream_rq_completed <= o.received,
-                "every response charged at most once (not a route timeout during back-off)"
-            );
-            assert_eq!(
-                s.upstream_rq_active, 0,
-                "no request active when none is in flight"
-            );
-            assert_eq!(
-                s.upstream_rq_pending_active, 0,
-                "nothing pending when none is in flight"
-            );
-            let rm = self.proxy.resources.get(self.proxy.priority);
-            assert_eq!(rm.requests.current() + rm.pending_requests.current(), 0);
-        }
-        assert_eq!(
-            s.upstream_cx_active,
-            self.proxy
-                .resources
-                .get(self.proxy.priority)
-                .connections
-                .current(),
-            "the connections breaker counts every open connection"
-        );
-        let hosts = &self.proxy.hosts;
-        let sum = |f: fn(&crate::envoy::host::HostStats) -> u64| hosts.iter().map(f).sum::<u64>();
-        assert_eq!(
-            sum(|h| h.cx_active),
-            s.upstream_cx_active,
-            "per-host connections add up"
-        );
-        assert_eq!(
-            sum(|h| h.cx_total),
-            s.upstream_cx_total,
-            "per-host connects add up"
-        );
-        assert_eq!(
-            sum(|h| h.rq_active),
-            s.upstream_rq_active,
-            "per-host requests add up"
-        );
-        assert_eq!(
-            sum(|h| h.rq_total),
-            s.upstream_rq_total,
-            "per-host attaches add up"
-        );
-        assert!(
-            hosts
-                .iter()
-                .all(|h| h.cx_active <= h.cx_total && h.rq_active <= h.rq_total),
-            "no host has more open than it ever opened"
-        );
     }
 }
 

@@ -102,6 +102,66 @@ pub struct RequestRecord {
     pub status: u16,
 }
 
+/// A `[[proxies]]` group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxyGroupInfo {
+    /// Its `name`.
+    pub name: String,
+    /// Its Envoys.
+    pub replicas: u32,
+}
+
+/// One Envoy of a mesh.
+#[derive(Clone, Debug)]
+pub struct EnvoyResult {
+    /// Its pod, `<group>-<replica>`.
+    pub pod: String,
+    /// Its group, indexed as in [`MeshResult::groups`].
+    pub group: usize,
+    /// Its replica in the group.
+    pub replica: u32,
+    /// What the clients sending through it saw.
+    pub client: ClientOutcome,
+    /// Its cluster stats, sorted by name.
+    pub stats: Vec<Stat>,
+    /// Its own peaks.
+    pub peaks: Peaks,
+}
+
+impl EnvoyResult {
+    /// Value of one of its cluster stats (0 if absent).
+    pub fn stat(&self, name: &str) -> u64 {
+        self.stats
+            .iter()
+            .find(|s| s.name == name)
+            .map_or(0, |s| s.value)
+    }
+}
+
+/// Mesh mode's results per Envoy.
+#[derive(Clone, Debug)]
+pub struct MeshResult {
+    /// The `[[proxies]]` groups, in file order.
+    pub groups: Vec<ProxyGroupInfo>,
+    /// Every Envoy, groups in file order, then replicas.
+    pub envoys: Vec<EnvoyResult>,
+    /// The Envoy (index into `envoys`) that logged each of the run's outlier events.
+    pub event_envoys: Vec<u32>,
+}
+
+impl MeshResult {
+    /// Enforced ejections each Envoy logged, in `envoys` order.
+    pub fn ejections(&self, events: &[OutlierEvent]) -> Vec<u64> {
+        let mut out = vec![0; self.envoys.len()];
+        for (ev, &e) in events.iter().zip(&self.event_envoys) {
+            if ev.enforced && ev.action == crate::envoy::outlier::OutlierAction::Eject {
+                out[e as usize] += 1;
+            }
+        }
+        out
+    }
+}
+
 #[derive(Clone, Debug)]
 /// What one run produced: the clients' view, Envoy's stats and event log, and the peaks.
 pub struct RunResult {
@@ -127,6 +187,10 @@ pub struct RunResult {
     pub outlier_events: Vec<OutlierEvent>,
     /// Whether the cluster has an outlier detector.
     pub outlier_detection: bool,
+    /// Mesh mode (`[[proxies]]`): each Envoy's results. `stats`, `peaks` and
+    /// `outlier_events` above are then the fleet's: stats summed over the Envoys, peaks of
+    /// the sums, every Envoy's events merged in time order.
+    pub mesh: Option<MeshResult>,
     /// Every response from a backend, when asked for (`RunOptions::request_log`).
     pub request_log: Option<Vec<RequestRecord>>,
     /// Responses and ejected hosts over time, when asked for (`RunOptions`).

@@ -1,5 +1,7 @@
-//! The Envoy proxy of one run: each worker's pools and load balancer, and the cluster's circuit
-//! breakers, hosts, outlier detector and stats shared by all workers.
+//! One Envoy of a run (the only one, or one replica of a mesh's proxy group): each worker's
+//! pools and load balancer, and the cluster's circuit breakers, hosts, outlier detector and
+//! stats shared by all workers. The connections of every Envoy live in the run's one slab,
+//! and pools are numbered across the fleet (this Envoy's from `pool_base`).
 
 use crate::envoy::cluster_stats::{ClusterStats, Stat};
 use crate::envoy::conn_pool::{ConnPool, Connection, PoolConfig, PoolEnv, PoolEvent, StreamLimits};
@@ -27,13 +29,15 @@ pub struct Proxy {
     pub resources: ResourceManagers,
     pub stats: ClusterStats,
     pub hosts: Vec<HostStats>,
-    pub conns: Slab<Connection>,
     /// What every pool was built with (current Envoy's behaviour); read by the debug builds'
     /// conservation checks.
     #[cfg_attr(not(debug_assertions), allow(dead_code))]
     pub pool_config: PoolConfig,
-    /// Pool of worker `w` for host `h` at `w * hosts + h`.
+    /// Pool of worker `w` for host `h` at `w * hosts + h` here, numbered `pool_base` more in
+    /// the fleet.
     pools: Vec<ConnPool>,
+    /// The fleet-wide number of this Envoy's first pool.
+    pool_base: usize,
     /// The host of each pool (looked up on every pool call: a load, not a division).
     pool_hosts: Vec<u32>,
     lbs: Vec<LoadBalancer>,
@@ -42,9 +46,27 @@ pub struct Proxy {
     retry: Option<RetryConfig>,
     /// Draws the router's retry back-offs.
     router_rng: SimRng,
-    /// What the last pool calls reported, to be handled by the simulation.
-    pub pool_events: Vec<PoolEvent>,
     pub peaks: Peaks,
+}
+
+/// Which Envoy of the fleet a [`Proxy`] is.
+#[derive(Clone, Copy, Debug)]
+pub struct EnvoyId {
+    /// The index of its random streams: `(group << 16) | replica`, so that a replica's draws
+    /// do not depend on how many others there are, and the one Envoy of a scenario without
+    /// `[[proxies]]` (or the first replica of the first group) draws from index 0 as it
+    /// always has.
+    pub stream: u64,
+    /// The fleet-wide number of its first pool.
+    pub pool_base: usize,
+}
+
+impl EnvoyId {
+    /// The stream index of worker `w`'s load balancer: `(stream << 16) | w` (at most 1,024
+    /// workers; 48 bits in all), `w` for the single Envoy.
+    pub fn worker_stream(self, w: u32) -> u64 {
+        (self.stream << 16) | u64::from(w)
+    }
 }
 
 /// With `proxy = "none"`: every closed-loop worker of every client (validated: no other kind).
@@ -67,10 +89,12 @@ pub enum OutlierReport {
 
 impl Proxy {
     /// Envoy for the scenario: `priority_of` and `weight` give every host that ever exists,
-    /// `members` those in the cluster's first EDS update.
+    /// `members` those in the cluster's first EDS update; `envoy` says which Envoy of the
+    /// fleet it is (its random streams and pool numbers).
     pub fn new(
         s: &Scenario,
         seed: u64,
+        envoy: EnvoyId,
         priority_of: Vec<usize>,
         weight: Vec<u32>,
         members: &[bool],
@@ -122,7 +146,7 @@ impl Proxy {
         };
         let pool_config = PoolConfig::for_version(limits, s.envoy.envoy_version());
         let pools = (0..concurrency as usize * host_count)
-            .map(|id| ConnPool::with_config(id, pool_config))
+            .map(|id| ConnPool::with_config(envoy.pool_base + id, pool_config))
             .collect();
         let pool_hosts = (0..concurrency as usize)
             .flat_map(|_| 0..host_count as u32)
@@ -137,7 +161,7 @@ impl Proxy {
                 LoadBalancer::new(
                     s.cluster.lb_policy,
                     least_request,
-                    stream(seed, StreamKind::WorkerLb, u64::from(w)),
+                    stream(seed, StreamKind::WorkerLb, envoy.worker_stream(w)),
                     s.envoy.envoy_version(),
                 )
             })
@@ -146,7 +170,7 @@ impl Proxy {
             let mut d = Detector::new(
                 OutlierConfig::new(od, s.envoy.envoy_version()),
                 host_count,
-                stream(seed, StreamKind::OutlierDetector, 0),
+                stream(seed, StreamKind::OutlierDetector, envoy.stream),
             );
             // Hosts that join later have no monitor until they do.
             for (h, _) in members.iter().enumerate().filter(|(_, m)| !**m) {
@@ -176,9 +200,9 @@ impl Proxy {
             resources: ResourceManagers::for_version(thresholds, s.envoy.envoy_version()),
             stats: ClusterStats::new(),
             hosts: vec![host; host_count],
-            conns: Slab::new(),
             pool_config,
             pools,
+            pool_base: envoy.pool_base,
             pool_hosts,
             lbs,
             host_sets: HostSets::with_members(
@@ -191,25 +215,29 @@ impl Proxy {
             retry: RetryConfig::for_route(&s.route)
                 .expect("validated with the scenario")
                 .map(|r| r.for_version(s.envoy.envoy_version())),
-            router_rng: stream(seed, StreamKind::Router, 0),
-            pool_events: Vec::new(),
+            router_rng: stream(seed, StreamKind::Router, envoy.stream),
             peaks: Peaks::default(),
         }
     }
 
+    /// The fleet-wide number of worker `worker`'s pool for `host`.
     pub fn pool_index(&self, worker: u32, host: usize) -> usize {
-        worker as usize * self.hosts.len() + host
+        self.pool_base + worker as usize * self.hosts.len() + host
     }
 
+    /// The host of this Envoy's pool `pool` (a fleet-wide number).
     pub fn host_of_pool(&self, pool: usize) -> usize {
-        self.pool_hosts[pool] as usize
+        self.pool_hosts[pool - self.pool_base] as usize
     }
 
-    /// Runs `f` on pool `pool` with the cluster state it reads and updates; what the pool
-    /// reports lands in `pool_events`.
+    /// Runs `f` on this Envoy's pool `pool` (a fleet-wide number) with the cluster state it
+    /// reads and updates, the fleet's connections `conns`; what the pool reports lands in
+    /// `out`.
     pub fn with_pool<R>(
         &mut self,
         pool: usize,
+        conns: &mut Slab<Connection>,
+        out: &mut Vec<PoolEvent>,
         f: impl FnOnce(&mut ConnPool, &mut PoolEnv) -> R,
     ) -> R {
         let host = self.host_of_pool(pool);
@@ -218,11 +246,11 @@ impl Proxy {
             resources: self.resources.get_mut(self.priority),
             stats: &mut self.stats,
             host: &mut self.hosts[host],
-            conns: &mut self.conns,
-            out: &mut self.pool_events,
+            conns,
+            out,
             host_healthy,
         };
-        f(&mut self.pools[pool], &mut env)
+        f(&mut self.pools[pool - self.pool_base], &mut env)
     }
 
     pub fn retry_config(&self) -> Option<&RetryConfig> {
@@ -250,7 +278,7 @@ impl Proxy {
 
     /// The live connections of one pool.
     pub fn pool_connections(&self, pool: usize) -> Vec<crate::envoy::conn_pool::ConnId> {
-        self.pools[pool].connections().collect()
+        self.pools[pool - self.pool_base].connections().collect()
     }
 
     /// The worker's load balancer picks a host (`None`: no host available); a pick in a
@@ -303,7 +331,13 @@ impl Proxy {
     ///   `removeHosts` → `drainConnPools(hosts_removed)` → `drainOrCloseConnPools(host,
     ///   DrainAndDelete)` for every removed host's pools
     ///   (`source/common/upstream/cluster_manager_impl.cc`); see [`ConnPool::drain_and_delete`].
-    pub fn update_membership(&mut self, leave: &[usize], join: &[usize]) {
+    pub fn update_membership(
+        &mut self,
+        leave: &[usize],
+        join: &[usize],
+        conns: &mut Slab<Connection>,
+        out: &mut Vec<PoolEvent>,
+    ) {
         if let Some(d) = self.outlier.as_mut() {
             for &h in join {
                 d.join_host(h);
@@ -328,7 +362,7 @@ impl Proxy {
         for worker in 0..self.concurrency {
             for &h in leave {
                 let pool = self.pool_index(worker, h);
-                self.with_pool(pool, |p, env| p.drain_and_delete(env));
+                self.with_pool(pool, conns, out, |p, env| p.drain_and_delete(env));
             }
         }
     }

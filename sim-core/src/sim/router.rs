@@ -22,14 +22,15 @@ impl Simulation<'_> {
     /// `decodeHeaders` with `end_stream`: a retry state if the route retries, the first attempt,
     /// and the route timeout unless the request already ended inline.
     pub(super) fn on_request_at_envoy(&mut self, request: Key) {
-        let mut retry = self.proxy.new_retry_state();
+        let e = self.requests[request].envoy;
+        let mut retry = self.proxies[e as usize].new_retry_state();
         if let Some(rs) = retry.as_mut() {
             rs.attempted = self.spare_host_lists.pop().unwrap_or_default();
         }
         self.requests[request].retry = retry;
         self.start_attempt(request);
         self.drain_pool_events();
-        let timeout = self.proxy.route_timeout;
+        let timeout = self.proxies[e as usize].route_timeout;
         let r = &self.requests[request];
         let waiting = r.reply.is_none();
         if waiting && !timeout.is_zero() {
@@ -41,15 +42,19 @@ impl Simulation<'_> {
     /// A new upstream attempt (the first, or `doRetry`): choose a host, then a stream of the
     /// worker's pool for it. No host: 503 "no healthy upstream".
     fn start_attempt(&mut self, request: Key) {
-        let worker = self.requests[request].envoy_worker;
-        let Some(host) = self.choose_host_for(request, worker) else {
-            self.proxy.stats.upstream_cx_none_healthy += 1;
+        let (e, worker) = (
+            self.requests[request].envoy,
+            self.requests[request].envoy_worker,
+        );
+        let Some(host) = self.choose_host_for(request, e, worker) else {
+            self.px(e).stats.upstream_cx_none_healthy += 1;
             self.local_reply(request, NO_HEALTHY_UPSTREAM_REPLY);
             return;
         };
-        let pool = self.proxy.pool_index(worker, host);
+        let pool = self.proxies[e as usize].pool_index(worker, host);
         let attempt = self.attempts.insert(Attempt {
             request,
+            envoy: e,
             host,
             pool,
             conn: None,
@@ -57,26 +62,27 @@ impl Simulation<'_> {
             backend_stream: false,
         });
         self.requests[request].attempt = Some(attempt);
-        self.proxy
-            .with_pool(pool, |p, env| p.new_stream(env, attempt));
+        self.with_pool(pool, |p, env| p.new_stream(env, attempt));
     }
 
     /// The load balancer's pick, re-drawn up to `host_selection_retry_max_attempts` times while
     /// the previous_hosts predicate rejects it; the last pick stands.
-    fn choose_host_for(&mut self, request: Key, worker: u32) -> Option<usize> {
+    fn choose_host_for(&mut self, request: Key, envoy: u32, worker: u32) -> Option<usize> {
+        self.fleet.touch(envoy);
+        let proxy = &mut self.proxies[envoy as usize];
         let r = &self.requests[request];
-        let avoid: &[usize] = match (&r.retry, self.proxy.retry_config()) {
+        let avoid: &[usize] = match (&r.retry, proxy.retry_config()) {
             (Some(rs), Some(cfg)) if cfg.previous_hosts => &rs.attempted,
             _ => &[],
         };
-        let tries = match (&r.retry, self.proxy.retry_config()) {
+        let tries = match (&r.retry, proxy.retry_config()) {
             (Some(_), Some(cfg)) if !avoid.is_empty() => cfg.host_selection_retry_max_attempts,
             _ => 0,
         };
-        let mut host = self.proxy.choose_host(worker);
+        let mut host = proxy.choose_host(worker);
         for _ in 0..tries {
             match host {
-                Some(h) if avoid.contains(&h) => host = self.proxy.choose_host(worker),
+                Some(h) if avoid.contains(&h) => host = proxy.choose_host(worker),
                 _ => break,
             }
         }
@@ -95,12 +101,13 @@ impl Simulation<'_> {
     pub(super) fn on_stream_ready(&mut self, attempt: Key, conn: ConnId) {
         let a = &mut self.attempts[attempt];
         a.conn = Some(conn);
-        let (host, request) = (a.host, a.request);
+        let (host, request, e) = (a.host, a.request, a.envoy);
         self.requests[request].ready_at = Some(self.now);
         self.note_attempted(request, host);
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectSuccess, None);
-        self.proxy.report_outlier(host, report, self.now);
-        if let Some(t) = self.proxy.retry_config().and_then(|c| c.per_try_timeout) {
+        self.report_outlier(e, host, report);
+        let retry = self.proxies[e as usize].retry_config();
+        if let Some(t) = retry.and_then(|c| c.per_try_timeout) {
             let timer = self.schedule_in(t, Event::PerTryTimeout { attempt });
             self.attempts[attempt].per_try_timer = Some(timer);
         }
@@ -124,7 +131,7 @@ impl Simulation<'_> {
         if host_known {
             self.note_attempted(a.request, a.host);
         }
-        let version = self.proxy.version;
+        let version = self.proxies[a.envoy as usize].version;
         let reset = match reason {
             PoolFailureReason::Overflow => ResetKind::Overflow,
             // Envoy 1.17 answered its own connect timeout as a local reset (503 LR, not retried
@@ -142,12 +149,11 @@ impl Simulation<'_> {
             || (host_known && !version.has(Behaviour::OverflowNotReportedToOutlierDetection));
         if reported {
             let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
-            self.proxy.report_outlier(a.host, report, self.now);
+            self.report_outlier(a.envoy, a.host, report);
         }
         self.upstream_reset(a.request, Some(a.host).filter(|_| host_known), reset);
         if release_pending {
-            self.proxy
-                .with_pool(a.pool, |p, env| p.release_purged_stream(env));
+            self.with_pool(a.pool, |p, env| p.release_purged_stream(env));
         }
     }
 
@@ -157,7 +163,7 @@ impl Simulation<'_> {
             return;
         };
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
-        self.proxy.report_outlier(a.host, report, self.now);
+        self.report_outlier(a.envoy, a.host, report);
         self.upstream_reset(a.request, Some(a.host), ResetKind::ConnectionTermination);
     }
 
@@ -196,19 +202,20 @@ impl Simulation<'_> {
         host: Option<usize>,
         would_retry: impl Fn(&RetryConfig) -> RetryDecision,
     ) -> bool {
-        let Some(cfg) = self.proxy.retry_config() else {
+        let e = self.requests[request].envoy;
+        let Some(cfg) = self.proxies[e as usize].retry_config() else {
             return false;
         };
         let would = would_retry(cfg);
         let Some(mut rs) = self.requests[request].retry.take() else {
             return false;
         };
-        let status = self.proxy.decide_retry(&mut rs, would);
+        let status = self.px(e).decide_retry(&mut rs, would);
         self.requests[request].retry = Some(rs);
         match status {
             RetryStatus::Yes(backoff) => {
                 if let Some(h) = host {
-                    self.proxy.hosts[h].rq_error += 1;
+                    self.px(e).hosts[h].rq_error += 1;
                 }
                 let timer = self.schedule(self.now.after(backoff), Event::RetryBackoff { request });
                 self.requests[request].backoff_timer = Some(timer);
@@ -255,20 +262,20 @@ impl Simulation<'_> {
         }
         let a = self.attempts.remove(attempt).expect("checked");
         self.cancel(a.per_try_timer);
-        self.proxy.with_pool(a.pool, |p, env| {
+        self.with_pool(a.pool, |p, env| {
             p.on_response_headers(env, conn, !keep_alive)
         });
-        self.proxy
-            .report_outlier(a.host, OutlierReport::Code(status), self.now);
+        self.report_outlier(a.envoy, a.host, OutlierReport::Code(status));
         self.requests[a.request].attempt = None;
         let retried = self.maybe_retry(a.request, Some(a.host), |cfg| {
             cfg.would_retry_status(status)
         });
         if retried {
-            self.proxy.stats.charge_retried_code(status);
+            self.px(a.envoy).stats.charge_retried_code(status);
         } else {
-            self.proxy.stats.charge_response_code(status);
-            let host = &mut self.proxy.hosts[a.host];
+            let proxy = self.px(a.envoy);
+            proxy.stats.charge_response_code(status);
+            let host = &mut proxy.hosts[a.host];
             if (500..600).contains(&status) {
                 host.rq_error += 1;
             } else {
@@ -277,8 +284,7 @@ impl Simulation<'_> {
             let flags = self.requests[a.request].flags;
             self.reply(a.request, status, flags, false);
         }
-        self.proxy
-            .with_pool(a.pool, |p, env| p.on_response_complete(env, conn, attempt));
+        self.with_pool(a.pool, |p, env| p.on_response_complete(env, conn, attempt));
     }
 
     /// `onPerTryTimeout`: the attempt is reset and reported as a local-origin timeout (504);
@@ -286,14 +292,14 @@ impl Simulation<'_> {
     pub(super) fn on_per_try_timeout(&mut self, attempt: Key) {
         let a = self.attempts.remove(attempt).expect("a live attempt");
         let conn = a.conn.expect("per-try timers start at attach");
-        self.proxy.stats.upstream_rq_per_try_timeout += 1;
-        self.proxy.hosts[a.host].rq_timeout += 1;
+        let proxy = self.px(a.envoy);
+        proxy.stats.upstream_rq_per_try_timeout += 1;
+        proxy.hosts[a.host].rq_timeout += 1;
         self.release_backend_stream(&a);
-        self.proxy
-            .with_pool(a.pool, |p, env| p.reset_stream(env, conn, attempt));
+        self.with_pool(a.pool, |p, env| p.reset_stream(env, conn, attempt));
         let timeout = OutlierResult::LocalOriginTimeout;
         let report = OutlierReport::Result(timeout, Some(TIMEOUT_REPLY.status));
-        self.proxy.report_outlier(a.host, report, self.now);
+        self.report_outlier(a.envoy, a.host, report);
         self.requests[a.request].attempt = None;
         let retried = self.maybe_retry(a.request, Some(a.host), |cfg| {
             RetryDecision::with_backoff_if(cfg.would_retry_reset(ResetKind::LocalReset))
@@ -316,20 +322,18 @@ impl Simulation<'_> {
         if let Some(attempt) = attempt {
             let a = self.attempts.remove(attempt).expect("a live attempt");
             self.cancel(a.per_try_timer);
-            self.proxy.stats.upstream_rq_timeout += 1;
-            self.proxy.stats.charge_response_code(TIMEOUT_REPLY.status);
+            let proxy = self.px(a.envoy);
+            proxy.stats.upstream_rq_timeout += 1;
+            proxy.stats.charge_response_code(TIMEOUT_REPLY.status);
             match a.conn {
-                None => self
-                    .proxy
-                    .with_pool(a.pool, |p, env| p.cancel_pending(env, attempt)),
+                None => self.with_pool(a.pool, |p, env| p.cancel_pending(env, attempt)),
                 Some(conn) => {
-                    self.proxy.hosts[a.host].rq_timeout += 1;
+                    self.px(a.envoy).hosts[a.host].rq_timeout += 1;
                     let timeout = OutlierResult::LocalOriginTimeout;
                     let report = OutlierReport::Result(timeout, Some(TIMEOUT_REPLY.status));
-                    self.proxy.report_outlier(a.host, report, self.now);
+                    self.report_outlier(a.envoy, a.host, report);
                     self.release_backend_stream(&a);
-                    self.proxy
-                        .with_pool(a.pool, |p, env| p.reset_stream(env, conn, attempt));
+                    self.with_pool(a.pool, |p, env| p.reset_stream(env, conn, attempt));
                 }
             }
         }
@@ -340,8 +344,15 @@ impl Simulation<'_> {
     /// A reply Envoy makes itself (`chargeUpstreamAbort` + `onUpstreamAbort`): its code is
     /// charged like an upstream one.
     fn local_reply(&mut self, request: Key, reply: LocalReply) {
-        self.proxy.stats.charge_response_code(reply.status);
+        let e = self.requests[request].envoy;
+        self.px(e).stats.charge_response_code(reply.status);
         let flags = self.requests[request].flags.with(reply.flag);
         self.reply(request, reply.status, flags, true);
+    }
+
+    /// Reports an attempt's outcome to its Envoy's outlier detector.
+    pub(super) fn report_outlier(&mut self, envoy: u32, host: usize, report: OutlierReport) {
+        let now = self.now;
+        self.px(envoy).report_outlier(host, report, now);
     }
 }

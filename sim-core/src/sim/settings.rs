@@ -44,11 +44,11 @@ impl Simulation<'_> {
     }
 
     pub(super) fn on_settings_at_envoy(&mut self, conn: ConnId, max_concurrent_streams: u32) {
-        let Some(c) = self.proxy.conns.get(conn) else {
+        let Some(c) = self.conns.get(conn) else {
             return; // Closed and deleted on the way.
         };
         let pool = c.pool;
-        self.proxy.with_pool(pool, |p, env| {
+        self.with_pool(pool, |p, env| {
             p.on_settings(env, conn, max_concurrent_streams)
         });
     }
@@ -104,10 +104,9 @@ impl Simulation<'_> {
         let Some(a) = self.take_attached_attempt(attempt, conn) else {
             return;
         };
-        self.proxy
-            .with_pool(a.pool, |p, env| p.on_stream_refused(env, conn, attempt));
+        self.with_pool(a.pool, |p, env| p.on_stream_refused(env, conn, attempt));
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
-        self.proxy.report_outlier(a.host, report, self.now);
+        self.report_outlier(a.envoy, a.host, report);
         self.upstream_reset(a.request, Some(a.host), ResetKind::RefusedStream);
     }
 

@@ -14,7 +14,9 @@ impl Simulation<'_> {
     /// Envoy starts a connect: the first SYN leaves now, and Envoy arms its connect timer
     /// (`connect_timeout`), which races the kernel's retransmissions.
     pub(super) fn start_connect(&mut self, conn: ConnId) {
-        let timeout = self.schedule_in(self.proxy.connect_timeout, Event::ConnectTimeout { conn });
+        let envoy = self.envoy_of_pool(self.conns[conn].pool) as usize;
+        let connect_timeout = self.proxies[envoy].connect_timeout;
+        let timeout = self.schedule_in(connect_timeout, Event::ConnectTimeout { conn });
         if self.conn_timers.len() <= conn.index() {
             self.conn_timers
                 .resize(conn.index() + 1, ConnTimers::default());
@@ -44,7 +46,7 @@ impl Simulation<'_> {
     /// kernel's retransmission timer follows; otherwise the handshake's outcome is decided
     /// `connect_time` (drawn for each SYN) later, when it would complete.
     fn send_syn(&mut self, conn: ConnId) {
-        let host = self.proxy.host_of_pool(self.proxy.conns[conn].pool);
+        let host = self.host_of_conn(conn);
         let b = &mut self.backends[host];
         let alive = !b.behaviour.black_hole && !b.behaviour.crashed;
         if alive && !b.syn() {
@@ -61,8 +63,8 @@ impl Simulation<'_> {
     /// SYN was swallowed by a black hole, which leaves the connect to the kernel's
     /// retransmission timer.
     pub(super) fn on_connect_done(&mut self, conn: ConnId) {
-        let pool = self.proxy.conns[conn].pool;
-        let host = self.proxy.host_of_pool(pool);
+        let pool = self.conns[conn].pool;
+        let host = self.host_of_pool(pool);
         self.conn_timers[conn.index()].connect_done = None;
         let b = &mut self.backends[host];
         if b.behaviour.black_hole {
@@ -77,8 +79,7 @@ impl Simulation<'_> {
         };
         let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
         self.cancel(timers.connect_timeout);
-        self.proxy
-            .with_pool(pool, |p, env| p.on_connected(env, conn));
+        self.with_pool(pool, |p, env| p.on_connected(env, conn));
         if side != ServerSide::Unfinished {
             self.send_settings(conn, host);
         }
@@ -129,9 +130,8 @@ impl Simulation<'_> {
         let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
         self.cancel(timers.connect_timeout);
         self.cancel(timers.syn_timer);
-        let pool = self.proxy.conns[conn].pool;
-        self.proxy
-            .with_pool(pool, |p, env| p.on_remote_close(env, conn));
+        let pool = self.conns[conn].pool;
+        self.with_pool(pool, |p, env| p.on_remote_close(env, conn));
     }
 
     /// Envoy's connect timer fires first: the connect is still waiting on a SYN.
@@ -139,9 +139,8 @@ impl Simulation<'_> {
         let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
         self.cancel(timers.connect_done);
         self.cancel(timers.syn_timer);
-        let pool = self.proxy.conns[conn].pool;
-        self.proxy
-            .with_pool(pool, |p, env| p.on_connect_timeout(env, conn));
+        let pool = self.conns[conn].pool;
+        self.with_pool(pool, |p, env| p.on_connect_timeout(env, conn));
     }
 
     /// Envoy closed the connection: its connect timers go, and its server side with them.
@@ -150,7 +149,7 @@ impl Simulation<'_> {
         self.cancel(timers.connect_done);
         self.cancel(timers.connect_timeout);
         self.cancel(timers.syn_timer);
-        let host = self.proxy.host_of_pool(self.proxy.conns[conn].pool);
+        let host = self.host_of_conn(conn);
         self.close_server_side(conn, host);
     }
 }

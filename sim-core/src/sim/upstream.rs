@@ -25,7 +25,7 @@ impl Simulation<'_> {
     /// A request reaches its host: served, queued, answered 503 at once (queue full), held
     /// until the server has its connection (`accept.rs`), or (black hole) never answered.
     pub(super) fn on_request_at_backend(&mut self, attempt: Key, conn: ConnId, host: usize) {
-        if !self.proxy.conns.contains(conn) {
+        if !self.conns.contains(conn) {
             return; // Reset on the way: the host never sees it.
         }
         let b = &self.backends[host].behaviour;
@@ -147,7 +147,7 @@ impl Simulation<'_> {
         self.service_changed(host);
     }
 
-    /// Runs `f` on every live connection to `host`, in every worker's pool.
+    /// Runs `f` on every live connection to `host`, in every worker's pool of every Envoy.
     fn for_each_connection(
         &mut self,
         host: usize,
@@ -157,11 +157,13 @@ impl Simulation<'_> {
             ConnId,
         ),
     ) {
-        for worker in 0..self.proxy.concurrency {
-            let pool = self.proxy.pool_index(worker, host);
-            let conns: Vec<ConnId> = self.proxy.pool_connections(pool);
-            for conn in conns {
-                self.proxy.with_pool(pool, |p, env| f(p, env, conn));
+        for envoy in 0..self.proxies.len() {
+            for worker in 0..self.proxies[envoy].concurrency {
+                let pool = self.proxies[envoy].pool_index(worker, host);
+                let conns: Vec<ConnId> = self.proxies[envoy].pool_connections(pool);
+                for conn in conns {
+                    self.with_pool(pool, |p, env| f(p, env, conn));
+                }
             }
         }
     }

@@ -40,6 +40,11 @@ pub enum MetricKind {
     Ejections,
     /// Seconds hosts spent ejected, all hosts together or one host by name.
     EjectedSeconds(Option<String>),
+    /// Seconds from the start of the run to the first enforced ejection (by any Envoy of a
+    /// mesh); the run's length when none.
+    FirstEjection,
+    /// Most upstream connections open at once (the fleet's sum in mesh mode).
+    PeakConnections,
     /// Responses received.
     Requests,
     /// Requests the backends answered 503 at once, their queue full (`max_queue_length`).
@@ -55,7 +60,7 @@ pub struct Metric {
     pub kind: MetricKind,
 }
 
-const ALLOWED: &str = "availability, share.<status> (share.503, share.5xx), flag.<UO|UF|UT|UH>, stat.<envoy stat>, latency.<p50|p90|p99|max|mean>, ejections, ejected_seconds[.<host>], requests, queue_overflows";
+const ALLOWED: &str = "availability, share.<status> (share.503, share.5xx), flag.<UO|UF|UT|UH>, stat.<envoy stat>, latency.<p50|p90|p99|max|mean>, ejections, ejected_seconds[.<host>], first_ejection, peak_connections, requests, queue_overflows";
 
 impl Metric {
     /// Reads a metric name; `Err` lists the names allowed.
@@ -70,6 +75,8 @@ impl Metric {
             ("requests", None) => MetricKind::Requests,
             ("queue_overflows", None) => MetricKind::QueueOverflows,
             ("ejections", None) => MetricKind::Ejections,
+            ("first_ejection", None) => MetricKind::FirstEjection,
+            ("peak_connections", None) => MetricKind::PeakConnections,
             ("ejected_seconds", host) => MetricKind::EjectedSeconds(host.map(str::to_string)),
             ("stat", Some(stat)) if !stat.is_empty() => MetricKind::Stat(stat.to_string()),
             ("share", Some(s)) => parse_share(s).ok_or_else(bad)?,
@@ -133,6 +140,13 @@ impl Metric {
                 .filter(|e| e.action == OutlierAction::Eject && e.enforced)
                 .count() as f64,
             MetricKind::EjectedSeconds(host) => ejected_seconds(r, host.as_deref()),
+            MetricKind::FirstEjection => r
+                .outlier_events
+                .iter()
+                .find(|e| e.action == OutlierAction::Eject && e.enforced)
+                .map_or(r.sim_time, |e| e.time)
+                .as_secs_f64(),
+            MetricKind::PeakConnections => r.peaks.upstream_cx_active as f64,
             MetricKind::Requests => c.received as f64,
             MetricKind::QueueOverflows => r.queue_overflows() as f64,
         }
@@ -170,6 +184,8 @@ impl Metric {
             MetricKind::Ejections => "ejections".into(),
             MetricKind::EjectedSeconds(None) => "time hosts spent ejected (s)".into(),
             MetricKind::EjectedSeconds(Some(h)) => format!("time {h} spent ejected (s)"),
+            MetricKind::FirstEjection => "time to the first ejection (s)".into(),
+            MetricKind::PeakConnections => "peak upstream connections".into(),
             MetricKind::Requests => "responses".into(),
             MetricKind::QueueOverflows => "backend queue overflows".into(),
         }
@@ -195,23 +211,29 @@ fn parse_share(s: &str) -> Option<MetricKind> {
 }
 
 /// Seconds between each enforced ejection and its uneject (or the end of the run).
+/// Host-seconds ejected; in mesh mode summed over the Envoys (each pairs its own ejects and
+/// unejects).
 fn ejected_seconds(r: &RunResult, host: Option<&str>) -> f64 {
     let wanted = |h: usize| host.is_none_or(|name| r.hosts[h].name == name);
-    let mut out_since: Vec<Option<u64>> = vec![None; r.hosts.len()];
+    let envoys = r.mesh.as_ref().map_or(1, |m| m.envoys.len());
+    let n = r.hosts.len();
+    let mut out_since: Vec<Option<u64>> = vec![None; n * envoys];
     let mut total = 0u64;
-    for e in &r.outlier_events {
+    for (i, e) in r.outlier_events.iter().enumerate() {
+        let envoy = r.mesh.as_ref().map_or(0, |m| m.event_envoys[i] as usize);
+        let slot = envoy * n + e.host;
         match e.action {
-            OutlierAction::Eject if e.enforced => out_since[e.host] = Some(e.time.as_nanos()),
+            OutlierAction::Eject if e.enforced => out_since[slot] = Some(e.time.as_nanos()),
             OutlierAction::Uneject => {
-                if let Some(t) = out_since[e.host].take().filter(|_| wanted(e.host)) {
+                if let Some(t) = out_since[slot].take().filter(|_| wanted(e.host)) {
                     total += e.time.as_nanos() - t;
                 }
             }
             OutlierAction::Eject => {}
         }
     }
-    for (h, since) in out_since.iter().enumerate() {
-        if let Some(t) = since.filter(|_| wanted(h)) {
+    for (slot, since) in out_since.iter().enumerate() {
+        if let Some(t) = since.filter(|_| wanted(slot % n)) {
             total += r.sim_time.as_nanos().saturating_sub(t);
         }
     }

@@ -178,6 +178,8 @@ mod tests {
             worker_start_interval: None,
             rate: None,
             arrivals: None,
+            proxy_group: None,
+            split: None,
         }
     }
 
