@@ -15,8 +15,9 @@ fn unit(metric: &Metric) -> &'static str {
         | MetricKind::StatusClassShare(_)
         | MetricKind::FlagShare(_) => "share of responses",
         MetricKind::Latency(_) => "ms",
-        MetricKind::EjectedSeconds(_) => "s",
+        MetricKind::EjectedSeconds(_) | MetricKind::FirstEjection => "s",
         MetricKind::Stat(_)
+        | MetricKind::PeakConnections
         | MetricKind::Ejections
         | MetricKind::Requests
         | MetricKind::QueueOverflows => "count",
