@@ -245,3 +245,17 @@ fn a_bad_import_option_names_the_scenario_and_the_field() {
         "error: --istio-version: `x` is not an Istio version like 1.24\n"
     );
 }
+
+/// `from = []` names no config: an error at the field, in the scenario file, exit 2.
+#[test]
+fn an_empty_from_is_an_error_at_the_field() {
+    let path = crate::common::temp_file("from-empty.toml", "[cluster]\nfrom = []\n");
+    let out = crate::common::breakersim(&["check", &path.to_string_lossy()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("from-empty.toml"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cluster.from: names no file"),
+        "{}",
+        out.stderr
+    );
+}

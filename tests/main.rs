@@ -25,6 +25,7 @@ mod import_loading;
 mod import_snapshots;
 mod lab;
 mod mesh;
+mod mesh_outputs;
 mod outlier_reporting;
 mod properties;
 mod real_configs;

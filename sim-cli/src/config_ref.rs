@@ -29,6 +29,13 @@ pub fn resolve_config_ref(table: &mut Table, scenario_path: &Path) -> CliResult<
         ..ImportOptions::default()
     };
     let from = config.from.map(|f| f.0).unwrap_or_default();
+    if from.is_empty() {
+        return Err(CliError::input(
+            Diagnostic::error(&shown, "names no file")
+                .path("cluster.from")
+                .expected("a file name, or a list of one or more file names"),
+        ));
+    }
     let dir = scenario_path.parent().unwrap_or(Path::new("."));
     let inputs = from
         .iter()

@@ -157,21 +157,30 @@ fn check(s: &Scenario, r: &RunResult) -> Result<(), TestCaseError> {
     prop_assert!(p.upstream_cx_active >= stat("upstream_cx_active"));
     prop_assert!(p.upstream_rq_active >= stat("upstream_rq_active"));
     prop_assert!(p.upstream_rq_pending_active >= stat("upstream_rq_pending_active"));
-    prop_assert!(p.upstream_rq_active <= b.rq, "max_requests holds");
-    prop_assert!(
-        p.upstream_rq_pending_active <= b.pending,
-        "max_pending_requests holds"
-    );
-    prop_assert!(
-        p.upstream_cx_active <= b.cx + pools,
-        "max_connections holds, + 1 per pool"
-    );
+    // Each Envoy has its own breakers (in mesh mode the fleet's peaks are of the sums).
+    let own_peaks: Vec<&sim_core::sim::Peaks> = match &r.mesh {
+        None => vec![p],
+        Some(mesh) => mesh.envoys.iter().map(|e| &e.peaks).collect(),
+    };
+    for p in &own_peaks {
+        prop_assert!(p.upstream_rq_active <= b.rq, "max_requests holds");
+        prop_assert!(
+            p.upstream_rq_pending_active <= b.pending,
+            "max_pending_requests holds"
+        );
+        prop_assert!(
+            p.upstream_cx_active <= b.cx + pools,
+            "max_connections holds, + 1 per pool"
+        );
+    }
     let mut per_host = s.cluster.circuit_breakers.per_host_thresholds.iter();
     if let Some(per_host) = per_host.find(|t| t.priority == s.route.priority)
         && let Some(max) = per_host.max_connections
     {
         let bound = hosts * (u64::from(max) + u64::from(s.envoy.concurrency.get()));
-        prop_assert!(p.upstream_cx_active <= bound);
+        for p in &own_peaks {
+            prop_assert!(p.upstream_cx_active <= bound);
+        }
     }
 
     // Retries.
@@ -179,32 +188,36 @@ fn check(s: &Scenario, r: &RunResult) -> Result<(), TestCaseError> {
     prop_assert!(stat("retry.upstream_rq_completed") <= stat("upstream_rq_retry"));
     prop_assert!(c.flag(ResponseFlag::URX) <= stat("upstream_rq_retry_limit_exceeded"));
 
-    // Outlier detection: per host, enforced ejections and unejections alternate in time.
-    let mut ejected = vec![false; r.hosts.len()];
+    // Outlier detection: per host of each Envoy (each has its own detector), enforced
+    // ejections and unejections alternate in time.
+    let envoys = r.mesh.as_ref().map_or(1, |m| m.envoys.len());
+    let mut ejected = vec![false; envoys * r.hosts.len()];
     let mut last = 0;
-    for e in &r.outlier_events {
+    for (i, e) in r.outlier_events.iter().enumerate() {
         prop_assert!(e.time.as_nanos() >= last, "events in time order");
         last = e.time.as_nanos();
+        let envoy = r.mesh.as_ref().map_or(0, |m| m.event_envoys[i] as usize);
+        let slot = envoy * r.hosts.len() + e.host;
         match e.action {
             OutlierAction::Eject if e.enforced => {
-                prop_assert!(!ejected[e.host], "ejected twice");
-                ejected[e.host] = true;
+                prop_assert!(!ejected[slot], "ejected twice");
+                ejected[slot] = true;
             }
             OutlierAction::Eject => {}
             OutlierAction::Uneject => {
-                prop_assert!(ejected[e.host], "unejected while in");
-                ejected[e.host] = false;
+                prop_assert!(ejected[slot], "unejected while in");
+                ejected[slot] = false;
             }
         }
     }
     // A host that left EDS while ejected lowered the gauge with no uneject event.
     let active = ejected
         .iter()
-        .zip(&r.hosts)
+        .zip(r.hosts.iter().cycle())
         .filter(|&(&e, h)| e && h.left_eds_at.is_none())
         .count() as u64;
     prop_assert_eq!(stat("outlier_detection.ejections_active"), active);
-    prop_assert!(p.ejections_active >= active && p.ejections_active <= hosts);
+    prop_assert!(p.ejections_active >= active && p.ejections_active <= hosts * envoys as u64);
     let enforced = r.outlier_events.iter().filter(|e| e.enforced).count() as u64;
     prop_assert_eq!(stat("outlier_detection.ejections_enforced_total"), enforced);
 
@@ -259,6 +272,20 @@ fn check(s: &Scenario, r: &RunResult) -> Result<(), TestCaseError> {
     prop_assert!(stat("upstream_rq_cancelled") <= stat("upstream_rq_timeout"));
     prop_assert_eq!(stat("upstream_rq_active"), 0);
     prop_assert_eq!(stat("upstream_rq_pending_active"), 0);
+    // Each Envoy has its own breakers: in mesh mode their gauges are checked per Envoy.
+    match &r.mesh {
+        None => breaker_gauges(s, &stat)?,
+        Some(mesh) => {
+            for e in &mesh.envoys {
+                breaker_gauges(s, &|n: &str| e.stat(n))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One Envoy's circuit-breaker gauges at rest, `stat` reading its stats.
+fn breaker_gauges(s: &Scenario, stat: &dyn Fn(&str) -> u64) -> Result<(), TestCaseError> {
     for prio in [RoutingPriority::Default, RoutingPriority::High] {
         let b = breakers(s, prio);
         let name = |g: &str| format!("circuit_breakers.{}.{g}", prio.stat_name());
@@ -304,13 +331,18 @@ fn check(s: &Scenario, r: &RunResult) -> Result<(), TestCaseError> {
 /// The nanoseconds hosts spent ejected, from the outlier event log: each enforced ejection to
 /// its uneject, or to the end of the run.
 fn ejected_ns(r: &RunResult) -> u128 {
-    let mut out_since: Vec<Option<u64>> = vec![None; r.hosts.len()];
+    // In mesh mode each Envoy ejects on its own: pairs are (Envoy, host).
+    let envoys = r.mesh.as_ref().map_or(1, |m| m.envoys.len());
+    let hosts = r.hosts.len();
+    let mut out_since: Vec<Option<u64>> = vec![None; envoys * hosts];
     let mut total = 0u128;
-    for e in &r.outlier_events {
+    for (i, e) in r.outlier_events.iter().enumerate() {
+        let envoy = r.mesh.as_ref().map_or(0, |m| m.event_envoys[i] as usize);
+        let slot = envoy * hosts + e.host;
         match e.action {
-            OutlierAction::Eject if e.enforced => out_since[e.host] = Some(e.time.as_nanos()),
+            OutlierAction::Eject if e.enforced => out_since[slot] = Some(e.time.as_nanos()),
             OutlierAction::Uneject => {
-                if let Some(t) = out_since[e.host].take() {
+                if let Some(t) = out_since[slot].take() {
                     total += u128::from(e.time.as_nanos() - t);
                 }
             }
@@ -322,7 +354,7 @@ fn ejected_ns(r: &RunResult) -> u128 {
     total
         + out_since
             .iter()
-            .zip(&r.hosts)
+            .zip(r.hosts.iter().cycle())
             .filter_map(|(t, h)| {
                 let until = h.left_eds_at.map_or(end, |l| l.as_nanos());
                 t.map(|t| u128::from(until - t))

@@ -503,7 +503,7 @@ pub fn scenario() -> impl Strategy<Value = String> {
                 vec(client(has_duration), 1..=3),
                 (1..=3usize).prop_flat_map(|n| (0..n).map(backend).collect::<Vec<_>>()),
                 (dist(300), dist(1000), dist(300), dist(1500)),
-                kernel(),
+                (kernel(), of(1..=3u32)),
             )
                 .prop_map(
                     move |(
@@ -512,7 +512,7 @@ pub fn scenario() -> impl Strategy<Value = String> {
                         clients,
                         backends,
                         (dl, dc, ul, uc),
-                        kernel,
+                        (kernel, sidecars),
                     )| {
                         let mut s = String::from("seed = 7\n");
                         if let Some(d) = duration {
@@ -526,6 +526,9 @@ pub fn scenario() -> impl Strategy<Value = String> {
                      \n[network.upstream]\nlatency = {ul}\nconnect_time = {uc}\n{kernel}"
                         );
                         s += "\n[limits]\nmax_events = 1_000_000\n";
+                        if let Some(n) = sidecars {
+                            s += &format!("\n[[proxies]]\nname = \"sidecar\"\nreplicas = {n}\n");
+                        }
                         for c in clients {
                             s += &c;
                         }

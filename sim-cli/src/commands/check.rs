@@ -23,8 +23,17 @@ pub fn check_command(args: &CheckArgs) -> CliResult<String> {
 pub fn check(path: &Path, sets: &[String]) -> CliResult<String> {
     let s = read_scenario(path, sets)?;
     let hosts: u32 = s.backends.iter().map(|b| b.replicas).sum();
+    let envoys: u64 = s.proxies.iter().map(|p| u64::from(p.replicas)).sum();
+    let fleet = if s.proxies.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " each, {envoys} Envoys in {} proxy group(s)",
+            s.proxies.len()
+        )
+    };
     Ok(format!(
-        "{}: ok (cluster {}, {} client(s), {} backend host(s), {} Envoy worker(s))\n",
+        "{}: ok (cluster {}, {} client(s), {} backend host(s), {} Envoy worker(s){fleet})\n",
         path.display(),
         s.cluster.name,
         s.clients.len(),

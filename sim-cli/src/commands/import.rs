@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::emit;
 use crate::exit::{CliError, CliResult};
 use crate::import::world::World;
-use crate::import::{ImportOptions, InputFile, import};
+use crate::import::{ImportOptions, InputFile, Sidecars, import};
 
 /// Reads YAML files for `import`.
 pub fn read_inputs(paths: &[PathBuf]) -> CliResult<Vec<InputFile>> {
@@ -49,6 +49,12 @@ pub struct ImportArgs {
     /// gives it.
     #[arg(long, value_name = "N")]
     pub port: Option<u64>,
+    /// Write a mesh: the clients behind N sidecars, each its own Envoy (docs/mesh.md).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=65_535))]
+    pub sidecars: Option<u64>,
+    /// Write a mesh with as many sidecars as this Deployment in the files has replicas.
+    #[arg(long, value_name = "DEPLOYMENT", conflicts_with = "sidecars")]
+    pub sidecars_from: Option<String>,
 }
 
 /// `import` on its arguments.
@@ -61,6 +67,11 @@ pub fn import_command(args: &ImportArgs) -> CliResult<String> {
         strict: args.strict,
         world: args.world,
         port: args.port,
+        sidecars: match (&args.sidecars, &args.sidecars_from) {
+            (Some(n), _) => Some(Sidecars::Count(*n)),
+            (None, Some(name)) => Some(Sidecars::FromDeployment(name.clone())),
+            (None, None) => None,
+        },
     };
     import_files(&args.files, &opts)
 }

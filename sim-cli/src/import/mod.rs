@@ -43,6 +43,61 @@ pub struct ImportOptions {
     pub world: world::World,
     /// The Istio service's port, when neither `cluster` nor a VirtualService gives it.
     pub port: Option<u64>,
+    /// Write a mesh: the clients behind this many sidecars, each its own Envoy.
+    pub sidecars: Option<Sidecars>,
+}
+
+/// How many client sidecars a mesh import writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sidecars {
+    /// This many.
+    Count(u64),
+    /// As many as the named Deployment in the input files has replicas (`spec.replicas`,
+    /// Kubernetes' default 1 when absent).
+    FromDeployment(String),
+}
+
+/// The Deployments in `docs`, by name, with their `spec.replicas`.
+fn deployments(docs: &[Node]) -> Vec<(String, u64, usize)> {
+    docs.iter()
+        .filter(|d| d.has("kind"))
+        .flat_map(k8s_objects)
+        .filter(|o| o.get("kind").and_then(|k| k.str()) == Some("Deployment"))
+        .filter_map(|o| {
+            let name = o.get("metadata")?.get("name")?.str()?.to_string();
+            let replicas = o.get("spec").and_then(|s| s.get("replicas"));
+            let count = replicas.as_ref().map_or(Some(1), |r| r.u64())?;
+            Some((name, count, o.line()))
+        })
+        .collect()
+}
+
+/// The number of sidecars `opts` asks for, if any.
+fn sidecar_count(docs: &[Node], opts: &ImportOptions) -> CliResult<Option<(u64, String)>> {
+    match &opts.sidecars {
+        None => Ok(None),
+        Some(Sidecars::Count(n)) => Ok(Some((*n, format!("--sidecars {n}")))),
+        Some(Sidecars::FromDeployment(name)) => {
+            let found = deployments(docs);
+            match found.iter().find(|(n, _, _)| n == name) {
+                Some((_, count, line)) => Ok(Some((
+                    *count,
+                    format!("Deployment {name}'s spec.replicas, line {line}"),
+                ))),
+                None => {
+                    let names: Vec<&str> = found.iter().map(|(n, _, _)| n.as_str()).collect();
+                    Err(CliError::command_line(format!(
+                        "--sidecars-from {name}: no Deployment of that name in the files (found: {})",
+                        if names.is_empty() {
+                            "none".to_string()
+                        } else {
+                            names.join(", ")
+                        }
+                    )))
+                }
+            }
+        }
+    }
 }
 
 impl ImportOptions {
@@ -299,7 +354,11 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             (checked, Some(facts.endpoints))
         }
         Kind::Istio { drs, vss, skipped } => {
-            warnings.extend(skipped);
+            // With --sidecars-from, Deployments are read for their replicas.
+            let reads_deployments = matches!(opts.sidecars, Some(Sidecars::FromDeployment(_)));
+            warnings.extend(skipped.into_iter().filter(|w| {
+                !(reads_deployments && w.message.starts_with("kind Deployment is skipped"))
+            }));
             let version = match &opts.istio_version {
                 Some(v) => istio::Version::parse(v).map_err(|m| opts.version_error(m))?,
                 None => istio::NEWEST,
@@ -401,7 +460,14 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
     }
     summarise_unmodelled(&mut warnings, source, opts)?;
     let so_far: toml::Table = toml::from_str(&doc.render()).unwrap_or_default();
-    world::write_world(&mut doc, &so_far, endpoints.unwrap_or_default(), opts.world);
+    let sidecars = sidecar_count(&docs, opts)?;
+    world::write_world(
+        &mut doc,
+        &so_far,
+        endpoints.unwrap_or_default(),
+        opts.world,
+        sidecars,
+    );
     let bad: Vec<Diagnostic> = reads.iter().flat_map(Reads::bad_values).collect();
     if !bad.is_empty() {
         return Err(CliError::Input(bad));

@@ -67,7 +67,13 @@ fn admitted(cluster: &Table) -> u64 {
 
 /// Writes the clients and backends of `world` for the cluster already in `scenario` (the
 /// document's text so far) and its endpoint groups.
-pub fn write_world(doc: &mut Doc, scenario: &Table, endpoints: Vec<EndpointGroup>, world: World) {
+pub fn write_world(
+    doc: &mut Doc,
+    scenario: &Table,
+    endpoints: Vec<EndpointGroup>,
+    world: World,
+    sidecars: Option<(u64, String)>,
+) {
     let cluster = scenario
         .get("cluster")
         .and_then(|c| c.as_table())
@@ -107,8 +113,18 @@ pub fn write_world(doc: &mut Doc, scenario: &Table, endpoints: Vec<EndpointGroup
             capacity
         ),
     };
+    if let Some((n, from)) = &sidecars {
+        let about = "The clients' sidecars: each its own Envoy with the cluster above, its own \
+                     breakers and outlier detector (docs/mesh.md)";
+        doc.section("[[proxies]]", Some(about));
+        doc.set("name", Value::str("sidecars"), Origin::World);
+        doc.set("replicas", Value::int(*n), Origin::Note(from.clone()));
+    }
     doc.section("[[clients]]", Some(&about));
     doc.set("kind", Value::str("open_loop"), Origin::World);
+    if sidecars.is_some() {
+        doc.set("proxy_group", Value::str("sidecars"), Origin::World);
+    }
     doc.set("rate", Value::float(rate), Origin::World);
     doc.set("arrivals", Value::str("poisson"), Origin::World);
     for (i, g) in groups.iter().enumerate() {

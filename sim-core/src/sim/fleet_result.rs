@@ -8,14 +8,17 @@ use crate::envoy::cluster_stats::Stat;
 use crate::envoy::outlier::OutlierEvent;
 
 impl Simulation<'_> {
-    /// The cluster's stats over the fleet: each stat summed over the Envoys (all have the same
-    /// stats, in the same order), gauges included.
+    /// The cluster's stats over the fleet: each stat summed by name over the Envoys, gauges
+    /// included, sorted by name. Not every Envoy has every stat: a status or retry counter
+    /// (`upstream_rq_409`, `retry.upstream_rq_503`) exists once its Envoy has counted one.
     pub(super) fn fleet_stats(&self) -> Vec<Stat> {
-        let mut total = self.proxies[0].stat_entries();
+        let mut total: Vec<Stat> = self.proxies[0].stat_entries();
         for p in &self.proxies[1..] {
-            for (t, s) in total.iter_mut().zip(p.stat_entries()) {
-                debug_assert_eq!(t.name, s.name);
-                t.value += s.value;
+            for s in p.stat_entries() {
+                match total.binary_search_by(|t| t.name.cmp(&s.name)) {
+                    Ok(i) => total[i].value += s.value,
+                    Err(i) => total.insert(i, s),
+                }
             }
         }
         total
