@@ -228,16 +228,22 @@ fn consecutive_5xx_first_ejection_comes_later_as_sidecars_grow() {
     }
 }
 
-/// One replica in `[[proxies]]` is the scenario's one Envoy: the same outcome, stats, peaks
+/// One replica in `[[proxies]]` is the scenario's one Envoy, for every shipped scenario without a
+/// mesh: the same outcome, stats, peaks
 /// and outlier log as without `[[proxies]]` (its streams are today's: index 0).
 #[test]
 fn one_replica_is_the_single_envoy() {
-    for name in [
-        "istio-outlier-tutorial.toml",
-        "retry-storm.toml",
-        "gc-pauses.toml",
-    ] {
+    let mut names: Vec<String> = std::fs::read_dir(crate::common::root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    for name in &names {
         let single = load(name);
+        if !single.proxies.is_empty() {
+            continue; // A mesh scenario already.
+        }
         let mut mesh = single.clone();
         mesh.proxies.push(ProxyGroup {
             name: "pod".into(),
