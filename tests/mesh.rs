@@ -229,8 +229,8 @@ fn consecutive_5xx_first_ejection_comes_later_as_sidecars_grow() {
 }
 
 /// One replica in `[[proxies]]` is the scenario's one Envoy, for every shipped scenario without a
-/// mesh: the same outcome, stats, peaks
-/// and outlier log as without `[[proxies]]` (its streams are today's: index 0).
+/// mesh: the same outcome, stats, peaks and outlier log as without `[[proxies]]` (its streams
+/// are today's: index 0).
 #[test]
 fn one_replica_is_the_single_envoy() {
     let mut names: Vec<String> = std::fs::read_dir(crate::common::root().join("scenarios"))
