@@ -168,10 +168,13 @@ fn figures(chart: &ChartSpec, model: &Chart) -> String {
             let run_seconds: f64 = t.bucket_spans.iter().sum();
             let _ = writeln!(
                 md,
-                "\nHosts were ejected for {:.1} host-seconds in all, of the {:.0} ({} hosts x {run_seconds} s) of the run; some host was ejected in {ejected_buckets} of its {} buckets of {} s.",
+                "\n{} were ejected for {:.1} {}-seconds in all, of the {:.0} ({} {} x {run_seconds} s) of the run; some host was ejected in {ejected_buckets} of its {} buckets of {} s.",
+                capitalised(t.ejected_noun()),
                 over_run(&t.hosts_ejected),
-                f64::from(t.host_count) * run_seconds,
-                t.host_count,
+                t.ejected_noun().trim_end_matches('s'),
+                f64::from(t.host_count * t.ejectors.max(1)) * run_seconds,
+                t.host_count * t.ejectors.max(1),
+                t.ejected_noun(),
                 t.hosts_ejected.len(),
                 t.bucket_seconds
             );
@@ -208,4 +211,12 @@ pub fn readme(sections: &[String]) -> String {
         md.push_str(s);
     }
     md
+}
+
+/// `text` with its first letter in capitals.
+fn capitalised(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

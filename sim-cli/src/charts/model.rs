@@ -96,8 +96,22 @@ pub struct TimelineChart {
     /// The mean number of hosts ejected over each bucket (time-weighted: host-seconds
     /// ejected in it over its span), drawn on a second y axis.
     pub hosts_ejected: Vec<f64>,
-    /// Hosts in the cluster (the top of the second axis).
+    /// Hosts in the cluster (the top of the second axis, times `ejectors`).
     pub host_count: u32,
+    /// The Envoys whose ejections are counted: 1, or in mesh mode the fleet's, each (Envoy,
+    /// host) pair then counting once.
+    pub ejectors: u32,
+}
+
+impl TimelineChart {
+    /// What the second axis counts: hosts, or in mesh mode (sidecar, host) pairs.
+    pub fn ejected_noun(&self) -> &'static str {
+        if self.ejectors > 1 {
+            "sidecar-host pairs"
+        } else {
+            "hosts"
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -17,7 +17,10 @@ use super::ticks::{Along, Ticks, spaced_ticks};
 
 pub(crate) const X_LABEL: &str = "simulated time (s)";
 pub(crate) const Y_LABEL: &str = "responses per second (1/s)";
-pub(crate) const HOSTS_LEGEND: &str = "hosts ejected (right axis)";
+/// The legend entry of the second axis' line.
+fn hosts_legend(chart: &TimelineChart) -> String {
+    format!("{} ejected (right axis)", chart.ejected_noun())
+}
 
 const HOSTS_FILL: RGBColor = RGBColor(0x60, 0x60, 0x60);
 const HOSTS_LINE: RGBColor = RGBColor(0x4d, 0x4d, 0x4d);
@@ -26,8 +29,12 @@ const HOSTS_LINE: RGBColor = RGBColor(0x4d, 0x4d, 0x4d);
 const MARKERS_PER_SERIES: usize = 12;
 
 /// The second axis' label: what it shows over buckets of `bucket` seconds.
-fn hosts_label(bucket: f64) -> String {
-    format!("hosts ejected (mean over each {} s)", fmt_plain(bucket))
+fn hosts_label(chart: &TimelineChart, bucket: f64) -> String {
+    format!(
+        "{} ejected (mean over each {} s)",
+        chart.ejected_noun(),
+        fmt_plain(bucket)
+    )
 }
 
 /// Draws a timeline as a standalone SVG document.
@@ -94,7 +101,7 @@ fn legend_items(chart: &TimelineChart) -> Vec<LegendItem> {
         })
         .collect();
     legend.push(LegendItem {
-        label: HOSTS_LEGEND.to_owned(),
+        label: hosts_legend(chart),
         glyph: Glyph::Area {
             fill: HOSTS_FILL.mix(0.15),
             line: HOSTS_LINE,
@@ -127,7 +134,10 @@ fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
         .iter()
         .copied()
         .filter(|v| v.is_finite())
-        .fold(f64::from(chart.host_count), f64::max);
+        .fold(
+            f64::from(chart.host_count * chart.ejectors.max(1)),
+            f64::max,
+        );
     let y2_range = 0.0..headroom(hosts_top);
 
     let title_height = draw_title(root, &chart.title)?;
@@ -175,7 +185,7 @@ fn draw(root: &Area, chart: &TimelineChart) -> DrawResult {
         .axis_style(AXIS.stroke_width(1))
         .draw()?;
     ctx.configure_secondary_axes()
-        .y_desc(hosts_label(buckets.width))
+        .y_desc(hosts_label(chart, buckets.width))
         .label_style(font(TICK_PX))
         .axis_desc_style(font(LABEL_PX))
         .y_label_formatter(&y2_format)
@@ -295,7 +305,27 @@ mod tests {
             ],
             hosts_ejected: (0..60).map(|i| [0.0, 1.0, 2.0, 0.6][i / 15]).collect(),
             host_count: 3,
+            ejectors: 1,
         }
+    }
+
+    /// In mesh mode the second axis counts (sidecar, host) pairs, up to hosts x sidecars.
+    #[test]
+    fn a_mesh_timeline_counts_sidecar_host_pairs() {
+        let chart = TimelineChart {
+            ejectors: 10,
+            ..sample()
+        };
+        let svg = render_timeline(&chart);
+        assert!(has_text(&svg, "sidecar-host pairs ejected (right axis)"));
+        assert!(has_text(
+            &svg,
+            "sidecar-host pairs ejected (mean over each 0.5 s)"
+        ));
+        assert!(
+            has_text(&svg, "30"),
+            "the axis reaches 3 hosts x 10 sidecars"
+        );
     }
 
     #[test]
@@ -306,7 +336,7 @@ mod tests {
             X_LABEL,
             Y_LABEL,
             "hosts ejected (mean over each 0.5 s)",
-            HOSTS_LEGEND,
+            "hosts ejected (right axis)",
             "2xx",
             "503 UO",
         ] {

@@ -453,5 +453,6 @@ fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> Result<Time
         series,
         hosts_ejected,
         host_count: run.hosts.len() as u32,
+        ejectors: run.mesh.as_ref().map_or(1, |m| m.envoys.len() as u32),
     })
 }
