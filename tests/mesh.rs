@@ -175,7 +175,7 @@ fn total_connections_to_one_backend_reach_sidecars_times_max_connections() {
 
 /// One host answering 500 to every request in 1 ms; an open-loop client at a constant 100
 /// requests/s (request k at 10 k ms) spread round robin over `n` sidecars; consecutive_5xx 5.
-fn consecutive_fleet(n: u32) -> String {
+pub(crate) fn consecutive_fleet(n: u32) -> String {
     format!(
         r#"
 duration = "3s"

@@ -7,41 +7,14 @@ use crate::common::{breakersim, run_text};
 
 /// Two sidecars in front of one always-failing host, 10 ms apart: each ejects it on its own
 /// fifth 5xx (`tests/mesh.rs` works the times out), pod `frontend-0` at 81 ms and `frontend-1`
-/// at 91 ms.
-const TWO_SIDECARS: &str = r#"
-duration = "200ms"
-[envoy]
-concurrency = 1
-[cluster]
-name = "c"
-[cluster.outlier_detection]
-consecutive_5xx = 5
-interval = "10s"
-max_ejection_percent = 100
-[network.upstream]
-latency = "0s"
-connect_time = "0s"
-[network.downstream]
-latency = "0s"
-connect_time = "0s"
-[[proxies]]
-name = "frontend"
-replicas = 2
-[[clients]]
-kind = "open_loop"
-rate = 100.0
-arrivals = "constant"
-split = "round_robin"
-[[backends]]
-name = "bad"
-service_time = "1ms"
-error_probability = 1.0
-error_status = 500
-"#;
+/// at 91 ms, and no more within the 3 s run (10 s interval, 30 s ejections).
+fn two_sidecars() -> String {
+    crate::mesh::consecutive_fleet(2)
+}
 
 #[test]
 fn every_pod_has_its_own_series_in_the_scrape() {
-    let text = prometheus::render(&run_text(TWO_SIDECARS));
+    let text = prometheus::render(&run_text(&two_sidecars()));
     for pod in ["frontend-0", "frontend-1"] {
         let ejected = text.lines().find(|l| {
             l.starts_with("envoy_cluster_outlier_detection_ejections_enforced_total{")
@@ -54,7 +27,7 @@ fn every_pod_has_its_own_series_in_the_scrape() {
 
 #[test]
 fn every_outlier_log_line_names_its_pod() {
-    let log = outlier_log::render(&run_text(TWO_SIDECARS));
+    let log = outlier_log::render(&run_text(&two_sidecars()));
     let ejections: Vec<serde_json::Value> = log
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
