@@ -362,6 +362,28 @@ fn ejected_ns(r: &RunResult) -> u128 {
             .sum::<u128>()
 }
 
+/// Loads a generated scenario and runs it with a timeline and the request log, then checks that
+/// every counter conserves; `None` when the run stopped at `max_events` (exactly there).
+fn run_checked(name: &str, text: &str) -> Result<Option<(Scenario, RunResult)>, TestCaseError> {
+    let path = temp_file(name, text);
+    let s = sim_cli::scenario_file::read_scenario(&path, &[])
+        .map_err(|e| TestCaseError::fail(format!("generated an invalid scenario: {e}\n{text}")))?;
+    let options = RunOptions {
+        timeline_bucket: Some(SimDuration::from_millis(5)),
+        request_log: true,
+    };
+    let r = match run_with(&s, s.seed, &options) {
+        Ok(r) => r,
+        Err(e) => {
+            prop_assert_eq!(e.limit, Limit::Events, "{}", e);
+            prop_assert_eq!(e.events_processed, s.limits.max_events);
+            return Ok(None);
+        }
+    };
+    check(&s, &r)?;
+    Ok(Some((s, r)))
+}
+
 proptest! {
     #![proptest_config(super::config())]
 
@@ -369,21 +391,9 @@ proptest! {
     /// every response from a backend is in the request log, with its connection before it.
     #[test]
     fn direct_scenarios_conserve_every_counter(text in direct_scenario()) {
-        let path = temp_file("direct.toml", &text);
-        let s = sim_cli::scenario_file::read_scenario(&path, &[])
-            .map_err(|e| TestCaseError::fail(format!("generated an invalid scenario: {e}\n{text}")))?;
-        let options = RunOptions {
-            timeline_bucket: Some(SimDuration::from_millis(5)),
-            request_log: true,
+        let Some((_, r)) = run_checked("direct.toml", &text)? else {
+            return Ok(());
         };
-        let r = match run_with(&s, s.seed, &options) {
-            Ok(r) => r,
-            Err(e) => {
-                prop_assert_eq!(e.limit, Limit::Events, "{}", e);
-                return Ok(());
-            }
-        };
-        check(&s, &r)?;
         let log = r.request_log.as_ref().expect("asked for the request log");
         // Without retries every local reply (a timeout, a failed connect, a reset) carries one
         // flag and every backend response none.
@@ -398,22 +408,9 @@ proptest! {
     /// outlier events say was ejected; the outputs render.
     #[test]
     fn random_scenarios_conserve_every_counter(text in scenario()) {
-        let path = temp_file("property.toml", &text);
-        let s = sim_cli::scenario_file::read_scenario(&path, &[])
-            .map_err(|e| TestCaseError::fail(format!("generated an invalid scenario: {e}\n{text}")))?;
-        let options = RunOptions {
-            timeline_bucket: Some(SimDuration::from_millis(5)),
-            request_log: true,
+        let Some((s, r)) = run_checked("property.toml", &text)? else {
+            return Ok(());
         };
-        let r = match run_with(&s, s.seed, &options) {
-            Ok(r) => r,
-            Err(e) => {
-                prop_assert_eq!(e.limit, Limit::Events, "{}", e);
-                prop_assert_eq!(e.events_processed, s.limits.max_events);
-                return Ok(());
-            }
-        };
-        check(&s, &r)?;
         let timeline = r.timeline.as_ref().expect("asked for a timeline");
         let recorded: u128 = timeline.buckets.iter().map(|b| b.ejected_host_ns).sum();
         prop_assert_eq!(recorded, ejected_ns(&r), "host-time ejected, timeline against events");
