@@ -394,12 +394,26 @@ impl BackendHost {
     }
 }
 
+/// `n` distinct jobs for unit tests, each attempt on its own connection.
+#[cfg(test)]
+pub(crate) fn jobs(n: usize) -> Vec<Job> {
+    let mut s = crate::slab::Slab::new();
+    (0..n)
+        .map(|_| {
+            let k = s.insert(());
+            Job {
+                attempt: k,
+                conn: k,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dist::Distribution;
     use crate::scenario::Probability;
-    use crate::slab::Slab;
     use std::num::NonZeroU32;
 
     fn group(concurrency: u32, p: f64) -> BackendGroup {
@@ -422,19 +436,6 @@ mod tests {
             pauses: None,
             phases: vec![],
         }
-    }
-
-    fn jobs(n: usize) -> Vec<Job> {
-        let mut s = Slab::new();
-        (0..n)
-            .map(|_| {
-                let k = s.insert(());
-                Job {
-                    attempt: k,
-                    conn: k,
-                }
-            })
-            .collect()
     }
 
     #[test]

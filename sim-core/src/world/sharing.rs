@@ -118,20 +118,7 @@ impl SharedServer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::slab::Slab;
-
-    fn jobs(n: usize) -> Vec<Job> {
-        let mut s = Slab::new();
-        (0..n)
-            .map(|_| {
-                let k = s.insert(());
-                Job {
-                    attempt: k,
-                    conn: k,
-                }
-            })
-            .collect()
-    }
+    use crate::world::backend::jobs;
 
     fn at(ns: u64) -> SimTime {
         SimTime::ZERO.after(SimDuration(ns))
