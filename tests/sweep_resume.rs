@@ -11,7 +11,7 @@ use crate::sweeps::small_sweep;
 
 /// The lab with 2 requests per worker, over 4 x 3 points x 50 replications: 600 short runs,
 /// a few seconds in a debug build.
-fn long_sweep() -> PathBuf {
+pub fn long_sweep() -> PathBuf {
     let lab = root().join("scenarios/envoy-circuit-breaker-lab.toml");
     let text = format!(
         r#"
@@ -51,7 +51,7 @@ bucket = "1ms"
     temp_file("resume-long.toml", &text)
 }
 
-fn sweep(file: &Path, out: &Path, extra: &[&str]) -> crate::common::Invocation {
+pub fn sweep(file: &Path, out: &Path, extra: &[&str]) -> crate::common::Invocation {
     let mut args = vec![
         "sweep",
         file.to_str().unwrap(),
@@ -65,7 +65,7 @@ fn sweep(file: &Path, out: &Path, extra: &[&str]) -> crate::common::Invocation {
 }
 
 /// Runs recorded in a journal (its lines after the header, complete or not).
-fn journal_runs(dir: &Path) -> usize {
+pub fn journal_runs(dir: &Path) -> usize {
     std::fs::read(dir.join("runs.journal"))
         .map(|b| {
             b.split(|&c| c == b'\n')

@@ -108,7 +108,10 @@ fn config_ref(cluster: &Table, shown: &str) -> CliResult<Option<ConfigRef>> {
 }
 
 fn read_config(path: &Path, scenario: &str) -> CliResult<InputFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::input::read_text(path).map_err(|e| {
+        if matches!(e, crate::input::ReadError::NotUtf8 { .. }) {
+            return CliError::input(e.diagnostic(&path.display().to_string(), "config"));
+        }
         CliError::input(
             Diagnostic::error(scenario, format!("cannot read {}: {e}", path.display()))
                 .path("cluster.from"),

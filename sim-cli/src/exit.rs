@@ -14,6 +14,9 @@ pub enum CliError {
     Stale(String),
     /// Something else failed (writing an output, an internal bug). Exit code 1.
     Internal(anyhow::Error),
+    /// A signal stopped the command at a safe point: 128 + the signal's number, as a shell
+    /// reports a process the signal ended, with what was kept and how to go on.
+    Interrupted { signal: i32, message: String },
 }
 
 impl CliError {
@@ -36,6 +39,7 @@ impl CliError {
         match self {
             CliError::Input(_) => 2,
             CliError::Stale(_) | CliError::Internal(_) => 1,
+            CliError::Interrupted { signal, .. } => 128 + signal,
         }
     }
 
@@ -56,7 +60,7 @@ impl fmt::Display for CliError {
                 let lines: Vec<String> = ds.iter().map(Diagnostic::to_string).collect();
                 f.write_str(&lines.join("\n"))
             }
-            CliError::Stale(m) => f.write_str(m),
+            CliError::Stale(m) | CliError::Interrupted { message: m, .. } => f.write_str(m),
             CliError::Internal(e) => write!(f, "{e:#}"),
         }
     }

@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod exit;
 pub mod files;
 pub mod import;
+pub mod input;
 pub mod output;
 pub mod report;
 pub mod scenario_file;

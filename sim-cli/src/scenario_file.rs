@@ -46,12 +46,8 @@ pub fn read_scenario(path: &Path, sets: &[String]) -> CliResult<Scenario> {
 
 /// The text of the scenario file at `path`.
 pub fn read_text(path: &Path) -> CliResult<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        CliError::in_file(
-            path.display().to_string(),
-            format!("cannot read the scenario: {e}"),
-        )
-    })
+    crate::input::read_text(path)
+        .map_err(|e| e.diagnostic(&path.display().to_string(), "scenario").into())
 }
 
 /// Parses scenario `text` (read from `path`) into a table, with any `[cluster] from = "…"`

@@ -9,7 +9,7 @@ fn import_file_that_cannot_be_read() {
     fails(
         &["import", "no/such/config.yaml"],
         2,
-        &["no/such/config.yaml: cannot read: No such file"],
+        &["no/such/config.yaml: cannot read the input: No such file"],
     );
 }
 

@@ -30,7 +30,7 @@ fn outlier_log_that_cannot_be_written() {
     fails(
         &["run", &path, "--outlier-log", "/"],
         1,
-        &["--outlier-log: cannot write /: not a file name"],
+        &["--outlier-log: cannot write /: it is a directory; give a file name"],
     );
 }
 

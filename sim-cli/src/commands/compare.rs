@@ -12,7 +12,7 @@ use sim_core::sweep::Metric;
 use anyhow::Context;
 
 use crate::exit::{CliError, CliResult};
-use crate::files::write_atomically;
+use crate::files::write_output;
 use crate::scenario_file::read_scenario;
 
 /// Compare two configurations on the same seeds: two scenario files, or one with `--set-b`
@@ -107,7 +107,7 @@ pub fn compare_command(args: &CompareArgs) -> CliResult<String> {
     })?;
     if let Some(path) = &args.chart {
         let svg = crate::charts::render_svg(&crate::compare_chart::chart(&c, &metrics[0]));
-        write_atomically(path, svg.as_bytes()).context("--chart")?;
+        write_output(path, svg.as_bytes()).context("--chart")?;
     }
     Ok(match args.format {
         CompareFormat::Text => text(args, &metrics, &c),

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::emit;
-use crate::exit::{CliError, CliResult};
+use crate::exit::CliResult;
 use crate::import::world::World;
 use crate::import::{ImportOptions, InputFile, Sidecars, import};
 
@@ -15,8 +15,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> CliResult<Vec<InputFile>> {
 
 fn read_input(path: &Path) -> CliResult<InputFile> {
     let source = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::in_file(&source, format!("cannot read: {e}")))?;
+    let text = crate::input::read_text(path).map_err(|e| e.diagnostic(&source, "input"))?;
     Ok(InputFile { source, text })
 }
 

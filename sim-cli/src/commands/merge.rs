@@ -189,8 +189,7 @@ pub fn merge_command(args: &MergeArgs) -> CliResult<String> {
         emit(&note);
     }
     let name = sweep.name.clone();
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.out.display()))?;
+    let _taken = crate::sweep::out_dir::OutDir::take(&args.out, &name, false)?;
     let threads = args.threads.map_or_else(default_threads, usize::from);
     let written = write_outputs(sweep, &header, runs.rows, &args.out, threads)?;
     Ok(format!(

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::commands::sweep::{default_threads, run_loaded};
 use crate::exit::{CliError, CliResult};
-use crate::files::write_atomically;
+use crate::files::write_all_or_none;
 use crate::report::{ReportedSweep, readme, sweep_section};
 use crate::sweep::Files;
 use crate::sweep::baselines::run_baselines;
@@ -85,9 +85,7 @@ pub fn report_command(args: &ReportArgs) -> CliResult<String> {
     }
     std::fs::create_dir_all(&dir)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-    for (name, bytes) in &files {
-        write_atomically(&dir.join(name), bytes)?;
-    }
+    write_all_or_none(&dir, &files)?;
     Ok(format!(
         "wrote {} files to {}\n",
         files.len(),

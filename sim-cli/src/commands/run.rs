@@ -8,7 +8,7 @@ use sim_core::sim::{RunLimitExceeded, RunOptions, RunResult, run_with};
 use sim_core::time::SimTime;
 
 use crate::exit::{CliError, CliResult, note};
-use crate::files::write_atomically;
+use crate::files::write_output;
 use crate::output::{Format, hey_csv, outlier_log, render};
 use crate::scenario_file::read_scenario;
 
@@ -60,10 +60,10 @@ pub fn run_command(args: &RunArgs) -> CliResult<String> {
         CliError::in_file(args.path.display().to_string(), format!("seed {seed}: {e}"))
     })?;
     if let Some(path) = &args.outlier_log {
-        write_atomically(path, outlier_log::render(&result).as_bytes()).context("--outlier-log")?;
+        write_output(path, outlier_log::render(&result).as_bytes()).context("--outlier-log")?;
     }
     if let Some(path) = &args.hey_csv {
-        write_atomically(path, hey_csv::render(&result).as_bytes()).context("--hey-csv")?;
+        write_output(path, hey_csv::render(&result).as_bytes()).context("--hey-csv")?;
     }
     Ok(render(&result, args.format))
 }

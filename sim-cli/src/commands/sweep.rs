@@ -11,16 +11,18 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sim_core::diagnostic::Diagnostic;
-use sim_core::sweep::{RunRow, SweepResult, job_count, run_jobs, run_sweep};
+use sim_core::sweep::{RunRow, SweepResult, job_count, run_jobs_until, run_sweep};
 
 use crate::diagnostics::emit;
 use crate::exit::{CliError, CliResult};
-use crate::files::write_atomically;
+use crate::files::write_output;
 use crate::sweep::completed::{Runs, describe, differences, header_for};
 use crate::sweep::journal::{self, Header};
 use crate::sweep::journal_writer::JournalWriter;
 use crate::sweep::load::{LoadedSweep, load_sweep};
+use crate::sweep::out_dir::OutDir;
 use crate::sweep::shard::Shard;
+use crate::sweep::stop::StopSignal;
 use crate::sweep::write_outputs;
 
 /// Run a parameter sweep: every grid point x replication, in parallel, each finished run
@@ -145,7 +147,8 @@ fn previous_runs(
     Ok(runs.rows)
 }
 
-/// Runs `todo` on `threads` threads, appending each finished run to `writer`.
+/// Runs `todo` on `threads` threads, appending each finished run to `writer`; no run starts
+/// once a journal write has failed or a signal asked to stop (then `None`).
 fn run_recorded(
     path: &Path,
     sweep: &LoadedSweep,
@@ -153,23 +156,42 @@ fn run_recorded(
     threads: usize,
     writer: &JournalWriter,
     bar: &ProgressBar,
-) -> CliResult<Vec<RunRow>> {
+    signal: &StopSignal,
+) -> CliResult<Option<Vec<RunRow>>> {
     writer
         .syncing_while(|| {
             let on_row = |job: u64, row: &RunRow| {
                 writer.append(job, row);
                 bar.inc(1);
             };
-            run_jobs(
+            let stop = || writer.has_failed() || signal.received().is_some();
+            run_jobs_until(
                 &sweep.spec,
                 &sweep.grid,
                 &sweep.scenarios,
                 todo,
                 threads,
                 &on_row,
+                &stop,
             )
         })
         .map_err(|e| CliError::in_file(path.display().to_string(), e.to_string()))
+}
+
+/// The command that continues this sweep where it stopped.
+fn resume_command(args: &SweepArgs, out: &Path) -> String {
+    let mut command = format!(
+        "breakersim sweep {} --out {} --resume",
+        args.path.display(),
+        out.display()
+    );
+    if !args.shard.is_whole() {
+        command.push_str(&format!(" --shard {}", args.shard));
+    }
+    if let Some(n) = args.max_runs {
+        command.push_str(&format!(" --max-runs {n}"));
+    }
+    command
 }
 
 /// What to run the merge with, once every shard is done.
@@ -206,8 +228,7 @@ pub fn sweep_command(args: &SweepArgs) -> CliResult<String> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&sweep.name, shard));
-    std::fs::create_dir_all(&out)
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
+    let _taken = OutDir::take(&out, &sweep.name, args.resume)?;
     let journal_path = out.join(journal::FILE_NAME);
     let header = header_for(&sweep, shard);
 
@@ -222,10 +243,26 @@ pub fn sweep_command(args: &SweepArgs) -> CliResult<String> {
 
     let started = Instant::now();
     let bar = progress_bar(shard.job_count(sweep.jobs), read as u64);
-    let new_rows = run_recorded(&args.path, &sweep, &todo, threads, &writer, &bar);
+    let signal =
+        StopSignal::install().map_err(|e| anyhow::anyhow!("cannot handle signals: {e}"))?;
+    let new_rows = run_recorded(&args.path, &sweep, &todo, threads, &writer, &bar, &signal);
     bar.finish_and_clear();
-    writer.finish()?;
-    let new_rows = new_rows?;
+    let resume = resume_command(args, &out);
+    let saved = writer.saved();
+    writer.finish(&resume)?;
+    let Some(new_rows) = new_rows? else {
+        let (number, name) = signal
+            .received()
+            .expect("only a signal stops the runs otherwise");
+        return Err(CliError::Interrupted {
+            signal: number,
+            message: format!(
+                "{name}: the sweep stopped; {saved} of {} runs are saved in {}; continue with: {resume}",
+                shard.job_count(sweep.jobs),
+                journal_path.display()
+            ),
+        });
+    };
     let elapsed = started.elapsed().as_secs_f64();
     rows.extend(todo.iter().copied().zip(new_rows));
 
@@ -253,7 +290,7 @@ pub fn sweep_command(args: &SweepArgs) -> CliResult<String> {
     );
     if !shard.is_whole() {
         let hint = merge_hint(&sweep, shard, &out, args.out.is_none());
-        write_atomically(&journal_path, &journal::render(&header, &rows))?;
+        write_output(&journal_path, &journal::render(&header, &rows))?;
         return Ok(format!(
             "{timing}wrote {} (a shard writes only its journal)\n{hint}",
             journal_path.display()

@@ -208,9 +208,9 @@ pub fn parse(bytes: &[u8], path: &Path) -> CliResult<Journal> {
 
 /// Reads the journal at `path`; `None` if there is none.
 pub fn read(path: &Path) -> CliResult<Option<Journal>> {
-    match std::fs::read(path) {
+    match crate::input::read_bytes(path) {
         Ok(bytes) => parse(&bytes, path).map(Some),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(CliError::in_file(
             path.display().to_string(),
             format!("cannot read the journal: {e}"),

@@ -12,7 +12,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use anyhow::anyhow;
 use sim_core::sweep::RunRow;
 
 use crate::exit::CliResult;
-use crate::files::write_atomically;
+use crate::files::write_output;
 use crate::sweep::journal::{Header, render, row_line};
 
 /// How often unsynced lines are synced to disk.
@@ -32,6 +32,8 @@ pub struct JournalWriter {
     /// The same file, for `sync_data` without holding up writers.
     sync_handle: File,
     dirty: AtomicBool,
+    /// Runs in the journal: those it started with and those appended.
+    saved: AtomicU64,
     /// The first write or sync error; nothing more is written after one.
     error: Mutex<Option<std::io::Error>>,
 }
@@ -40,7 +42,7 @@ impl JournalWriter {
     /// Starts the journal at `path`: replaces whatever is there, atomically, with `header` and
     /// `done` (runs already finished, e.g. read back for `--resume`), then appends.
     pub fn create(path: &Path, header: &Header, done: &BTreeMap<u64, RunRow>) -> CliResult<Self> {
-        write_atomically(path, &render(header, done))?;
+        write_output(path, &render(header, done))?;
         // Make the rename itself durable, so a power loss soon after cannot lose the journal
         // (best effort: not every platform can sync a directory).
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
@@ -59,6 +61,7 @@ impl JournalWriter {
             file: Mutex::new(file),
             sync_handle,
             dirty: AtomicBool::new(false),
+            saved: AtomicU64::new(done.len() as u64),
             error: Mutex::new(None),
         })
     }
@@ -68,7 +71,8 @@ impl JournalWriter {
         error.get_or_insert(e);
     }
 
-    fn has_failed(&self) -> bool {
+    /// Whether a write or sync has failed: the sweep should stop, as nothing more is saved.
+    pub fn has_failed(&self) -> bool {
         self.error
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -86,7 +90,10 @@ impl JournalWriter {
             file.write_all(line.as_bytes())
         };
         match written {
-            Ok(()) => self.dirty.store(true, Ordering::Release),
+            Ok(()) => {
+                self.saved.fetch_add(1, Ordering::AcqRel);
+                self.dirty.store(true, Ordering::Release);
+            }
             Err(e) => self.failed(e),
         }
     }
@@ -117,11 +124,22 @@ impl JournalWriter {
         result
     }
 
-    /// The first error met while writing, if any.
-    pub fn finish(self) -> CliResult<()> {
+    /// How many runs the journal holds (written to the kernel; synced unless the last sync
+    /// failed).
+    pub fn saved(&self) -> u64 {
+        self.saved.load(Ordering::Acquire)
+    }
+
+    /// The first error met while writing, if any, with `resume`: what to do once it is mended.
+    pub fn finish(self, resume: &str) -> CliResult<()> {
+        let saved = self.saved();
         match self.error.into_inner().unwrap_or_else(|p| p.into_inner()) {
             None => Ok(()),
-            Some(e) => Err(anyhow!("cannot write {}: {e}", self.path.display()).into()),
+            Some(e) => Err(anyhow!(
+                "cannot write {}: {e}; the sweep stopped at once: {saved} runs are saved in it; once it can be written, continue with: {resume}",
+                self.path.display()
+            )
+            .into()),
         }
     }
 }

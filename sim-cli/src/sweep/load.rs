@@ -36,12 +36,8 @@ impl LoadedSweep {
 }
 
 fn read(path: &Path, what: &str) -> CliResult<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        CliError::in_file(
-            path.display().to_string(),
-            format!("cannot read the {what}: {e}"),
-        )
-    })
+    crate::input::read_text(path)
+        .map_err(|e| e.diagnostic(&path.display().to_string(), what).into())
 }
 
 /// Loads the sweep at `path`; `max_runs` is `--max-runs`, which overrides the file's limit.
@@ -58,7 +54,10 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
     };
     let base_path = path.parent().unwrap_or(Path::new(".")).join(&spec.scenario);
     let base_shown = base_path.display().to_string();
-    let base_text = std::fs::read_to_string(&base_path).map_err(|e| {
+    let base_text = crate::input::read_text(&base_path).map_err(|e| {
+        if matches!(e, crate::input::ReadError::NotUtf8 { .. }) {
+            return CliError::input(e.diagnostic(&base_shown, "base scenario"));
+        }
         located(CliError::input(
             Diagnostic::error(
                 &shown,

@@ -8,8 +8,10 @@ pub mod highlight;
 pub mod journal;
 pub mod journal_writer;
 pub mod load;
+pub mod out_dir;
 pub mod shard;
 pub mod size;
+pub mod stop;
 pub mod tables;
 
 use std::collections::BTreeMap;
@@ -19,7 +21,7 @@ use sim_core::sweep::{RunRow, SweepResult, SweepSpec};
 
 use crate::charts::render_svg;
 use crate::exit::CliResult;
-use crate::files::write_atomically;
+use crate::files::write_all_or_none;
 use crate::sweep::baselines::{Baselines, run_baselines};
 use crate::sweep::journal::Header;
 use crate::sweep::load::LoadedSweep;
@@ -54,8 +56,8 @@ pub fn output_files(
 }
 
 /// Writes a whole sweep's outputs into `out` from the runs of all its jobs: the tables, the
-/// charts (their baselines run on `threads` threads) and, last, the journal in job order. Each
-/// file is written whole or not at all. Returns how many files were written.
+/// charts (their baselines run on `threads` threads) and, last, the journal in job order: all
+/// of them or none (`write_all_or_none`). Returns how many files were written.
 pub fn write_outputs(
     sweep: LoadedSweep,
     header: &Header,
@@ -74,8 +76,6 @@ pub fn write_outputs(
     .map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
     let mut files = output_files(&sweep.spec, &sweep.name, &result, &baselines)?;
     files.push((journal::FILE_NAME.to_string(), journal));
-    for (name, bytes) in &files {
-        write_atomically(&out.join(name), bytes)?;
-    }
+    write_all_or_none(out, &files)?;
     Ok(files.len())
 }

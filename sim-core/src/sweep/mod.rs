@@ -17,7 +17,8 @@ pub use fingerprint::{fingerprint, fnv1a64};
 pub use grid::{Axis, Grid, GridPoint, RunCount, expand_axes, replication_seed, run_count, show};
 pub use metrics::{Metric, MetricKind};
 pub use run::{
-    JobKey, RunRow, SweepResult, job_count, job_key, point_scenarios, run_jobs, run_sweep,
+    JobKey, RunRow, SweepResult, job_count, job_key, point_scenarios, run_jobs, run_jobs_until,
+    run_sweep,
 };
 pub use spec::{
     AxisSpec, BaselineSpec, ChartKind, ChartSpec, HighlightSpec, RangeSpec, SweepSpec, parse_sweep,

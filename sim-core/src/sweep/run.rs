@@ -155,6 +155,22 @@ pub fn run_jobs(
     threads: usize,
     on_row: &(dyn Fn(u64, &RunRow) + Sync),
 ) -> Result<Vec<RunRow>, SweepRunFailed> {
+    let rows = run_jobs_until(spec, grid, scenarios, jobs, threads, on_row, &|| false)?;
+    Ok(rows.expect("never asked to stop"))
+}
+
+/// As [`run_jobs`], but no job starts once `stop` says so (it is asked before each job, from
+/// any thread): then `Ok(None)`, the rows of the jobs that did finish having gone to `on_row`.
+/// A job that reached a limit is still reported first.
+pub fn run_jobs_until(
+    spec: &SweepSpec,
+    grid: &Grid,
+    scenarios: &[Scenario],
+    jobs: &[u64],
+    threads: usize,
+    on_row: &(dyn Fn(u64, &RunRow) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<RunRow>>, SweepRunFailed> {
     let metrics = &spec.metrics;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
@@ -164,7 +180,7 @@ pub fn run_jobs(
     let rows: Vec<Option<Result<RunRow, SweepRunFailed>>> = pool.install(|| {
         jobs.par_iter()
             .map(|&job| {
-                if job > failed_job.load(Ordering::Relaxed) {
+                if job > failed_job.load(Ordering::Relaxed) || stop() {
                     return None;
                 }
                 let key = job_key(spec, job);
@@ -193,7 +209,9 @@ pub fn run_jobs(
             })
             .collect()
     });
-    rows.into_iter().flatten().collect()
+    let skipped = rows.iter().any(Option::is_none);
+    let rows: Vec<RunRow> = rows.into_iter().flatten().collect::<Result<_, _>>()?;
+    Ok((!skipped).then_some(rows))
 }
 
 /// Runs every replication of every point on `threads` threads. `progress` is called after each
@@ -310,6 +328,28 @@ values = [1, 4]
         let base = parse_toml_table(BASE, "base.toml").unwrap();
         let scenarios = point_scenarios(&spec, &grid, &base, BASE, "base.toml", "s.toml").unwrap();
         (spec, grid, scenarios)
+    }
+
+    /// Once `stop` says so no job starts: with 2 threads at most the 2 jobs already running
+    /// finish after it (`on_row` is where the caller finds out, so it is where it asks to stop).
+    #[test]
+    fn no_job_starts_once_asked_to_stop() {
+        use std::sync::atomic::{AtomicBool, AtomicU64};
+        let (spec, grid, scenarios) = sweep();
+        let jobs: Vec<u64> = (0..6).collect();
+        let (stop, finished) = (AtomicBool::new(false), AtomicU64::new(0));
+        let on_row = |_: u64, _: &RunRow| {
+            finished.fetch_add(1, Ordering::SeqCst);
+            stop.store(true, Ordering::SeqCst);
+        };
+        let stopped = run_jobs_until(&spec, &grid, &scenarios, &jobs, 2, &on_row, &|| {
+            stop.load(Ordering::SeqCst)
+        })
+        .unwrap();
+        assert!(stopped.is_none(), "stopped before the end");
+        assert!((1..=2).contains(&finished.load(Ordering::SeqCst)));
+        let all = run_jobs_until(&spec, &grid, &scenarios, &jobs, 2, &|_, _| {}, &|| false);
+        assert_eq!(all.unwrap().map(|rows| rows.len()), Some(6));
     }
 
     /// Jobs run in two halves (as two shards, or before and after a crash) and put back in
