@@ -32,6 +32,7 @@ mod output_targets;
 mod properties;
 mod real_configs;
 mod retries;
+mod run_bounds;
 mod run_end;
 mod scenario_snapshots;
 mod schema;

@@ -48,7 +48,7 @@ error_probability = 0.3
     close(share(r.stat("upstream_rq_retry")), p + p * p, sd_retries);
     let bernoulli = |q: f64| (q * (1.0 - q)).sqrt();
     close(
-        r.client.availability(),
+        r.client.availability().unwrap(),
         1.0 - p.powi(3),
         bernoulli(p.powi(3)),
     );

@@ -20,6 +20,10 @@ pub const NANOS_PER_SEC: u64 = 1_000_000_000;
 impl SimTime {
     /// The start of the run.
     pub const ZERO: SimTime = SimTime(0);
+    /// The end of the simulated time a run may reach: 2^63 ns, about 292 years. Sums of
+    /// durations saturate at `u64::MAX` (`after`), past it, so a run that reaches it stops with
+    /// an error instead of going on with a wrong clock (`sim::Limit::Time`).
+    pub const HORIZON: SimTime = SimTime(1 << 63);
 
     /// Nanoseconds since the start of the run.
     pub fn as_nanos(self) -> u64 {

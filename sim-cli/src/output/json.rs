@@ -8,6 +8,19 @@ fn ms(nanos: u64) -> f64 {
     (nanos as f64 / 1000.0).round() / 1000.0
 }
 
+/// The latency quantiles in ms; each null when there were no responses to measure.
+fn latency_ms(c: &sim_core::sim::ClientOutcome) -> Value {
+    let h = &c.latency;
+    let value = |d: sim_core::time::SimDuration| (c.received > 0).then(|| ms(d.as_nanos()));
+    json!({
+        "p50": value(h.quantile(0.5)),
+        "p90": value(h.quantile(0.9)),
+        "p99": value(h.quantile(0.99)),
+        "max": value(h.max()),
+        "mean": value(h.mean()),
+    })
+}
+
 pub fn report(r: &RunResult) -> Value {
     let c = &r.client;
     let status: Map<String, Value> = c
@@ -36,13 +49,7 @@ pub fn report(r: &RunResult) -> Value {
             "status": status,
             "response_flags": flags,
             "availability": c.availability(),
-            "latency_ms": {
-                "p50": ms(c.latency.quantile(0.5).as_nanos()),
-                "p90": ms(c.latency.quantile(0.9).as_nanos()),
-                "p99": ms(c.latency.quantile(0.99).as_nanos()),
-                "max": ms(c.latency.max().as_nanos()),
-                "mean": ms(c.latency.mean().as_nanos()),
-            },
+            "latency_ms": latency_ms(c),
         },
         "stats": stats,
         "peaks": {

@@ -46,8 +46,8 @@ pub fn render(r: &RunResult, out: &mut String) {
     );
     for (g, group) in m.groups.iter().enumerate() {
         let served: Vec<f64> = pods(m, g)
-            .filter(|(_, e)| e.client.received > 0)
-            .map(|(_, e)| 100.0 * e.client.availability())
+            .filter_map(|(_, e)| e.client.availability())
+            .map(|a| 100.0 * a)
             .collect();
         let received: u64 = pods(m, g).map(|(_, e)| e.client.received).sum();
         let _ = writeln!(
@@ -85,10 +85,12 @@ pub fn render(r: &RunResult, out: &mut String) {
     for (i, e) in m.envoys.iter().enumerate() {
         let _ = writeln!(
             out,
-            "  {:<20} {:>10} {:>12.2}% {:>10} {:>15} {:>10}",
+            "  {:<20} {:>10} {:>13} {:>10} {:>15} {:>10}",
             e.pod,
             e.client.received,
-            100.0 * e.client.availability(),
+            e.client
+                .availability()
+                .map_or("-".to_string(), |a| format!("{:.2}%", 100.0 * a)),
             ejections[i],
             first[i].map_or("-".to_string(), |t| format!("{t:.3}s")),
             e.peaks.upstream_cx_active
@@ -115,7 +117,7 @@ pub fn report(r: &RunResult) -> Option<Value> {
                 "name": group.name,
                 "replicas": group.replicas,
                 "requests": received,
-                "availability": if received == 0 { 1.0 } else { ok as f64 / received as f64 },
+                "availability": (received > 0).then(|| ok as f64 / received as f64),
                 "pods_ejecting": pods(m, g).filter(|(i, _)| ejections[*i] > 0).count(),
             })
         })

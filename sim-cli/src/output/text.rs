@@ -48,7 +48,11 @@ fn summary(r: &RunResult, out: &mut String) {
     if c.in_flight() > 0 {
         let _ = writeln!(out, "  In flight at the end: {}", c.in_flight());
     }
-    let _ = writeln!(out, "  Availability: {:.2}%", 100.0 * c.availability());
+    match c.availability() {
+        Some(a) => writeln!(out, "  Availability: {:.2}%", 100.0 * a),
+        None => writeln!(out, "  Availability: none (no responses)"),
+    }
+    .ok();
     out.push('\n');
 }
 

@@ -11,14 +11,19 @@ pub enum Limit {
     Events,
     /// `limits.max_in_flight`: requests sent and not yet answered.
     InFlight,
+    /// Not a setting: the end of the simulated time a run can represent
+    /// (`SimTime::HORIZON`), which an event a saturated sum of durations put there reaches.
+    Time,
 }
 
 impl Limit {
-    /// The field's name under `[limits]`.
-    pub fn field(self) -> &'static str {
+    /// The field's name under `[limits]`; none for the end of simulated time, which no
+    /// setting raises.
+    pub fn field(self) -> Option<&'static str> {
         match self {
-            Limit::Events => "max_events",
-            Limit::InFlight => "max_in_flight",
+            Limit::Events => Some("max_events"),
+            Limit::InFlight => Some("max_in_flight"),
+            Limit::Time => None,
         }
     }
 }
@@ -42,7 +47,6 @@ pub struct RunLimitExceeded {
 
 impl fmt::Display for RunLimitExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = self.limit.field();
         match self.limit {
             Limit::Events => write!(
                 f,
@@ -57,12 +61,24 @@ impl fmt::Display for RunLimitExceeded {
                  the timeouts (a request to a black hole with `route.timeout = \"0s\"` never ends)",
                 self.sim_time, self.in_flight, self.value, self.events_processed
             )?,
+            Limit::Time => write!(
+                f,
+                "an event fell at or past {} simulated (2^63 ns, about 292 years), the end of \
+                 the time a run can represent, after {} events: a duration in the scenario (a \
+                 service time, a timeout, a pause, a phase) or a sum of them is too long to \
+                 simulate; shorten it",
+                SimTime::HORIZON,
+                self.events_processed
+            )?,
         }
-        write!(
-            f,
-            "; to allow more, raise it with `--set limits.{field}=N` or `{field} = N` under \
-             `[limits]` in the scenario"
-        )
+        match self.limit.field() {
+            Some(field) => write!(
+                f,
+                "; to allow more, raise it with `--set limits.{field}=N` or `{field} = N` under \
+                 `[limits]` in the scenario"
+            ),
+            None => Ok(()),
+        }
     }
 }
 

@@ -399,6 +399,10 @@ impl<'s> Simulation<'s> {
             if self.events_processed >= self.event_budget {
                 return Err(self.limit_exceeded());
             }
+            if t >= SimTime::HORIZON {
+                self.hit_limit(Limit::Time);
+                return Err(self.limit_exceeded());
+            }
             self.now = t;
             self.events_processed += 1;
             self.handle(event);
@@ -434,6 +438,7 @@ impl<'s> Simulation<'s> {
             value: match limit {
                 Limit::Events => limits.max_events,
                 Limit::InFlight => limits.max_in_flight,
+                Limit::Time => SimTime::HORIZON.as_nanos(),
             },
             sim_time: self.now,
             events_processed: self.events_processed,

@@ -49,13 +49,14 @@ impl ClientOutcome {
         self.flags.get(&flag).copied().unwrap_or(0)
     }
 
-    /// 2xx responses over responses received (1 when nothing was received).
-    pub fn availability(&self) -> f64 {
+    /// 2xx responses over responses received; none when nothing was received (no response
+    /// is not 100% available).
+    pub fn availability(&self) -> Option<f64> {
         if self.received == 0 {
-            return 1.0;
+            return None;
         }
         let ok: u64 = self.status.range(200..300).map(|(_, n)| n).sum();
-        ok as f64 / self.received as f64
+        Some(ok as f64 / self.received as f64)
     }
 }
 

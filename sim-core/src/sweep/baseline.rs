@@ -105,16 +105,21 @@ impl fmt::Display for BaselineRunFailed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} `{}`, replication {}, seed {}: {} (raise it for the baseline: `set = \
-             [\"limits.{}=N\"]` in {})",
+            "{} `{}`, replication {}, seed {}: {}",
             field(self.chart),
             self.label,
             self.replication,
             self.seed,
             self.error,
-            self.error.limit.field(),
-            field(self.chart)
-        )
+        )?;
+        match self.error.limit.field() {
+            Some(limit) => write!(
+                f,
+                " (raise it for the baseline: `set = [\"limits.{limit}=N\"]` in {})",
+                field(self.chart)
+            ),
+            None => Ok(()),
+        }
     }
 }
 

@@ -28,14 +28,13 @@ impl fmt::Display for SweepRunFailed {
         };
         write!(
             f,
-            "grid point {} ({sets}), replication {}, seed {}: {} (in the sweep file: \
-             `set = [\"limits.{}=N\"]`)",
-            self.point,
-            self.replication,
-            self.seed,
-            self.error,
-            self.error.limit.field()
-        )
+            "grid point {} ({sets}), replication {}, seed {}: {}",
+            self.point, self.replication, self.seed, self.error,
+        )?;
+        match self.error.limit.field() {
+            Some(limit) => write!(f, " (in the sweep file: `set = [\"limits.{limit}=N\"]`)"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -113,7 +113,8 @@ impl Metric {
             }
         };
         match &self.kind {
-            MetricKind::Availability => c.availability(),
+            // No responses: no value (NaN, left out of charts and shown as such in tables).
+            MetricKind::Availability => c.availability().unwrap_or(f64::NAN),
             MetricKind::StatusShare(code) => share(c.count(*code)),
             MetricKind::StatusClassShare(class) => share(
                 c.status
