@@ -51,9 +51,72 @@ fn max_events_stops_the_run_when_one_more_event_is_due() {
             value: 12,
             sim_time: SimTime(2_550_000),
             events_processed: 12,
+            detector_visits: 0,
             requests_sent: 2,
             in_flight: 1,
         }
+    );
+}
+
+/// The outlier detector's passes visit every host each interval, and the visits count against
+/// `max_events`: 1,000 hosts ticked every 1 ms while one worker's three 10 ms requests run
+/// (about 30 passes, 30,000 visits, against a few dozen events) pass a limit of 5,000 that the
+/// events alone never reach.
+#[test]
+fn detector_passes_count_against_max_events() {
+    let text = r#"
+[cluster]
+name = "c"
+[cluster.outlier_detection]
+interval = "1ms"
+[[clients]]
+kind = "closed_loop"
+workers = 1
+requests_per_worker = 3
+[[backends]]
+name = "b"
+replicas = 1000
+service_time = "10ms"
+"#;
+    let e = limited(text, "max_events = 5000").expect_err("stopped by the passes");
+    assert_eq!(e.limit, Limit::Events);
+    assert!(e.events_processed < 100, "{e:?}");
+    assert!(e.detector_visits >= 5000 - e.events_processed, "{e:?}");
+    assert_eq!(e.detector_visits % 1000, 0, "whole passes over 1,000 hosts");
+    assert!(
+        e.to_string()
+            .contains("host visits by outlier detection passes"),
+        "{e}"
+    );
+    assert_eq!(limited(text, "max_events = 1000000"), Ok(()));
+}
+
+/// With the run's length known, passes whose visits alone pass `max_events` are refused before
+/// the run: 1,000 hosts every 1 ms for 1 s is 1,000 passes and exactly 1,000,000 visits.
+#[test]
+fn detector_work_past_the_limit_is_refused_before_the_run() {
+    let text = r#"
+duration = "1s"
+[cluster]
+name = "c"
+[cluster.outlier_detection]
+interval = "1ms"
+[[clients]]
+kind = "open_loop"
+rate = 10.0
+[[backends]]
+name = "b"
+replicas = 1000
+"#;
+    let check = |limit: &str| {
+        let o = sim_core::scenario::Override::parse(&format!("limits.max_events={limit}")).unwrap();
+        load_scenario(text, "s.toml", &[o]).map(|_| ())
+    };
+    assert_eq!(check("1000000"), Ok(()));
+    let e = check("999999").expect_err("refused").to_string();
+    assert!(
+        e.contains("cluster.outlier_detection.interval: outlier detection passes over 1000 hosts every 1ms for 1 s visit 1000000 host monitors, more than limits.max_events = 999999"),
+        "{e}"
     );
 }
 
@@ -92,6 +155,7 @@ phases = [{ at = "0s", black_hole = true }]
             value: 5,
             sim_time: SimTime(5_000_000),
             events_processed: 17,
+            detector_visits: 0,
             requests_sent: 5,
             in_flight: 5,
         }
@@ -379,8 +443,8 @@ fn sizes_past_breakersims_bounds_are_refused() {
             "backends[0].replicas: 100001 hosts in all is too many: breakersim simulates at most 100000",
         ),
         (
-            "clients.0.workers=1000001",
-            "clients[0].workers: 1000001 is out of range: at most 1000000 workers per client",
+            "clients.0.workers=100001",
+            "clients[0].workers: 100001 is out of range: breakersim simulates at most 100000 closed-loop workers in all",
         ),
         (
             "cluster.least_request_lb_config.choice_count=1001",
@@ -405,7 +469,7 @@ fn sizes_past_breakersims_bounds_are_refused() {
     for ok in [
         "envoy.concurrency=1024",
         "cluster.least_request_lb_config.choice_count=1000",
-        "clients.0.workers=1000000",
+        "clients.0.workers=100000",
     ] {
         assert_eq!(check(ok), Ok(()), "{ok}");
     }

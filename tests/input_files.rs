@@ -84,6 +84,25 @@ fn an_input_over_the_cap_is_refused() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a number of bytes"));
 }
 
+/// A scenario file past 512 KiB (here 100,000 backend groups, which would take seconds and
+/// hundreds of MB to parse) is refused before it is parsed; a config may be larger.
+#[test]
+fn a_scenario_past_512_kib_is_refused_unread() {
+    let groups: String = (0..100_000)
+        .map(|i| format!("[[backends]]\nname = \"b{i}\"\n"))
+        .collect();
+    let dir = temp_dir("input-big");
+    let path = dir.join("groups.toml");
+    std::fs::write(&path, format!("[cluster]\nname = \"c\"\n{groups}")).unwrap();
+    fails(
+        &["check", path.to_str().unwrap()],
+        2,
+        &[
+            "groups.toml: cannot read the scenario: it is larger than 524288 bytes, the most breakersim reads (set BREAKERSIM_MAX_INPUT_BYTES to raise it)",
+        ],
+    );
+}
+
 #[test]
 fn a_byte_that_is_not_utf8_is_located() {
     let dir = temp_dir("input-utf8");

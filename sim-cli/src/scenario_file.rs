@@ -46,7 +46,7 @@ pub fn read_scenario(path: &Path, sets: &[String]) -> CliResult<Scenario> {
 
 /// The text of the scenario file at `path`.
 pub fn read_text(path: &Path) -> CliResult<String> {
-    crate::input::read_text(path)
+    crate::input::read_scenario_text(path)
         .map_err(|e| e.diagnostic(&path.display().to_string(), "scenario").into())
 }
 

@@ -36,7 +36,7 @@ impl LoadedSweep {
 }
 
 fn read(path: &Path, what: &str) -> CliResult<String> {
-    crate::input::read_text(path)
+    crate::input::read_scenario_text(path)
         .map_err(|e| e.diagnostic(&path.display().to_string(), what).into())
 }
 
@@ -54,7 +54,7 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
     };
     let base_path = path.parent().unwrap_or(Path::new(".")).join(&spec.scenario);
     let base_shown = base_path.display().to_string();
-    let base_text = crate::input::read_text(&base_path).map_err(|e| {
+    let base_text = crate::input::read_scenario_text(&base_path).map_err(|e| {
         if matches!(e, crate::input::ReadError::NotUtf8 { .. }) {
             return CliError::input(e.diagnostic(&base_shown, "base scenario"));
         }

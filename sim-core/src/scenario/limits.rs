@@ -14,7 +14,10 @@ use crate::schema::{Invalid, PathSegment, Rule};
 pub const MAX_ENVOY_WORKERS: u32 = 1_024;
 pub const MAX_HOSTS: u64 = 100_000;
 pub const MAX_POOLS: u64 = 1_000_000;
-pub const MAX_CLIENT_WORKERS: u32 = 1_000_000;
+/// Closed-loop workers over all clients: each holds its state and, in flight, a request (about
+/// 300 bytes together: 100,000 workers sending one request each run in 35 MB), so a typo of a
+/// few zeros cannot ask for gigabytes. `hey -c` is rarely past a few thousand.
+pub const MAX_CLIENT_WORKERS: u32 = 100_000;
 pub const MAX_PICK_DRAWS: u32 = 1_000;
 
 scenario_table! {
@@ -24,7 +27,8 @@ scenario_table! {
     #[derive(Default)]
     pub struct Limits {
         /// Events the run may process: each send, arrival at Envoy or at a host, connect,
-        /// response, timer that fires. 35 times the largest shipped scenario
+        /// response, timer that fires, and each host an outlier detection pass visits (a
+        /// pass visits every host, each `interval`). 35 times the largest shipped scenario
         /// (`scenarios/bench/bench-1000-hosts.toml`, 7.1 million), yet reached within about a
         /// minute by a release build.
         max_events: u64 { default: "250_000_000", rule: Rule::AtLeast(1) },
@@ -95,6 +99,54 @@ fn validate_hosts(s: &Scenario) -> Result<u64, Invalid> {
     Ok(hosts)
 }
 
+/// When the clients stop sending, if the scenario says: its `duration`, else the last client's
+/// `start + duration` when every client has one.
+fn sending_ends(s: &Scenario) -> Option<u64> {
+    if let Some(d) = s.duration {
+        return Some(d.as_nanos());
+    }
+    s.clients
+        .iter()
+        .map(|c| {
+            c.duration
+                .map(|d| c.start.as_nanos().saturating_add(d.as_nanos()))
+        })
+        .try_fold(0u64, |end, e| e.map(|e| end.max(e)))
+}
+
+/// The outlier detectors' passes visit every host each `interval`; that work counts against
+/// `limits.max_events` (`sim/mod.rs`). When the run's length is known, a scenario whose passes
+/// alone would exceed it is refused before it runs (100,000 hosts every 1 ms for 600 s is
+/// 6e10 visits: days of work), with the estimate.
+fn validate_detector_work(s: &Scenario, hosts: u64, envoys: u64) -> Result<(), Invalid> {
+    let (Some(od), Some(end)) = (&s.cluster.outlier_detection, sending_ends(s)) else {
+        return Ok(());
+    };
+    let passes = end / od.interval.as_nanos().max(1);
+    let visits = (passes as u128) * u128::from(hosts) * u128::from(envoys);
+    let limit = s.limits.max_events;
+    if visits <= u128::from(limit) {
+        return Ok(());
+    }
+    let fleet = if envoys > 1 {
+        format!(" x {envoys} Envoys")
+    } else {
+        String::new()
+    };
+    Err(Invalid {
+        path: vec![key("cluster"), key("outlier_detection"), key("interval")],
+        message: format!(
+            "outlier detection passes over {hosts} hosts every {} for {:.0} s{fleet} visit {visits} host monitors, more than limits.max_events = {limit} (each visit counts as an event): the run would take hours",
+            od.interval,
+            end as f64 / 1e9
+        ),
+        expected: None,
+        hint: Some(format!(
+            "lengthen the interval, or raise the limit with `--set limits.max_events={visits}`"
+        )),
+    })
+}
+
 /// The bounds of [`MAX_HOSTS`] and the others.
 pub fn validate_sizes(s: &Scenario) -> Result<(), Invalid> {
     let workers = s.envoy.concurrency.get();
@@ -126,16 +178,25 @@ pub fn validate_sizes(s: &Scenario) -> Result<(), Invalid> {
             ),
         ));
     }
+    let mut workers_so_far = 0u64;
     for (i, c) in s.clients.iter().enumerate() {
-        if let Some(w) = c.workers
-            && w.get() > MAX_CLIENT_WORKERS
-        {
+        let Some(w) = c.workers else { continue };
+        workers_so_far += u64::from(w.get());
+        if workers_so_far > u64::from(MAX_CLIENT_WORKERS) {
+            let all = if workers_so_far > u64::from(w.get()) {
+                format!(" ({workers_so_far} with the clients before it)")
+            } else {
+                String::new()
+            };
             return Err(invalid(
                 vec![key("clients"), PathSegment::Index(i), key("workers")],
-                format!("{w} is out of range: at most {MAX_CLIENT_WORKERS} workers per client"),
+                format!(
+                    "{w} is out of range{all}: breakersim simulates at most {MAX_CLIENT_WORKERS} closed-loop workers in all"
+                ),
             ));
         }
     }
+    validate_detector_work(s, hosts, envoys)?;
     let choices = s.cluster.least_request_lb_config.choice_count;
     if choices > MAX_PICK_DRAWS {
         return Err(invalid(

@@ -10,6 +10,7 @@ fn key(k: &str) -> PathSegment {
 
 /// `[[proxies]]` and the clients' `proxy_group` and `split` agree.
 pub fn validate_mesh(s: &Scenario) -> Result<(), Invalid> {
+    let mut names = std::collections::BTreeSet::new();
     for (i, g) in s.proxies.iter().enumerate() {
         let path = vec![key("proxies"), PathSegment::Index(i), key("name")];
         if s.proxy == ProxyKind::None {
@@ -18,7 +19,7 @@ pub fn validate_mesh(s: &Scenario) -> Result<(), Invalid> {
                 "[[proxies]] needs Envoy; it cannot stand beside proxy = \"none\"",
             ));
         }
-        if s.proxies[..i].iter().any(|other| other.name == g.name) {
+        if !names.insert(g.name.as_str()) {
             return Err(Invalid::new(
                 path,
                 format!(

@@ -39,6 +39,9 @@ pub struct RunLimitExceeded {
     pub sim_time: SimTime,
     /// Events run before it stopped.
     pub events_processed: u64,
+    /// Host monitors the outlier detectors' passes had visited, which count against
+    /// `max_events` beside the events.
+    pub detector_visits: u64,
     /// Requests the clients had sent when the run stopped (answered or not).
     pub requests_sent: u64,
     /// Requests sent and not yet answered when the run stopped.
@@ -48,6 +51,18 @@ pub struct RunLimitExceeded {
 impl fmt::Display for RunLimitExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.limit {
+            Limit::Events if self.detector_visits > 0 => write!(
+                f,
+                "the run stopped at {} simulated after {} events and {} host visits by outlier \
+                 detection passes (one a host each interval), together the limit \
+                 limits.max_events = {} (requests in flight: {}); check `duration`, the clients' \
+                 rates and `outlier_detection.interval` against the hosts",
+                self.sim_time,
+                self.events_processed,
+                self.detector_visits,
+                self.value,
+                self.in_flight
+            )?,
             Limit::Events => write!(
                 f,
                 "the run stopped at {} simulated after {} events, the limit limits.max_events = {} \
@@ -95,6 +110,7 @@ mod tests {
             value: 1000,
             sim_time: SimTime(1_500_000_000),
             events_processed: 1000,
+            detector_visits: 0,
             requests_sent: 40,
             in_flight: 3,
         };

@@ -191,6 +191,9 @@ struct Simulation<'s> {
     /// Events the run may still reach: `limits.max_events`, or the events processed so far
     /// once another limit is hit, so that one compare per event guards every limit.
     event_budget: u64,
+    /// Host monitors the outlier detectors' passes visited: work counted against
+    /// `limits.max_events` beside the events.
+    detector_visits: u64,
     /// The limit that stopped the run, if not `max_events`.
     limit_hit: Option<Limit>,
     timeline: Option<Timeline>,
@@ -277,6 +280,7 @@ impl<'s> Simulation<'s> {
             outcome: ClientOutcome::default(),
             events_processed: 0,
             event_budget: scenario.limits.max_events,
+            detector_visits: 0,
             limit_hit: None,
             client_events_pending: 0,
             flagged_replies: [0; ResponseFlag::ALL.len()],
@@ -442,6 +446,7 @@ impl<'s> Simulation<'s> {
             },
             sim_time: self.now,
             events_processed: self.events_processed,
+            detector_visits: self.detector_visits,
             requests_sent: self.outcome.sent,
             in_flight: self.requests.len() as u64,
         }
@@ -501,6 +506,12 @@ impl<'s> Simulation<'s> {
             Event::PerTryTimeout { attempt } => self.on_per_try_timeout(attempt),
             Event::OutlierTick { envoy } => {
                 let now = self.now;
+                // A pass visits every host's monitor: its work counts against max_events, one
+                // unit a host, so a detector ticking over many hosts stops as an event storm
+                // would.
+                let visits = self.proxies[envoy as usize].hosts.len() as u64;
+                self.detector_visits += visits;
+                self.event_budget = self.event_budget.saturating_sub(visits);
                 if let Some(next) = self.px(envoy).on_outlier_tick(now) {
                     self.schedule(next, Event::OutlierTick { envoy });
                 }
