@@ -1,5 +1,6 @@
 //! Renderings of a run's result.
 
+pub mod envoy_tags;
 pub mod hey_csv;
 pub mod json;
 pub mod mesh;
