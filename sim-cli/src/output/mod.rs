@@ -2,6 +2,7 @@
 
 pub mod envoy_tags;
 pub mod hey_csv;
+pub mod hey_text;
 pub mod json;
 pub mod mesh;
 pub mod outlier_log;
