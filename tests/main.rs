@@ -27,6 +27,7 @@ mod lab;
 mod mesh;
 mod mesh_outputs;
 mod outlier_reporting;
+mod output_formats;
 mod properties;
 mod real_configs;
 mod retries;
