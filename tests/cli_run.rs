@@ -20,8 +20,9 @@ fn text_report_reads_like_hey() {
     let status_line = out
         .stdout
         .lines()
-        .find(|l| l.starts_with("  [200] "))
+        .find(|l| l.starts_with("  [200]\t"))
         .expect("a 200 line");
+    // hey's `  [{{ $code }}]\t{{ $num }} responses` (`defaultTmpl`, requester/print.go).
     assert!(status_line.ends_with(" responses"), "{status_line}");
 }
 

@@ -28,6 +28,7 @@ mod lab;
 mod mesh;
 mod mesh_outputs;
 mod outlier_reporting;
+mod output_formats;
 mod output_targets;
 mod properties;
 mod real_configs;

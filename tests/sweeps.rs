@@ -107,7 +107,7 @@ fn tables_have_a_row_per_run_and_per_point() {
     let lines: Vec<&str> = runs.lines().collect();
     assert_eq!(
         lines[0],
-        "run,point,replication,seed,cluster.circuit_breakers.thresholds.0.max_pending_requests,network.upstream.connect_time,share.503,requests,stat.upstream_cx_overflow,latency.p99"
+        "run,point,replication,seed,cluster.circuit_breakers.thresholds.0.max_pending_requests,network.upstream.connect_time,share.503,requests,stat.upstream_cx_overflow,latency.p99_ms"
     );
     assert_eq!(lines.len(), 1 + 12);
     assert!(lines[1].starts_with("0,0,0,"));

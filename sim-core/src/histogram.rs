@@ -98,6 +98,15 @@ impl Histogram {
             return SimDuration::ZERO;
         }
         let rank = ((q.clamp(0.0, 1.0) * self.count as f64).ceil() as u64).max(1);
+        self.at_rank(rank)
+    }
+
+    /// The `rank`-th smallest value (1-based, at least 1): the midpoint of the bucket holding
+    /// it, clamped to the observed min and max; 0 when empty.
+    pub fn at_rank(&self, rank: u64) -> SimDuration {
+        if self.count == 0 {
+            return SimDuration::ZERO;
+        }
         let mut seen = 0;
         for (idx, &c) in self.counts.iter().enumerate() {
             seen += c;

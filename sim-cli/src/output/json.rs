@@ -1,7 +1,37 @@
 //! The JSON report of a run (the shape of DESIGN.md's contract), also what snapshots record.
+//!
+//! Stats come twice: `stats`, flat under Envoy's full names (`cluster.<name>.<stat>`), and
+//! `clusters`, the same values nested by cluster and then by each dot of the stat's name
+//! (`clusters.<name>.circuit_breakers.default.cx_open`), so that joining a value's path with
+//! dots gives its flat name back. Counters and gauges are integers; derived values (rates,
+//! availability, latencies) are floats.
 
 use serde_json::{Map, Value, json};
+use sim_core::envoy::cluster_stats::Stat;
 use sim_core::sim::RunResult;
+
+/// The `clusters` object: `{ "<cluster>": { <stat name split at dots>: value } }`.
+pub fn clusters(cluster: &str, stats: &[Stat]) -> Value {
+    let mut root = Map::new();
+    for s in stats {
+        let mut node = &mut root;
+        let mut parts = s.name.split('.').peekable();
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() {
+                node.insert(part.to_string(), json!(s.value));
+            } else {
+                node = node
+                    .entry(part.to_string())
+                    .or_insert_with(|| Value::Object(Map::new()))
+                    .as_object_mut()
+                    .expect("no stat name is also the prefix of another");
+            }
+        }
+    }
+    let mut out = Map::new();
+    out.insert(cluster.to_string(), Value::Object(root));
+    Value::Object(out)
+}
 
 /// Milliseconds with microsecond resolution, so outputs stay short and stable.
 fn ms(nanos: u64) -> f64 {
@@ -52,6 +82,7 @@ pub fn report(r: &RunResult) -> Value {
             "latency_ms": latency_ms(c),
         },
         "stats": stats,
+        "clusters": clusters(&r.cluster, &r.stats),
         "peaks": {
             "upstream_cx_active": r.peaks.upstream_cx_active,
             "upstream_rq_active": r.peaks.upstream_rq_active,

@@ -1,5 +1,6 @@
 //! Mesh mode's part of the reports: each `[[proxies]]` group's clients, the spread of
-//! availability and of ejections over the pods, and each pod's figures (text and JSON).
+//! availability and of ejections over the pods, and each pod's figures (text and JSON; a pod's
+//! JSON has every stat of its Envoy, flat in `stats` and nested in `clusters` as the run's).
 
 use std::fmt::Write;
 
@@ -130,7 +131,6 @@ pub fn report(r: &RunResult) -> Option<Value> {
             let stats: serde_json::Map<String, Value> = e
                 .stats
                 .iter()
-                .filter(|s| s.value > 0)
                 .map(|s| (format!("cluster.{}.{}", r.cluster, s.name), json!(s.value)))
                 .collect();
             json!({
@@ -148,6 +148,7 @@ pub fn report(r: &RunResult) -> Option<Value> {
                     "ejections_active": e.peaks.ejections_active,
                 },
                 "stats": stats,
+                "clusters": super::json::clusters(&r.cluster, &e.stats),
             })
         })
         .collect();

@@ -1,6 +1,8 @@
 //! Renderings of a run's result.
 
+pub mod envoy_tags;
 pub mod hey_csv;
+pub mod hey_text;
 pub mod json;
 pub mod mesh;
 pub mod outlier_log;

@@ -2,11 +2,22 @@
 //! mean, standard deviation, 95% confidence interval, min and max (`summary.csv`,
 //! `summary.json`). Numbers are printed in Rust's shortest round-trip form, so outputs are
 //! byte-identical for identical results.
+//!
+//! For scripts: a metric's CSV column carries the unit of a duration (`latency.p99_ms`,
+//! `first_ejection_s`, `Metric::column`), and every metric cell is a float, always with a
+//! point or an exponent (`1.0`, `0.54`, `1e-7`), whatever its value; a value that does not
+//! exist (the summary of a point with no runs) is `NaN` in the CSVs and `null` in
+//! `summary.json`. The run, point, replication, seed and runs columns are integers.
 
 use std::fmt::Write;
 
 use serde_json::{Map, Value, json};
 use sim_core::sweep::{SweepResult, SweepSpec, show};
+
+/// A metric's value in a CSV cell: always a float (`{:?}`: `1.0`, not `1`; `NaN`, `inf`).
+fn float(v: f64) -> String {
+    format!("{v:?}")
+}
 
 /// A CSV field, quoted when it needs to be.
 fn field(s: &str) -> String {
@@ -39,7 +50,7 @@ pub fn runs_csv(r: &SweepResult) -> String {
         "seed".into(),
     ];
     header.extend(axis_headers(r));
-    header.extend(r.metrics.iter().map(|m| field(&m.name)));
+    header.extend(r.metrics.iter().map(|m| field(&m.column())));
     let mut out = header.join(",") + "\n";
     for (i, row) in r.rows.iter().enumerate() {
         let mut cells = vec![
@@ -49,7 +60,7 @@ pub fn runs_csv(r: &SweepResult) -> String {
             row.seed.to_string(),
         ];
         cells.extend(axis_values(r, row.point));
-        cells.extend(row.values.iter().map(|v| v.to_string()));
+        cells.extend(row.values.iter().map(|v| float(*v)));
         let _ = writeln!(out, "{}", cells.join(","));
     }
     out
@@ -64,7 +75,7 @@ pub fn summary_csv(r: &SweepResult) -> String {
         header.extend(
             STAT_COLUMNS
                 .iter()
-                .map(|s| field(&format!("{}.{s}", m.name))),
+                .map(|s| field(&format!("{}.{s}", m.column()))),
         );
     }
     let mut out = header.join(",") + "\n";
@@ -74,7 +85,7 @@ pub fn summary_csv(r: &SweepResult) -> String {
         cells.extend(axis_values(r, s.point));
         for m in &s.metrics {
             for v in [m.mean, m.stdev, m.ci95_low, m.ci95_high, m.min, m.max] {
-                cells.push(v.to_string());
+                cells.push(float(v));
             }
         }
         let _ = writeln!(out, "{}", cells.join(","));

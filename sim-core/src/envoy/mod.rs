@@ -12,6 +12,7 @@ pub mod outlier;
 pub mod priority_load;
 pub mod resource_manager;
 pub mod retry;
+pub mod stat_histogram;
 pub mod version;
 pub mod version_doc;
 

@@ -5,11 +5,11 @@ use super::{Reply, Request, Simulation};
 use crate::envoy::local_reply::Flags;
 use crate::scenario::ClientKind;
 use crate::slab::Key;
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 impl Simulation<'_> {
     /// Schedules a client send or arrival, counted so the run knows when clients are done.
-    fn schedule_client_event(&mut self, at: crate::time::SimTime, event: Event) {
+    fn schedule_client_event(&mut self, at: SimTime, event: Event) {
         self.client_events_pending += 1;
         self.schedule(at, event);
     }
@@ -98,6 +98,7 @@ impl Simulation<'_> {
             envoy_worker,
             sent_at: self.now,
             ready_at: None,
+            at_envoy: SimTime::ZERO,
             route_timer: None,
             attempt: None,
             retry: None,
@@ -150,14 +151,17 @@ impl Simulation<'_> {
         let r = self.requests.remove(request).expect("a live request");
         let reply = r.reply.expect("a reply was sent");
         let latency = self.now.since(r.sent_at);
-        self.outcome.record(reply.status, reply.flags, latency);
+        let connected_at = r.ready_at.unwrap_or(r.sent_at);
+        let dial = connected_at.since(r.sent_at);
+        self.outcome
+            .record(reply.status, reply.flags, latency, dial);
         if let Some(o) = self.fleet.outcomes.get_mut(r.envoy as usize) {
-            o.record(reply.status, reply.flags, latency);
+            o.record(reply.status, reply.flags, latency, dial);
         }
         if let (Some(log), false) = (self.request_log.as_mut(), reply.local) {
             log.push(crate::sim::RequestRecord {
                 sent_at: r.sent_at,
-                connected_at: r.ready_at.unwrap_or(r.sent_at),
+                connected_at,
                 done_at: self.now,
                 status: reply.status,
             });

@@ -6,6 +6,7 @@ use super::Simulation;
 use super::outcome::{EnvoyResult, MeshResult, ProxyGroupInfo};
 use crate::envoy::cluster_stats::Stat;
 use crate::envoy::outlier::OutlierEvent;
+use crate::envoy::stat_histogram::ClusterHistograms;
 
 impl Simulation<'_> {
     /// The cluster's stats over the fleet: each stat summed by name over the Envoys, gauges
@@ -20,6 +21,15 @@ impl Simulation<'_> {
                     Err(i) => total.insert(i, s),
                 }
             }
+        }
+        total
+    }
+
+    /// The cluster's histograms over the fleet: every Envoy's samples together.
+    pub(super) fn fleet_histograms(&self) -> ClusterHistograms {
+        let mut total = self.proxies[0].histograms.clone();
+        for p in &self.proxies[1..] {
+            total.add(&p.histograms);
         }
         total
     }
@@ -63,6 +73,7 @@ impl Simulation<'_> {
                 replica: m.replica,
                 client,
                 stats: p.stat_entries(),
+                histograms: p.histograms.clone(),
                 peaks: p.peaks,
             })
             .collect();

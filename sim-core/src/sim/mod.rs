@@ -22,7 +22,7 @@ mod upstream;
 
 pub use limits::{Limit, RunLimitExceeded};
 pub use outcome::{
-    ClientOutcome, EnvoyResult, HostInfo, MeshResult, Peaks, RequestRecord, RunResult,
+    ClientOutcome, EnvoyResult, HostInfo, MeshResult, Peaks, PhaseStats, RequestRecord, RunResult,
 };
 pub use timeline::{Bucket, Timeline};
 
@@ -84,6 +84,8 @@ struct Request {
     sent_at: SimTime,
     /// When its last attempt got its upstream connection.
     ready_at: Option<SimTime>,
+    /// When Envoy had the whole request (`downstream_request_complete_time_`).
+    at_envoy: SimTime,
     route_timer: Option<TimerHandle>,
     /// The upstream attempt in progress.
     attempt: Option<Key>,
@@ -634,6 +636,7 @@ impl<'s> Simulation<'s> {
             cluster: self.scenario.cluster.name.clone(),
             sim_time,
             stats: self.fleet_stats(),
+            histograms: self.fleet_histograms(),
             peaks: if self.fleet.mesh {
                 self.fleet.peaks
             } else {

@@ -5,8 +5,61 @@ use std::collections::BTreeMap;
 use crate::envoy::cluster_stats::Stat;
 use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::envoy::outlier::OutlierEvent;
+use crate::envoy::stat_histogram::ClusterHistograms;
 use crate::histogram::Histogram;
 use crate::time::{SimDuration, SimTime};
+
+/// Running count, sum, min and max of one phase of the requests (ns): what hey's
+/// `Details (average, fastest, slowest)` block needs, without keeping every request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PhaseStats {
+    count: u64,
+    sum: u128,
+    min: u64,
+    max: u64,
+}
+
+impl Default for PhaseStats {
+    fn default() -> Self {
+        PhaseStats {
+            count: 0,
+            sum: 0,
+            min: u64::MAX,
+            max: 0,
+        }
+    }
+}
+
+impl PhaseStats {
+    /// Adds one request's phase.
+    pub fn record(&mut self, d: SimDuration) {
+        let v = d.as_nanos();
+        self.count += 1;
+        self.sum += u128::from(v);
+        self.min = self.min.min(v);
+        self.max = self.max.max(v);
+    }
+
+    /// Requests recorded.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Sum of the phases, in seconds.
+    pub fn sum_secs(&self) -> f64 {
+        self.sum as f64 / 1e9
+    }
+
+    /// Shortest (0 when none).
+    pub fn min(&self) -> SimDuration {
+        SimDuration(if self.count == 0 { 0 } else { self.min })
+    }
+
+    /// Longest (0 when none).
+    pub fn max(&self) -> SimDuration {
+        SimDuration(self.max)
+    }
+}
 
 /// Everything the clients saw, end to end.
 #[derive(Clone, Debug, Default)]
@@ -21,11 +74,20 @@ pub struct ClientOutcome {
     pub flags: BTreeMap<ResponseFlag, u64>,
     /// Time from sending a request to receiving its response.
     pub latency: Histogram,
+    /// hey's `DNS+dialup` of each response: from sending the request until its last attempt had
+    /// its upstream connection (0 on a kept one), as in `--hey-csv`.
+    pub dial: PhaseStats,
+    /// hey's `resp wait`: the rest of the response time.
+    pub wait: PhaseStats,
 }
 
 impl ClientOutcome {
-    /// Counts one response the client received: its status, flags and latency (ns).
-    pub fn record(&mut self, status: u16, flags: Flags, latency: SimDuration) {
+    /// Counts one response the client received: its status, flags, latency and how much of it
+    /// came before the request had its connection (`dial`, at most `latency`).
+    pub fn record(&mut self, status: u16, flags: Flags, latency: SimDuration, dial: SimDuration) {
+        self.dial.record(dial);
+        self.wait
+            .record(SimDuration(latency.as_nanos() - dial.as_nanos()));
         self.received += 1;
         *self.status.entry(status).or_default() += 1;
         for f in flags.iter() {
@@ -125,6 +187,8 @@ pub struct EnvoyResult {
     pub client: ClientOutcome,
     /// Its cluster stats, sorted by name.
     pub stats: Vec<Stat>,
+    /// Its cluster histograms.
+    pub histograms: ClusterHistograms,
     /// Its own peaks.
     pub peaks: Peaks,
 }
@@ -178,6 +242,8 @@ pub struct RunResult {
     pub client: ClientOutcome,
     /// The cluster's stats, sorted by name, relative to `cluster.<name>.`.
     pub stats: Vec<Stat>,
+    /// The cluster's histograms (the fleet's: every Envoy's samples together).
+    pub histograms: ClusterHistograms,
     /// Highest values of some gauges during the run.
     pub peaks: Peaks,
     /// Events the run processed.

@@ -11,6 +11,7 @@ use crate::envoy::load_balancer::{HostSets, LoadBalancer};
 use crate::envoy::outlier::{Detector, OutlierConfig, OutlierResult};
 use crate::envoy::resource_manager::ResourceManagers;
 use crate::envoy::retry::{RetryConfig, RetryDecision, RetryState, RetryStatus};
+use crate::envoy::stat_histogram::ClusterHistograms;
 use crate::envoy::version::EnvoyVersion;
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{ProxyKind, RoutingPriority, Scenario, Thresholds};
@@ -28,6 +29,8 @@ pub struct Proxy {
     pub route_timeout: SimDuration,
     pub resources: ResourceManagers,
     pub stats: ClusterStats,
+    /// The cluster's histograms (`upstream_rq_time`, `upstream_cx_connect_ms`).
+    pub histograms: ClusterHistograms,
     pub hosts: Vec<HostStats>,
     /// What every pool was built with (current Envoy's behaviour); read by the debug builds'
     /// conservation checks.
@@ -199,6 +202,7 @@ impl Proxy {
             route_timeout: s.route.timeout,
             resources: ResourceManagers::for_version(thresholds, s.envoy.envoy_version()),
             stats: ClusterStats::new(),
+            histograms: ClusterHistograms::default(),
             hosts: vec![host; host_count],
             pool_config,
             pools,

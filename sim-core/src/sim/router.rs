@@ -23,6 +23,7 @@ impl Simulation<'_> {
     /// and the route timeout unless the request already ended inline.
     pub(super) fn on_request_at_envoy(&mut self, request: Key) {
         let e = self.requests[request].envoy;
+        self.requests[request].at_envoy = self.now;
         let mut retry = self.proxies[e as usize].new_retry_state();
         if let Some(rs) = retry.as_mut() {
             rs.attempted = self.spare_host_lists.pop().unwrap_or_default();
@@ -273,8 +274,11 @@ impl Simulation<'_> {
         if retried {
             self.px(a.envoy).stats.charge_retried_code(status);
         } else {
+            // `onUpstreamComplete`: `upstream_rq_time` from the downstream request's end.
+            let span = self.now.since(self.requests[a.request].at_envoy).as_nanos();
             let proxy = self.px(a.envoy);
             proxy.stats.charge_response_code(status);
+            proxy.histograms.upstream_rq_time.record_nanos(span);
             let host = &mut proxy.hosts[a.host];
             if (500..600).contains(&status) {
                 host.rq_error += 1;

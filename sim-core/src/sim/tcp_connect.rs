@@ -79,6 +79,11 @@ impl Simulation<'_> {
         };
         let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
         self.cancel(timers.connect_timeout);
+        // `recordConnectionSetup`: `upstream_cx_connect_ms` since the connection was made.
+        let envoy = self.envoy_of_pool(pool) as usize;
+        let span = self.now.since(timers.started).as_nanos();
+        let h = &mut self.proxies[envoy].histograms;
+        h.upstream_cx_connect_ms.record_nanos(span);
         self.with_pool(pool, |p, env| p.on_connected(env, conn));
         if side != ServerSide::Unfinished {
             self.send_settings(conn, host);

@@ -192,6 +192,17 @@ impl Metric {
         }
     }
 
+    /// Its column in `runs.csv` and `summary.csv`: the name, with the unit of a duration
+    /// appended (`latency.p99_ms`, `first_ejection_s`; `ejected_seconds` says it already).
+    /// Shares are fractions and counts counts, so they keep their name.
+    pub fn column(&self) -> String {
+        match self.kind {
+            MetricKind::Latency(_) => format!("{}_ms", self.name),
+            MetricKind::FirstEjection => format!("{}_s", self.name),
+            _ => self.name.clone(),
+        }
+    }
+
     /// Factor from the stored value to the displayed one (100 for shares).
     pub fn display_scale(&self) -> f64 {
         if self.is_share() { 100.0 } else { 1.0 }
