@@ -1,12 +1,16 @@
 //! Renderings of a run's result.
 
+pub mod access_log;
+pub mod explain;
 pub mod hey_csv;
 pub mod json;
+pub mod lifecycle;
 pub mod mesh;
 pub mod outlier_log;
 pub mod prometheus;
 pub mod text;
 pub mod timeline;
+pub mod trace;
 
 use sim_core::sim::RunResult;
 

@@ -1,6 +1,7 @@
 //! The client side of a run: clients send requests to Envoy and receive its responses.
 
 use super::events::Event;
+use super::record::What;
 use super::{Reply, Request, Simulation};
 use crate::envoy::local_reply::Flags;
 use crate::scenario::ClientKind;
@@ -91,7 +92,11 @@ impl Simulation<'_> {
                 )
             }
         };
+        let number = self.outcome.sent + 1;
         let request = self.requests.insert(Request {
+            number,
+            tries: 0,
+            last_host: None,
             client,
             envoy,
             worker,
@@ -106,6 +111,11 @@ impl Simulation<'_> {
             reply: None,
         });
         self.outcome.sent += 1;
+        self.rec_request(request, |request| What::Sent {
+            request,
+            client,
+            worker,
+        });
         let arrival = self.now.after(connect).after(latency);
         self.schedule(arrival, Event::RequestAtEnvoy { request });
     }
@@ -114,6 +124,7 @@ impl Simulation<'_> {
     /// Envoy sends the response (upstream or local) back to the client; the router's state for
     /// the request ends (a held retry slot is given back).
     pub(super) fn reply(&mut self, request: Key, status: u16, flags: Flags, local: bool) {
+        self.rec_reply(request, status, flags, local);
         let r = &mut self.requests[request];
         let timer = r.route_timer.take();
         let backoff = r.backoff_timer.take();
@@ -150,6 +161,7 @@ impl Simulation<'_> {
         let r = self.requests.remove(request).expect("a live request");
         let reply = r.reply.expect("a reply was sent");
         let latency = self.now.since(r.sent_at);
+        self.rec_at_client(r.number, r.envoy, reply.status, reply.flags);
         self.outcome.record(reply.status, reply.flags, latency);
         if let Some(o) = self.fleet.outcomes.get_mut(r.envoy as usize) {
             o.record(reply.status, reply.flags, latency);

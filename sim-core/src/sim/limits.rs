@@ -11,6 +11,8 @@ pub enum Limit {
     Events,
     /// `limits.max_in_flight`: requests sent and not yet answered.
     InFlight,
+    /// The lifecycle record's size (`RunOptions::lifecycle`, `--max-record-entries`).
+    RecordEntries,
 }
 
 impl Limit {
@@ -19,6 +21,7 @@ impl Limit {
         match self {
             Limit::Events => "max_events",
             Limit::InFlight => "max_in_flight",
+            Limit::RecordEntries => "max_record_entries",
         }
     }
 }
@@ -57,6 +60,16 @@ impl fmt::Display for RunLimitExceeded {
                  the timeouts (a request to a black hole with `route.timeout = \"0s\"` never ends)",
                 self.sim_time, self.in_flight, self.value, self.events_processed
             )?,
+            Limit::RecordEntries => {
+                return write!(
+                    f,
+                    "the run stopped at {} simulated: its lifecycle record (--access-log, \
+                     --trace) reached {} entries, the limit --max-record-entries = {} (after {} \
+                     requests sent); to record more, raise it with `--max-record-entries N`, or \
+                     shorten the run (`--set duration=...`)",
+                    self.sim_time, self.value, self.value, self.requests_sent
+                );
+            }
         }
         write!(
             f,

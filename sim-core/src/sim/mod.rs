@@ -13,6 +13,8 @@ mod membership;
 mod outcome;
 mod pause;
 mod proxy;
+pub mod record;
+mod recording;
 mod router;
 mod service;
 mod settings;
@@ -56,6 +58,8 @@ pub struct RunOptions {
     pub timeline_bucket: Option<SimDuration>,
     /// Record every response from a backend, in the order the clients received them.
     pub request_log: bool,
+    /// Record each request's life, the connections and the gauges (`record.rs`).
+    pub lifecycle: Option<record::LifecycleOptions>,
 }
 
 /// Runs `scenario` with `seed` as [`run`] does, recording what `options` asks for besides the
@@ -68,6 +72,10 @@ pub fn run_with(
     let mut sim = Simulation::new(scenario, seed);
     sim.timeline = options.timeline_bucket.map(Timeline::new);
     sim.request_log = options.request_log.then(Vec::new);
+    sim.record = options.lifecycle.map(|o| {
+        let hosts = sim.proxies[0].hosts.len();
+        Box::new(recording::Recorder::new(o, sim.proxies.len(), hosts))
+    });
     sim.schedule_start();
     sim.run_to_end()?;
     Ok(sim.finish())
@@ -75,6 +83,12 @@ pub fn run_with(
 
 /// A downstream request as Envoy's router filter sees it.
 struct Request {
+    /// Its place in the clients' send order, from 1.
+    number: u64,
+    /// Attempts started so far.
+    tries: u32,
+    /// The last host an attempt reported to the router (for the access log's upstream host).
+    last_host: Option<u32>,
     client: u32,
     /// The Envoy of the fleet it goes through (0 without `[[proxies]]`).
     envoy: u32,
@@ -109,6 +123,8 @@ struct Reply {
 /// One upstream attempt (Envoy's `UpstreamRequest`).
 struct Attempt {
     request: Key,
+    /// Which attempt of its request, from 1.
+    try_no: u32,
     /// The Envoy of its request.
     envoy: u32,
     host: usize,
@@ -196,6 +212,8 @@ struct Simulation<'s> {
     timeline: Option<Timeline>,
     /// Every response from a backend, when asked for (`RunOptions::request_log`).
     request_log: Option<Vec<RequestRecord>>,
+    /// The lifecycle record, when asked for (`RunOptions::lifecycle`).
+    record: Option<Box<recording::Recorder>>,
     /// Replies Envoy made itself.
     local_replies: u64,
     /// Replies Envoy sent with each response flag (some may still be on their way).
@@ -283,6 +301,7 @@ impl<'s> Simulation<'s> {
             local_replies: 0,
             timeline: None,
             request_log: None,
+            record: None,
             downstream: &scenario.network.downstream,
             upstream: &scenario.network.upstream,
             direct_worker_base: (scenario.proxy == crate::scenario::ProxyKind::None).then(|| {
@@ -403,6 +422,7 @@ impl<'s> Simulation<'s> {
             self.events_processed += 1;
             self.handle(event);
             self.end_of_iteration();
+            self.rec_gauges();
             if self.fleet.mesh {
                 let ejected = self.fleet.after_event(&mut self.proxies);
                 self.note_fleet_ejections(ejected);
@@ -434,6 +454,7 @@ impl<'s> Simulation<'s> {
             value: match limit {
                 Limit::Events => limits.max_events,
                 Limit::InFlight => limits.max_in_flight,
+                Limit::RecordEntries => self.record.as_ref().map_or(0, |r| r.options.max_entries),
             },
             sim_time: self.now,
             events_processed: self.events_processed,
@@ -607,6 +628,11 @@ impl<'s> Simulation<'s> {
         #[cfg(debug_assertions)]
         self.assert_conservation();
         let (outlier_events, mesh) = self.take_fleet_results();
+        let sent = self.outcome.sent;
+        let lifecycle = self.record.take().map(|r| record::Lifecycle {
+            requests_sent: sent,
+            ..r.lifecycle
+        });
         let name = self
             .scenario
             .name
@@ -638,6 +664,7 @@ impl<'s> Simulation<'s> {
             events_processed: self.events_processed,
             timeline: self.timeline,
             request_log: self.request_log,
+            lifecycle,
         }
     }
 }
