@@ -24,6 +24,7 @@ mod import_lb_policy;
 mod import_loading;
 mod import_snapshots;
 mod lab;
+mod lifecycle;
 mod mesh;
 mod mesh_outputs;
 mod outlier_reporting;

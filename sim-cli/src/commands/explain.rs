@@ -13,7 +13,7 @@ use sim_core::sim::{RunOptions, RunResult, run_with};
 
 use crate::exit::{CliError, CliResult};
 use crate::output::explain::{Context, render};
-use crate::output::lifecycle::by_request;
+use crate::output::lifecycle::whole;
 use crate::scenario_file::read_scenario;
 
 /// Explain, in words, why one request of a run ended as it did.
@@ -68,7 +68,6 @@ pub fn explain_command(args: &ExplainArgs) -> CliResult<String> {
             l.requests_sent, l.requests_sent
         )));
     }
-    let lives = by_request(&l);
     let cx = Context {
         result: &result,
         active_overflow: scenario
@@ -77,7 +76,7 @@ pub fn explain_command(args: &ExplainArgs) -> CliResult<String> {
             .has(Behaviour::ActiveRequestOverflowCounter),
         connect_timeout: scenario.cluster.connect_timeout,
     };
-    Ok(render(&cx, &lives[number as usize - 1]))
+    Ok(render(&cx, &whole(&l, number)))
 }
 
 /// The lowest-numbered request that ended with `status` and `flag`, or exit 2.

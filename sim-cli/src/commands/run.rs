@@ -45,7 +45,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
     /// With --access-log or --trace: the most lifecycle events to record; a run that needs
-    /// more stops with exit 2 (each takes 48 bytes).
+    /// more stops with exit 2 (each takes 80 bytes).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_RECORD_ENTRIES)]
     pub max_record_entries: u64,
     /// Print on stderr the events processed, the simulation's wall time, events/s and
@@ -55,8 +55,8 @@ pub struct RunArgs {
     pub timing: bool,
 }
 
-/// The default of `--max-record-entries`: 10 million events, about 480 MB.
-pub const DEFAULT_MAX_RECORD_ENTRIES: u64 = 10_000_000;
+/// The default of `--max-record-entries`: 5 million events, about 400 MB.
+pub const DEFAULT_MAX_RECORD_ENTRIES: u64 = 5_000_000;
 
 pub fn run_command(args: &RunArgs) -> CliResult<String> {
     let scenario = read_scenario(&args.path, &args.sets)?;

@@ -39,6 +39,16 @@ pub fn by_request(l: &Lifecycle) -> Vec<RequestLife<'_>> {
     out
 }
 
+/// A record of one request alone (`LifecycleOptions::only_request`) as that request's life:
+/// every entry, its pools' connections' among them.
+pub fn whole(l: &Lifecycle, number: RequestNo) -> RequestLife<'_> {
+    RequestLife {
+        number,
+        entries: l.entries.iter().collect(),
+        reply_pos: None,
+    }
+}
+
 /// What Envoy sent the client, from the request's `Reply` entry.
 #[derive(Clone, Copy, Debug)]
 pub struct ReplySeen {

@@ -1,7 +1,6 @@
 //! The client side of a run: clients send requests to Envoy and receive its responses.
 
 use super::events::Event;
-use super::record::What;
 use super::{Reply, Request, Simulation};
 use crate::envoy::local_reply::Flags;
 use crate::scenario::ClientKind;
@@ -92,11 +91,7 @@ impl Simulation<'_> {
                 )
             }
         };
-        let number = self.outcome.sent + 1;
         let request = self.requests.insert(Request {
-            number,
-            tries: 0,
-            last_host: None,
             client,
             envoy,
             worker,
@@ -111,11 +106,7 @@ impl Simulation<'_> {
             reply: None,
         });
         self.outcome.sent += 1;
-        self.rec_request(request, |request| What::Sent {
-            request,
-            client,
-            worker,
-        });
+        self.rec_sent(request, client, worker);
         let arrival = self.now.after(connect).after(latency);
         self.schedule(arrival, Event::RequestAtEnvoy { request });
     }
@@ -161,7 +152,7 @@ impl Simulation<'_> {
         let r = self.requests.remove(request).expect("a live request");
         let reply = r.reply.expect("a reply was sent");
         let latency = self.now.since(r.sent_at);
-        self.rec_at_client(r.number, r.envoy, reply.status, reply.flags);
+        self.rec_at_client(request, r.envoy, reply.status, reply.flags);
         self.outcome.record(reply.status, reply.flags, latency);
         if let Some(o) = self.fleet.outcomes.get_mut(r.envoy as usize) {
             o.record(reply.status, reply.flags, latency);

@@ -76,6 +76,7 @@ pub fn run_with(
         let hosts = sim.proxies[0].hosts.len();
         Box::new(recording::Recorder::new(o, sim.proxies.len(), hosts))
     });
+    sim.observed = sim.timeline.is_some() || sim.record.is_some();
     sim.schedule_start();
     sim.run_to_end()?;
     Ok(sim.finish())
@@ -83,12 +84,6 @@ pub fn run_with(
 
 /// A downstream request as Envoy's router filter sees it.
 struct Request {
-    /// Its place in the clients' send order, from 1.
-    number: u64,
-    /// Attempts started so far.
-    tries: u32,
-    /// The last host an attempt reported to the router (for the access log's upstream host).
-    last_host: Option<u32>,
     client: u32,
     /// The Envoy of the fleet it goes through (0 without `[[proxies]]`).
     envoy: u32,
@@ -123,8 +118,6 @@ struct Reply {
 /// One upstream attempt (Envoy's `UpstreamRequest`).
 struct Attempt {
     request: Key,
-    /// Which attempt of its request, from 1.
-    try_no: u32,
     /// The Envoy of its request.
     envoy: u32,
     host: usize,
@@ -214,6 +207,8 @@ struct Simulation<'s> {
     request_log: Option<Vec<RequestRecord>>,
     /// The lifecycle record, when asked for (`RunOptions::lifecycle`).
     record: Option<Box<recording::Recorder>>,
+    /// A timeline or a record follows the run after each event (one check per event).
+    observed: bool,
     /// Replies Envoy made itself.
     local_replies: u64,
     /// Replies Envoy sent with each response flag (some may still be on their way).
@@ -302,6 +297,7 @@ impl<'s> Simulation<'s> {
             timeline: None,
             request_log: None,
             record: None,
+            observed: false,
             downstream: &scenario.network.downstream,
             upstream: &scenario.network.upstream,
             direct_worker_base: (scenario.proxy == crate::scenario::ProxyKind::None).then(|| {
@@ -422,13 +418,18 @@ impl<'s> Simulation<'s> {
             self.events_processed += 1;
             self.handle(event);
             self.end_of_iteration();
-            self.rec_gauges();
             if self.fleet.mesh {
                 let ejected = self.fleet.after_event(&mut self.proxies);
-                self.note_fleet_ejections(ejected);
+                if self.observed {
+                    self.note_fleet_ejections(ejected);
+                    self.rec_gauges();
+                }
             } else {
                 self.proxies[0].update_peaks();
-                self.note_ejections();
+                if self.observed {
+                    self.note_ejections();
+                    self.rec_gauges();
+                }
             }
             if self.is_quiescent() {
                 break;

@@ -344,6 +344,12 @@ pub fn request_id(seed: u64, request: RequestNo) -> [u8; 16] {
 mod tests {
     use super::*;
 
+    /// The size `--max-record-entries`' help and docs/explain.md give.
+    #[test]
+    fn an_entry_takes_80_bytes() {
+        assert_eq!(std::mem::size_of::<Entry>(), 80);
+    }
+
     #[test]
     fn request_ids_are_version_4_uuids_and_repeat_per_seed() {
         let id = request_id(7, 1);

@@ -12,8 +12,23 @@ use crate::envoy::local_reply::Flags;
 use crate::envoy::resource_manager::ResourceManager;
 use crate::slab::Key;
 
+/// What the record keeps of a live request (by its slot in the run's request slab), so that
+/// the simulation's own request needs no field for it.
+#[derive(Clone, Copy, Default)]
+struct RequestState {
+    number: RequestNo,
+    /// Attempts started so far.
+    tries: u32,
+    /// The last host an attempt reported to the router (`onUpstreamHostSelected`).
+    last_host: Option<u32>,
+}
+
 /// The record being made, and what it needs to make it.
 pub struct Recorder {
+    /// Each live request's state, by request slot.
+    requests: Vec<RequestState>,
+    /// Each live attempt's number within its request, by attempt slot.
+    attempts: Vec<u32>,
     pub options: LifecycleOptions,
     pub lifecycle: Lifecycle,
     /// The number of each live connection, by connection index.
@@ -34,6 +49,8 @@ pub struct Recorder {
 impl Recorder {
     pub fn new(options: LifecycleOptions, envoys: usize, hosts: usize) -> Self {
         Recorder {
+            requests: Vec::new(),
+            attempts: Vec::new(),
             options,
             lifecycle: Lifecycle::default(),
             conn_numbers: Vec::new(),
@@ -95,15 +112,62 @@ impl Simulation<'_> {
     /// A request's number, its Envoy, and whether its events are recorded.
     fn followed(&self, request: Key) -> Option<(RequestNo, u32)> {
         let rec = self.record.as_ref()?;
-        let r = &self.requests[request];
-        rec.wants(r.number).then_some((r.number, r.envoy))
+        let n = rec.requests[request.index()].number;
+        rec.wants(n).then_some((n, self.requests[request].envoy))
     }
 
     /// An attempt's request number, try, Envoy, if its request is followed.
     fn followed_attempt(&self, attempt: Key) -> Option<(RequestNo, u32, u32)> {
         let a = self.attempts.get(attempt)?;
         let (n, e) = self.followed(a.request)?;
-        Some((n, a.try_no, e))
+        let try_no = self.record.as_ref()?.attempts[attempt.index()];
+        Some((n, try_no, e))
+    }
+
+    /// The request was sent: it gets the next number.
+    #[inline]
+    pub(super) fn rec_sent(&mut self, request: Key, client: u32, worker: Option<u32>) {
+        let number = self.outcome.sent;
+        let Some(rec) = self.record.as_mut() else {
+            return;
+        };
+        if rec.requests.len() <= request.index() {
+            rec.requests.resize(request.index() + 1, RequestState::default());
+        }
+        rec.requests[request.index()] = RequestState {
+            number,
+            ..RequestState::default()
+        };
+        self.rec_request(request, |request| What::Sent {
+            request,
+            client,
+            worker,
+        });
+    }
+
+    /// The request's next attempt number.
+    fn next_try(&mut self, request: Key) -> u32 {
+        let rec = self.record.as_mut().expect("recording");
+        let s = &mut rec.requests[request.index()];
+        s.tries += 1;
+        s.tries
+    }
+
+    /// No host to pick for the request's next attempt.
+    #[inline]
+    pub(super) fn rec_no_host(&mut self, request: Key) {
+        if self.record.is_some() {
+            let attempt = self.next_try(request);
+            self.rec_request(request, |request| What::NoHost { request, attempt });
+        }
+    }
+
+    /// An attempt reported its host to the router.
+    #[inline]
+    pub(super) fn rec_host_reported(&mut self, request: Key, host: usize) {
+        if let Some(rec) = self.record.as_mut() {
+            rec.requests[request.index()].last_host = Some(host as u32);
+        }
     }
 
     #[inline]
@@ -124,14 +188,17 @@ impl Simulation<'_> {
         }
     }
 
-    /// The attempt ended without a usable response.
+    /// The attempt (removed from the run's slab or not) ended without a usable response.
     #[inline]
-    pub(super) fn rec_attempt_end(&mut self, request: Key, attempt: u32, end: AttemptEnd) {
-        self.rec_request(request, |request| What::AttemptEnded {
-            request,
-            attempt,
-            end,
-        });
+    pub(super) fn rec_attempt_end(&mut self, request: Key, attempt: Key, end: AttemptEnd) {
+        if let Some(rec) = self.record.as_ref() {
+            let attempt = rec.attempts[attempt.index()];
+            self.rec_request(request, |request| What::AttemptEnded {
+                request,
+                attempt,
+                end,
+            });
+        }
     }
 
     /// The load balancer picked `host`: the pool's state before it asks for a stream.
@@ -144,6 +211,12 @@ impl Simulation<'_> {
 
     #[inline(never)]
     fn note_host_picked(&mut self, attempt: Key) {
+        let try_no = self.next_try(self.attempts[attempt].request);
+        let rec = self.record.as_mut().expect("recording");
+        if rec.attempts.len() <= attempt.index() {
+            rec.attempts.resize(attempt.index() + 1, 0);
+        }
+        rec.attempts[attempt.index()] = try_no;
         let Some((request, try_no, e)) = self.followed_attempt(attempt) else {
             return;
         };
@@ -176,7 +249,7 @@ impl Simulation<'_> {
 
     /// The pool refused the attempt: which breaker, and its count and threshold now.
     #[inline]
-    pub(super) fn rec_refused(&mut self, request: Key, attempt: u32, envoy: u32, b: Breaker) {
+    pub(super) fn rec_refused(&mut self, request: Key, attempt: Key, envoy: u32, b: Breaker) {
         if self.record.is_some() {
             let p = &self.proxies[envoy as usize];
             let (count, threshold) = breaker_figures(p.resources.get(p.priority), b);
@@ -210,9 +283,15 @@ impl Simulation<'_> {
     /// Envoy sends its response: the flags set before the reply's own come first.
     #[inline]
     pub(super) fn rec_reply(&mut self, request: Key, status: u16, flags: Flags, local: bool) {
-        if self.record.is_some() {
-            let r = &self.requests[request];
-            let (first_flag, host, retried) = (r.flags.iter().next(), r.last_host, r.tries > 1);
+        if let Some(rec) = self.record.as_ref() {
+            let s = rec.requests[request.index()];
+            let first_flag = self.requests[request].flags.iter().next();
+            let (host, retried) = (s.last_host, s.tries > 1);
+            let mine = |r: &&mut Box<Recorder>| !r.wants_run_wide() && r.wants(s.number);
+            if let Some(rec) = self.record.as_mut().filter(mine) {
+                // The followed request is answered: its pools' connections no longer concern it.
+                rec.focus_pools.clear();
+            }
             self.rec_request(request, |request| What::Reply {
                 request,
                 status,
@@ -227,10 +306,11 @@ impl Simulation<'_> {
 
     /// The response reached the client: recorded, and matched against `find_first`.
     #[inline]
-    pub(super) fn rec_at_client(&mut self, number: RequestNo, envoy: u32, status: u16, f: Flags) {
+    pub(super) fn rec_at_client(&mut self, request: Key, envoy: u32, status: u16, f: Flags) {
         let Some(rec) = self.record.as_mut() else {
             return;
         };
+        let number = rec.requests[request.index()].number;
         if let Some((want_status, want_flag)) = rec.options.find_first {
             let matches = want_status.is_none_or(|s| s == status)
                 && want_flag.is_none_or(|fl| f.contains(fl));

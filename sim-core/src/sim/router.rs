@@ -49,14 +49,8 @@ impl Simulation<'_> {
             self.requests[request].envoy,
             self.requests[request].envoy_worker,
         );
-        let r = &mut self.requests[request];
-        r.tries += 1;
-        let try_no = r.tries;
         let Some(host) = self.choose_host_for(request, e, worker) else {
-            self.rec_request(request, |request| What::NoHost {
-                request,
-                attempt: try_no,
-            });
+            self.rec_no_host(request);
             self.px(e).stats.upstream_cx_none_healthy += 1;
             self.local_reply(request, NO_HEALTHY_UPSTREAM_REPLY);
             return;
@@ -64,7 +58,6 @@ impl Simulation<'_> {
         let pool = self.proxies[e as usize].pool_index(worker, host);
         let attempt = self.attempts.insert(Attempt {
             request,
-            try_no,
             envoy: e,
             host,
             pool,
@@ -111,7 +104,6 @@ impl Simulation<'_> {
 
     /// `onHostAttempted`: previous_hosts remembers every host a pool reported.
     fn note_attempted(&mut self, request: Key, host: usize) {
-        self.requests[request].last_host = Some(host as u32);
         if let Some(rs) = self.requests[request].retry.as_mut() {
             rs.attempted.push(host);
         }
@@ -126,6 +118,7 @@ impl Simulation<'_> {
         self.requests[request].ready_at = Some(self.now);
         if self.record.is_some() {
             let conn = self.conn_number(conn);
+            self.rec_host_reported(request, host);
             self.rec_attempt(attempt, |request, attempt| What::Attached {
                 request,
                 attempt,
@@ -159,6 +152,7 @@ impl Simulation<'_> {
         let a = self.attempts.remove(attempt).expect("a live attempt");
         if host_known {
             self.note_attempted(a.request, a.host);
+            self.rec_host_reported(a.request, a.host);
         }
         match reason {
             PoolFailureReason::Overflow => {
@@ -167,16 +161,16 @@ impl Simulation<'_> {
                 } else {
                     Breaker::MaxPendingRequests
                 };
-                self.rec_refused(a.request, a.try_no, a.envoy, b);
+                self.rec_refused(a.request, attempt, a.envoy, b);
             }
             PoolFailureReason::Timeout => {
                 let end = AttemptEnd::ConnectFailed(ConnectFailure::Timeout);
-                self.rec_attempt_end(a.request, a.try_no, end);
+                self.rec_attempt_end(a.request, attempt, end);
             }
             _ => {
                 let why = self.record.as_ref().map(|r| r.remote_failure);
                 let end = AttemptEnd::ConnectFailed(why.unwrap_or(ConnectFailure::Refused));
-                self.rec_attempt_end(a.request, a.try_no, end);
+                self.rec_attempt_end(a.request, attempt, end);
             }
         }
         let version = self.proxies[a.envoy as usize].version;
@@ -211,7 +205,7 @@ impl Simulation<'_> {
             return;
         };
         let end = AttemptEnd::Reset(ResetKind::ConnectionTermination);
-        self.rec_attempt_end(a.request, a.try_no, end);
+        self.rec_attempt_end(a.request, attempt, end);
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
         self.report_outlier(a.envoy, a.host, report);
         self.upstream_reset(a.request, Some(a.host), ResetKind::ConnectionTermination);

@@ -105,7 +105,7 @@ impl Simulation<'_> {
             return;
         };
         let end = super::record::AttemptEnd::Reset(ResetKind::RefusedStream);
-        self.rec_attempt_end(a.request, a.try_no, end);
+        self.rec_attempt_end(a.request, attempt, end);
         self.with_pool(a.pool, |p, env| p.on_stream_refused(env, conn, attempt));
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
         self.report_outlier(a.envoy, a.host, report);
