@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use regex::Regex;
 use serde_json::Value;
+use sim_cli::output::{Format, render};
 use sim_core::sim::record::LifecycleOptions;
 use sim_core::sim::{RunOptions, run_with};
-use sim_cli::output::{Format, render};
 
 use crate::common::{breakersim, load, root, temp_dir};
 
@@ -62,7 +62,9 @@ fn tiny_access_log_is_worked_out_by_hand() {
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(lines.len(), 3, "{log}");
     for (line, (code, flags, sent, duration, service, host)) in lines.iter().zip(expected) {
-        let c = re.captures(line).unwrap_or_else(|| panic!("not Envoy's format: {line}"));
+        let c = re
+            .captures(line)
+            .unwrap_or_else(|| panic!("not Envoy's format: {line}"));
         assert_eq!(&c[1], "1970-01-01T00:00:00.001Z", "{line}");
         assert_eq!((&c[2], &c[3], &c[4]), ("GET", "/", "HTTP/1.1"));
         assert_eq!(
@@ -97,7 +99,11 @@ fn tiny_explain_names_the_breaker_its_count_and_the_counters() {
          counters moved: upstream_rq_pending_overflow, upstream_rq_503\n"
     );
     let first = breakersim(&["explain", TINY, "--first", "503"]);
-    assert!(first.stdout.starts_with("request #2 of 3"), "{}", first.stdout);
+    assert!(
+        first.stdout.starts_with("request #2 of 3"),
+        "{}",
+        first.stdout
+    );
     let one = breakersim(&["explain", TINY, "--request", "1"]);
     for step in [
         "+1 ms waits in the pool's pending queue (cluster pending now 1)",
@@ -151,8 +157,11 @@ fn a_full_record_stops_the_run_and_says_how_to_raise_the_cap() {
     ]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr.contains("reached 10 entries, the limit --max-record-entries = 10")
-            && out.stderr.contains("raise it with `--max-record-entries N`"),
+        out.stderr
+            .contains("reached 10 entries, the limit --max-record-entries = 10")
+            && out
+                .stderr
+                .contains("raise it with `--max-record-entries N`"),
         "{}",
         out.stderr
     );
@@ -177,7 +186,12 @@ fn recording_changes_no_outcome_on_any_shipped_scenario() {
             ..RunOptions::default()
         };
         let recorded = run_with(&s, s.seed, &recording).unwrap();
-        assert!(recorded.lifecycle.as_ref().is_some_and(|l| !l.entries.is_empty()));
+        assert!(
+            recorded
+                .lifecycle
+                .as_ref()
+                .is_some_and(|l| !l.entries.is_empty())
+        );
         for f in [Format::Text, Format::Json] {
             assert!(render(&plain, f) == render(&recorded, f), "{name} {f:?}");
         }
@@ -197,7 +211,9 @@ fn the_labs_access_log_parses_and_adds_up_to_the_runs_counts() {
     let mut flags: BTreeMap<String, u64> = BTreeMap::new();
     let mut ids = std::collections::BTreeSet::new();
     for line in log.lines() {
-        let c = re.captures(line).unwrap_or_else(|| panic!("not Envoy's format: {line}"));
+        let c = re
+            .captures(line)
+            .unwrap_or_else(|| panic!("not Envoy's format: {line}"));
         *codes.entry(c[5].parse().unwrap()).or_default() += 1;
         for f in c[6].split(',').filter(|f| *f != "-") {
             *flags.entry(f.to_string()).or_default() += 1;
@@ -240,12 +256,17 @@ fn the_labs_trace_is_valid_and_shows_the_queue_filling_and_the_503s() {
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let trace: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let events = trace["traceEvents"].as_array().expect("the JSON object format");
+    let events = trace["traceEvents"]
+        .as_array()
+        .expect("the JSON object format");
     let mut tracks: BTreeMap<(u64, u64), Vec<(i64, i64)>> = BTreeMap::new();
     let (mut pending_peak, mut overflows, mut named) = (0, 0, 0);
     for e in events {
         let ph = e["ph"].as_str().expect("ph");
-        assert!(e["name"].is_string() && e["pid"].is_u64() && e["tid"].is_u64(), "{e}");
+        assert!(
+            e["name"].is_string() && e["pid"].is_u64() && e["tid"].is_u64(),
+            "{e}"
+        );
         assert!(e["ts"].is_number(), "{e}");
         match ph {
             "X" => {
@@ -283,7 +304,10 @@ fn the_labs_trace_is_valid_and_shows_the_queue_filling_and_the_503s() {
                 stack.pop();
             }
             if let Some(&end) = stack.last() {
-                assert!(e <= end, "track {track:?}: [{s}, {e}] overlaps a slice ending {end}");
+                assert!(
+                    e <= end,
+                    "track {track:?}: [{s}, {e}] overlaps a slice ending {end}"
+                );
             }
             stack.push(e);
         }

@@ -200,7 +200,10 @@ fn describe(cx: &Context, w: What, flow: Flow, counters: &mut Vec<String>) -> Op
         }
         What::AtClient { status, .. } => format!("the client gets {status}"),
         What::ConnectStart { conn, host, .. } => {
-            format!("(the pool opens connection #{conn} to {})", host_name(r, host))
+            format!(
+                "(the pool opens connection #{conn} to {})",
+                host_name(r, host)
+            )
         }
         What::Connected { conn } => format!("(connection #{conn} is up)"),
         What::ConnectFailed { conn, why } => format!("(connection #{conn} fails: {why:?})"),

@@ -132,7 +132,8 @@ impl Simulation<'_> {
             return;
         };
         if rec.requests.len() <= request.index() {
-            rec.requests.resize(request.index() + 1, RequestState::default());
+            rec.requests
+                .resize(request.index() + 1, RequestState::default());
         }
         rec.requests[request.index()] = RequestState {
             number,
