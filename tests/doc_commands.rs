@@ -89,6 +89,11 @@ const NOT_RUN: &[(&str, &str, &str)] = &[
     ),
     (
         "README.md",
+        "breakersim explain SCENARIO.toml",
+        "a usage synopsis",
+    ),
+    (
+        "README.md",
         "breakersim import CONFIG...",
         "a usage synopsis",
     ),

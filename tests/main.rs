@@ -25,6 +25,7 @@ mod import_loading;
 mod import_snapshots;
 mod input_files;
 mod lab;
+mod lifecycle;
 mod mesh;
 mod mesh_outputs;
 mod outlier_reporting;

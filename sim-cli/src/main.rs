@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use sim_cli::commands::check::{CheckArgs, check_command};
 use sim_cli::commands::compare::{CompareArgs, compare_command};
+use sim_cli::commands::explain::{ExplainArgs, explain_command};
 use sim_cli::commands::import::{ImportArgs, import_command};
 use sim_cli::commands::merge::{MergeArgs, merge_command};
 use sim_cli::commands::report::{ReportArgs, report_command};
@@ -37,6 +38,7 @@ enum Command {
     Run(RunArgs),
     Sweep(SweepArgs),
     Compare(CompareArgs),
+    Explain(ExplainArgs),
     Merge(MergeArgs),
     Report(ReportArgs),
     Import(ImportArgs),
@@ -52,6 +54,7 @@ fn execute(command: &Command) -> CliResult<String> {
         Command::Report(args) => report_command(args),
         Command::Sweep(args) => sweep_command(args),
         Command::Compare(args) => compare_command(args),
+        Command::Explain(args) => explain_command(args),
         Command::Merge(args) => merge_command(args),
         Command::Schema(args) => schema_command(args),
     }

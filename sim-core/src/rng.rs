@@ -31,6 +31,8 @@ pub enum StreamKind {
     BackendPauses = 7,
     /// A mesh client's choice of pod for each open-loop request (`split = "pod"`).
     ClientSplit = 8,
+    /// The `x-request-id` the access log shows for each request (drawn only when asked for).
+    RequestId = 9,
 }
 
 /// The stream of entity `index` of `kind` under `seed`.

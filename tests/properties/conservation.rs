@@ -371,6 +371,7 @@ fn run_checked(name: &str, text: &str) -> Result<Option<(Scenario, RunResult)>, 
     let options = RunOptions {
         timeline_bucket: Some(SimDuration::from_millis(5)),
         request_log: true,
+        ..RunOptions::default()
     };
     let r = match run_with(&s, s.seed, &options) {
         Ok(r) => r,

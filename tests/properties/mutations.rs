@@ -234,6 +234,9 @@ pub fn check_and_run(path: &Path, mut sets: Vec<String>) -> Result<(), TestCaseE
         format: Format::Json,
         outlier_log: None,
         hey_csv: None,
+        access_log: None,
+        trace: None,
+        max_record_entries: sim_cli::commands::run::DEFAULT_MAX_RECORD_ENTRIES,
         timing: false,
     };
     judge("run", path, run_command(&args))

@@ -1,14 +1,18 @@
 //! Renderings of a run's result.
 
+pub mod access_log;
 pub mod envoy_tags;
+pub mod explain;
 pub mod hey_csv;
 pub mod hey_text;
 pub mod json;
+pub mod lifecycle;
 pub mod mesh;
 pub mod outlier_log;
 pub mod prometheus;
 pub mod text;
 pub mod timeline;
+pub mod trace;
 
 use sim_core::sim::RunResult;
 

@@ -404,8 +404,8 @@ fn timeline(spec: &SweepSpec, chart: &ChartSpec, r: &SweepResult) -> Result<Time
     let bucket = bucket(chart)?;
     let seed = replication_seed(spec.seed, chart.replication);
     let options = RunOptions {
-        request_log: false,
         timeline_bucket: Some(bucket),
+        ..RunOptions::default()
     };
     let run = run_with(&r.scenarios[point], seed, &options).map_err(|e| e.to_string())?;
     let t = run.timeline.expect("asked for a timeline");

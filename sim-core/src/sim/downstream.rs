@@ -107,6 +107,7 @@ impl Simulation<'_> {
             reply: None,
         });
         self.outcome.sent += 1;
+        self.rec_sent(request, client, worker);
         let arrival = self.now.after(connect).after(latency);
         self.schedule(arrival, Event::RequestAtEnvoy { request });
     }
@@ -115,6 +116,7 @@ impl Simulation<'_> {
     /// Envoy sends the response (upstream or local) back to the client; the router's state for
     /// the request ends (a held retry slot is given back).
     pub(super) fn reply(&mut self, request: Key, status: u16, flags: Flags, local: bool) {
+        self.rec_reply(request, status, flags, local);
         let r = &mut self.requests[request];
         let timer = r.route_timer.take();
         let backoff = r.backoff_timer.take();
@@ -151,6 +153,7 @@ impl Simulation<'_> {
         let r = self.requests.remove(request).expect("a live request");
         let reply = r.reply.expect("a reply was sent");
         let latency = self.now.since(r.sent_at);
+        self.rec_at_client(request, r.envoy, reply.status, reply.flags);
         let connected_at = r.ready_at.unwrap_or(r.sent_at);
         let dial = connected_at.since(r.sent_at);
         self.outcome

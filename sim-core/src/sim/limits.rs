@@ -14,6 +14,8 @@ pub enum Limit {
     /// Not a setting: the end of the simulated time a run can represent
     /// (`SimTime::HORIZON`), which an event a saturated sum of durations put there reaches.
     Time,
+    /// The lifecycle record's size (`RunOptions::lifecycle`, `--max-record-entries`).
+    RecordEntries,
 }
 
 impl Limit {
@@ -24,6 +26,7 @@ impl Limit {
             Limit::Events => Some("max_events"),
             Limit::InFlight => Some("max_in_flight"),
             Limit::Time => None,
+            Limit::RecordEntries => None,
         }
     }
 }
@@ -84,6 +87,14 @@ impl fmt::Display for RunLimitExceeded {
                  simulate; shorten it",
                 SimTime::HORIZON,
                 self.events_processed
+            )?,
+            Limit::RecordEntries => write!(
+                f,
+                "the run stopped at {} simulated: its lifecycle record (--access-log, \
+                 --trace) reached {} entries, the limit --max-record-entries = {} (after {} \
+                 requests sent); to record more, raise it with `--max-record-entries N`, or \
+                 shorten the run (`--set duration=...`)",
+                self.sim_time, self.value, self.value, self.requests_sent
             )?,
         }
         match self.limit.field() {

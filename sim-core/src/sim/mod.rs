@@ -13,6 +13,8 @@ mod membership;
 mod outcome;
 mod pause;
 mod proxy;
+pub mod record;
+mod recording;
 mod router;
 mod service;
 mod settings;
@@ -56,6 +58,8 @@ pub struct RunOptions {
     pub timeline_bucket: Option<SimDuration>,
     /// Record every response from a backend, in the order the clients received them.
     pub request_log: bool,
+    /// Record each request's life, the connections and the gauges (`record.rs`).
+    pub lifecycle: Option<record::LifecycleOptions>,
 }
 
 /// Runs `scenario` with `seed` as [`run`] does, recording what `options` asks for besides the
@@ -68,6 +72,11 @@ pub fn run_with(
     let mut sim = Simulation::new(scenario, seed);
     sim.timeline = options.timeline_bucket.map(Timeline::new);
     sim.request_log = options.request_log.then(Vec::new);
+    sim.record = options.lifecycle.map(|o| {
+        let hosts = sim.proxies[0].hosts.len();
+        Box::new(recording::Recorder::new(o, sim.proxies.len(), hosts))
+    });
+    sim.observed = sim.timeline.is_some() || sim.record.is_some();
     sim.schedule_start();
     sim.run_to_end()?;
     Ok(sim.finish())
@@ -201,6 +210,10 @@ struct Simulation<'s> {
     timeline: Option<Timeline>,
     /// Every response from a backend, when asked for (`RunOptions::request_log`).
     request_log: Option<Vec<RequestRecord>>,
+    /// The lifecycle record, when asked for (`RunOptions::lifecycle`).
+    record: Option<Box<recording::Recorder>>,
+    /// A timeline or a record follows the run after each event (one check per event).
+    observed: bool,
     /// Replies Envoy made itself.
     local_replies: u64,
     /// Replies Envoy sent with each response flag (some may still be on their way).
@@ -289,6 +302,8 @@ impl<'s> Simulation<'s> {
             local_replies: 0,
             timeline: None,
             request_log: None,
+            record: None,
+            observed: false,
             downstream: &scenario.network.downstream,
             upstream: &scenario.network.upstream,
             direct_worker_base: (scenario.proxy == crate::scenario::ProxyKind::None).then(|| {
@@ -415,10 +430,16 @@ impl<'s> Simulation<'s> {
             self.end_of_iteration();
             if self.fleet.mesh {
                 let ejected = self.fleet.after_event(&mut self.proxies);
-                self.note_fleet_ejections(ejected);
+                if self.observed {
+                    self.note_fleet_ejections(ejected);
+                    self.rec_gauges();
+                }
             } else {
                 self.proxies[0].update_peaks();
-                self.note_ejections();
+                if self.observed {
+                    self.note_ejections();
+                    self.rec_gauges();
+                }
             }
             if self.is_quiescent() {
                 break;
@@ -445,6 +466,7 @@ impl<'s> Simulation<'s> {
                 Limit::Events => limits.max_events,
                 Limit::InFlight => limits.max_in_flight,
                 Limit::Time => SimTime::HORIZON.as_nanos(),
+                Limit::RecordEntries => self.record.as_ref().map_or(0, |r| r.options.max_entries),
             },
             sim_time: self.now,
             events_processed: self.events_processed,
@@ -625,6 +647,11 @@ impl<'s> Simulation<'s> {
         #[cfg(debug_assertions)]
         self.assert_conservation();
         let (outlier_events, mesh) = self.take_fleet_results();
+        let sent = self.outcome.sent;
+        let lifecycle = self.record.take().map(|r| record::Lifecycle {
+            requests_sent: sent,
+            ..r.lifecycle
+        });
         let name = self
             .scenario
             .name
@@ -657,6 +684,7 @@ impl<'s> Simulation<'s> {
             events_processed: self.events_processed,
             timeline: self.timeline,
             request_log: self.request_log,
+            lifecycle,
         }
     }
 }

@@ -260,6 +260,8 @@ pub struct RunResult {
     pub mesh: Option<MeshResult>,
     /// Every response from a backend, when asked for (`RunOptions::request_log`).
     pub request_log: Option<Vec<RequestRecord>>,
+    /// Each request's life, when asked for (`RunOptions::lifecycle`).
+    pub lifecycle: Option<super::record::Lifecycle>,
     /// Responses and ejected hosts over time, when asked for (`RunOptions`).
     pub timeline: Option<super::Timeline>,
 }

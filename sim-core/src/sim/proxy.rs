@@ -280,6 +280,16 @@ impl Proxy {
         rs.release(self.resources.get_mut(self.priority));
     }
 
+    /// A pool's connections, active streams and pending streams (for the lifecycle record).
+    pub fn pool_figures(&self, pool: usize) -> (u32, u32, u32) {
+        let p = &self.pools[pool - self.pool_base];
+        (
+            p.connection_count() as u32,
+            p.num_active_streams() as u32,
+            p.pending_len() as u32,
+        )
+    }
+
     /// The live connections of one pool.
     pub fn pool_connections(&self, pool: usize) -> Vec<crate::envoy::conn_pool::ConnId> {
         self.pools[pool - self.pool_base].connections().collect()

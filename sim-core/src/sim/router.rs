@@ -8,6 +8,7 @@
 
 use super::events::Event;
 use super::proxy::OutlierReport;
+use super::record::{AttemptEnd, Breaker, ConnectFailure, What};
 use super::{Attempt, Simulation};
 use crate::envoy::conn_pool::{ConnId, PoolFailureReason};
 use crate::envoy::local_reply::{
@@ -24,6 +25,8 @@ impl Simulation<'_> {
     pub(super) fn on_request_at_envoy(&mut self, request: Key) {
         let e = self.requests[request].envoy;
         self.requests[request].at_envoy = self.now;
+        let worker = self.requests[request].envoy_worker;
+        self.rec_request(request, |request| What::AtEnvoy { request, worker });
         let mut retry = self.proxies[e as usize].new_retry_state();
         if let Some(rs) = retry.as_mut() {
             rs.attempted = self.spare_host_lists.pop().unwrap_or_default();
@@ -48,6 +51,7 @@ impl Simulation<'_> {
             self.requests[request].envoy_worker,
         );
         let Some(host) = self.choose_host_for(request, e, worker) else {
+            self.rec_no_host(request);
             self.px(e).stats.upstream_cx_none_healthy += 1;
             self.local_reply(request, NO_HEALTHY_UPSTREAM_REPLY);
             return;
@@ -63,7 +67,16 @@ impl Simulation<'_> {
             backend_stream: false,
         });
         self.requests[request].attempt = Some(attempt);
-        self.with_pool(pool, |p, env| p.new_stream(env, attempt));
+        self.rec_host_picked(attempt);
+        let outcome = self.with_pool(pool, |p, env| p.new_stream(env, attempt));
+        if outcome == crate::envoy::conn_pool::NewStream::Pending && self.record.is_some() {
+            let pending = self.proxies[e as usize].stats.upstream_rq_pending_active;
+            self.rec_attempt(attempt, |request, attempt| What::Pending {
+                request,
+                attempt,
+                pending,
+            });
+        }
     }
 
     /// The load balancer's pick, re-drawn up to `host_selection_retry_max_attempts` times while
@@ -104,6 +117,15 @@ impl Simulation<'_> {
         a.conn = Some(conn);
         let (host, request, e) = (a.host, a.request, a.envoy);
         self.requests[request].ready_at = Some(self.now);
+        if self.record.is_some() {
+            let conn = self.conn_number(conn);
+            self.rec_host_reported(request, host);
+            self.rec_attempt(attempt, |request, attempt| What::Attached {
+                request,
+                attempt,
+                conn,
+            });
+        }
         self.note_attempted(request, host);
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectSuccess, None);
         self.report_outlier(e, host, report);
@@ -131,6 +153,26 @@ impl Simulation<'_> {
         let a = self.attempts.remove(attempt).expect("a live attempt");
         if host_known {
             self.note_attempted(a.request, a.host);
+            self.rec_host_reported(a.request, a.host);
+        }
+        match reason {
+            PoolFailureReason::Overflow => {
+                let b = if host_known {
+                    Breaker::MaxRequests
+                } else {
+                    Breaker::MaxPendingRequests
+                };
+                self.rec_refused(a.request, attempt, a.envoy, b);
+            }
+            PoolFailureReason::Timeout => {
+                let end = AttemptEnd::ConnectFailed(ConnectFailure::Timeout);
+                self.rec_attempt_end(a.request, attempt, end);
+            }
+            _ => {
+                let why = self.record.as_ref().map(|r| r.remote_failure);
+                let end = AttemptEnd::ConnectFailed(why.unwrap_or(ConnectFailure::Refused));
+                self.rec_attempt_end(a.request, attempt, end);
+            }
         }
         let version = self.proxies[a.envoy as usize].version;
         let reset = match reason {
@@ -163,6 +205,8 @@ impl Simulation<'_> {
         let Some(a) = self.take_attached_attempt(attempt, conn) else {
             return;
         };
+        let end = AttemptEnd::Reset(ResetKind::ConnectionTermination);
+        self.rec_attempt_end(a.request, attempt, end);
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
         self.report_outlier(a.envoy, a.host, report);
         self.upstream_reset(a.request, Some(a.host), ResetKind::ConnectionTermination);
@@ -218,15 +262,18 @@ impl Simulation<'_> {
                 if let Some(h) = host {
                     self.px(e).hosts[h].rq_error += 1;
                 }
+                self.rec_request(request, |request| What::Retry { request, backoff });
                 let timer = self.schedule(self.now.after(backoff), Event::RetryBackoff { request });
                 self.requests[request].backoff_timer = Some(timer);
                 true
             }
             RetryStatus::NoOverflow => {
+                self.rec_retry_refused(request, true);
                 self.add_flag(request, ResponseFlag::UO);
                 false
             }
             RetryStatus::NoRetryLimitExceeded => {
+                self.rec_retry_refused(request, false);
                 self.add_flag(request, ResponseFlag::URX);
                 false
             }
@@ -261,6 +308,11 @@ impl Simulation<'_> {
         if !attached {
             return; // The attempt was reset; its connection or stream is gone.
         }
+        self.rec_attempt(attempt, |request, attempt| What::ResponseAtEnvoy {
+            request,
+            attempt,
+            status,
+        });
         let a = self.attempts.remove(attempt).expect("checked");
         self.cancel(a.per_try_timer);
         self.with_pool(a.pool, |p, env| {
@@ -294,6 +346,17 @@ impl Simulation<'_> {
     /// `onPerTryTimeout`: the attempt is reset and reported as a local-origin timeout (504);
     /// it is retried as a local reset if the policy allows, else the client gets 504 UT.
     pub(super) fn on_per_try_timeout(&mut self, attempt: Key) {
+        if self.record.is_some() {
+            let t = self.proxies[self.attempts[attempt].envoy as usize]
+                .retry_config()
+                .and_then(|c| c.per_try_timeout)
+                .unwrap_or_default();
+            self.rec_attempt(attempt, |request, attempt| What::AttemptEnded {
+                request,
+                attempt,
+                end: AttemptEnd::PerTryTimeout(t),
+            });
+        }
         let a = self.attempts.remove(attempt).expect("a live attempt");
         let conn = a.conn.expect("per-try timers start at attach");
         let proxy = self.px(a.envoy);
@@ -322,7 +385,20 @@ impl Simulation<'_> {
         r.route_timer = None;
         let backoff = r.backoff_timer.take();
         let attempt = r.attempt.take();
+        let envoy = r.envoy as usize;
         self.cancel(backoff);
+        let timeout = self.proxies[envoy].route_timeout;
+        match attempt {
+            Some(a) => self.rec_attempt(a, |request, attempt| What::AttemptEnded {
+                request,
+                attempt,
+                end: AttemptEnd::RouteTimeout(timeout),
+            }),
+            None => self.rec_request(request, |request| What::RouteTimeoutInBackoff {
+                request,
+                timeout,
+            }),
+        }
         if let Some(attempt) = attempt {
             let a = self.attempts.remove(attempt).expect("a live attempt");
             self.cancel(a.per_try_timer);

@@ -13,6 +13,9 @@ impl Simulation<'_> {
     /// completion is moved by [`service_changed`](Self::service_changed), once the event is
     /// handled.
     pub(super) fn begin_service(&mut self, host: usize, job: Job, service: SimDuration) {
+        self.rec_attempt(job.attempt, |request, attempt| {
+            super::record::What::ServiceStart { request, attempt }
+        });
         let b = &mut self.backends[host];
         match b.model {
             ServiceModel::Fifo => {

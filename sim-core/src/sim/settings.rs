@@ -104,6 +104,8 @@ impl Simulation<'_> {
         let Some(a) = self.take_attached_attempt(attempt, conn) else {
             return;
         };
+        let end = super::record::AttemptEnd::Reset(ResetKind::RefusedStream);
+        self.rec_attempt_end(a.request, attempt, end);
         self.with_pool(a.pool, |p, env| p.on_stream_refused(env, conn, attempt));
         let report = OutlierReport::Result(OutlierResult::LocalOriginConnectFailed, None);
         self.report_outlier(a.envoy, a.host, report);

@@ -4,6 +4,7 @@
 
 use super::accept::ServerSide;
 use super::events::Event;
+use super::record::{ConnectFailure, What};
 use super::{ConnTimers, Simulation};
 use crate::envoy::conn_pool::ConnId;
 use crate::time::SimTime;
@@ -28,6 +29,7 @@ impl Simulation<'_> {
             next_timer: self.syn_retransmission().first_timer(),
             ..ConnTimers::default()
         };
+        self.rec_connect_start(conn);
         self.reset_server_side(conn);
         self.send_syn(conn);
         self.reset_backend_streams(conn);
@@ -70,7 +72,7 @@ impl Simulation<'_> {
         if b.behaviour.black_hole {
             return self.after_lost_syn(conn);
         } else if b.behaviour.crashed {
-            return self.connect_fails(conn);
+            return self.connect_fails(conn, ConnectFailure::Refused);
         }
         let side = match b.handshake() {
             Handshake::Accepted => ServerSide::Accepted,
@@ -84,6 +86,7 @@ impl Simulation<'_> {
         let span = self.now.since(timers.started).as_nanos();
         let h = &mut self.proxies[envoy].histograms;
         h.upstream_cx_connect_ms.record_nanos(span);
+        self.rec_conn(conn, |conn| What::Connected { conn });
         self.with_pool(pool, |p, env| p.on_connected(env, conn));
         if side != ServerSide::Unfinished {
             self.send_settings(conn, host);
@@ -118,7 +121,7 @@ impl Simulation<'_> {
         t.syn_timer = None;
         // The kernel re-arms from the moment the timer really fired.
         match syn.on_timer(t.retransmits, self.now.since(t.started)) {
-            SynTimer::GiveUp => self.connect_fails(conn),
+            SynTimer::GiveUp => self.connect_fails(conn, ConnectFailure::SynsGaveUp),
             SynTimer::Resend { next } => {
                 t.retransmits += 1;
                 t.next_timer = next;
@@ -131,10 +134,14 @@ impl Simulation<'_> {
     /// `connect()` fails (refused, or `ETIMEDOUT` after the last SYN): Envoy's delayed connect
     /// error, which `ConnectionImpl::onWriteReady` (`source/common/network/connection_impl.cc`)
     /// closes as `ConnectionEvent::RemoteClose`, a remote connection failure.
-    fn connect_fails(&mut self, conn: ConnId) {
+    fn connect_fails(&mut self, conn: ConnId, why: ConnectFailure) {
         let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
         self.cancel(timers.connect_timeout);
         self.cancel(timers.syn_timer);
+        if let Some(r) = self.record.as_mut() {
+            r.remote_failure = why;
+        }
+        self.rec_conn(conn, |conn| What::ConnectFailed { conn, why });
         let pool = self.conns[conn].pool;
         self.with_pool(pool, |p, env| p.on_remote_close(env, conn));
     }
@@ -144,6 +151,8 @@ impl Simulation<'_> {
         let timers = std::mem::take(&mut self.conn_timers[conn.index()]);
         self.cancel(timers.connect_done);
         self.cancel(timers.syn_timer);
+        let why = ConnectFailure::Timeout;
+        self.rec_conn(conn, |conn| What::ConnectFailed { conn, why });
         let pool = self.conns[conn].pool;
         self.with_pool(pool, |p, env| p.on_connect_timeout(env, conn));
     }
@@ -154,6 +163,7 @@ impl Simulation<'_> {
         self.cancel(timers.connect_done);
         self.cancel(timers.connect_timeout);
         self.cancel(timers.syn_timer);
+        self.rec_conn(conn, |conn| What::ConnClosed { conn });
         let host = self.host_of_conn(conn);
         self.close_server_side(conn, host);
     }

@@ -3,6 +3,7 @@
 
 use super::Simulation;
 use super::events::Event;
+use super::record::What;
 use crate::envoy::conn_pool::ConnId;
 use crate::slab::Key;
 use crate::time::SimDuration;
@@ -32,6 +33,10 @@ impl Simulation<'_> {
         if b.black_hole || b.crashed {
             return;
         }
+        self.rec_attempt(attempt, |request, attempt| What::AtBackend {
+            request,
+            attempt,
+        });
         if self.server_takes_request(attempt, conn, host) {
             self.serve_request(attempt, conn, host);
         }
@@ -73,6 +78,11 @@ impl Simulation<'_> {
         answer: Answer,
     ) {
         self.backend_answers(attempt, conn);
+        self.rec_attempt(attempt, |request, attempt| What::Answered {
+            request,
+            attempt,
+            status: answer.status,
+        });
         let event = Event::ResponseAtEnvoy {
             attempt,
             conn,
