@@ -13,6 +13,7 @@ use sim_cli::commands::report::{ReportArgs, report_command};
 use sim_cli::commands::run::{RunArgs, run_command};
 use sim_cli::commands::schema::{SchemaArgs, schema_command};
 use sim_cli::commands::sweep::{SweepArgs, sweep_command};
+use sim_cli::commands::tune::{TuneArgs, tune_command};
 use sim_cli::diagnostics::{MessageFormat, emit, message_format, set_message_format};
 use sim_cli::exit::{CliError, CliResult};
 use sim_core::diagnostic::Diagnostic;
@@ -37,6 +38,7 @@ enum Command {
     Run(RunArgs),
     Sweep(SweepArgs),
     Compare(CompareArgs),
+    Tune(TuneArgs),
     Merge(MergeArgs),
     Report(ReportArgs),
     Import(ImportArgs),
@@ -52,6 +54,7 @@ fn execute(command: &Command) -> CliResult<String> {
         Command::Report(args) => report_command(args),
         Command::Sweep(args) => sweep_command(args),
         Command::Compare(args) => compare_command(args),
+        Command::Tune(args) => tune_command(args),
         Command::Merge(args) => merge_command(args),
         Command::Schema(args) => schema_command(args),
     }

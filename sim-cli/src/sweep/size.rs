@@ -18,12 +18,31 @@ pub fn check_size(
     flag: Option<u64>,
     source: &str,
 ) -> CliResult<u64> {
-    let reps = spec.replications;
+    check_runs(
+        axes,
+        spec.replications,
+        flag,
+        spec.max_runs,
+        source,
+        "sweep",
+    )
+}
+
+/// The guard of `check_size` for any file with axes (`kind` names it in messages: `sweep`,
+/// `tune`): `axes` x `reps` runs against `flag`, then `file_limit`, then `DEFAULT_MAX_RUNS`.
+pub fn check_runs(
+    axes: &[Axis],
+    reps: u64,
+    flag: Option<u64>,
+    file_limit: Option<u64>,
+    source: &str,
+    kind: &str,
+) -> CliResult<u64> {
     let count = run_count(axes, reps);
     let Some(runs) = count.runs else {
         let lengths: Vec<String> = axes.iter().map(|a| a.values.len().to_string()).collect();
         let message = format!(
-            "the sweep has more runs than a 64-bit count can hold ({} values on the axes x {reps} replications); no max_runs can allow it",
+            "the {kind} has more runs than a 64-bit count can hold ({} values on the axes x {reps} replications); no max_runs can allow it",
             lengths.join(" x ")
         );
         return Err(CliError::input(
@@ -32,9 +51,9 @@ pub fn check_size(
                 .hint("use fewer values or replications"),
         ));
     };
-    let (limit, origin) = match (flag, spec.max_runs) {
+    let (limit, origin) = match (flag, file_limit) {
         (Some(n), _) => (n, "set by --max-runs".to_string()),
-        (None, Some(n)) => (n, "set by `max_runs` in the sweep file".to_string()),
+        (None, Some(n)) => (n, format!("set by `max_runs` in the {kind} file")),
         (None, None) => (DEFAULT_MAX_RUNS, "the default".to_string()),
     };
     if runs > limit {
@@ -44,7 +63,7 @@ pub fn check_size(
         );
         return Err(CliError::input(
             Diagnostic::error(source, message).path("max_runs").hint(format!(
-                "to allow it, set `max_runs = {runs}` in the sweep file or pass --max-runs {runs}"
+                "to allow it, set `max_runs = {runs}` in the {kind} file or pass --max-runs {runs}"
             )),
         ));
     }
