@@ -66,16 +66,19 @@ pub fn chart(t: &LoadedTune, r: &TuneResult) -> Chart {
         Some(m) => plan.metrics[m].label(),
         None => t.grid.axes[0].label.clone(),
     };
-    let front = constraint.map(|_| FrontLine {
-        label: "Pareto front (means)".into(),
-        points: front_of(t, r, 0)
-            .into_iter()
-            .map(|c| {
-                let p = point(c);
-                (p.x, p.y)
-            })
-            .collect(),
-    });
+    // A front of one point is no line: the point is drawn anyway.
+    let front = constraint
+        .map(|_| FrontLine {
+            label: "Pareto front (means)".into(),
+            points: front_of(t, r, 0)
+                .into_iter()
+                .map(|c| {
+                    let p = point(c);
+                    (p.x, p.y)
+                })
+                .collect(),
+        })
+        .filter(|f| f.points.len() > 1);
     let best = r.best.map(|b| {
         let p = point(b);
         BestPoint {

@@ -19,14 +19,19 @@ fn judgement_word(j: Judgement) -> &'static str {
     }
 }
 
-fn stop_words(stop: Stop) -> String {
-    match stop {
+fn stop_words(r: &TuneResult) -> String {
+    let left = r
+        .candidates
+        .iter()
+        .filter(|c| c.fate == Fate::Survived)
+        .count();
+    match r.stop {
         Stop::Decided => "decided: one candidate left, judged feasible".into(),
-        Stop::ScheduleEnd => {
-            "not decided: the last round of the schedule ran with candidates the intervals cannot yet tell apart (or whose feasibility is undecided); the best below is the best mean among them".into()
-        }
+        Stop::ScheduleEnd => format!(
+            "not decided: the schedule's last round ran and {left} candidates are left (the intervals cannot tell them apart, or their feasibility is undecided); best is the one judged feasible with the best mean"
+        ),
         Stop::Budget { needed } => format!(
-            "stopped by the budget: the next round needed {needed} more runs; the best below is the best mean among the candidates left"
+            "stopped by the budget: the next round needed {needed} more runs; {left} candidates are left, best is the one judged feasible with the best mean"
         ),
         Stop::NoFeasible => "no candidate meets the constraints".into(),
     }
@@ -127,7 +132,7 @@ pub fn text(t: &LoadedTune, r: &TuneResult) -> String {
         r.rounds.last().map_or(0, |x| x.replications),
         plan.budget
     );
-    let _ = writeln!(out, "{}\n", stop_words(r.stop));
+    let _ = writeln!(out, "{}\n", stop_words(r));
     if let Some(b) = r.best {
         best_text(&mut out, t, r, b);
     }

@@ -146,7 +146,7 @@ pub struct TuneResult {
     /// The best candidate: the survivor judged feasible with the best mean (or, if none is
     /// judged feasible, the undecided survivor with the best mean).
     pub best: Option<usize>,
-    /// The best of the others not judged infeasible.
+    /// The best of the others (see `best_of`), whatever their fate: feasible first.
     pub runner_up: Option<usize>,
 }
 
@@ -328,20 +328,22 @@ fn best_mean(objective: &Objective, candidates: &[Candidate], among: &[usize]) -
     best
 }
 
-/// The best candidate other than `except`: of the survivors, those judged feasible first, then
-/// those undecided; failing survivors (for a runner-up), every candidate not judged infeasible.
+/// The best candidate (`except` None): of the survivors, the best mean among those judged
+/// feasible, else among those undecided. The runner-up (`except` the best): of every other
+/// candidate, whatever its fate, the best mean among those judged feasible, else among those
+/// undecided.
 fn best_of(plan: &TunePlan, candidates: &[Candidate], except: Option<usize>) -> Option<usize> {
-    let pick = |keep: &dyn Fn(&Candidate) -> bool| {
+    let pick = |judged: Judgement| {
         let among: Vec<usize> = (0..candidates.len())
-            .filter(|&c| Some(c) != except && keep(&candidates[c]))
+            .filter(|&c| {
+                let cand = &candidates[c];
+                Some(c) != except
+                    && (except.is_some() || cand.fate == Fate::Survived)
+                    && !matches!(cand.fate, Fate::Infeasible { .. })
+                    && cand.feasibility() == judged
+            })
             .collect();
         best_mean(&plan.objective, candidates, &among)
     };
-    let survived = |c: &Candidate| c.fate == Fate::Survived;
-    pick(&|c| survived(c) && c.feasibility() == Judgement::Feasible)
-        .or_else(|| pick(&|c| survived(c) && c.feasibility() == Judgement::Undecided))
-        .or_else(|| {
-            except?;
-            pick(&|c| !matches!(c.fate, Fate::Infeasible { .. }))
-        })
+    pick(Judgement::Feasible).or_else(|| pick(Judgement::Undecided))
 }
