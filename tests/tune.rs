@@ -129,7 +129,7 @@ fn a_tune_over_its_budget_or_the_size_guard_is_refused_with_the_estimate() {
         out.stderr
     );
     assert!(
-        out.stderr.contains("low-budget.toml:10:1"),
+        out.stderr.contains("low-budget.toml:10:10:"),
         "{}",
         out.stderr
     );

@@ -51,8 +51,17 @@ pub fn load_tune(path: &Path, max_runs: Option<u64>, budget: Option<u64>) -> Cli
     )
     .map_err(located_cli)?;
     let grid = Grid::from_axes(axes);
+    match budget {
+        // The flag's budget is the command line's, not the file's.
+        Some(b) => check_budget(&grid, &spec, b, "--budget").map_err(|d| {
+            CliError::input(
+                Diagnostic::command_line(format!("--budget {b}: {}", d.message))
+                    .hint(d.hint.unwrap_or_default()),
+            )
+        })?,
+        None => check_budget(&grid, &spec, spec.budget, &shown).map_err(located)?,
+    }
     let budget = budget.unwrap_or(spec.budget);
-    check_budget(&grid, &spec, budget, &shown).map_err(located)?;
     let scenarios = grid_scenarios(&spec.set, &grid, &base, &base_text, &base_shown, &shown)?;
     emit_point_warnings(&base, &scenarios, &base_text, &base_shown);
     let objective = spec.objective();
