@@ -112,6 +112,12 @@ const NOT_RUN: &[(&str, &str, &str)] = &[
         "breakersim report [--check]",
         "a usage synopsis",
     ),
+    ("README.md", "breakersim tune TUNE.toml", "a usage synopsis"),
+    (
+        "docs/tune.md",
+        "breakersim tune TUNE.toml",
+        "a usage synopsis, with placeholders",
+    ),
     (
         "docs/sweeps.md",
         "breakersim sweep scenarios/sweeps/istio-ejection-settings.toml [--threads N]",

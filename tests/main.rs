@@ -45,4 +45,5 @@ mod sweep_size;
 mod sweeps;
 mod tcp_backlog;
 mod timing;
+mod tune;
 mod validation;

@@ -14,6 +14,7 @@ fn unit(metric: &Metric) -> &'static str {
         | MetricKind::StatusShare(_)
         | MetricKind::StatusClassShare(_)
         | MetricKind::FlagShare(_) => "share of responses",
+        MetricKind::EjectedFraction(_) => "share of the run's host-time",
         MetricKind::Latency(_) => "ms",
         MetricKind::EjectedSeconds(_) | MetricKind::FirstEjection => "s",
         MetricKind::Stat(_)

@@ -14,3 +14,4 @@ pub mod output;
 pub mod report;
 pub mod scenario_file;
 pub mod sweep;
+pub mod tune;

@@ -14,6 +14,7 @@ use sim_cli::commands::report::{ReportArgs, report_command};
 use sim_cli::commands::run::{RunArgs, run_command};
 use sim_cli::commands::schema::{SchemaArgs, schema_command};
 use sim_cli::commands::sweep::{SweepArgs, sweep_command};
+use sim_cli::commands::tune::{TuneArgs, tune_command};
 use sim_cli::diagnostics::{MessageFormat, emit, message_format, set_message_format};
 use sim_cli::exit::{CliError, CliResult};
 use sim_core::diagnostic::Diagnostic;
@@ -39,6 +40,7 @@ enum Command {
     Sweep(SweepArgs),
     Compare(CompareArgs),
     Explain(ExplainArgs),
+    Tune(TuneArgs),
     Merge(MergeArgs),
     Report(ReportArgs),
     Import(ImportArgs),
@@ -55,6 +57,7 @@ fn execute(command: &Command) -> CliResult<String> {
         Command::Sweep(args) => sweep_command(args),
         Command::Compare(args) => compare_command(args),
         Command::Explain(args) => explain_command(args),
+        Command::Tune(args) => tune_command(args),
         Command::Merge(args) => merge_command(args),
         Command::Schema(args) => schema_command(args),
     }

@@ -17,4 +17,5 @@ pub mod sim;
 pub mod slab;
 pub mod sweep;
 pub mod time;
+pub mod tune;
 pub mod world;

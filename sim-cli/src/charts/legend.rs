@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::marks::{draw_highlight_outline, draw_marker, draw_polyline};
-use super::style::{Area, Dash, DrawResult, LABEL_PX, LINE_WIDTH, SeriesStyle, font};
+use super::style::{Area, Dash, DrawResult, HIGHLIGHT, LABEL_PX, LINE_WIDTH, SeriesStyle, font};
 use super::text::text_width;
 
 /// How an entry of a legend is drawn.
@@ -23,6 +23,10 @@ pub(crate) enum Glyph {
     },
     /// A box filled with `fill` and outlined as a highlighted cell is.
     Outline { fill: RGBColor },
+    /// A series' marker alone, for points not joined by a line.
+    Marker(SeriesStyle),
+    /// A ring, as drawn around a chosen point.
+    Ring,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -174,6 +178,17 @@ fn draw_glyph(area: &Area, glyph: &Glyph, x: i32, y: i32) -> DrawResult {
             *width,
             *dash,
         ),
+        Glyph::Marker(style) => {
+            draw_marker(area, (x + LEGEND_GLYPH / 2, y), style.marker, style.color)
+        }
+        Glyph::Ring => {
+            area.draw(&Circle::new(
+                (x + LEGEND_GLYPH / 2, y),
+                10,
+                HIGHLIGHT.stroke_width(2),
+            ))?;
+            Ok(())
+        }
         Glyph::Outline { fill } => {
             let (top_left, bottom_right) = ((x + 6, y - 9), (x + LEGEND_GLYPH - 6, y + 9));
             area.draw(&Rectangle::new([top_left, bottom_right], fill.filled()))?;

@@ -40,7 +40,7 @@ fn usable_points(points: &[LinePoint], log: bool) -> Vec<LinePoint> {
 
 /// The range of `values` widened by `margin` of its span on each side (or by `pad` when all
 /// values are equal); `empty` when there are none.
-fn fitted(
+pub(crate) fn fitted(
     values: impl Iterator<Item = f64>,
     margin: f64,
     pad: f64,

@@ -7,6 +7,7 @@ mod legend;
 mod line;
 mod marks;
 pub mod model;
+mod scatter;
 mod style;
 mod text;
 mod ticks;
@@ -15,9 +16,11 @@ mod timeline;
 pub use heatmap::render_heatmap;
 pub use line::render_line;
 pub use model::{
-    Chart, HeatmapChart, HighlightCell, LineChart, LinePoint, LineSeries, ReferenceLine,
-    TimelineChart, TimelineSeries,
+    BestPoint, Chart, FrontLine, HeatmapChart, HighlightCell, LineChart, LinePoint, LineSeries,
+    ReferenceLine, ScatterChart, ScatterGroup, ScatterPoint, TimelineChart, TimelineSeries,
+    VerticalLine,
 };
+pub use scatter::render_scatter;
 pub use timeline::render_timeline;
 
 /// Draws `chart` as a standalone SVG document of 900 × 560 pixels. The same chart always gives
@@ -27,5 +30,6 @@ pub fn render_svg(chart: &Chart) -> String {
         Chart::Line(line) => render_line(line),
         Chart::Heatmap(heatmap) => render_heatmap(heatmap),
         Chart::Timeline(timeline) => render_timeline(timeline),
+        Chart::Scatter(scatter) => render_scatter(scatter),
     }
 }

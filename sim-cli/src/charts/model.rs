@@ -114,9 +114,64 @@ impl TimelineChart {
     }
 }
 
+/// A point with its 95% intervals on both axes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScatterPoint {
+    pub x: f64,
+    pub x_low: f64,
+    pub x_high: f64,
+    pub y: f64,
+    pub y_low: f64,
+    pub y_high: f64,
+}
+
+/// Points drawn alike, with one legend entry, e.g. `feasible`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScatterGroup {
+    pub label: String,
+    pub points: Vec<ScatterPoint>,
+}
+
+/// A line through some points, e.g. a Pareto front, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrontLine {
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A vertical reference line at `x`, e.g. a constraint's bound.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerticalLine {
+    pub label: String,
+    pub x: f64,
+}
+
+/// One point circled, e.g. the best candidate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BestPoint {
+    pub label: String,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Points of two metrics against each other, each with its intervals.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScatterChart {
+    pub title: String,
+    /// With units.
+    pub x_label: String,
+    /// With units.
+    pub y_label: String,
+    pub groups: Vec<ScatterGroup>,
+    pub front: Option<FrontLine>,
+    pub x_bound: Option<VerticalLine>,
+    pub best: Option<BestPoint>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Chart {
     Line(LineChart),
     Heatmap(HeatmapChart),
     Timeline(TimelineChart),
+    Scatter(ScatterChart),
 }

@@ -9,3 +9,4 @@ pub mod report;
 pub mod run;
 pub mod schema;
 pub mod sweep;
+pub mod tune;

@@ -35,7 +35,7 @@ impl LoadedSweep {
     }
 }
 
-fn read(path: &Path, what: &str) -> CliResult<String> {
+pub(crate) fn read(path: &Path, what: &str) -> CliResult<String> {
     crate::input::read_scenario_text(path)
         .map_err(|e| e.diagnostic(&path.display().to_string(), what).into())
 }
@@ -52,21 +52,11 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
         }
         e => e,
     };
-    let base_path = path.parent().unwrap_or(Path::new(".")).join(&spec.scenario);
-    let base_shown = base_path.display().to_string();
-    let base_text = crate::input::read_scenario_text(&base_path).map_err(|e| {
-        if matches!(e, crate::input::ReadError::NotUtf8 { .. }) {
-            return CliError::input(e.diagnostic(&base_shown, "base scenario"));
-        }
-        located(CliError::input(
-            Diagnostic::error(
-                &shown,
-                format!("cannot read the base scenario {base_shown}: {e}"),
-            )
-            .path("scenario"),
-        ))
-    })?;
-    let base = read_table(&base_path, &base_text)?;
+    let BaseScenario {
+        shown: base_shown,
+        text: base_text,
+        table: base,
+    } = read_base(path, &spec.scenario, &text)?;
     let axes = expand_axes(&spec, &shown).map_err(|d| located(d.into()))?;
     let jobs = check_size(&spec, &axes, max_runs, &shown).map_err(located)?;
     let grid = Grid::from_axes(axes);
@@ -96,6 +86,37 @@ pub fn load_sweep(path: &Path, max_runs: Option<u64>) -> CliResult<LoadedSweep> 
     })
 }
 
+/// The base scenario of a sweep or tune file: its path as shown, its text and its table.
+pub(crate) struct BaseScenario {
+    pub shown: String,
+    pub text: String,
+    pub table: toml::Table,
+}
+
+/// Reads the base scenario `scenario` (relative to the file at `path`, whose text is `text`):
+/// a file that cannot be read is blamed on the `scenario` field.
+pub(crate) fn read_base(path: &Path, scenario: &str, text: &str) -> CliResult<BaseScenario> {
+    let base_path = path.parent().unwrap_or(Path::new(".")).join(scenario);
+    let shown = base_path.display().to_string();
+    let base_text = crate::input::read_scenario_text(&base_path).map_err(|e| {
+        if matches!(e, crate::input::ReadError::NotUtf8 { .. }) {
+            return CliError::input(e.diagnostic(&shown, "base scenario"));
+        }
+        let d = Diagnostic::error(
+            path.display().to_string(),
+            format!("cannot read the base scenario {shown}: {e}"),
+        )
+        .path("scenario");
+        CliError::input(locate_in_toml(d, text))
+    })?;
+    let table = read_table(&base_path, &base_text)?;
+    Ok(BaseScenario {
+        shown,
+        text: base_text,
+        table,
+    })
+}
+
 /// An error in the sweep file's `charts[i]`.
 fn chart_error(shown: &str, i: usize, message: String) -> CliError {
     CliError::input(Diagnostic::error(shown, message).path(format!("charts[{i}]")))
@@ -118,7 +139,12 @@ fn check_charts(spec: &SweepSpec, grid: &Grid, shown: &str) -> CliResult<()> {
 
 /// The warnings of every grid point's scenario, each said once (points differ only by their
 /// axes, so most share them).
-fn emit_point_warnings(base: &toml::Table, scenarios: &[Scenario], text: &str, shown: &str) {
+pub(crate) fn emit_point_warnings(
+    base: &toml::Table,
+    scenarios: &[Scenario],
+    text: &str,
+    shown: &str,
+) {
     let mut said: Vec<String> = Vec::new();
     for s in scenarios {
         for w in scenario_warnings(base, s, text, shown, &[]) {

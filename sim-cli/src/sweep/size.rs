@@ -29,12 +29,30 @@ pub fn check_size(
     flag: Option<u64>,
     source: &str,
 ) -> CliResult<u64> {
-    let reps = spec.replications;
+    check_runs(
+        axes,
+        (spec.replications, spec.metrics.len()),
+        (flag, spec.max_runs),
+        source,
+        "sweep",
+    )
+}
+
+/// The guard of `check_size` for any file with axes (`kind` names it in messages: `sweep`,
+/// `tune`): `axes` x `reps` runs of `metrics` metrics each against `flag`, then `file_limit`,
+/// then `DEFAULT_MAX_RUNS`, and their kept rows against `MAX_SWEEP_BYTES`.
+pub fn check_runs(
+    axes: &[Axis],
+    (reps, metrics): (u64, usize),
+    (flag, file_limit): (Option<u64>, Option<u64>),
+    source: &str,
+    kind: &str,
+) -> CliResult<u64> {
     let count = run_count(axes, reps);
     let Some(runs) = count.runs else {
         let lengths: Vec<String> = axes.iter().map(|a| a.values.len().to_string()).collect();
         let message = format!(
-            "the sweep has more runs than a 64-bit count can hold ({} values on the axes x {reps} replications); no max_runs can allow it",
+            "the {kind} has more runs than a 64-bit count can hold ({} values on the axes x {reps} replications); no max_runs can allow it",
             lengths.join(" x ")
         );
         return Err(CliError::input(
@@ -43,18 +61,17 @@ pub fn check_size(
                 .hint("use fewer values or replications"),
         ));
     };
-    let (limit, origin) = match (flag, spec.max_runs) {
+    let (limit, origin) = match (flag, file_limit) {
         (Some(n), _) => (n, "set by --max-runs".to_string()),
-        (None, Some(n)) => (n, "set by `max_runs` in the sweep file".to_string()),
+        (None, Some(n)) => (n, format!("set by `max_runs` in the {kind} file")),
         (None, None) => (DEFAULT_MAX_RUNS, "the default".to_string()),
     };
-    let per_run = BYTES_PER_RUN + BYTES_PER_RUN_METRIC * spec.metrics.len() as u64;
+    let per_run = BYTES_PER_RUN + BYTES_PER_RUN_METRIC * metrics as u64;
     let bytes = u128::from(runs) * u128::from(per_run);
     if runs <= limit && bytes > u128::from(MAX_SWEEP_BYTES) {
         let message = format!(
-            "{runs} runs would keep about {:.1} GB in memory until the sweep ends ({per_run} bytes a run with {} metric(s)), more than the {:.1} GB breakersim allows a sweep",
+            "{runs} runs would keep about {:.1} GB in memory until the {kind} ends ({per_run} bytes a run with {metrics} metric(s)), more than the {:.1} GB breakersim allows a {kind}",
             bytes as f64 / 1e9,
-            spec.metrics.len(),
             MAX_SWEEP_BYTES as f64 / 1e9
         );
         return Err(CliError::input(
@@ -70,7 +87,7 @@ pub fn check_size(
         );
         return Err(CliError::input(
             Diagnostic::error(source, message).path("max_runs").hint(format!(
-                "to allow it, set `max_runs = {runs}` in the sweep file or pass --max-runs {runs}"
+                "to allow it, set `max_runs = {runs}` in the {kind} file or pass --max-runs {runs}"
             )),
         ));
     }

@@ -77,16 +77,32 @@ fn variance(v: &[f64]) -> f64 {
     v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64
 }
 
-/// The two-sided 95% quantile of Student's t with `df` degrees of freedom.
-fn t_quantile(df: f64) -> f64 {
+/// The two-sided `confidence` quantile of Student's t with `df` degrees of freedom: the
+/// `1 - (1 - confidence) / 2` quantile.
+pub fn t_quantile(df: f64, confidence: f64) -> f64 {
     StudentsT::new(0.0, 1.0, df.max(1.0))
         .expect("a positive number of degrees of freedom")
-        .inverse_cdf(1.0 - (1.0 - CONFIDENCE) / 2.0)
+        .inverse_cdf(1.0 - (1.0 - confidence) / 2.0)
+}
+
+/// The two-sided `confidence` interval of the mean of `values` (at least two): Student's t
+/// with n - 1 degrees of freedom on the sample standard deviation.
+pub fn mean_interval(values: &[f64], confidence: f64) -> Interval {
+    let n = values.len();
+    Interval {
+        centre: mean(values),
+        half_width: t_quantile((n - 1) as f64, confidence) * (variance(values) / n as f64).sqrt(),
+    }
 }
 
 /// Compares `a` and `b`, the metric's values on the same seeds in the same order (at least
-/// two).
+/// two), at 95%.
 pub fn compare(a: &[f64], b: &[f64]) -> Paired {
+    compare_at(a, b, CONFIDENCE)
+}
+
+/// `compare` with two-sided `confidence` intervals.
+pub fn compare_at(a: &[f64], b: &[f64], confidence: f64) -> Paired {
     assert_eq!(a.len(), b.len(), "paired by seed");
     let n = a.len();
     let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
@@ -94,7 +110,7 @@ pub fn compare(a: &[f64], b: &[f64]) -> Paired {
     let paired_se = (variance(&d) / n as f64).sqrt();
     let difference = Interval {
         centre: mean(&d),
-        half_width: t_quantile((n - 1) as f64) * paired_se,
+        half_width: t_quantile((n - 1) as f64, confidence) * paired_se,
     };
     let (va, vb) = (variance(a) / n as f64, variance(b) / n as f64);
     // Welch–Satterthwaite degrees of freedom.
@@ -105,7 +121,7 @@ pub fn compare(a: &[f64], b: &[f64]) -> Paired {
     };
     let unpaired = Interval {
         centre: mean_b - mean_a,
-        half_width: t_quantile(df) * (va + vb).sqrt(),
+        half_width: t_quantile(df, confidence) * (va + vb).sqrt(),
     };
     let verdict = if d.iter().all(|x| *x == 0.0) {
         Verdict::Identical

@@ -137,8 +137,13 @@ impl Grid {
 /// The sweep's axes with their values (each at most `MAX_RANGE_VALUES` long if a range), without
 /// building the grid.
 pub fn expand_axes(spec: &SweepSpec, source: &str) -> Result<Vec<Axis>, Diagnostic> {
-    spec.axes
-        .iter()
+    expand_axis_specs(&spec.axes, source)
+}
+
+/// The axes `axes` (written at `axes[i]` of the file `source`) with their values: what
+/// `expand_axes` does for a sweep, for any file that has sweep axes (a tune file).
+pub fn expand_axis_specs(axes: &[AxisSpec], source: &str) -> Result<Vec<Axis>, Diagnostic> {
+    axes.iter()
         .enumerate()
         .map(|(i, a)| expand_axis(a, i, source))
         .collect()

@@ -2,7 +2,7 @@
 //! `availability`, `share.<status>` (`share.503`, `share.5xx`), `flag.<FLAG>` (`flag.UH`),
 //! `stat.<envoy stat>` (`stat.upstream_cx_overflow`, `stat.outlier_detection.ejections_overflow`),
 //! `latency.<p50|p90|p99|max|mean>`, `ejections`, `ejected_seconds`, `ejected_seconds.<host>`,
-//! `requests`, `queue_overflows`.
+//! `ejected_fraction`, `ejected_fraction.<host>`, `requests`, `queue_overflows`.
 
 use std::fmt;
 
@@ -40,6 +40,10 @@ pub enum MetricKind {
     Ejections,
     /// Seconds hosts spent ejected, all hosts together or one host by name.
     EjectedSeconds(Option<String>),
+    /// The share of the run's host-time spent ejected: `EjectedSeconds` over the run's length
+    /// times the hosts counted (one host by name, or every host) and, in mesh mode, the Envoys.
+    /// One host's is the fraction of the run it spent out of rotation.
+    EjectedFraction(Option<String>),
     /// Seconds from the start of the run to the first enforced ejection (by any Envoy of a
     /// mesh); the run's length when none.
     FirstEjection,
@@ -60,7 +64,7 @@ pub struct Metric {
     pub kind: MetricKind,
 }
 
-const ALLOWED: &str = "availability, share.<status> (share.503, share.5xx), flag.<UO|UF|UT|UH>, stat.<envoy stat>, latency.<p50|p90|p99|max|mean>, ejections, ejected_seconds[.<host>], first_ejection, peak_connections, requests, queue_overflows";
+const ALLOWED: &str = "availability, share.<status> (share.503, share.5xx), flag.<UO|UF|UT|UH>, stat.<envoy stat>, latency.<p50|p90|p99|max|mean>, ejections, ejected_seconds[.<host>], ejected_fraction[.<host>], first_ejection, peak_connections, requests, queue_overflows";
 
 impl Metric {
     /// Reads a metric name; `Err` lists the names allowed.
@@ -78,6 +82,7 @@ impl Metric {
             ("first_ejection", None) => MetricKind::FirstEjection,
             ("peak_connections", None) => MetricKind::PeakConnections,
             ("ejected_seconds", host) => MetricKind::EjectedSeconds(host.map(str::to_string)),
+            ("ejected_fraction", host) => MetricKind::EjectedFraction(host.map(str::to_string)),
             ("stat", Some(stat)) if !stat.is_empty() => MetricKind::Stat(stat.to_string()),
             ("share", Some(s)) => parse_share(s).ok_or_else(bad)?,
             ("flag", Some(f)) => MetricKind::FlagShare(
@@ -141,6 +146,7 @@ impl Metric {
                 .filter(|e| e.action == OutlierAction::Eject && e.enforced)
                 .count() as f64,
             MetricKind::EjectedSeconds(host) => ejected_seconds(r, host.as_deref()),
+            MetricKind::EjectedFraction(host) => ejected_fraction(r, host.as_deref()),
             MetricKind::FirstEjection => r
                 .outlier_events
                 .iter()
@@ -161,6 +167,7 @@ impl Metric {
                 | MetricKind::StatusShare(_)
                 | MetricKind::StatusClassShare(_)
                 | MetricKind::FlagShare(_)
+                | MetricKind::EjectedFraction(_)
         )
     }
 
@@ -185,6 +192,8 @@ impl Metric {
             MetricKind::Ejections => "ejections".into(),
             MetricKind::EjectedSeconds(None) => "time hosts spent ejected (s)".into(),
             MetricKind::EjectedSeconds(Some(h)) => format!("time {h} spent ejected (s)"),
+            MetricKind::EjectedFraction(None) => "host-time ejected (%)".into(),
+            MetricKind::EjectedFraction(Some(h)) => format!("time {h} spent ejected (%)"),
             MetricKind::FirstEjection => "time to the first ejection (s)".into(),
             MetricKind::PeakConnections => "peak upstream connections".into(),
             MetricKind::Requests => "responses".into(),
@@ -252,6 +261,24 @@ fn ejected_seconds(r: &RunResult, host: Option<&str>) -> f64 {
     total as f64 / 1e9
 }
 
+/// `ejected_seconds` over the host-seconds of the run it counts: the run's length times the
+/// hosts counted (one by name, or all) times the Envoys (1, or a mesh's). 0 for a run of no
+/// length or a name that is no host's.
+fn ejected_fraction(r: &RunResult, host: Option<&str>) -> f64 {
+    let hosts = r
+        .hosts
+        .iter()
+        .filter(|h| host.is_none_or(|name| h.name == name))
+        .count();
+    let envoys = r.mesh.as_ref().map_or(1, |m| m.envoys.len());
+    let span = r.sim_time.as_secs_f64() * (hosts * envoys) as f64;
+    if span > 0.0 {
+        ejected_seconds(r, host) / span
+    } else {
+        0.0
+    }
+}
+
 impl<'de> Deserialize<'de> for Metric {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let name = String::deserialize(d)?;
@@ -293,6 +320,11 @@ mod tests {
             Metric::parse("ejected_seconds.reviews-v2-0").unwrap().kind,
             MetricKind::EjectedSeconds(Some("reviews-v2-0".into()))
         );
+        assert_eq!(
+            Metric::parse("ejected_fraction.reviews-v1-0").unwrap().kind,
+            MetricKind::EjectedFraction(Some("reviews-v1-0".into()))
+        );
+        assert!(Metric::parse("ejected_fraction").unwrap().is_share());
         for bad in ["avail", "share.9xx", "flag.XX", "latency.p75", "stat."] {
             assert!(Metric::parse(bad).unwrap_err().contains("allowed"), "{bad}");
         }

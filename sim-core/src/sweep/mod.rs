@@ -8,17 +8,20 @@ mod fingerprint;
 mod grid;
 mod metrics;
 mod run;
-mod spec;
+pub(crate) mod spec;
 mod summary;
 
 pub use baseline::{BaselineRunFailed, baseline_scenario, run_baseline};
 pub use failure::SweepRunFailed;
 pub use fingerprint::{fingerprint, fnv1a64};
-pub use grid::{Axis, Grid, GridPoint, RunCount, expand_axes, replication_seed, run_count, show};
+pub use grid::{
+    Axis, Grid, GridPoint, RunCount, expand_axes, expand_axis_specs, replication_seed, run_count,
+    show,
+};
 pub use metrics::{Metric, MetricKind};
 pub use run::{
-    JobKey, RunRow, SweepResult, job_count, job_key, point_scenarios, run_jobs, run_jobs_until,
-    run_sweep,
+    JobKey, RunRow, SweepResult, grid_scenarios, job_count, job_key, point_scenarios, run_jobs,
+    run_jobs_until, run_keys, run_sweep,
 };
 pub use spec::{
     AxisSpec, BaselineSpec, ChartKind, ChartSpec, HighlightSpec, RangeSpec, SweepSpec, parse_sweep,

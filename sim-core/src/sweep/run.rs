@@ -1,6 +1,6 @@
 //! Running a sweep: every (grid point, replication) job in parallel, results in job order.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use toml::Table;
@@ -53,8 +53,20 @@ pub fn point_scenarios(
     base_source: &str,
     sweep_source: &str,
 ) -> Result<Vec<Scenario>, Diagnostic> {
-    let fixed = spec
-        .set
+    grid_scenarios(&spec.set, grid, base, base_text, base_source, sweep_source)
+}
+
+/// What `point_scenarios` does, for any file with a `set` list and a grid (a sweep's or a tune
+/// file's): every point's scenario, errors blamed on `set` or the grid point in `sweep_source`.
+pub fn grid_scenarios(
+    set: &[String],
+    grid: &Grid,
+    base: &Table,
+    base_text: &str,
+    base_source: &str,
+    sweep_source: &str,
+) -> Result<Vec<Scenario>, Diagnostic> {
+    let fixed = set
         .iter()
         .map(|s| {
             Override::parse(s).map_err(|m| {
@@ -171,23 +183,62 @@ pub fn run_jobs_until(
     on_row: &(dyn Fn(u64, &RunRow) + Sync),
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Vec<RunRow>>, SweepRunFailed> {
-    let metrics = &spec.metrics;
+    let keys: Vec<JobKey> = jobs.iter().map(|&job| job_key(spec, job)).collect();
+    let on_key = |i: usize, row: &RunRow| on_row(jobs[i], row);
+    run_keys_until(
+        grid,
+        scenarios,
+        &spec.metrics,
+        &keys,
+        threads,
+        &on_key,
+        stop,
+    )
+}
+
+/// Runs the runs `keys` (each a grid point, a replication and its seed) on `threads` threads
+/// and returns their rows in the order of `keys`; `on_row` gets each row with its position in
+/// `keys`, from any thread. A row depends on its key alone. The first run in `keys` that reaches
+/// a limit fails the call, whatever the threads (runs after it are skipped, those before it all
+/// run). `run_jobs` is this for a sweep's numbered jobs; `tune` runs its rounds with it.
+pub fn run_keys(
+    grid: &Grid,
+    scenarios: &[Scenario],
+    metrics: &[Metric],
+    keys: &[JobKey],
+    threads: usize,
+    on_row: &(dyn Fn(usize, &RunRow) + Sync),
+) -> Result<Vec<RunRow>, SweepRunFailed> {
+    let rows = run_keys_until(grid, scenarios, metrics, keys, threads, on_row, &|| false)?;
+    Ok(rows.expect("never asked to stop"))
+}
+
+/// As [`run_keys`], but no run starts once `stop` says so: then `Ok(None)`.
+fn run_keys_until(
+    grid: &Grid,
+    scenarios: &[Scenario],
+    metrics: &[Metric],
+    keys: &[JobKey],
+    threads: usize,
+    on_row: &(dyn Fn(usize, &RunRow) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<RunRow>>, SweepRunFailed> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
         .expect("a thread pool");
-    let failed_job = AtomicU64::new(u64::MAX);
+    let failed_at = AtomicUsize::new(usize::MAX);
     let rows: Vec<Option<Result<RunRow, SweepRunFailed>>> = pool.install(|| {
-        jobs.par_iter()
-            .map(|&job| {
-                if job > failed_job.load(Ordering::Relaxed) || stop() {
+        keys.par_iter()
+            .enumerate()
+            .map(|(i, key)| {
+                if i > failed_at.load(Ordering::Relaxed) || stop() {
                     return None;
                 }
-                let key = job_key(spec, job);
                 let result = match run(&scenarios[key.point], key.seed) {
                     Ok(result) => result,
                     Err(error) => {
-                        failed_job.fetch_min(job, Ordering::Relaxed);
+                        failed_at.fetch_min(i, Ordering::Relaxed);
                         let overrides = grid.overrides(&grid.points[key.point]);
                         return Some(Err(SweepRunFailed {
                             point: key.point,
@@ -204,7 +255,7 @@ pub fn run_jobs_until(
                     seed: key.seed,
                     values: metrics.iter().map(|m| m.value(&result)).collect(),
                 };
-                on_row(job, &row);
+                on_row(i, &row);
                 Some(Ok(row))
             })
             .collect()

@@ -1,6 +1,7 @@
 //! The sweep file (`scenarios/sweeps/*.toml`), as written by users.
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use super::metrics::Metric;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -168,15 +169,16 @@ pub fn parse_sweep(text: &str, source: &str) -> Result<SweepSpec, Diagnostic> {
     Ok(spec)
 }
 
-/// The sweep file's fields, each of the right type.
-fn parse_fields(text: &str, source: &str) -> Result<SweepSpec, Diagnostic> {
+/// A sweep file's fields (or those of another file built on the same pieces, as a tune file),
+/// each of the right type; errors name the field path and its line and column.
+pub(crate) fn parse_fields<T: DeserializeOwned>(text: &str, source: &str) -> Result<T, Diagnostic> {
     let de = toml::Deserializer::parse(text).map_err(|e| toml_syntax_error(text, source, &e))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let mut message = e.inner().message().trim().to_string();
         if let Ok(root) = toml::from_str::<toml::Table>(text) {
             let root = toml::Value::Table(root);
-            message = enum_message::<SweepSpec>(&message, &root, &segments_of(e.path()));
+            message = enum_message::<T>(&message, &root, &segments_of(e.path()));
         }
         let d = Diagnostic::from_message(Severity::Error, Some(source.to_string()), &message)
             .path(if path == "." { String::new() } else { path });
@@ -218,7 +220,7 @@ fn check_fields(spec: &SweepSpec, source: &str) -> Result<(), Diagnostic> {
 }
 
 /// A sweep's name names its output directory under `target/sweeps/`: one plain component.
-fn is_plain_name(name: &str) -> bool {
+pub(crate) fn is_plain_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
         && name
@@ -227,6 +229,6 @@ fn is_plain_name(name: &str) -> bool {
 }
 
 /// An error at a field of the sweep file, to be pointed at in its text by [`locate_in_toml`].
-pub(super) fn plain(source: &str, path: &str, message: impl Into<String>) -> Diagnostic {
+pub(crate) fn plain(source: &str, path: &str, message: impl Into<String>) -> Diagnostic {
     Diagnostic::from_message(Severity::Error, Some(source.to_string()), &message.into()).path(path)
 }
