@@ -61,3 +61,30 @@ pub(crate) fn headroom(max: f64) -> f64 {
         1.0
     }
 }
+
+/// A chart's plotting area on two ticked axes.
+pub(crate) type TickedChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<TickedAxis, TickedAxis>>;
+
+/// Draws the grid lines at the ticks, the tick labels and the axis titles, in the house style
+/// (every chart with a grid: line, scatter, timeline).
+pub(crate) fn draw_mesh(
+    ctx: &mut TickedChart<'_, '_>,
+    (x_desc, y_desc): (&str, &str),
+    (x_ticks, y_ticks): (&Ticks, &Ticks),
+) -> super::style::DrawResult {
+    use super::style::{AXIS, GRID, LABEL_PX, TICK_PX, font};
+    let x_format = |v: &f64| tick_label(x_ticks, *v);
+    let y_format = |v: &f64| tick_label(y_ticks, *v);
+    ctx.configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style(font(TICK_PX))
+        .axis_desc_style(font(LABEL_PX))
+        .x_label_formatter(&x_format)
+        .y_label_formatter(&y_format)
+        .bold_line_style(GRID.stroke_width(1))
+        .axis_style(AXIS.stroke_width(1))
+        .draw()?;
+    Ok(())
+}

@@ -4,14 +4,14 @@
 
 use plotters::prelude::*;
 
-use super::axis::{tick_label, ticked};
+use super::axis::{draw_mesh, ticked};
 use super::legend::{Glyph, LegendItem, draw_legend, legend_height};
 use super::line::fitted;
 use super::marks::{clip_polyline, draw_marker, draw_polyline};
 use super::model::{ScatterChart, ScatterPoint};
 use super::style::{
-    AXIS, Area, DrawResult, GRID, HIGHLIGHT, LABEL_PX, LINE_WIDTH, REFERENCE, REFERENCE_DASH,
-    REFERENCE_WIDTH, TICK_PX, WIDTH, font, render, series_style,
+    Area, DrawResult, HIGHLIGHT, LABEL_PX, LINE_WIDTH, REFERENCE, REFERENCE_DASH, REFERENCE_WIDTH,
+    TICK_PX, WIDTH, render, series_style,
 };
 use super::text::{draw_title, text_width};
 use super::ticks::{Along, spaced_ticks};
@@ -115,18 +115,11 @@ fn draw(root: &Area, chart: &ScatterChart) -> DrawResult {
         .x_label_area_size(x_area)
         .y_label_area_size(y_area)
         .build_cartesian_2d(ticked(x_range, &x_ticks), ticked(y_range, &y_ticks))?;
-    let x_format = |v: &f64| tick_label(&x_ticks, *v);
-    let y_format = |v: &f64| tick_label(&y_ticks, *v);
-    ctx.configure_mesh()
-        .x_desc(chart.x_label.as_str())
-        .y_desc(chart.y_label.as_str())
-        .label_style(font(TICK_PX))
-        .axis_desc_style(font(LABEL_PX))
-        .x_label_formatter(&x_format)
-        .y_label_formatter(&y_format)
-        .bold_line_style(GRID.stroke_width(1))
-        .axis_style(AXIS.stroke_width(1))
-        .draw()?;
+    draw_mesh(
+        &mut ctx,
+        (chart.x_label.as_str(), chart.y_label.as_str()),
+        (&x_ticks, &y_ticks),
+    )?;
     let (px, py) = ctx.plotting_area().get_pixel_range();
     let (top, bottom) = (py.start.min(py.end), py.start.max(py.end));
     let to_pixel = |x: f64, y: f64| ctx.backend_coord(&(x, y));
