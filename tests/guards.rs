@@ -32,27 +32,27 @@ fn limited(text: &str, limits: &str) -> Result<(), RunLimitExceeded> {
 
 /// The events of `THREE_REQUESTS`, by hand: the first request is sent at 0 (1), reaches Envoy
 /// after its downstream connect and latency at 150 us (2), its upstream connect is done at
-/// 250 us (3), it reaches the host at 300 us (4), is served by 1.3 ms (5), back at Envoy at
-/// 1.35 ms (6) and at the client at 1.4 ms (7). The next two reuse both connections: send,
-/// Envoy, host, served, Envoy, client, 6 events each (8-13 from 1.4 ms to 2.6 ms, 14-19 from
-/// 2.6 ms to 3.8 ms), then the worker's last send finds nothing left (20). So 20 events are
-/// enough, and with 12 the run stops when the 13th is due, at 2.55 ms, the time of the 12th
-/// (the second response at Envoy), with two requests sent (events 1 and 8) and the second in
-/// flight.
+/// 250 us (3), it reaches the host at 300 us (4), is served by 1.3 ms (5) and is back at Envoy
+/// at 1.35 ms (6), which works out its arrival at the client, 1.4 ms, without an event of its
+/// own. The next two reuse both connections: send, Envoy, host, served, Envoy, 5 events each
+/// (7-11 from 1.4 ms to 2.55 ms, 12-16 from 2.6 ms to 3.75 ms), then the worker's last send
+/// finds nothing left at 3.8 ms (17). So 17 events are enough, and with 12 the run stops when
+/// the 13th is due, at 2.6 ms, the time of the 12th (the third send), with three requests sent
+/// (events 1, 7 and 12) and the third in flight.
 #[test]
 fn max_events_stops_the_run_when_one_more_event_is_due() {
-    assert_eq!(run_text(THREE_REQUESTS).events_processed, 20);
-    assert_eq!(limited(THREE_REQUESTS, "max_events = 20"), Ok(()));
+    assert_eq!(run_text(THREE_REQUESTS).events_processed, 17);
+    assert_eq!(limited(THREE_REQUESTS, "max_events = 17"), Ok(()));
     let e = limited(THREE_REQUESTS, "max_events = 12").expect_err("stopped");
     assert_eq!(
         e,
         RunLimitExceeded {
             limit: Limit::Events,
             value: 12,
-            sim_time: SimTime(2_550_000),
+            sim_time: SimTime(2_600_000),
             events_processed: 12,
             detector_visits: 0,
-            requests_sent: 2,
+            requests_sent: 3,
             in_flight: 1,
         }
     );
@@ -175,7 +175,7 @@ fn run_reports_a_limit_as_bad_input() {
     assert_eq!(
         out.stderr,
         format!(
-            "error: {shown}: seed 1: the run stopped at 0.002550s simulated after 12 events, the \
+            "error: {shown}: seed 1: the run stopped at 0.002600s simulated after 12 events, the \
              limit limits.max_events = 12 (requests in flight: 1); check `duration` and the \
              clients' rates; to allow more, raise it with `--set limits.max_events=N` or \
              `max_events = N` under `[limits]` in the scenario\n"
@@ -266,7 +266,7 @@ values = ["1ms", "2ms"]
     let seed = sim_core::sweep::replication_seed(3, 0);
     let expected = format!(
         "error: {}: grid point 0 (backends.0.service_time=1ms), replication 0, seed {seed}: the \
-         run stopped at 0.002550s simulated after 12 events",
+         run stopped at 0.002600s simulated after 12 events",
         sweep.display()
     );
     assert!(out.stderr.starts_with(&expected), "{}", out.stderr);
@@ -314,7 +314,7 @@ baseline = {{ label = "capped", set = ["limits.max_events=12"] }}
     let seed = sim_core::sweep::replication_seed(3, 0);
     let expected = format!(
         "error: {}: charts[0].baseline `capped`, replication 0, seed {seed}: the run stopped at \
-         0.002550s simulated after 12 events",
+         0.002600s simulated after 12 events",
         sweep.display()
     );
     assert!(out.stderr.starts_with(&expected), "{}", out.stderr);

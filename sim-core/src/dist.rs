@@ -86,9 +86,7 @@ impl Distribution {
                 }
             }
             Distribution::Exponential { mean } => {
-                let u: f64 = rng.random();
-                // 1 - u lies in (0, 1], so the log is finite.
-                SimDuration((-(1.0 - u).ln() * mean.0 as f64).round() as u64)
+                SimDuration((standard_exponential(rng) * mean.0 as f64).round() as u64)
             }
             Distribution::Lognormal {
                 ln_median, sigma, ..
@@ -130,12 +128,16 @@ fn lognormal_sigma(median: SimDuration, p99: SimDuration) -> f64 {
     (p99.0 as f64 / median.0 as f64).ln() / Z_P99
 }
 
-/// Box–Muller: one standard normal from two uniform draws.
+/// One draw of the standard normal: rand_distr's ziggurat (`StandardNormal`), which takes one
+/// 64-bit word from `rng` for ~99% of draws and computes no logarithm or cosine for them.
 fn standard_normal(rng: &mut SimRng) -> f64 {
-    let u1: f64 = rng.random();
-    let u2: f64 = rng.random();
-    let r = (-2.0 * (1.0 - u1).ln()).sqrt();
-    r * (std::f64::consts::TAU * u2).cos()
+    rng.sample(rand_distr::StandardNormal)
+}
+
+/// One draw of the exponential with mean 1 (rand_distr's ziggurat `Exp1`): memoryless service
+/// times, and the gaps between a Poisson client's arrivals (`world/client.rs`).
+pub fn standard_exponential(rng: &mut SimRng) -> f64 {
+    rng.sample(rand_distr::Exp1)
 }
 
 #[derive(serde::Deserialize)]

@@ -146,14 +146,38 @@ impl Simulation<'_> {
                 .latency
                 .sample(&mut self.clients[client].rng)
         };
-        self.schedule(self.now.after(latency), Event::ResponseAtClient { request });
+        let at = self.now.after(latency);
+        if at >= SimTime::HORIZON {
+            self.hit_limit(super::Limit::Time);
+        } else if self.stop_at.is_some_and(|stop| at > stop) {
+            // It reaches its client after the run's end: in flight at the end.
+            self.replies_past_end = true;
+        } else {
+            self.receipts.push((request, at));
+        }
     }
 
-    pub(super) fn on_response_at_client(&mut self, request: Key) {
+    /// The responses of this iteration reach their clients (each at its own time, after the
+    /// downstream latency): see [`Simulation::on_response_at_client`].
+    pub(super) fn deliver_receipts(&mut self) {
+        let mut receipts = std::mem::take(&mut self.receipts);
+        for (request, at) in receipts.drain(..) {
+            self.on_response_at_client(request, at);
+        }
+        self.receipts = receipts;
+    }
+
+    /// Envoy's response reaches its client at `at`. Done when Envoy sends it (at the end of
+    /// that event-loop iteration), not as an event of its own: nothing in Envoy, the network
+    /// or the hosts sees the arrival, and the client's part (its latency, its next request)
+    /// depends only on `at`. The run's end still decides: a response due after it is not
+    /// received (`reply`).
+    fn on_response_at_client(&mut self, request: Key, at: SimTime) {
         let r = self.requests.remove(request).expect("a live request");
         let reply = r.reply.expect("a reply was sent");
-        let latency = self.now.since(r.sent_at);
-        self.rec_at_client(request, r.envoy, reply.status, reply.flags);
+        let latency = at.since(r.sent_at);
+        self.last_receipt = self.last_receipt.max(at);
+        self.rec_at_client(at, request, r.envoy, reply.status, reply.flags);
         let connected_at = r.ready_at.unwrap_or(r.sent_at);
         let dial = connected_at.since(r.sent_at);
         self.outcome
@@ -165,16 +189,16 @@ impl Simulation<'_> {
             log.push(crate::sim::RequestRecord {
                 sent_at: r.sent_at,
                 connected_at,
-                done_at: self.now,
+                done_at: at,
                 status: reply.status,
             });
         }
         if let Some(t) = self.timeline.as_mut() {
-            t.record(self.now, reply.status, reply.flags, reply.local);
+            t.record(at, reply.status, reply.flags, reply.local);
         }
         if let Some(worker) = r.worker {
             let c = &mut self.clients[r.client as usize];
-            let next = self.now.after(c.turnaround());
+            let next = at.after(c.turnaround());
             if c.is_open_at(next) {
                 self.schedule_client_event(
                     next,

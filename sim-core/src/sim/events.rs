@@ -51,8 +51,6 @@ pub enum Event {
         status: u16,
         keep_alive: bool,
     },
-    /// Envoy's response reaches the client.
-    ResponseAtClient { request: Key },
     /// The route timeout of a request fires.
     RouteTimeout { request: Key },
     /// A backend group enters one of its phases.

@@ -193,6 +193,12 @@ struct Simulation<'s> {
     /// Each `processor_sharing` host's scheduled next completion, by host index.
     service_timers: Vec<Option<TimerHandle>>,
     deferred: VecDeque<Deferred>,
+    /// Responses Envoy sent in this event-loop iteration, with when each reaches its client.
+    receipts: Vec<(Key, SimTime)>,
+    /// The latest arrival of a response at its client so far.
+    last_receipt: SimTime,
+    /// A response was sent that reaches its client only after the run's end.
+    replies_past_end: bool,
     /// Emptied `attempted` host lists of finished requests' retry states, reused.
     spare_host_lists: Vec<Vec<usize>>,
     /// Buffers for `drain_pool_events`, one per level of nesting, reused.
@@ -290,6 +296,9 @@ impl<'s> Simulation<'s> {
             server_conns: Vec::new(),
             service_timers,
             deferred: VecDeque::new(),
+            receipts: Vec::new(),
+            last_receipt: SimTime::ZERO,
+            replies_past_end: false,
             spare_pool_batches: Vec::new(),
             spare_host_lists: Vec::new(),
             outcome: ClientOutcome::default(),
@@ -412,7 +421,8 @@ impl<'s> Simulation<'s> {
         let limit = self.stop_at.unwrap_or(SimTime(u64::MAX));
         loop {
             let Some((t, event)) = self.queue.pop_due(limit) else {
-                if let Some(stop) = self.stop_at.filter(|_| !self.queue.is_empty()) {
+                let pending = !self.queue.is_empty() || self.replies_past_end;
+                if let Some(stop) = self.stop_at.filter(|_| pending) {
                     self.now = stop;
                 }
                 break;
@@ -521,7 +531,6 @@ impl<'s> Simulation<'s> {
                 status,
                 keep_alive,
             } => self.on_response_at_envoy(attempt, conn, status, keep_alive),
-            Event::ResponseAtClient { request } => self.on_response_at_client(request),
             Event::RouteTimeout { request } => self.on_route_timeout(request),
             Event::PhaseChange { group, phase } => {
                 self.on_phase_change(group as usize, phase as usize)
@@ -557,6 +566,9 @@ impl<'s> Simulation<'s> {
                 }
             }
             self.drain_pool_events();
+        }
+        if !self.receipts.is_empty() {
+            self.deliver_receipts();
         }
     }
 
@@ -640,7 +652,8 @@ impl<'s> Simulation<'s> {
     }
 
     fn finish(mut self) -> RunResult {
-        let sim_time = self.now;
+        // The last response may reach its client after the last event.
+        let sim_time = self.now.max(self.last_receipt);
         if let Some(t) = self.timeline.as_mut() {
             t.close(sim_time);
         }
@@ -648,10 +661,19 @@ impl<'s> Simulation<'s> {
         self.assert_conservation();
         let (outlier_events, mesh) = self.take_fleet_results();
         let sent = self.outcome.sent;
-        let lifecycle = self.record.take().map(|r| record::Lifecycle {
-            requests_sent: sent,
-            ..r.lifecycle
+        let lifecycle = self.record.take().map(|r| {
+            let mut entries = r.lifecycle.entries;
+            // Arrivals at clients were recorded when Envoy sent the response.
+            entries.sort_by_key(|e| e.at);
+            record::Lifecycle {
+                requests_sent: sent,
+                entries,
+                ..r.lifecycle
+            }
         });
+        if let Some(log) = self.request_log.as_mut() {
+            log.sort_by_key(|r| r.done_at);
+        }
         let name = self
             .scenario
             .name

@@ -11,6 +11,7 @@ use crate::envoy::conn_pool::ConnId;
 use crate::envoy::local_reply::Flags;
 use crate::envoy::resource_manager::ResourceManager;
 use crate::slab::Key;
+use crate::time::SimTime;
 
 /// What the record keeps of a live request (by its slot in the run's request slab), so that
 /// the simulation's own request needs no field for it.
@@ -97,7 +98,12 @@ fn breaker_figures(rm: &ResourceManager, b: Breaker) -> (u64, u64) {
 impl Simulation<'_> {
     /// Appends `what` about Envoy `envoy`; a full record stops the run.
     fn push(&mut self, envoy: u32, what: What) {
-        let at = self.now;
+        self.push_at(self.now, envoy, what);
+    }
+
+    /// Appends `what` about Envoy `envoy` as happening at `at` (a response's arrival at its
+    /// client, which is worked out when Envoy sends it; `finish` puts the entries in time order).
+    fn push_at(&mut self, at: SimTime, envoy: u32, what: What) {
         let Some(rec) = self.record.as_mut() else {
             return;
         };
@@ -307,7 +313,14 @@ impl Simulation<'_> {
 
     /// The response reached the client: recorded, and matched against `find_first`.
     #[inline]
-    pub(super) fn rec_at_client(&mut self, request: Key, envoy: u32, status: u16, f: Flags) {
+    pub(super) fn rec_at_client(
+        &mut self,
+        at: SimTime,
+        request: Key,
+        envoy: u32,
+        status: u16,
+        f: Flags,
+    ) {
         let Some(rec) = self.record.as_mut() else {
             return;
         };
@@ -325,7 +338,7 @@ impl Simulation<'_> {
                 request: number,
                 status,
             };
-            self.push(envoy, what);
+            self.push_at(at, envoy, what);
         }
     }
 

@@ -96,10 +96,7 @@ impl ClientRuntime {
         let mean_ns = 1e9 / self.rate;
         let gap = match self.arrivals {
             Arrivals::Constant => mean_ns,
-            Arrivals::Poisson => {
-                let u: f64 = self.rng.random();
-                -(1.0 - u).ln() * mean_ns
-            }
+            Arrivals::Poisson => crate::dist::standard_exponential(&mut self.rng) * mean_ns,
         };
         SimDuration(gap.round().max(1.0) as u64)
     }
