@@ -28,6 +28,7 @@ mod lab;
 mod lifecycle;
 mod mesh;
 mod mesh_outputs;
+mod outcome_compare;
 mod outlier_reporting;
 mod output_formats;
 mod output_targets;

@@ -15,7 +15,7 @@ has different values. It also prints how many metrics pass |z| > 2.576 (p < 0.01
 chance alone gives to about 1 metric in 100.
 
 Usage: benches/outcomes/compare.py OLD_BINARY NEW_BINARY [--seeds N] [--jobs J]
-       [--set-new PATH=VALUE]... [SCENARIO...]
+       [--seed-offset-new K] [--set-new PATH=VALUE]... [SCENARIO...]
 (benches/outcomes/compare.sh REV builds REV's binary and runs this against the work tree's.)
 """
 
@@ -63,8 +63,9 @@ def run_one(binary, scenario, seed, extra):
     return metrics_of(json.loads(done.stdout))
 
 
-def samples(binary, scenario, seeds, pool, extra=()):
-    runs = list(pool.map(lambda s: run_one(binary, scenario, s, extra), range(1, seeds + 1)))
+def samples(binary, scenario, seeds, pool, extra=(), offset=0):
+    numbers = range(offset + 1, offset + seeds + 1)
+    runs = list(pool.map(lambda s: run_one(binary, scenario, s, extra), numbers))
     names = sorted(set().union(*runs))
     # A metric absent from a run (a status no run of it had) counts as 0 there.
     return {m: [r.get(m, 0.0) for r in runs] for m in names}
@@ -103,6 +104,14 @@ def main():
     ap.add_argument("--seeds", type=int, default=100)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument(
+        "--seed-offset-new",
+        type=int,
+        default=0,
+        metavar="K",
+        help="the new binary's runs take seeds K+1..K+N (other seeds: the same binary against "
+        "itself then shows what chance alone gives)",
+    )
+    ap.add_argument(
         "--set-new",
         action="append",
         default=[],
@@ -110,7 +119,7 @@ def main():
         help="an override for the new binary's runs only: a deliberate change, to see the "
         "comparison catch it (e.g. --set-new backends.0.service_time=11ms)",
     )
-    args = ap.parse_args()
+    args = ap.parse_intermixed_args()
     if args.seeds < 30:
         sys.exit("--seeds must be at least 30 (the z statistic's normal approximation)")
     scenarios = args.scenarios or sorted(glob.glob("scenarios/*.toml"))
@@ -120,7 +129,7 @@ def main():
         for sc in scenarios:
             results[sc] = compare(
                 samples(args.old, sc, args.seeds, pool),
-                samples(args.new, sc, args.seeds, pool, extra),
+                samples(args.new, sc, args.seeds, pool, extra, args.seed_offset_new),
             )
     tested = sum(1 for rows in results.values() for r in rows if r[3] is not None)
     threshold = FAMILY_ALPHA / max(tested, 1)
