@@ -31,6 +31,7 @@ mod mesh_outputs;
 mod outlier_reporting;
 mod output_formats;
 mod output_targets;
+mod peers;
 mod properties;
 mod real_configs;
 mod retries;
