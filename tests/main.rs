@@ -32,6 +32,7 @@ mod outcome_compare;
 mod outlier_reporting;
 mod output_formats;
 mod output_targets;
+mod peers;
 mod properties;
 mod real_configs;
 mod retries;
