@@ -12,6 +12,7 @@ mod conservation;
 mod extremes;
 mod generate;
 mod mutations;
+mod queue_lanes;
 
 use proptest::test_runner::{Config, FileFailurePersistence, RngSeed};
 

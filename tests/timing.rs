@@ -37,6 +37,11 @@ fn timing_goes_to_stderr_and_leaves_stdout_alone() {
         let events_per_s = figure(&timed.stderr, "events/s");
         let sent = figure(&timed.stderr, "requests sent");
         let requests_per_s = figure(&timed.stderr, "simulated requests/s");
+        if std::path::Path::new("/proc/self/status").exists() {
+            // Linux: the peak resident memory, in KiB (a process is at least a few pages).
+            let peak = figure(&timed.stderr, "peak memory");
+            assert!(peak >= 4.0, "{}", timed.stderr);
+        }
         // The lab's `hey`: 50 workers x 4 requests, every one of them sent.
         assert_eq!(sent, 200.0);
         assert!(events >= sent, "{events} events for {sent} requests");

@@ -74,6 +74,9 @@ pub fn run_command(args: &RunArgs) -> CliResult<String> {
     let wall = started.elapsed();
     if args.timing {
         note(&timing_report(&RunFigures::of(&outcome), wall));
+        if let Some(kib) = peak_memory_kib() {
+            note(&format!("timing: peak memory: {kib} KiB (VmHWM)\n"));
+        }
     }
     let result = outcome.map_err(|e| {
         CliError::in_file(args.path.display().to_string(), format!("seed {seed}: {e}"))
@@ -92,6 +95,20 @@ pub fn run_command(args: &RunArgs) -> CliResult<String> {
         write_output(path, trace::render(&result).as_bytes()).context("--trace")?;
     }
     Ok(render(&result, args.format))
+}
+
+/// The process's peak resident memory so far, in KiB: `VmHWM` of `/proc/self/status` (Linux;
+/// `None` where there is no such file).
+fn peak_memory_kib() -> Option<u64> {
+    vm_hwm_kib(&std::fs::read_to_string("/proc/self/status").ok()?)
+}
+
+/// The `VmHWM:` line of a `/proc/PID/status` text (`VmHWM:\t   1234 kB`), in KiB.
+fn vm_hwm_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    let mut words = line.split_whitespace();
+    let kib = words.next()?.parse().ok()?;
+    (words.next() == Some("kB")).then_some(kib)
 }
 
 /// How far a run got: what `--timing` reports, whether it ran to its end or stopped at a limit.
@@ -142,4 +159,18 @@ fn timing_report(figures: &RunFigures, wall: Duration) -> String {
         sim_time.as_secs_f64(),
         sent as f64 / secs,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::vm_hwm_kib;
+
+    #[test]
+    fn reads_the_peak_from_a_status_text() {
+        let status =
+            "Name:\tbreakersim\nVmPeak:\t  20480 kB\nVmHWM:\t    4812 kB\nVmRSS:\t 4800 kB\n";
+        assert_eq!(vm_hwm_kib(status), Some(4812));
+        assert_eq!(vm_hwm_kib("VmRSS:\t 4800 kB\n"), None);
+        assert_eq!(vm_hwm_kib("VmHWM:\t 4800 MB\n"), None, "only kB is read");
+    }
 }

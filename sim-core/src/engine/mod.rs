@@ -3,4 +3,4 @@
 
 mod queue;
 
-pub use queue::{EventQueue, TimerHandle};
+pub use queue::{EventQueue, LaneId, TimerHandle};

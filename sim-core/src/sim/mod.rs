@@ -30,7 +30,7 @@ pub use timeline::{Bucket, Timeline};
 
 use std::collections::VecDeque;
 
-use crate::engine::{EventQueue, TimerHandle};
+use crate::engine::{EventQueue, LaneId, TimerHandle};
 use crate::envoy::conn_pool::{ConnId, ConnPool, Connection, PoolEnv, PoolEvent};
 use crate::envoy::local_reply::{Flags, ResponseFlag};
 use crate::envoy::retry::RetryState;
@@ -151,6 +151,19 @@ struct ConnTimers {
     next_timer: SimDuration,
 }
 
+/// One Envoy's queue lanes for timeouts whose delay is the same for every timer it arms
+/// (each a constant of its configuration), so due times never decrease within a lane: nearly
+/// all are cancelled, and a lane costs the wheel one entry, not one per timer.
+#[derive(Clone, Copy)]
+struct TimerLanes {
+    /// `route.timeout`, armed per request (`router.rs`).
+    route: LaneId,
+    /// `retry_policy.per_try_timeout`, armed per attempt (`router.rs`).
+    per_try: LaneId,
+    /// `cluster.connect_timeout`, armed per connect (`tcp_connect.rs`).
+    connect: LaneId,
+}
+
 /// Work Envoy defers to the end of the current event-loop iteration.
 enum Deferred {
     UpstreamReady { pool: usize },
@@ -163,6 +176,8 @@ struct Simulation<'s> {
     now: SimTime,
     stop_at: Option<SimTime>,
     queue: EventQueue<Event>,
+    /// Each Envoy's lanes of the queue for its fixed-delay timeouts, by Envoy.
+    timer_lanes: Vec<TimerLanes>,
     /// Every Envoy: the one, or each replica of each `[[proxies]]` group (`fleet.rs`).
     proxies: Vec<Proxy>,
     fleet: Fleet,
@@ -273,12 +288,21 @@ impl<'s> Simulation<'s> {
             let (p, w) = (priority_of.clone(), weight.clone());
             proxies.push(Proxy::new(scenario, seed, id, p, w, &members));
         }
+        let mut queue = EventQueue::new();
+        let timer_lanes = (0..proxies.len())
+            .map(|_| TimerLanes {
+                route: queue.new_lane(),
+                per_try: queue.new_lane(),
+                connect: queue.new_lane(),
+            })
+            .collect();
         Simulation {
             scenario,
             seed,
             now: SimTime::ZERO,
             stop_at: scenario.duration.map(|d| SimTime::ZERO.after(d)),
-            queue: EventQueue::new(),
+            queue,
+            timer_lanes,
             proxies,
             fleet,
             pools_per_envoy,
@@ -337,6 +361,12 @@ impl<'s> Simulation<'s> {
     /// Schedules `event` a `delay` after now.
     fn schedule_in(&mut self, delay: SimDuration, event: Event) -> TimerHandle {
         self.queue.schedule(self.now.after(delay), event)
+    }
+
+    /// Schedules `event` a `delay` after now in `lane`, whose every timer has this delay.
+    fn schedule_in_lane(&mut self, lane: LaneId, delay: SimDuration, event: Event) -> TimerHandle {
+        self.queue
+            .schedule_in_lane(lane, self.now.after(delay), event)
     }
 
     fn cancel(&mut self, timer: Option<TimerHandle>) {

@@ -38,7 +38,8 @@ impl Simulation<'_> {
         let r = &self.requests[request];
         let waiting = r.reply.is_none();
         if waiting && !timeout.is_zero() {
-            let timer = self.schedule_in(timeout, Event::RouteTimeout { request });
+            let lane = self.timer_lanes[e as usize].route;
+            let timer = self.schedule_in_lane(lane, timeout, Event::RouteTimeout { request });
             self.requests[request].route_timer = Some(timer);
         }
     }
@@ -131,7 +132,8 @@ impl Simulation<'_> {
         self.report_outlier(e, host, report);
         let retry = self.proxies[e as usize].retry_config();
         if let Some(t) = retry.and_then(|c| c.per_try_timeout) {
-            let timer = self.schedule_in(t, Event::PerTryTimeout { attempt });
+            let lane = self.timer_lanes[e as usize].per_try;
+            let timer = self.schedule_in_lane(lane, t, Event::PerTryTimeout { attempt });
             self.attempts[attempt].per_try_timer = Some(timer);
         }
         self.send_to_backend(attempt, conn, host);

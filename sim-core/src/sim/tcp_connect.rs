@@ -17,7 +17,8 @@ impl Simulation<'_> {
     pub(super) fn start_connect(&mut self, conn: ConnId) {
         let envoy = self.envoy_of_pool(self.conns[conn].pool) as usize;
         let connect_timeout = self.proxies[envoy].connect_timeout;
-        let timeout = self.schedule_in(connect_timeout, Event::ConnectTimeout { conn });
+        let lane = self.timer_lanes[envoy].connect;
+        let timeout = self.schedule_in_lane(lane, connect_timeout, Event::ConnectTimeout { conn });
         if self.conn_timers.len() <= conn.index() {
             self.conn_timers
                 .resize(conn.index() + 1, ConnTimers::default());
