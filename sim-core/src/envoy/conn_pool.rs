@@ -176,6 +176,9 @@ pub struct PoolEnv<'a> {
     pub stats: &'a mut ClusterStats,
     /// The host's counters and its `per_host_thresholds.max_connections`.
     pub host: &'a mut HostStats,
+    /// The host's `rq_active` (requests on a stream to it now; kept apart from its other
+    /// counters, see `host.rs`).
+    pub rq_active: &'a mut u64,
     /// Every connection of the run, indexed by [`ConnId`].
     pub conns: &'a mut Slab<Connection>,
     /// Where the pool appends what happened, for the simulation to act on.
@@ -310,23 +313,28 @@ impl PoolConfig {
     }
 }
 
-#[derive(Clone, Debug)]
 /// One worker's connection pool for one upstream host (Envoy's `ConnPoolImplBase` with the
 /// HTTP/1 or HTTP/2 codec's rules): pending streams, and connections by state.
+///
+/// Layout: `repr(C, align(64))` keeps what a request's attach and release read and write (the
+/// ready, busy and pending lists, the stream and connecting counts, the id and limits) in the
+/// pool's first two cache lines; what only connection set-up and tear-down read comes after.
+#[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub struct ConnPool {
-    id: usize,
-    limits: StreamLimits,
-    attach_overflow: AttachOverflowCounters,
-    /// Waiting streams; the back is the newest (Envoy's list front), the front the oldest.
-    pending: VecDeque<StreamId>,
     /// Ready connections; the last is the most recently readied (Envoy's list front).
     ready: Vec<ConnId>,
     /// Busy and draining connections.
     busy: Vec<ConnId>,
+    /// Waiting streams; the back is the newest (Envoy's list front), the front the oldest.
+    pending: VecDeque<StreamId>,
+    num_active_streams: u64,
+    connecting_capacity: u64,
+    id: usize,
+    limits: StreamLimits,
     /// Connecting connections; the last is the newest.
     connecting: Vec<ConnId>,
-    connecting_capacity: u64,
-    num_active_streams: u64,
+    attach_overflow: AttachOverflowCounters,
     upstream_ready_scheduled: bool,
     /// Its host left the cluster (`is_draining_for_deletion_`): no new stream comes, and
     /// connections are closed as they become idle.
@@ -536,7 +544,7 @@ impl ConnPool {
         c.close_connection = c.goaway;
         self.num_active_streams += 1;
         env.host.rq_total += 1;
-        env.host.rq_active += 1;
+        *env.rq_active += 1;
         env.stats.upstream_rq_total += 1;
         env.stats.upstream_rq_active += 1;
         env.resources.requests.inc();
@@ -790,7 +798,7 @@ impl ConnPool {
     fn on_stream_closed_counts(&mut self, env: &mut PoolEnv) {
         debug_assert!(self.num_active_streams > 0);
         self.num_active_streams -= 1;
-        env.host.rq_active -= 1;
+        *env.rq_active -= 1;
         env.stats.upstream_rq_active -= 1;
         env.resources.requests.dec();
     }
@@ -965,5 +973,20 @@ fn report_cx_destroy(stats: &mut ClusterStats, event: CloseEvent, with_active_rq
             CloseEvent::LocalClose => stats.upstream_cx_destroy_local_with_active_rq += 1,
             CloseEvent::RemoteClose => stats.upstream_cx_destroy_remote_with_active_rq += 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::{ConnPool, StreamLimits};
+    use std::mem::{align_of, offset_of, size_of};
+
+    /// The fields a request's attach and release touch, `ready` up to `limits`, lie in the
+    /// pool's first two cache lines, and a pool starts on a line.
+    #[test]
+    fn hot_fields_fill_the_first_two_cache_lines() {
+        assert_eq!(align_of::<ConnPool>(), 64);
+        assert_eq!(offset_of!(ConnPool, ready), 0);
+        assert!(offset_of!(ConnPool, limits) + size_of::<StreamLimits>() <= 128);
     }
 }

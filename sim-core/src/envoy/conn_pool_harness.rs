@@ -13,6 +13,7 @@ pub struct Harness {
     pub rm: ResourceManager,
     pub stats: ClusterStats,
     pub host: HostStats,
+    pub rq_active: u64,
     pub conns: Slab<Connection>,
     pub out: Vec<PoolEvent>,
     pub pools: Vec<ConnPool>,
@@ -31,6 +32,7 @@ impl Harness {
             rm: rms.get(RoutingPriority::Default).clone(),
             stats: ClusterStats::new(),
             host: HostStats::default(),
+            rq_active: 0,
             conns: Slab::new(),
             out: Vec::new(),
             pools: (0..pools)
@@ -45,6 +47,7 @@ impl Harness {
             resources: &mut self.rm,
             stats: &mut self.stats,
             host: &mut self.host,
+            rq_active: &mut self.rq_active,
             conns: &mut self.conns,
             out: &mut self.out,
             host_healthy: true,

@@ -45,6 +45,10 @@ pub const DEFAULT_CHOICE_COUNT: u32 = 2;
 struct Level {
     all: Vec<usize>,
     healthy: Vec<usize>,
+    /// Every host of `all`, and of `healthy`, has the same weight (worked out once per
+    /// rebuild, not by each worker's balancer at its refresh).
+    all_equal: bool,
+    healthy_equal: bool,
 }
 
 /// The cluster's hosts as every worker's balancer sees them, rebuilt when health changes.
@@ -116,6 +120,15 @@ impl HostSets {
                 self.levels[p].healthy.push(host);
             }
         }
+        let equal = |hosts: &[usize]| {
+            hosts
+                .windows(2)
+                .all(|w| self.weight[w[0]] == self.weight[w[1]])
+        };
+        for level in &mut self.levels {
+            level.all_equal = equal(&level.all);
+            level.healthy_equal = equal(&level.healthy);
+        }
         let counts: Vec<PriorityHosts> = self
             .levels
             .iter()
@@ -142,10 +155,15 @@ impl HostSets {
         }
     }
 
-    fn equal_weights(&self, hosts: &[usize]) -> bool {
-        hosts
-            .windows(2)
-            .all(|w| self.weight[w[0]] == self.weight[w[1]])
+    /// Whether every host of the list has the same weight (an empty list has no degraded
+    /// hosts, and so equal weights).
+    fn equal_weights(&self, priority: usize, list: HostList) -> bool {
+        let level = &self.levels[priority];
+        match list {
+            HostList::All => level.all_equal,
+            HostList::Healthy => level.healthy_equal,
+            HostList::Degraded => true,
+        }
     }
 }
 
@@ -265,7 +283,7 @@ impl LoadBalancer {
                 let hosts = sets.hosts(priority, list);
                 let edf = (self.policy != LbPolicy::Random
                     && hosts.len() > 1
-                    && !sets.equal_weights(hosts))
+                    && !sets.equal_weights(priority, list))
                 .then(|| {
                     let weight = |&h: &usize| match self.policy {
                         LbPolicy::LeastRequest => {

@@ -124,7 +124,7 @@ fn assert_envoy_conserves(proxy: &Proxy, idle: bool) {
             "per-host connects add up"
         );
         assert_eq!(
-            sum(|h| h.rq_active),
+            proxy.rq_active.iter().sum::<u64>(),
             s.upstream_rq_active,
             "per-host requests add up"
         );
@@ -136,7 +136,8 @@ fn assert_envoy_conserves(proxy: &Proxy, idle: bool) {
         assert!(
             hosts
                 .iter()
-                .all(|h| h.cx_active <= h.cx_total && h.rq_active <= h.rq_total),
+                .zip(&proxy.rq_active)
+                .all(|(h, &rq_active)| h.cx_active <= h.cx_total && rq_active <= h.rq_total),
             "no host has more open than it ever opened"
         );
     }

@@ -31,7 +31,11 @@ pub struct Proxy {
     pub stats: ClusterStats,
     /// The cluster's histograms (`upstream_rq_time`, `upstream_cx_connect_ms`).
     pub histograms: ClusterHistograms,
+    /// Each host's counters but `rq_active`, one cache line a host.
     pub hosts: Vec<HostStats>,
+    /// Each host's `rq_active`, dense: least request probes it for hosts it may not pick
+    /// (`envoy/host.rs`).
+    pub rq_active: Vec<u64>,
     /// What every pool was built with (current Envoy's behaviour); read by the debug builds'
     /// conservation checks.
     #[cfg_attr(not(debug_assertions), allow(dead_code))]
@@ -204,6 +208,7 @@ impl Proxy {
             stats: ClusterStats::new(),
             histograms: ClusterHistograms::default(),
             hosts: vec![host; host_count],
+            rq_active: vec![0; host_count],
             pool_config,
             pools,
             pool_base: envoy.pool_base,
@@ -250,6 +255,7 @@ impl Proxy {
             resources: self.resources.get_mut(self.priority),
             stats: &mut self.stats,
             host: &mut self.hosts[host],
+            rq_active: &mut self.rq_active[host],
             conns,
             out,
             host_healthy,
@@ -298,8 +304,8 @@ impl Proxy {
     /// The worker's load balancer picks a host (`None`: no host available); a pick in a
     /// priority in panic counts `lb_healthy_panic`.
     pub fn choose_host(&mut self, worker: u32) -> Option<usize> {
-        let hosts = &self.hosts;
-        let pick = self.lbs[worker as usize].choose(&self.host_sets, |h| hosts[h].rq_active);
+        let rq_active = &self.rq_active;
+        let pick = self.lbs[worker as usize].choose(&self.host_sets, |h| rq_active[h]);
         if pick.panic {
             self.stats.lb_healthy_panic += 1;
         }
@@ -369,9 +375,9 @@ impl Proxy {
         let d = self.outlier.as_ref();
         self.host_sets
             .rebuild(|h| !d.is_some_and(|d| d.is_ejected(h)));
-        let hosts = &self.hosts;
+        let rq_active = &self.rq_active;
         for lb in &mut self.lbs {
-            lb.refresh_now(&self.host_sets, |h| hosts[h].rq_active);
+            lb.refresh_now(&self.host_sets, |h| rq_active[h]);
         }
         for worker in 0..self.concurrency {
             for &h in leave {

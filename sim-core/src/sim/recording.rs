@@ -434,8 +434,8 @@ impl Simulation<'_> {
 
     fn note_host_gauges(&mut self, e: usize) {
         for h in 0..self.proxies[e].hosts.len() {
-            let hs = &self.proxies[e].hosts[h];
-            let now = [hs.rq_active, hs.cx_active];
+            let proxy = &self.proxies[e];
+            let now = [proxy.rq_active[h], proxy.hosts[h].cx_active];
             let last = self.record.as_ref().expect("recording").host_gauges[e][h];
             if now == last {
                 continue;

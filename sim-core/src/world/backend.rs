@@ -67,23 +67,38 @@ pub enum Handshake {
     Unfinished,
 }
 
-#[derive(Clone, Debug)]
 /// One backend host: its current behaviour, the requests in service and its FIFO queue.
+///
+/// Layout: `repr(C)` keeps the fields in the order written, the ones every request reads or
+/// writes first (counts, queue, behaviour, overload, pause flag: a few adjacent cache lines,
+/// then the random stream), and those of connection set-up, pauses and crashes after them.
+#[derive(Clone, Debug)]
+#[repr(C)]
 pub struct BackendHost {
-    /// Index of its backend group in the scenario.
-    pub group: usize,
-    /// What it does now: the group's fields with the phases started so far applied.
-    pub behaviour: BackendBehaviour,
-    /// Its own random stream (service times, errors).
-    pub rng: SimRng,
     in_service: u32,
-    queue: VecDeque<Job>,
-    /// Requests that may wait in `queue`.
-    max_queue_length: usize,
-    /// Requests answered 503 at once because the queue was full.
-    pub queue_overflows: u64,
     /// Bumped at each crash: work started before it is lost.
     epoch: u32,
+    /// Requests that may wait in `queue`.
+    max_queue_length: usize,
+    queue: VecDeque<Job>,
+    /// What it does now: the group's fields with the phases started so far applied.
+    pub behaviour: BackendBehaviour,
+    /// Errors past a saturation point.
+    overload: Option<Overload>,
+    /// Its stop-the-world pauses and running clock.
+    pub pausing: Pausing,
+    /// How the requests in service share the host.
+    pub model: ServiceModel,
+    /// Its own random stream (service times, errors).
+    pub rng: SimRng,
+    /// The requests in service under `processor_sharing` (empty under `fifo`).
+    pub shared: SharedServer,
+    /// Index of its backend group in the scenario.
+    pub group: usize,
+    /// Requests answered 503 at once because the queue was full.
+    pub queue_overflows: u64,
+    /// Requests answered at once past the `overload` point.
+    pub overload_errors: u64,
     /// Connections in the accept queue: handshake completed, not yet accepted.
     accept_queue: u32,
     /// The listen backlog (`sk_max_ack_backlog`).
@@ -91,25 +106,15 @@ pub struct BackendHost {
     /// SYNs, final ACKs and data of unfinished handshakes dropped because the accept queue
     /// was full (Linux's `ListenOverflows`).
     pub listen_overflows: u64,
-    /// The accept loop's time per accepted connection, if the server has one.
-    accept_time: Option<Distribution>,
     /// The accept loop is busy with the connection it accepted last.
     accept_busy: bool,
+    /// The accept loop's time per accepted connection, if the server has one.
+    accept_time: Option<Distribution>,
     /// With an accept loop: the connections in the accept queue in the order their
     /// handshakes completed (entries of connections closed since are skipped).
     accept_order: VecDeque<Key>,
     /// The connection the accept loop was to have when a pause stopped it.
     accept_after_pause: Option<Key>,
-    /// How the requests in service share the host.
-    pub model: ServiceModel,
-    /// The requests in service under `processor_sharing` (empty under `fifo`).
-    pub shared: SharedServer,
-    /// Errors past a saturation point.
-    overload: Option<Overload>,
-    /// Requests answered at once past the `overload` point.
-    pub overload_errors: u64,
-    /// Its stop-the-world pauses and running clock.
-    pub pausing: Pausing,
     /// Requests that arrived during the current pause, in arrival order: the kernel holds
     /// them until the process reads them.
     held: VecDeque<Job>,
@@ -415,6 +420,17 @@ mod tests {
     use crate::dist::Distribution;
     use crate::scenario::Probability;
     use std::num::NonZeroU32;
+
+    /// What every request reads or writes, `in_service` up to `model`, lies before the random
+    /// stream and within the host's first four cache lines; a pause schedule is not inline.
+    #[test]
+    fn per_request_fields_come_first() {
+        use std::mem::{offset_of, size_of};
+        assert_eq!(offset_of!(BackendHost, in_service), 0);
+        assert!(offset_of!(BackendHost, model) < offset_of!(BackendHost, rng));
+        assert!(offset_of!(BackendHost, rng) <= 256);
+        assert!(size_of::<Pausing>() <= 48, "{}", size_of::<Pausing>());
+    }
 
     fn group(concurrency: u32, p: f64) -> BackendGroup {
         BackendGroup {

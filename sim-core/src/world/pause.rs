@@ -26,8 +26,10 @@ struct Schedule {
 /// Whether a host's process is paused, and its running clock.
 #[derive(Clone, Debug, Default)]
 pub struct Pausing {
-    /// `None`: the host never pauses (no draw, no event, `R(t) = t`).
-    schedule: Option<Schedule>,
+    /// `None`: the host never pauses (no draw, no event, `R(t) = t`). Boxed: its distributions
+    /// and random stream are read only when a pause starts or ends, and would otherwise spread
+    /// the backend's per-request fields over more cache lines.
+    schedule: Option<Box<Schedule>>,
     paused: bool,
     /// When the current pause started.
     paused_at: SimTime,
@@ -40,11 +42,13 @@ pub struct Pausing {
 impl Pausing {
     /// The pauses of host `index` (its stream id) under `seed`, if its group has any.
     pub fn new(pauses: Option<&Pauses>, seed: u64, index: u64) -> Self {
-        let schedule = pauses.map(|p| Schedule {
-            every: p.every.clone(),
-            duration: p.duration.clone(),
-            first: p.first,
-            rng: stream(seed, StreamKind::BackendPauses, index),
+        let schedule = pauses.map(|p| {
+            Box::new(Schedule {
+                every: p.every.clone(),
+                duration: p.duration.clone(),
+                first: p.first,
+                rng: stream(seed, StreamKind::BackendPauses, index),
+            })
         });
         Pausing {
             schedule,

@@ -50,6 +50,12 @@ pub struct Detector<R: RandomSource> {
     /// One monitor per host, in host order; `None` once a host is removed. Iteration (at ticks)
     /// is in host order, where Envoy iterates a hash map.
     monitors: Vec<Option<HostMonitor>>,
+    /// `FAILED_OUTLIER_CHECK` of each host, false for a host without a monitor. Every pool call
+    /// reads it, so it is kept apart in this 1-byte-a-host array rather than in the 100-odd
+    /// bytes of the host's monitor.
+    failed_check: Vec<bool>,
+    /// Hosts with a monitor (kept as monitors come and go, so no pass counts them).
+    monitored: u64,
     /// The detector's own count of ejections in force (`ejections_active_helper_`).
     active: u64,
     /// Hosts with `FAILED_OUTLIER_CHECK` set (differs from `active` after a double ejection).
@@ -74,6 +80,8 @@ impl<R: RandomSource> Detector<R> {
         Detector {
             cfg,
             monitors: vec![Some(HostMonitor::default()); hosts],
+            failed_check: vec![false; hosts],
+            monitored: hosts as u64,
             active: 0,
             ejected: 0,
             sr_numbers: [UNSET; 2],
@@ -101,7 +109,7 @@ impl<R: RandomSource> Detector<R> {
 
     /// Whether host `host` is ejected now.
     pub fn is_ejected(&self, host: usize) -> bool {
-        self.monitor(host).is_some_and(|m| m.ejected)
+        self.failed_check.get(host).copied().unwrap_or(false)
     }
 
     /// The `ejections_active` gauge (Envoy's `ejections_active_helper_`): the hosts ejected now,
@@ -145,12 +153,14 @@ impl<R: RandomSource> Detector<R> {
     }
 
     fn host_count(&self) -> u64 {
-        self.monitors.iter().flatten().count() as u64
+        self.monitored
     }
 
     /// A host joins the cluster (`addHostMonitor`); returns its index.
     pub fn add_host(&mut self) -> usize {
         self.monitors.push(Some(HostMonitor::default()));
+        self.failed_check.push(false);
+        self.monitored += 1;
         self.monitors.len() - 1
     }
 
@@ -160,14 +170,17 @@ impl<R: RandomSource> Detector<R> {
         let slot = &mut self.monitors[host];
         debug_assert!(slot.is_none(), "host {host} joins twice");
         *slot = Some(HostMonitor::default());
+        self.monitored += 1;
     }
 
     /// A host leaves the cluster: an ejected host stops counting as active, with no uneject
     /// event, as in Envoy's member-update callback.
     pub fn remove_host(&mut self, host: usize) {
-        if let Some(m) = self.monitors.get_mut(host).and_then(Option::take)
-            && m.ejected
-        {
+        if self.monitors.get_mut(host).and_then(Option::take).is_none() {
+            return;
+        }
+        self.monitored -= 1;
+        if std::mem::take(&mut self.failed_check[host]) {
             self.ejected -= 1;
             self.active -= 1;
             self.stats.ejections_active = self.active;
@@ -205,7 +218,7 @@ impl<R: RandomSource> Detector<R> {
     /// `onConsecutiveErrorWorker`: a host already ejected is left alone (no stats, and the
     /// counter keeps counting); otherwise detect, try to eject, and reset that counter.
     fn on_consecutive_error(&mut self, host: usize, t: EjectionType, now: SimTime) {
-        if self.monitor(host).is_none_or(|m| m.ejected) {
+        if self.monitor(host).is_none() || self.is_ejected(host) {
             return;
         }
         self.stats.detected(t);
@@ -242,10 +255,9 @@ impl<R: RandomSource> Detector<R> {
         let jitter_ms = self.rng.random() % (self.cfg.od.max_ejection_time_jitter.as_millis() + 1);
         let (base, max) = (self.cfg.od.base_ejection_time, self.cfg.max_ejection_time);
         let m = self.monitors[host].as_mut().expect("checked by the caller");
-        if !m.ejected {
+        if !std::mem::replace(&mut self.failed_check[host], true) {
             self.ejected += 1;
         }
-        m.ejected = true;
         m.num_ejections += 1;
         m.last_ejection = Some(now);
         m.jitter = SimDuration(jitter_ms * NANOS_PER_MILLI);
@@ -318,7 +330,10 @@ impl<R: RandomSource> Detector<R> {
             .version
             .has(Behaviour::MultiplierDecaysAfterAHealthyInterval);
         for host in 0..self.monitors.len() {
-            if decay_first && let Some(m) = self.monitors[host].as_mut().filter(|m| !m.ejected) {
+            if decay_first
+                && !self.failed_check[host]
+                && let Some(m) = self.monitors[host].as_mut()
+            {
                 m.backoff = m.backoff.saturating_sub(1);
             } else if self.is_due_for_uneject(host, now) {
                 self.uneject_host(host, now);
@@ -339,10 +354,11 @@ impl<R: RandomSource> Detector<R> {
     /// unejected for at least one interval (`onIntervalTimer` after PR #29711).
     fn decay_multipliers(&mut self, now: SimTime) {
         let interval = self.cfg.od.interval;
-        for m in self.monitors.iter_mut().flatten() {
+        for (slot, &ejected) in self.monitors.iter_mut().zip(&self.failed_check) {
+            let Some(m) = slot else { continue };
             let healthy_for_an_interval =
                 m.last_unejection.is_some_and(|t| now.since(t) >= interval);
-            if !m.ejected && healthy_for_an_interval {
+            if !ejected && healthy_for_an_interval {
                 m.backoff = m.backoff.saturating_sub(1);
             }
         }
@@ -350,7 +366,7 @@ impl<R: RandomSource> Detector<R> {
 
     /// `checkHostForUneject`: `min(base * multiplier, max) + jitter <= now - ejected at`.
     fn is_due_for_uneject(&self, host: usize, now: SimTime) -> bool {
-        let Some(m) = self.monitor(host).filter(|m| m.ejected) else {
+        let Some(m) = self.monitor(host).filter(|_| self.is_ejected(host)) else {
             return false;
         };
         let base = self.cfg.od.base_ejection_time.0;
@@ -370,7 +386,7 @@ impl<R: RandomSource> Detector<R> {
         let m = self.monitors[host]
             .as_mut()
             .expect("an ejected host has a monitor");
-        m.ejected = false;
+        self.failed_check[host] = false;
         m.consecutive_5xx = 0;
         m.consecutive_gateway_failure = 0;
         m.consecutive_local_origin_failure = 0;
@@ -396,8 +412,9 @@ impl<R: RandomSource> Detector<R> {
         let mut sr_hosts: Vec<(usize, f64)> = Vec::new();
         let mut fp_hosts: Vec<(usize, f64)> = Vec::new();
         let mut sum = 0.0;
-        for (host, slot) in self.monitors.iter_mut().enumerate() {
-            let Some(m) = slot.as_mut().filter(|m| !m.ejected) else {
+        let hosts = self.monitors.iter_mut().zip(&self.failed_check);
+        for (host, (slot, &ejected)) in hosts.enumerate() {
+            let Some(m) = slot.as_mut().filter(|_| !ejected) else {
                 continue;
             };
             let monitor = if local { &mut m.local } else { &mut m.external };

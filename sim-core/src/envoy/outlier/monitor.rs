@@ -103,8 +103,6 @@ pub struct HostMonitor {
     pub num_ejections: u32,
     pub last_ejection: Option<SimTime>,
     pub last_unejection: Option<SimTime>,
-    /// FAILED_OUTLIER_CHECK.
-    pub ejected: bool,
 }
 
 fn is_gateway_error(code: u16) -> bool {
