@@ -80,3 +80,19 @@ fn config_select_that_is_not_an_istio_cluster_name() {
         )],
     );
 }
+
+/// A `[cluster] from` config nested past the YAML reader's limit is refused at its place in
+/// the config, as `import` refuses it (`import_of_flow_collections_nested_past_the_yaml_readers_limit`).
+#[test]
+fn config_nested_past_the_yaml_readers_limit() {
+    let deep = format!("{}{}\n", "[".repeat(300), "]".repeat(300));
+    let path = with_config("cfg-deep", &deep, "");
+    let config = path.replace("cfg-deep.toml", "cfg-deep.yaml");
+    fails(
+        &["--message-format", "short", "check", &path],
+        2,
+        &[&format!(
+            "{config}:1:256: YAML syntax error: recursion limit exceeded"
+        )],
+    );
+}

@@ -201,3 +201,29 @@ fn import_stream_limit_of_zero() {
         )],
     );
 }
+
+/// Flow collections (`[`, `{`) nested past the YAML reader's 255 levels are refused at the
+/// bracket that passes them, in YAML and JSON alike (saphyr-parser 0.3.4 counts them in a
+/// `u8`, `increase_flow_level` in `scanner.rs`: "recursion limit exceeded"). Nesting within
+/// that and past 100 levels is refused by the import's own depth check (`import_loading`).
+#[test]
+fn import_of_flow_collections_nested_past_the_yaml_readers_limit() {
+    let json = file(
+        "deep-flow.json",
+        &format!("{}{}\n", "[".repeat(300), "]".repeat(300)),
+    );
+    let yaml = file(
+        "deep-flow.yaml",
+        &format!("x: {}1{}\n", "{a: ".repeat(300), "}".repeat(300)),
+    );
+    // The 256th `[` is column 256; the 256th `{` comes after `x: ` and 255 `{a: `.
+    for (path, at) in [(&json, ":1:256:"), (&yaml, ":1:1024:")] {
+        fails(
+            &["--message-format", "short", "import", path],
+            2,
+            &[&format!(
+                "{path}{at} YAML syntax error: recursion limit exceeded"
+            )],
+        );
+    }
+}

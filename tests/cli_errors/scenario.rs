@@ -53,6 +53,54 @@ fn toml_syntax_error_names_line_and_column() {
     );
 }
 
+/// Nesting past the TOML reader's limits is refused at its place (issue 20, item 6): arrays or
+/// inline tables more than 80 deep and dotted keys of more than 80 parts (80 before the last; toml
+/// 1.2.2: `LIMIT` = 80 in `de/parser/mod.rs`, checked in `de/parser/key.rs` and by
+/// toml_parser's `RecursionGuard`). The dotted key's error came from toml without a place.
+#[test]
+fn nesting_past_the_toml_limits_is_an_error_at_its_place() {
+    let keys = |n: usize| vec!["a"; n].join(".");
+    let deep =
+        |n: usize, open: &str, close: &str| format!("x = {}1{}", open.repeat(n), close.repeat(n));
+    // (file, text, where the error is): line 2 is the nesting, after `# line 1`.
+    let cases = [
+        ("deep-header.toml", format!("[{}]", keys(81)), ":2:2:"),
+        (
+            "deep-array-table.toml",
+            format!("[[{}]]", keys(5000)),
+            ":2:3:",
+        ),
+        ("deep-dotted.toml", format!("{} = 1", keys(81)), ":2:1:"),
+        (
+            "deep-inline-key.toml",
+            format!("x = {{ {} = 1 }}", keys(81)),
+            ":2:7:",
+        ),
+        // The 81st `[` is column 85 (`x = ` is 4 columns).
+        ("deep-array.toml", deep(81, "[", "]"), ":2:85:"),
+        ("deep-inline.toml", deep(5000, "{a=", "}"), ":2:245:"),
+    ];
+    for (name, nesting, at) in cases {
+        let shown = file(name, &format!("# line 1\n{nesting}\n"));
+        for cmd in ["check", "run"] {
+            fails(
+                &["--message-format", "short", cmd, &shown],
+                2,
+                &[&format!("{shown}{at} TOML syntax error")],
+            );
+        }
+    }
+    // At the limits themselves the TOML is read: `x` is then an unknown field.
+    for (name, nesting) in [
+        ("limit-dotted.toml", format!("{} = 1", keys(80))),
+        ("limit-array.toml", deep(80, "[", "]")),
+    ] {
+        let shown = file(name, &format!("# line 1\n{nesting}\n"));
+        let message = fails(&["check", &shown], 2, &["unknown field"]);
+        assert!(!message.contains("TOML syntax error"), "{message}");
+    }
+}
+
 #[test]
 fn unknown_field() {
     rejects(

@@ -27,6 +27,20 @@ fn sweep_file_that_cannot_be_read() {
     );
 }
 
+/// A sweep file nested past the TOML reader's limits is refused at its place, as a scenario is
+/// (`scenario::nesting_past_the_toml_limits_is_an_error_at_its_place`).
+#[test]
+fn sweep_file_nested_past_the_toml_limits() {
+    let path = sweep_file(
+        "deep-sweep.toml",
+        &format!("[{}]\n", vec!["a"; 81].join(".")),
+    );
+    sweep_fails(
+        &path,
+        &["TOML syntax error: recursion limit", &format!("{path}:2:2")],
+    );
+}
+
 /// Fields the sweep file does not have, values of the wrong type, a missing `scenario`.
 #[test]
 fn sweep_fields_that_do_not_fit() {

@@ -8,6 +8,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::model::Scenario;
 use super::overrides::{Override, apply_override};
+use super::toml_keys::longest_dotted_key;
 use super::validate::validate;
 use super::version_check::check_config_for_version;
 use crate::diagnostic::{Diagnostic, Place, Severity, SourceSpan};
@@ -52,7 +53,14 @@ pub fn toml_syntax_error(text: &str, source: &str, e: &toml::de::Error) -> Diagn
         Some(source.to_string()),
         &format!("TOML syntax error: {}", e.message().trim()),
     );
-    match e.span() {
+    // The toml crate gives no place for a dotted key of too many parts (toml 1.2.2,
+    // `de/parser/key.rs`: `LIMIT` = 80 parts or more before the last); it is the longest.
+    let span = e.span().or_else(|| {
+        (e.message().trim() == "recursion limit")
+            .then(|| longest_dotted_key(text))
+            .flatten()
+    });
+    match span {
         Some(span) => d.at(text, span),
         None => d,
     }

@@ -13,6 +13,7 @@ mod model;
 mod outlier_detection;
 mod overrides;
 mod route;
+mod toml_keys;
 mod validate;
 mod values;
 mod version_check;
