@@ -1474,6 +1474,24 @@ const BOOTSTRAP: &str = r#"static_resources:
     lb_policy: RANDOM
 "#;
 
+// Envoy keeps the retry_on conditions it knows and drops the rest without a word
+// (`RetryPolicyImpl` in source/common/router/config_impl.cc takes only
+// `RetryStateImpl::parseRetryOn(...).first`): so does the import, with a warning at the
+// config's line. (Found by the import fuzz target: `2xx,reset` was copied as written and the
+// scenario then refused.)
+#[test]
+fn envoy_route_retry_on_conditions_envoy_does_not_know_are_dropped_with_a_warning() {
+    let config = BOOTSTRAP.replace("retry_on: 5xx,reset", "retry_on: 2xx,reset,5xxx");
+    let out = import_files(&[("envoy.yaml", &config)], None, Some("alpha"));
+    assert_eq!(out.str(&rp("retry_on")), "reset");
+    out.warned(&["envoy.yaml:", "`2xx`, `5xxx`", "retry_on = \"reset\""]);
+    assert!(out.scenario().route.retry_policy.is_some());
+    let none_known = BOOTSTRAP.replace("retry_on: 5xx,reset", "retry_on: 2xx");
+    let out = import_files(&[("envoy.yaml", &none_known)], None, Some("alpha"));
+    assert_eq!(out.str(&rp("retry_on")), "");
+    out.warned(&["`2xx`"]);
+}
+
 // A bootstrap: the chosen cluster and the HTTP connection manager route that sends to it, its
 // timeout and retry_policy copied with Envoy's names.
 #[test]

@@ -3,6 +3,7 @@
 //! `[route]`, with Envoy's names and units.
 
 use sim_core::diagnostic::Diagnostic;
+use sim_core::envoy::retry::RetryOn;
 use sim_core::scenario::{
     OutlierDetection, PerHostThresholds, RetryBudget, RetryPolicy, Thresholds,
 };
@@ -348,7 +349,12 @@ pub fn assignment_endpoints(la: &Node) -> Vec<EndpointGroup> {
 /// `RouteAction` → `[route]`: timeout and retry policy. The route's own `retry_policy` wins;
 /// without one, the virtual host's applies whole (`RouteEntryImplBase::buildRetryPolicy`,
 /// `source/common/router/config_impl.cc`: "Route specific policy wins, if available").
-pub fn translate_route(doc: &mut Doc, r: &Node, vhost_retry: Option<Node>) -> CliResult<()> {
+pub fn translate_route(
+    doc: &mut Doc,
+    r: &Node,
+    vhost_retry: Option<Node>,
+    warnings: &mut Vec<Diagnostic>,
+) -> CliResult<()> {
     doc.section(
         "[route]",
         Some("The route's action (envoy.config.route.v3.RouteAction)"),
@@ -370,6 +376,7 @@ pub fn translate_route(doc: &mut Doc, r: &Node, vhost_retry: Option<Node>) -> Cl
     };
     doc.section("[route.retry_policy]", note);
     copy_plain_fields(doc, &rp, RetryPolicy::spec(), &[]);
+    drop_unknown_retry_on(doc, &rp, warnings);
     if let Some(codes) = rp.get("retriable_status_codes") {
         let list: Vec<String> = codes
             .items()
@@ -415,6 +422,23 @@ pub fn translate_route(doc: &mut Doc, r: &Node, vhost_retry: Option<Node>) -> Cl
         );
     }
     Ok(())
+}
+
+/// `retry_on` conditions Envoy does not know are dropped, as Envoy drops them
+/// ([`RetryOn::split_known`]), with a warning at their place: the scenario keeps the rest.
+fn drop_unknown_retry_on(doc: &mut Doc, rp: &Node, warnings: &mut Vec<Diagnostic>) {
+    let Some(on) = rp.get("retry_on") else { return };
+    let Some(text) = on.str() else { return };
+    let (known, unknown) = RetryOn::split_known(text);
+    if unknown.is_empty() {
+        return;
+    }
+    doc.set("retry_on", Value::str(&known), file(&on));
+    let names: Vec<String> = unknown.iter().map(|u| format!("`{u}`")).collect();
+    warnings.push(on.warning(format!(
+        "Envoy ignores the unknown retry_on condition(s) {} (its route config keeps only the          conditions it knows): the scenario has retry_on = \"{known}\"",
+        names.join(", ")
+    )));
 }
 
 /// A route sending to the cluster: its `RouteAction`, and its virtual host's `retry_policy`.

@@ -332,7 +332,8 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             match envoy::find_route(&inv.route_configs, &facts.name) {
                 Some(found) => {
                     let route_has_own = found.action.get("retry_policy").is_some();
-                    envoy::translate_route(&mut doc, &found.action, found.vhost_retry.clone())?;
+                    let vhost = found.vhost_retry.clone();
+                    envoy::translate_route(&mut doc, &found.action, vhost, &mut warnings)?;
                     checked.push(found.action);
                     match found.vhost_retry {
                         Some(v) if route_has_own => {

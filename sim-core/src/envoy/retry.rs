@@ -85,6 +85,22 @@ impl RetryOn {
         Ok(on)
     }
 
+    /// Splits Envoy's comma-separated `retry_on` into the conditions Envoy knows (joined with
+    /// commas) and those it does not. Envoy's route config keeps only the known ones and drops
+    /// the rest without a word: `RetryPolicyImpl` takes `RetryStateImpl::parseRetryOn(...).first`
+    /// and ignores its `all_fields_valid` half (`source/common/router/config_impl.cc`).
+    pub fn split_known(text: &str) -> (String, Vec<String>) {
+        let (known, unknown): (Vec<&str>, Vec<&str>) = text
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .partition(|t| RetryOn::parse(t).is_ok());
+        (
+            known.join(","),
+            unknown.into_iter().map(String::from).collect(),
+        )
+    }
+
     /// No condition set, so nothing is retried.
     pub fn is_empty(&self) -> bool {
         *self == RetryOn::default()
