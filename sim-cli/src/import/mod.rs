@@ -20,7 +20,7 @@ pub mod world;
 mod yaml;
 
 use emit::{Doc, Origin, Value};
-use sim_core::diagnostic::{Diagnostic, Severity};
+use sim_core::diagnostic::{Diagnostic, LineIndex, Severity};
 use yaml::{Dialect, Node, Reads, Unread, parse_documents};
 
 use crate::exit::{CliError, CliResult};
@@ -291,19 +291,20 @@ pub struct InputFile {
 /// and VirtualServices, in one file or several) as one scenario.
 pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> {
     let mut yaml = Vec::new();
-    for f in files {
+    for (i, f) in files.iter().enumerate() {
         for y in parse_documents(&f.text, &f.source)? {
-            yaml.push((y, f));
+            yaml.push((y, f, i));
         }
     }
     let reads: Vec<Reads> = yaml
         .iter()
-        .map(|(y, _)| Reads::new(Dialect::of(y)))
+        .map(|(y, _, _)| Reads::new(Dialect::of(y)))
         .collect();
+    let lines: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(&f.text)).collect();
     let docs: Vec<Node> = yaml
         .iter()
         .zip(&reads)
-        .map(|((y, file), reads)| Node::root(y, reads, &file.source, &file.text))
+        .map(|((y, file, i), reads)| Node::root(y, reads, &file.source, &file.text, &lines[*i]))
         .collect();
     let names: Vec<&str> = files.iter().map(|f| f.source.as_str()).collect();
     let source = names.join(", ");
@@ -434,7 +435,7 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
     for node in &checked {
         for Unread {
             path,
-            place,
+            at,
             suggestion,
         } in node.unread()
         {
@@ -456,7 +457,7 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
                     }
                 }
             };
-            warnings.push(warning.place(place));
+            warnings.push(warning.place(at.place()));
         }
     }
     summarise_unmodelled(&mut warnings, source, opts)?;

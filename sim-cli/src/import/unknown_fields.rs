@@ -133,7 +133,7 @@ fn walk(node: &Node, m: &'static Message, out: &mut Vec<Unknown>) {
             out.push(Unknown {
                 key,
                 message: m.name,
-                place,
+                place: place.place(),
                 path: value.path().to_string(),
                 source: node.source().to_string(),
                 simulated: SIMULATED.contains(&m.name),
@@ -163,7 +163,7 @@ fn walk(node: &Node, m: &'static Message, out: &mut Vec<Unknown>) {
                 } else if is_v2(name) {
                     let at = v.entries().into_iter().find(|(k, _, _)| k == "@type");
                     let (place, path) = at
-                        .map(|(_, p, n)| (p, n.path().to_string()))
+                        .map(|(_, p, n)| (p.place(), n.path().to_string()))
                         .unwrap_or((v.place(), v.path().to_string()));
                     out.push(Unknown {
                         key: "@type".into(),

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Marker, Scalar, YamlData};
-use sim_core::diagnostic::{Diagnostic, Place, Severity, SourceSpan, did_you_mean};
+use sim_core::diagnostic::{Diagnostic, LineIndex, Place, Severity, did_you_mean};
 use sim_core::schema::json_name;
 use sim_core::time::SimDuration;
 
@@ -126,13 +126,34 @@ impl Reads {
 }
 
 /// A field of the file that no translation read.
-pub struct Unread {
+pub struct Unread<'y> {
     /// Its dotted path.
     pub path: String,
     /// Where its key is.
-    pub place: Place,
+    pub at: KeyAt<'y>,
     /// The name looked for in the same mapping that it is closest to, if it looks misspelt.
     pub suggestion: Option<String>,
+}
+
+/// Where a mapping's key is in its file, made a [`Place`] only for a message that shows it
+/// (most keys are never shown, and a place copies its line: a whole document, on one line).
+#[derive(Clone, Copy)]
+pub struct KeyAt<'y> {
+    text: &'y str,
+    lines: &'y LineIndex,
+    /// The key's first and just-past-last characters (saphyr's markers count characters).
+    chars: (usize, usize),
+}
+
+impl KeyAt<'_> {
+    /// The key's place, to show it in a message.
+    pub fn place(&self) -> Place {
+        let byte = |c: usize| self.lines.byte_of_char(self.text, c);
+        Place::Span(
+            self.lines
+                .span(self.text, byte(self.chars.0)..byte(self.chars.1)),
+        )
+    }
 }
 
 /// A node of the tree with its dotted path.
@@ -143,6 +164,8 @@ pub struct Node<'y, 'a> {
     source: &'y str,
     /// The whole text of the file, to show the node's line in messages.
     text: &'y str,
+    /// Where the text's lines start.
+    lines: &'y LineIndex,
     path: String,
 }
 
@@ -155,18 +178,21 @@ fn join(path: &str, key: &str) -> String {
 }
 
 impl<'y, 'a> Node<'y, 'a> {
-    /// The root of a document read from the file `source`, whose text is `text`.
+    /// The root of a document read from the file `source`, whose text is `text` with its lines
+    /// indexed in `lines`.
     pub fn root(
         yaml: &'y MarkedYaml<'a>,
         reads: &'y Reads,
         source: &'y str,
         text: &'y str,
+        lines: &'y LineIndex,
     ) -> Self {
         Node {
             yaml,
             reads,
             source,
             text,
+            lines,
             path: String::new(),
         }
     }
@@ -178,12 +204,15 @@ impl<'y, 'a> Node<'y, 'a> {
 
     /// The node's place in its file.
     pub fn place(&self) -> Place {
-        self.place_of(&self.yaml.span.start, &self.yaml.span.end)
+        self.at(&self.yaml.span.start, &self.yaml.span.end).place()
     }
 
-    fn place_of(&self, start: &Marker, end: &Marker) -> Place {
-        let (start, end) = (byte_offset(self.text, start), byte_offset(self.text, end));
-        Place::Span(SourceSpan::new(self.text, start..end))
+    fn at(&self, start: &Marker, end: &Marker) -> KeyAt<'y> {
+        KeyAt {
+            text: self.text,
+            lines: self.lines,
+            chars: (start.index(), end.index()),
+        }
     }
 
     /// An error at this node, naming its path.
@@ -229,6 +258,7 @@ impl<'y, 'a> Node<'y, 'a> {
             reads: self.reads,
             source: self.source,
             text: self.text,
+            lines: self.lines,
             path,
         }
     }
@@ -270,7 +300,7 @@ impl<'y, 'a> Node<'y, 'a> {
 
     /// The entries of a mapping as written, each key with its place and its value as a node,
     /// without marking anything read (for checks over the whole file).
-    pub fn entries(&self) -> Vec<(String, Place, Node<'y, 'a>)> {
+    pub fn entries(&self) -> Vec<(String, KeyAt<'y>, Node<'y, 'a>)> {
         let Some(map) = self.yaml.data.as_mapping() else {
             return Vec::new();
         };
@@ -282,13 +312,10 @@ impl<'y, 'a> Node<'y, 'a> {
                     reads: self.reads,
                     source: self.source,
                     text: self.text,
+                    lines: self.lines,
                     path: join(&self.path, key),
                 };
-                Some((
-                    key.to_string(),
-                    self.place_of(&k.span.start, &k.span.end),
-                    node,
-                ))
+                Some((key.to_string(), self.at(&k.span.start, &k.span.end), node))
             })
             .collect()
     }
@@ -306,6 +333,7 @@ impl<'y, 'a> Node<'y, 'a> {
                         reads: self.reads,
                         source: self.source,
                         text: self.text,
+                        lines: self.lines,
                         path: format!("{}[{i}]", self.path),
                     }
                     .repeated()
@@ -360,15 +388,12 @@ impl<'y, 'a> Node<'y, 'a> {
 
     /// Marks this node and everything below it as read (parts that do not matter here).
     pub fn read_all(&self) {
-        for Unread { path, .. } in self.unread() {
-            self.reads.seen.borrow_mut().insert(path);
-        }
-        let mut nested = self.unread();
+        let mut nested = self.unread_paths();
         while !nested.is_empty() {
-            for Unread { path, .. } in nested {
+            for path in nested {
                 self.reads.seen.borrow_mut().insert(path);
             }
-            nested = self.unread();
+            nested = self.unread_paths();
         }
     }
 
@@ -384,7 +409,7 @@ impl<'y, 'a> Node<'y, 'a> {
 
     /// Says `why` for every field below this node that is unread so far.
     pub fn ignore_unread(&self, why: &str) {
-        for Unread { path, .. } in self.unread() {
+        for path in self.unread_paths() {
             self.reads.why.borrow_mut().insert(path, why.to_string());
         }
     }
@@ -569,9 +594,22 @@ impl<'y, 'a> Node<'y, 'a> {
     }
 
     /// Every field below this node that was never read, with the place of its key.
-    pub fn unread(&self) -> Vec<Unread> {
+    pub fn unread(&self) -> Vec<Unread<'y>> {
         let mut out = Vec::new();
-        self.collect_unread(&mut out);
+        self.each_unread(&mut |mapping, key, path| {
+            out.push(Unread {
+                at: mapping.at(&key.span.start, &key.span.end),
+                suggestion: key.data.as_str().and_then(|k| mapping.closest_asked(k)),
+                path,
+            })
+        });
+        out
+    }
+
+    /// The paths of [`Node::unread`].
+    fn unread_paths(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.each_unread(&mut |_, _, path| out.push(path));
         out
     }
 
@@ -587,20 +625,16 @@ impl<'y, 'a> Node<'y, 'a> {
         did_you_mean(key, &names).map(str::to_string)
     }
 
-    fn collect_unread(&self, out: &mut Vec<Unread>) {
+    /// Calls `found` with the mapping, key and path of each field below this node that was
+    /// never read (not below it: a field unread is reported, not its parts).
+    fn each_unread(&self, found: &mut dyn FnMut(&Self, &MarkedYaml<'a>, String)) {
         let seen = |p: &str| self.reads.seen.borrow().contains(p);
         if let Some(map) = self.yaml.data.as_mapping() {
             for (k, v) in map.iter() {
                 let Some(key) = k.data.as_str() else { continue };
                 let path = join(&self.path, key);
                 if !seen(&path) {
-                    let place = self.place_of(&k.span.start, &k.span.end);
-                    let suggestion = self.closest_asked(key);
-                    out.push(Unread {
-                        path,
-                        place,
-                        suggestion,
-                    });
+                    found(self, k, path);
                     continue;
                 }
                 let child = Node {
@@ -608,9 +642,10 @@ impl<'y, 'a> Node<'y, 'a> {
                     reads: self.reads,
                     source: self.source,
                     text: self.text,
+                    lines: self.lines,
                     path,
                 };
-                child.collect_unread(out);
+                child.each_unread(found);
             }
         } else if let Some(seq) = self.yaml.data.as_sequence() {
             for (i, v) in seq.iter().enumerate() {
@@ -619,9 +654,10 @@ impl<'y, 'a> Node<'y, 'a> {
                     reads: self.reads,
                     source: self.source,
                     text: self.text,
+                    lines: self.lines,
                     path: format!("{}[{i}]", self.path),
                 };
-                child.collect_unread(out);
+                child.each_unread(found);
             }
         }
     }

@@ -2,12 +2,14 @@
 //! where in it (a span of its text, or the `--set` or sweep entry the value came from), the field
 //! path, what is wrong, what is allowed, and a hint. sim-cli renders it (`--message-format`).
 
+mod line_index;
 mod span;
 mod suggest;
 
 use std::fmt;
 use std::ops::Range;
 
+pub use line_index::LineIndex;
 pub use span::{SourceSpan, line_column};
 pub use suggest::did_you_mean;
 

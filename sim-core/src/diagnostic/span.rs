@@ -2,6 +2,8 @@
 
 use std::ops::Range;
 
+use super::line_index::LineIndex;
+
 /// A stretch of a file's text, with what it takes to show it: its 1-based line and column, and
 /// the text of its first line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,13 +27,17 @@ impl SourceSpan {
     /// The span of bytes `range` of `text` (clamped to the text, moved to character
     /// boundaries).
     pub fn new(text: &str, range: Range<usize>) -> SourceSpan {
+        LineIndex::new(text).span(text, range)
+    }
+
+    /// [`SourceSpan::new`] with the text's lines already indexed in `lines`.
+    pub(super) fn with_lines(lines: &LineIndex, text: &str, range: Range<usize>) -> SourceSpan {
         let start = floor_boundary(text, range.start.min(text.len()));
         let end = floor_boundary(text, range.end.clamp(start, text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let (line, column, line_start) = lines.locate(text, start);
+        let (end_line, end_column) = lines.line_column(text, end);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line_text = text[line_start..line_end].trim_end_matches('\r');
-        let (line, column) = line_column(text, start);
-        let (end_line, end_column) = line_column(text, end);
         // A span may start past the line's trimmed `\r` (a lone `\r` before `\n`).
         let from = (start - line_start).min(line_text.len());
         let to = (end.min(line_start + line_text.len()) - line_start).max(from);
@@ -84,11 +90,7 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
 /// 1-based line and column (in characters) of byte offset `offset` in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+    LineIndex::new(text).line_column(text, offset)
 }
 
 #[cfg(test)]
