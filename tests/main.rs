@@ -23,6 +23,7 @@ mod import_istio_rules;
 mod import_lb_policy;
 mod import_loading;
 mod import_snapshots;
+mod import_warnings;
 mod input_files;
 mod lab;
 mod lifecycle;

