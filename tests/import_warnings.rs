@@ -76,3 +76,26 @@ fn unspecified_is_the_default_and_an_unknown_policy_is_refused() {
         "{e}"
     );
 }
+
+/// A trailing `---` (as in Istio's own Bookinfo samples) is an empty document, which istiod's
+/// reader skips (`parseInputsImpl`, pilot/pkg/config/kube/crd/conversion.go): no warning, so
+/// `--strict` does not refuse the file for it. A document that is not empty still is warned.
+#[test]
+fn an_empty_document_is_no_resource() {
+    let text = format!("{}---\n# only a comment\n---\n", dr_with_lb("RANDOM"));
+    let (_, warnings) = run("dr.yaml", &text, None).unwrap();
+    assert!(
+        !warnings
+            .iter()
+            .any(|w| w.contains("not a Kubernetes resource")),
+        "{warnings:#?}"
+    );
+    let text = format!("{}---\nname: c\n", dr_with_lb("RANDOM"));
+    let (_, warnings) = run("dr.yaml", &text, None).unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("dr.yaml:11:1") && w.contains("not a Kubernetes resource")),
+        "{warnings:#?}"
+    );
+}

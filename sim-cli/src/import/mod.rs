@@ -265,7 +265,10 @@ fn classify<'y, 'a>(docs: &[Node<'y, 'a>], source: &str) -> CliResult<Kind<'y, '
         })
         .collect();
     // An Envoy document beside Istio resources is not part of what istiod builds from them.
-    for d in docs.iter().filter(|d| !d.has("kind")) {
+    // An empty document (a trailing `---`, or one of comments only) is no resource at all:
+    // istiod's own reader skips it silently (`parseInputsImpl` in
+    // `pilot/pkg/config/kube/crd/conversion.go` continues past an empty object), as kubectl does.
+    for d in docs.iter().filter(|d| !d.has("kind") && !d.is_null()) {
         d.read_all();
         skipped.push(d.warning(
             "this document is not a Kubernetes resource, so it is skipped: give Envoy configs \

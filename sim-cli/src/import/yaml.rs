@@ -340,6 +340,11 @@ impl<'y, 'a> Node<'y, 'a> {
         matches!(self.yaml.data, YamlData::Value(Scalar::Integer(_)))
     }
 
+    /// Whether the node is empty: `null`, `~`, or nothing at all (an empty YAML document).
+    pub fn is_null(&self) -> bool {
+        self.yaml.data.is_null()
+    }
+
     /// Whether the node is a list.
     pub fn is_sequence(&self) -> bool {
         self.yaml.data.as_sequence().is_some()
