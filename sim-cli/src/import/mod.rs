@@ -19,6 +19,8 @@ mod unknown_fields;
 pub mod world;
 mod yaml;
 
+use std::collections::BTreeSet;
+
 use emit::{Doc, Origin, Value};
 use sim_core::diagnostic::{Diagnostic, Severity};
 use yaml::{Dialect, Node, Reads, Unread, parse_documents};
@@ -319,11 +321,11 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
     doc.top("seed", Value::int(1), Origin::World);
     doc.section("[envoy]", None);
     doc.set("concurrency", Value::int(2), Origin::World);
-    let mut unknown: Vec<String> = Vec::new();
+    let mut fields = EnvoyFields::default();
     let (checked, endpoints) = match classify(&docs, source)? {
         Kind::Envoy(inv) => {
             envoy_build::envoy_version_of_dump(&mut doc, &inv.build_versions, &mut warnings);
-            unknown = unknown_envoy_fields(&inv, opts, &mut warnings)?;
+            fields = unknown_envoy_fields(&inv, opts, &mut warnings)?;
             let cluster = choose_cluster(&inv, source, opts)?;
             let eds = inv.eds_endpoints(&cluster);
             let mut facts =
@@ -441,9 +443,11 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             suggestion,
         } in node.unread()
         {
-            if unknown.contains(&path) {
+            if fields.unknown.contains(&path) {
                 continue;
             }
+            // A field of its Envoy message is no misspelling of another.
+            let suggestion = suggestion.filter(|_| !fields.known.contains(&path));
             let warning = match node.why_ignored(&path) {
                 Some(why) => {
                     Diagnostic::warning(node.source(), format!("{path} is ignored: {why}"))
@@ -484,17 +488,20 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
 
 /// The fields of the Envoy documents that are no field of their message: errors in a config
 /// Envoy loads (unless `--allow-unknown-fields`), warnings in output Envoy printed. Returns
-/// their paths, which are then not reported again as unmodelled.
+/// what the check found: the unknown paths, which are then not reported again as unmodelled,
+/// and the known ones.
 fn unknown_envoy_fields(
     inv: &inventory::Inventory,
     opts: &ImportOptions,
     warnings: &mut Vec<Diagnostic>,
-) -> CliResult<Vec<String>> {
+) -> CliResult<EnvoyFields> {
     let mut errors = Vec::new();
-    let mut paths = Vec::new();
+    let mut fields = EnvoyFields::default();
     for root in &inv.roots {
-        for u in unknown_fields::unknown_fields(&root.node, &root.message) {
-            paths.push(u.path().to_string());
+        let checked = unknown_fields::check_fields(&root.node, &root.message);
+        fields.known.extend(checked.known);
+        for u in checked.unknown {
+            fields.unknown.push(u.path().to_string());
             if root.loaded && u.simulated && !opts.allow_unknown_fields {
                 errors.push(u.error());
             } else {
@@ -503,10 +510,17 @@ fn unknown_envoy_fields(
         }
     }
     if errors.is_empty() {
-        Ok(paths)
+        Ok(fields)
     } else {
         Err(CliError::Input(errors))
     }
+}
+
+/// The paths of the Envoy documents' keys, by whether their message has them.
+#[derive(Default)]
+struct EnvoyFields {
+    unknown: Vec<String>,
+    known: BTreeSet<String>,
 }
 
 /// With `--strict`, any field not modelled is an error; else a one-line note counts them.
