@@ -119,3 +119,42 @@ fn a_real_envoy_field_is_not_taken_for_a_misspelling() {
         assert!(!w.contains("did you mean"), "{w}");
     }
 }
+
+/// A cluster that only a `redis_proxy` (or `tcp_proxy`) filter sends to carries no HTTP
+/// requests through a route: warned at the filter's name, not simulated silently as HTTP.
+/// A cluster an HTTP connection manager routes to gets no such warning.
+#[test]
+fn a_cluster_behind_a_network_filter_is_warned() {
+    let listener = |filter: &str, config: &str| {
+        format!(
+            "static_resources:\n  listeners:\n  - name: l\n    filter_chains:\n    - filters:\n      \
+             - name: {filter}\n        typed_config:\n{config}  clusters:\n  - name: backend\n"
+        )
+    };
+    let tcp = listener(
+        "envoy.filters.network.tcp_proxy",
+        "          \"@type\": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy\n          \
+         stat_prefix: t\n          cluster: backend\n",
+    );
+    let (_, warnings) = run("b.yaml", &tcp, None).unwrap();
+    assert!(
+        warnings.iter().any(|w| w.contains("b.yaml:6:15")
+            && w.contains(
+                "cluster backend is reached through envoy.filters.network.tcp_proxy, not an HTTP \
+                 connection manager"
+            )),
+        "{warnings:#?}"
+    );
+    let http = listener(
+        "envoy.filters.network.http_connection_manager",
+        "          \"@type\": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager\n          \
+         stat_prefix: h\n          route_config:\n            virtual_hosts:\n            - name: v\n              \
+         domains: [\"*\"]\n              routes:\n              - match: {prefix: /}\n                \
+         route: {cluster: backend}\n",
+    );
+    let (_, warnings) = run("b.yaml", &http, None).unwrap();
+    assert!(
+        !warnings.iter().any(|w| w.contains("reached through")),
+        "{warnings:#?}"
+    );
+}

@@ -28,6 +28,9 @@ pub struct Inventory<'y, 'a> {
     /// Each `RouteConfiguration`: from RDS, a config dump, or inline in a listener's HTTP
     /// connection manager.
     pub route_configs: Vec<Node<'y, 'a>>,
+    /// Each listener filter that is no HTTP connection manager (`tcp_proxy`, `redis_proxy`,
+    /// ...): the traffic it sends to a cluster is not HTTP requests through a route.
+    pub network_filters: Vec<Node<'y, 'a>>,
     /// Each `ClusterLoadAssignment` (EDS), for clusters whose endpoints come from EDS.
     pub assignments: Vec<Node<'y, 'a>>,
     /// Each `ClusterStatus` of `istioctl proxy-config endpoint -o json`: a cluster's hosts.
@@ -43,6 +46,19 @@ const TYPE_PREFIX: &str = "type.googleapis.com/";
 fn type_of(n: &Node) -> Option<String> {
     let t = n.get("@type")?.str()?.to_string();
     Some(t.strip_prefix(TYPE_PREFIX).unwrap_or(&t).to_string())
+}
+
+/// Whether a listener filter is an HTTP connection manager (by its `@type`, or by its name when
+/// it has no `typed_config`), whose routes the import reads.
+fn is_http_connection_manager(f: &Node) -> bool {
+    let by_type = f.get("typed_config").and_then(|tc| type_of(&tc));
+    match by_type {
+        Some(t) => t.ends_with(".HttpConnectionManager"),
+        None => {
+            f.get("name").and_then(|n| n.str().map(str::to_string))
+                == Some("envoy.filters.network.http_connection_manager".to_string())
+        }
+    }
 }
 
 impl<'y, 'a> Inventory<'y, 'a> {
@@ -180,6 +196,8 @@ impl<'y, 'a> Inventory<'y, 'a> {
             for f in chain.get("filters").map(|f| f.items()).unwrap_or_default() {
                 if let Some(rc) = f.get("typed_config").and_then(|tc| tc.get("route_config")) {
                     self.route_configs.push(rc);
+                } else if !is_http_connection_manager(&f) {
+                    self.network_filters.push(f);
                 }
             }
         }

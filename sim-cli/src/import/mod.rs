@@ -355,6 +355,7 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
                 None => {
                     doc.section("[route]", None);
                     doc.set("timeout", Value::str("15s"), Origin::EnvoyDefault);
+                    warnings.extend(network_filter_warning(&inv, &facts.name));
                 }
             }
             (checked, Some(facts.endpoints))
@@ -514,6 +515,26 @@ fn unknown_envoy_fields(
     } else {
         Err(CliError::Input(errors))
     }
+}
+
+/// When no route sends to the cluster but a listener's network filter (`tcp_proxy`,
+/// `redis_proxy`, ...) names it, a warning at that filter: its traffic is TCP connections or
+/// another protocol's operations, not HTTP requests through a route, so neither the route's
+/// timeout and retries nor the request limits act on it as simulated (Envoy's `TcpProxy`
+/// filter, `source/common/tcp_proxy/tcp_proxy.cc`, opens one upstream connection per
+/// downstream connection; `redis_proxy` has its own `op_timeout`).
+fn network_filter_warning(inv: &inventory::Inventory, cluster: &str) -> Option<Diagnostic> {
+    let f = inv.network_filters.iter().find(|f| f.mentions(cluster))?;
+    let name = f
+        .get("name")
+        .and_then(|n| n.str().map(str::to_string))
+        .unwrap_or_else(|| "a network filter".to_string());
+    let at = f.get("name").unwrap_or_else(|| f.clone());
+    Some(at.warning(format!(
+        "cluster {cluster} is reached through {name}, not an HTTP connection manager: \
+         breakersim simulates HTTP requests through Envoy's default route, which this traffic \
+         does not take"
+    )))
 }
 
 /// The paths of the Envoy documents' keys, by whether their message has them.
