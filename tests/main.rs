@@ -22,6 +22,7 @@ mod import_forms;
 mod import_istio_rules;
 mod import_lb_policy;
 mod import_loading;
+mod import_resources;
 mod import_snapshots;
 mod import_warnings;
 mod input_files;

@@ -61,6 +61,25 @@ fn is_http_connection_manager(f: &Node) -> bool {
     }
 }
 
+/// A `DiscoveryResponse`'s resource is a `google.protobuf.Any`, which protobuf's JSON parser
+/// (Envoy's, for a resource file) refuses without an `@type`: so is it here, rather than
+/// skipped.
+fn needs_type(item: &Node) -> Result<(), CliError> {
+    if item.is_null() || item.has("@type") {
+        return Ok(());
+    }
+    Err(CliError::input(
+        item.error(
+            "a resource with no `@type`: a DiscoveryResponse's resources are `Any`s, and Envoy \
+             refuses an `Any` without its type",
+        )
+        .expected(
+            "`@type: type.googleapis.com/envoy.config.cluster.v3.Cluster` (or another \
+                 resource's type, or `envoy.service.discovery.v3.Resource` around one)",
+        ),
+    ))
+}
+
 impl<'y, 'a> Inventory<'y, 'a> {
     /// Gathers the resources of every document. A resource of Envoy's v2 API (removed in
     /// Envoy 1.18) is refused with the reason.
@@ -209,6 +228,9 @@ impl<'y, 'a> Inventory<'y, 'a> {
         for key in ["configs", "resources"] {
             if let Some(list) = r.get(key) {
                 for item in list.items() {
+                    if key == "resources" {
+                        needs_type(&item)?;
+                    }
                     self.resource(&item)?;
                 }
             }
@@ -229,6 +251,18 @@ impl<'y, 'a> Inventory<'y, 'a> {
             "envoy.config.listener.v3.Listener" => self.listener(r),
             "envoy.config.endpoint.v3.ClusterLoadAssignment" => self.assignments.push(r.clone()),
             "envoy.config.bootstrap.v3.Bootstrap" => self.bootstrap(r),
+            "envoy.service.discovery.v3.Resource" => {
+                // A resource wrapped for its name, version or TTL: Envoy unwraps it
+                // (`DecodedResourceImpl::fromResource`,
+                // `source/common/config/decoded_resource_impl.h`).
+                if let Some(inner) = r.get("resource") {
+                    needs_type(&inner)?;
+                    if let Some(t) = type_of(&inner) {
+                        self.root(&inner, &t, true);
+                    }
+                    self.resource(&inner)?;
+                }
+            }
             "envoy.admin.v3.BootstrapConfigDump" => {
                 // The clusters and listeners of a dump's bootstrap are also in its
                 // ClustersConfigDump and ListenersConfigDump; they are read from there.
