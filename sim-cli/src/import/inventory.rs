@@ -28,6 +28,9 @@ pub struct Inventory<'y, 'a> {
     /// Each `RouteConfiguration`: from RDS, a config dump, or inline in a listener's HTTP
     /// connection manager.
     pub route_configs: Vec<Node<'y, 'a>>,
+    /// Each listener filter that is no HTTP connection manager (`tcp_proxy`, `redis_proxy`,
+    /// ...): the traffic it sends to a cluster is not HTTP requests through a route.
+    pub network_filters: Vec<Node<'y, 'a>>,
     /// Each `ClusterLoadAssignment` (EDS), for clusters whose endpoints come from EDS.
     pub assignments: Vec<Node<'y, 'a>>,
     /// Each `ClusterStatus` of `istioctl proxy-config endpoint -o json`: a cluster's hosts.
@@ -43,6 +46,38 @@ const TYPE_PREFIX: &str = "type.googleapis.com/";
 fn type_of(n: &Node) -> Option<String> {
     let t = n.get("@type")?.str()?.to_string();
     Some(t.strip_prefix(TYPE_PREFIX).unwrap_or(&t).to_string())
+}
+
+/// Whether a listener filter is an HTTP connection manager (by its `@type`, or by its name when
+/// it has no `typed_config`), whose routes the import reads.
+fn is_http_connection_manager(f: &Node) -> bool {
+    let by_type = f.get("typed_config").and_then(|tc| type_of(&tc));
+    match by_type {
+        Some(t) => t.ends_with(".HttpConnectionManager"),
+        None => {
+            f.get("name").and_then(|n| n.str().map(str::to_string))
+                == Some("envoy.filters.network.http_connection_manager".to_string())
+        }
+    }
+}
+
+/// A `DiscoveryResponse`'s resource is a `google.protobuf.Any`, which protobuf's JSON parser
+/// (Envoy's, for a resource file) refuses without an `@type`: so is it here, rather than
+/// skipped.
+fn needs_type(item: &Node) -> Result<(), CliError> {
+    if item.is_null() || item.has("@type") {
+        return Ok(());
+    }
+    Err(CliError::input(
+        item.error(
+            "a resource with no `@type`: a DiscoveryResponse's resources are `Any`s, and Envoy \
+             refuses an `Any` without its type",
+        )
+        .expected(
+            "`@type: type.googleapis.com/envoy.config.cluster.v3.Cluster` (or another \
+                 resource's type, or `envoy.service.discovery.v3.Resource` around one)",
+        ),
+    ))
 }
 
 impl<'y, 'a> Inventory<'y, 'a> {
@@ -180,6 +215,8 @@ impl<'y, 'a> Inventory<'y, 'a> {
             for f in chain.get("filters").map(|f| f.items()).unwrap_or_default() {
                 if let Some(rc) = f.get("typed_config").and_then(|tc| tc.get("route_config")) {
                     self.route_configs.push(rc);
+                } else if !is_http_connection_manager(&f) {
+                    self.network_filters.push(f);
                 }
             }
         }
@@ -191,6 +228,9 @@ impl<'y, 'a> Inventory<'y, 'a> {
         for key in ["configs", "resources"] {
             if let Some(list) = r.get(key) {
                 for item in list.items() {
+                    if key == "resources" {
+                        needs_type(&item)?;
+                    }
                     self.resource(&item)?;
                 }
             }
@@ -211,6 +251,18 @@ impl<'y, 'a> Inventory<'y, 'a> {
             "envoy.config.listener.v3.Listener" => self.listener(r),
             "envoy.config.endpoint.v3.ClusterLoadAssignment" => self.assignments.push(r.clone()),
             "envoy.config.bootstrap.v3.Bootstrap" => self.bootstrap(r),
+            "envoy.service.discovery.v3.Resource" => {
+                // A resource wrapped for its name, version or TTL: Envoy unwraps it
+                // (`DecodedResourceImpl::fromResource`,
+                // `source/common/config/decoded_resource_impl.h`).
+                if let Some(inner) = r.get("resource") {
+                    needs_type(&inner)?;
+                    if let Some(t) = type_of(&inner) {
+                        self.root(&inner, &t, true);
+                    }
+                    self.resource(&inner)?;
+                }
+            }
             "envoy.admin.v3.BootstrapConfigDump" => {
                 // The clusters and listeners of a dump's bootstrap are also in its
                 // ClustersConfigDump and ListenersConfigDump; they are read from there.

@@ -12,7 +12,7 @@ pub use super::istio_policy::Selection;
 use super::istio_policy::{block, policy_blocks};
 use super::istio_retry::route;
 use super::yaml::Node;
-use crate::exit::CliResult;
+use crate::exit::{CliError, CliResult};
 
 pub use sim_core::istio_version::{IstioVersion as Version, NEWEST_ISTIO as NEWEST};
 
@@ -75,7 +75,7 @@ pub fn translate_destination_rule(
     let tcp = pool.as_ref().and_then(|p| p.get("tcp"));
     let http = pool.as_ref().and_then(|p| p.get("http"));
     connect_timeout(doc, tcp.as_ref(), v)?;
-    load_balancer(doc, block(&blocks, "loadBalancer"), v);
+    load_balancer(doc, block(&blocks, "loadBalancer"), v)?;
     http_protocol(doc, http.as_ref(), v);
     thresholds(doc, tcp.as_ref(), http.as_ref(), v);
     retry_budget(doc, block(&blocks, "retryBudget"), v);
@@ -110,26 +110,62 @@ fn connect_timeout(doc: &mut Doc, tcp: Option<&Node>, v: Version) -> CliResult<(
     Ok(())
 }
 
+/// The values of Istio's `LoadBalancerSettings.SimpleLB` (`networking/v1alpha3/
+/// destination_rule.proto`); the CRD's schema refuses any other.
+const SIMPLE_LB: [&str; 6] = [
+    "UNSPECIFIED",
+    "LEAST_CONN",
+    "RANDOM",
+    "PASSTHROUGH",
+    "ROUND_ROBIN",
+    "LEAST_REQUEST",
+];
+
 /// `loadBalancer.simple`, or the version's default: ROUND_ROBIN up to 1.13, LEAST_REQUEST from
-/// 1.14 (`e048ab8b983`, cluster_traffic_policy.go `applySimpleDefaultLoadBalancer`).
-fn load_balancer(doc: &mut Doc, lb: Option<Node>, v: Version) {
+/// 1.14 (`e048ab8b983`, cluster_traffic_policy.go `applySimpleDefaultLoadBalancer`), which is
+/// also what `UNSPECIFIED` gets. `PASSTHROUGH` makes the cluster `ORIGINAL_DST` with
+/// `lb_policy: CLUSTER_PROVIDED` and no load assignment (`applyLoadBalancer`): each connection
+/// goes to the address the client dialled, which breakersim does not model, so it is listed
+/// and the default balancer simulated. A value outside the enum is refused, as the API
+/// server's schema refuses it.
+fn load_balancer(doc: &mut Doc, lb: Option<Node>, v: Version) -> CliResult<()> {
     let default = if v >= Version(1, 14) {
         "LEAST_REQUEST"
     } else {
         "ROUND_ROBIN"
     };
-    let simple = lb.as_ref().and_then(|l| l.get("simple"));
-    let policy = match simple.as_ref().and_then(|s| s.str()) {
+    let Some(simple) = lb.as_ref().and_then(|l| l.get("simple")) else {
+        doc.set("lb_policy", Value::str(default), istio(v));
+        return Ok(());
+    };
+    let policy = match simple.str() {
         Some("ROUND_ROBIN") => "ROUND_ROBIN",
         Some("LEAST_REQUEST" | "LEAST_CONN") => "LEAST_REQUEST",
         Some("RANDOM") => "RANDOM",
-        _ => return doc.set("lb_policy", Value::str(default), istio(v)),
+        Some("UNSPECIFIED") => {
+            doc.set("lb_policy", Value::str(default), istio(v));
+            return Ok(());
+        }
+        Some("PASSTHROUGH") => {
+            simple.ignore(format!(
+                "istiod makes a PASSTHROUGH cluster ORIGINAL_DST with lb_policy CLUSTER_PROVIDED \
+                 (each connection goes to the address the client dialled), which breakersim \
+                 does not model; the scenario balances with istiod's default, {default}"
+            ));
+            doc.set("lb_policy", Value::str(default), istio(v));
+            return Ok(());
+        }
+        other => {
+            let what = other.map_or("this".to_string(), |o| format!("{o:?}"));
+            return Err(CliError::input(
+                simple
+                    .error(format!("{what} is not a loadBalancer.simple policy"))
+                    .expected(SIMPLE_LB.join(", ")),
+            ));
+        }
     };
-    doc.set(
-        "lb_policy",
-        Value::str(policy),
-        file(&simple.expect("matched")),
-    );
+    doc.set("lb_policy", Value::str(policy), file(&simple));
+    Ok(())
 }
 
 /// `http.maxRequestsPerConnection` (when above 0) and the HTTP/2 upgrade.

@@ -19,6 +19,8 @@ mod unknown_fields;
 pub mod world;
 mod yaml;
 
+use std::collections::BTreeSet;
+
 use emit::{Doc, Origin, Value};
 use sim_core::diagnostic::{Diagnostic, LineIndex, Severity};
 use yaml::{Dialect, Node, Reads, Unread, parse_documents};
@@ -265,7 +267,10 @@ fn classify<'y, 'a>(docs: &[Node<'y, 'a>], source: &str) -> CliResult<Kind<'y, '
         })
         .collect();
     // An Envoy document beside Istio resources is not part of what istiod builds from them.
-    for d in docs.iter().filter(|d| !d.has("kind")) {
+    // An empty document (a trailing `---`, or one of comments only) is no resource at all:
+    // istiod's own reader skips it silently (`parseInputsImpl` in
+    // `pilot/pkg/config/kube/crd/conversion.go` continues past an empty object), as kubectl does.
+    for d in docs.iter().filter(|d| !d.has("kind") && !d.is_null()) {
         d.read_all();
         skipped.push(d.warning(
             "this document is not a Kubernetes resource, so it is skipped: give Envoy configs \
@@ -317,11 +322,11 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
     doc.top("seed", Value::int(1), Origin::World);
     doc.section("[envoy]", None);
     doc.set("concurrency", Value::int(2), Origin::World);
-    let mut unknown: Vec<String> = Vec::new();
+    let mut fields = EnvoyFields::default();
     let (checked, endpoints) = match classify(&docs, source)? {
         Kind::Envoy(inv) => {
             envoy_build::envoy_version_of_dump(&mut doc, &inv.build_versions, &mut warnings);
-            unknown = unknown_envoy_fields(&inv, opts, &mut warnings)?;
+            fields = unknown_envoy_fields(&inv, opts, &mut warnings)?;
             let cluster = choose_cluster(&inv, source, opts)?;
             let eds = inv.eds_endpoints(&cluster);
             let mut facts =
@@ -351,6 +356,7 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
                 None => {
                     doc.section("[route]", None);
                     doc.set("timeout", Value::str("15s"), Origin::EnvoyDefault);
+                    warnings.extend(network_filter_warning(&inv, &facts.name));
                 }
             }
             (checked, Some(facts.endpoints))
@@ -439,9 +445,11 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
             suggestion,
         } in node.unread()
         {
-            if unknown.contains(&path) {
+            if fields.unknown.contains(&path) {
                 continue;
             }
+            // A field of its Envoy message is no misspelling of another.
+            let suggestion = suggestion.filter(|_| !fields.known.contains(&path));
             let warning = match node.why_ignored(&path) {
                 Some(why) => {
                     Diagnostic::warning(node.source(), format!("{path} is ignored: {why}"))
@@ -482,17 +490,20 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> CliResult<Imported> 
 
 /// The fields of the Envoy documents that are no field of their message: errors in a config
 /// Envoy loads (unless `--allow-unknown-fields`), warnings in output Envoy printed. Returns
-/// their paths, which are then not reported again as unmodelled.
+/// what the check found: the unknown paths, which are then not reported again as unmodelled,
+/// and the known ones.
 fn unknown_envoy_fields(
     inv: &inventory::Inventory,
     opts: &ImportOptions,
     warnings: &mut Vec<Diagnostic>,
-) -> CliResult<Vec<String>> {
+) -> CliResult<EnvoyFields> {
     let mut errors = Vec::new();
-    let mut paths = Vec::new();
+    let mut fields = EnvoyFields::default();
     for root in &inv.roots {
-        for u in unknown_fields::unknown_fields(&root.node, &root.message) {
-            paths.push(u.path().to_string());
+        let checked = unknown_fields::check_fields(&root.node, &root.message);
+        fields.known.extend(checked.known);
+        for u in checked.unknown {
+            fields.unknown.push(u.path().to_string());
             if root.loaded && u.simulated && !opts.allow_unknown_fields {
                 errors.push(u.error());
             } else {
@@ -501,10 +512,37 @@ fn unknown_envoy_fields(
         }
     }
     if errors.is_empty() {
-        Ok(paths)
+        Ok(fields)
     } else {
         Err(CliError::Input(errors))
     }
+}
+
+/// When no route sends to the cluster but a listener's network filter (`tcp_proxy`,
+/// `redis_proxy`, ...) names it, a warning at that filter: its traffic is TCP connections or
+/// another protocol's operations, not HTTP requests through a route, so neither the route's
+/// timeout and retries nor the request limits act on it as simulated (Envoy's `TcpProxy`
+/// filter, `source/common/tcp_proxy/tcp_proxy.cc`, opens one upstream connection per
+/// downstream connection; `redis_proxy` has its own `op_timeout`).
+fn network_filter_warning(inv: &inventory::Inventory, cluster: &str) -> Option<Diagnostic> {
+    let f = inv.network_filters.iter().find(|f| f.mentions(cluster))?;
+    let name = f
+        .get("name")
+        .and_then(|n| n.str().map(str::to_string))
+        .unwrap_or_else(|| "a network filter".to_string());
+    let at = f.get("name").unwrap_or_else(|| f.clone());
+    Some(at.warning(format!(
+        "cluster {cluster} is reached through {name}, not an HTTP connection manager: \
+         breakersim simulates HTTP requests through Envoy's default route, which this traffic \
+         does not take"
+    )))
+}
+
+/// The paths of the Envoy documents' keys, by whether their message has them.
+#[derive(Default)]
+struct EnvoyFields {
+    unknown: Vec<String>,
+    known: BTreeSet<String>,
 }
 
 /// With `--strict`, any field not modelled is an error; else a one-line note counts them.

@@ -5,6 +5,8 @@
 //! `source/common/protobuf/yaml_utility.cc`) unless run with `--allow-unknown-static-fields`,
 //! which `--allow-unknown-fields` mirrors.
 
+use std::collections::BTreeSet;
+
 use sim_core::diagnostic::{Diagnostic, Place};
 
 use super::protos::{FieldType, Label, Message, message};
@@ -115,22 +117,34 @@ impl Unknown {
     }
 }
 
-/// The unknown fields under `node`, read as the message `type_name`, as errors at their keys.
-pub fn unknown_fields(node: &Node, type_name: &str) -> Vec<Unknown> {
-    let mut out = Vec::new();
+/// What the check found under a document.
+#[derive(Default)]
+pub struct Checked {
+    /// The keys that are no field of their message.
+    pub unknown: Vec<Unknown>,
+    /// The paths of the keys that are: fields of their message, and the keys of a map field
+    /// (`typed_extension_protocol_options`' extension names). Such a key is no misspelling, so
+    /// an unmodelled one is never answered with "did you mean".
+    pub known: BTreeSet<String>,
+}
+
+/// The fields under `node`, read as the message `type_name`: the unknown ones, as errors at
+/// their keys, and the known ones.
+pub fn check_fields(node: &Node, type_name: &str) -> Checked {
+    let mut out = Checked::default();
     if let Some(m) = message(type_name) {
         walk(node, m, &mut out);
     }
     out
 }
 
-fn walk(node: &Node, m: &'static Message, out: &mut Vec<Unknown>) {
+fn walk(node: &Node, m: &'static Message, out: &mut Checked) {
     for (key, place, value) in node.entries() {
         if key == "@type" {
             continue;
         }
         let Some(field) = m.field(&key) else {
-            out.push(Unknown {
+            out.unknown.push(Unknown {
                 key,
                 message: m.name,
                 place: place.place(),
@@ -141,6 +155,7 @@ fn walk(node: &Node, m: &'static Message, out: &mut Vec<Unknown>) {
             });
             continue;
         };
+        out.known.insert(value.path().to_string());
         let FieldType::Message(inner) = field.ty else {
             continue;
         };
@@ -150,6 +165,9 @@ fn walk(node: &Node, m: &'static Message, out: &mut Vec<Unknown>) {
             Label::Map => value.entries().into_iter().map(|(_, _, v)| v).collect(),
         };
         for v in values {
+            if field.label == Label::Map {
+                out.known.insert(v.path().to_string());
+            }
             if inner == "google.protobuf.Any" {
                 let ty = v
                     .entries()
@@ -165,7 +183,7 @@ fn walk(node: &Node, m: &'static Message, out: &mut Vec<Unknown>) {
                     let (place, path) = at
                         .map(|(_, p, n)| (p.place(), n.path().to_string()))
                         .unwrap_or((v.place(), v.path().to_string()));
-                    out.push(Unknown {
+                    out.unknown.push(Unknown {
                         key: "@type".into(),
                         message: "google.protobuf.Any",
                         place,

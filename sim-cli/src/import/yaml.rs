@@ -368,6 +368,28 @@ impl<'y, 'a> Node<'y, 'a> {
         matches!(self.yaml.data, YamlData::Value(Scalar::Integer(_)))
     }
 
+    /// Whether `text` is a string value anywhere at or below this node, without marking
+    /// anything read. (The documents are at most `MAX_DEPTH` deep, so the recursion is bounded.)
+    pub fn mentions(&self, text: &str) -> bool {
+        fn walk(y: &MarkedYaml, text: &str) -> bool {
+            if let Some(s) = y.data.as_str() {
+                return s == text;
+            }
+            if let Some(seq) = y.data.as_sequence() {
+                return seq.iter().any(|v| walk(v, text));
+            }
+            y.data
+                .as_mapping()
+                .is_some_and(|m| m.iter().any(|(_, v)| walk(v, text)))
+        }
+        walk(self.yaml, text)
+    }
+
+    /// Whether the node is empty: `null`, `~`, or nothing at all (an empty YAML document).
+    pub fn is_null(&self) -> bool {
+        self.yaml.data.is_null()
+    }
+
     /// Whether the node is a list.
     pub fn is_sequence(&self) -> bool {
         self.yaml.data.as_sequence().is_some()
