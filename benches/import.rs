@@ -7,7 +7,9 @@
 
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use serde_json::{Value, json};
 use sim_cli::import::{ImportOptions, InputFile, import};
 
@@ -53,6 +55,7 @@ fn import_bootstrap(c: &mut Criterion) {
         ..ImportOptions::default()
     };
     let mut group = c.benchmark_group("import_1000_clusters");
+    group.sampling_mode(SamplingMode::Flat);
     for (form, text) in forms {
         let files = [InputFile {
             source: format!("{form}.json"),
@@ -71,7 +74,7 @@ criterion_group! {
     config = Criterion::default()
         .without_plots()
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5))
+        .measurement_time(Duration::from_secs(10))
         .sample_size(10);
     targets = import_bootstrap
 }
