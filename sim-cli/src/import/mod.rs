@@ -503,7 +503,7 @@ fn unknown_envoy_fields(
         let checked = unknown_fields::check_fields(&root.node, &root.message);
         fields.known.extend(checked.known);
         for u in checked.unknown {
-            fields.unknown.push(u.path().to_string());
+            fields.unknown.insert(u.path().to_string());
             if root.loaded && u.simulated && !opts.allow_unknown_fields {
                 errors.push(u.error());
             } else {
@@ -541,7 +541,7 @@ fn network_filter_warning(inv: &inventory::Inventory, cluster: &str) -> Option<D
 /// The paths of the Envoy documents' keys, by whether their message has them.
 #[derive(Default)]
 struct EnvoyFields {
-    unknown: Vec<String>,
+    unknown: BTreeSet<String>,
     known: BTreeSet<String>,
 }
 
