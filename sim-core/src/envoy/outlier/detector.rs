@@ -1,27 +1,12 @@
 //! `DetectorImpl`: decides ejections and unejections for every host of one cluster.
 
-use rand::RngExt;
-
 use super::config::OutlierConfig;
 use super::event::{EjectionType, OutlierAction, OutlierEvent, SuccessRateDetail};
 use super::monitor::{HostMonitor, OutlierResult};
 use super::stats::OutlierStats;
+use crate::envoy::random::RandomSource;
 use crate::envoy::version::Behaviour;
-use crate::rng::SimRng;
 use crate::time::{NANOS_PER_MILLI, SimDuration, SimTime};
-
-/// Where the detector's random numbers come from (enforcement rolls and jitter), so tests can
-/// script them the way Envoy's tests mock `random()`.
-pub trait RandomSource {
-    /// A uniformly random `u64` (Envoy's `random_.random()`).
-    fn random(&mut self) -> u64;
-}
-
-impl RandomSource for SimRng {
-    fn random(&mut self) -> u64 {
-        RngExt::random(self)
-    }
-}
 
 /// Which success-rate accumulator a pass analyses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

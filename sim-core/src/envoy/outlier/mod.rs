@@ -12,8 +12,9 @@ mod event;
 mod monitor;
 mod stats;
 
+pub use crate::envoy::random::RandomSource;
 pub use config::OutlierConfig;
-pub use detector::{Detector, RandomSource};
+pub use detector::Detector;
 pub use event::{EjectionType, OutlierAction, OutlierEvent, SuccessRateDetail};
 pub use monitor::OutlierResult;
 pub use stats::OutlierStats;
