@@ -26,6 +26,9 @@ mod hand_worked_tests;
 mod envoy_tests;
 
 #[cfg(test)]
+mod envoy_utility_tests;
+
+#[cfg(test)]
 mod membership_tests;
 
 #[cfg(test)]
