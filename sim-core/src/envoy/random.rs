@@ -21,11 +21,11 @@ impl RandomSource for SimRng {
 /// [`MockRandom::will_once`] (`EXPECT_CALL(random_, random()).WillOnce(Return(x))`), counting
 /// the draws. Clones share one script, so a test keeps a handle on the copy a detector owns.
 #[cfg(test)]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MockRandom(std::rc::Rc<std::cell::RefCell<MockState>>);
 
 #[cfg(test)]
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct MockState {
     scripted: std::collections::VecDeque<u64>,
     draws: usize,
