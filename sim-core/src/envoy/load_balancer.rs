@@ -331,6 +331,9 @@ mod least_request_tests;
 mod membership_tests;
 
 #[cfg(test)]
+mod round_robin_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::envoy::version::NEWEST_ENVOY;
