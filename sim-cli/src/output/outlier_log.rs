@@ -90,21 +90,33 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-fn line<'a>(r: &'a RunResult, i: usize, e: &OutlierEvent) -> LogLine<'a> {
+/// Event `i` of the run, with its cluster, host address and (mesh mode) pod.
+fn run_line<'a>(r: &'a RunResult, i: usize, e: &OutlierEvent) -> LogLine<'a> {
+    let pod = r
+        .mesh
+        .as_ref()
+        .map(|m| m.envoys[m.event_envoys[i] as usize].pod.as_str());
+    line(&r.cluster, &r.hosts[e.host].address, pod, e)
+}
+
+/// `EventLoggerImpl::logEject` / `logUneject`'s event for `e`.
+fn line<'a>(
+    cluster_name: &'a str,
+    upstream_url: &'a str,
+    pod: Option<&'a str>,
+    e: &OutlierEvent,
+) -> LogLine<'a> {
     let t = e.ejection_type.unwrap_or(EjectionType::Consecutive5xx);
     let eject = e.action == OutlierAction::Eject;
     let sr = e.success_rate.filter(|_| eject);
     let is_consecutive = eject && !t.is_rate_based();
     LogLine {
-        pod: r
-            .mesh
-            .as_ref()
-            .map(|m| m.envoys[m.event_envoys[i] as usize].pod.as_str()),
+        pod,
         ejection_type: t.proto_name(),
         timestamp: timestamp(e.time.as_nanos()),
         secs_since_last_action: e.secs_since_last_action.map(|s| s.to_string()),
-        cluster_name: &r.cluster,
-        upstream_url: &r.hosts[e.host].address,
+        cluster_name,
+        upstream_url,
         action: e.action.proto_name(),
         num_ejections: e.num_ejections,
         enforced: e.enforced,
@@ -128,14 +140,14 @@ fn line<'a>(r: &'a RunResult, i: usize, e: &OutlierEvent) -> LogLine<'a> {
 
 /// Event `i` of the run as a JSON value (for the `outlier_events` of the JSON report).
 pub fn event_value(r: &RunResult, i: usize) -> serde_json::Value {
-    serde_json::to_value(line(r, i, &r.outlier_events[i])).expect("events always serialise")
+    serde_json::to_value(run_line(r, i, &r.outlier_events[i])).expect("events always serialise")
 }
 
 /// The whole log: one JSON object per line.
 pub fn render(r: &RunResult) -> String {
     let mut out = String::new();
     for (i, e) in r.outlier_events.iter().enumerate() {
-        out.push_str(&serde_json::to_string(&line(r, i, e)).expect("events always serialise"));
+        out.push_str(&serde_json::to_string(&run_line(r, i, e)).expect("events always serialise"));
         out.push('\n');
     }
     out
@@ -144,6 +156,8 @@ pub fn render(r: &RunResult) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sim_core::envoy::outlier::SuccessRateDetail;
+    use sim_core::time::SimTime;
 
     #[test]
     fn timestamps_are_rfc3339_with_protobuf_fractions() {
@@ -169,5 +183,95 @@ mod tests {
         assert_eq!(as_uint32(52.9), 52);
         assert_eq!(as_uint32(-3.0), 0);
         assert_eq!(as_uint32(100.0), 100);
+    }
+
+    /// One logged event at Envoy's test clock (`setSystemTime(1545123600000 ms)`, rendered
+    /// 2018-12-18T09:00:00Z), its host with no ejection counted (the mock's `numEjections()`).
+    fn event(
+        action: OutlierAction,
+        t: Option<EjectionType>,
+        enforced: bool,
+        secs: Option<u64>,
+        rates: Option<SuccessRateDetail>,
+    ) -> String {
+        let e = OutlierEvent {
+            time: SimTime(1_545_123_600 * 1_000_000_000),
+            host: 0,
+            action,
+            ejection_type: t,
+            secs_since_last_action: secs,
+            num_ejections: 0,
+            enforced,
+            success_rate: rates,
+            multiplier: 1,
+        };
+        serde_json::to_string(&line("fake_cluster", "10.0.0.1:443", None, &e)).unwrap()
+    }
+
+    /// Port of OutlierDetectionEventLoggerImplTest.All
+    /// (test/common/upstream/outlier_detection_impl_test.cc): the six lines its mock file is
+    /// written, field for field, first without and then with 30 s since the last action (the
+    /// mocked success rates are all 0).
+    #[test]
+    fn outlier_detection_event_logger_impl_test_all() {
+        use EjectionType::{Consecutive5xx, FailurePercentage, SuccessRate};
+        use OutlierAction::{Eject, Uneject};
+        let head = |t: &str, secs: &str| {
+            format!(
+                "{{\"type\":\"{t}\",\"timestamp\":\"2018-12-18T09:00:00Z\",{secs}\
+                 \"cluster_name\":\"fake_cluster\",\"upstream_url\":\"10.0.0.1:443\","
+            )
+        };
+        let secs = "\"secs_since_last_action\":\"30\",";
+        let uneject = "\"action\":\"UNEJECT\",\"num_ejections\":0,\"enforced\":false}";
+        let zero_rates = SuccessRateDetail {
+            host_success_rate: 0.0,
+            cluster_average_success_rate: Some(0.0),
+            cluster_success_rate_ejection_threshold: Some(0.0),
+        };
+        let fp_rate = SuccessRateDetail {
+            cluster_average_success_rate: None,
+            cluster_success_rate_ejection_threshold: None,
+            ..zero_rates
+        };
+
+        assert_eq!(
+            event(Eject, Some(Consecutive5xx), true, None, None),
+            head("CONSECUTIVE_5XX", "")
+                + "\"action\":\"EJECT\",\"num_ejections\":0,\"enforced\":true,\
+                   \"eject_consecutive_event\":{}}"
+        );
+        assert_eq!(
+            event(Uneject, None, false, None, None),
+            head("CONSECUTIVE_5XX", "") + uneject
+        );
+        assert_eq!(
+            event(Eject, Some(SuccessRate), false, Some(30), Some(zero_rates)),
+            head("SUCCESS_RATE", secs)
+                + "\"action\":\"EJECT\",\"num_ejections\":0,\"enforced\":false,\
+                   \"eject_success_rate_event\":{\"host_success_rate\":0,\
+                   \"cluster_average_success_rate\":0,\
+                   \"cluster_success_rate_ejection_threshold\":0}}"
+        );
+        assert_eq!(
+            event(Uneject, None, false, Some(30), None),
+            head("CONSECUTIVE_5XX", secs) + uneject
+        );
+        assert_eq!(
+            event(
+                Eject,
+                Some(FailurePercentage),
+                false,
+                Some(30),
+                Some(fp_rate)
+            ),
+            head("FAILURE_PERCENTAGE", secs)
+                + "\"action\":\"EJECT\",\"num_ejections\":0,\"enforced\":false,\
+                   \"eject_failure_percentage_event\":{\"host_success_rate\":0}}"
+        );
+        assert_eq!(
+            event(Uneject, None, false, Some(30), None),
+            head("CONSECUTIVE_5XX", secs) + uneject
+        );
     }
 }

@@ -27,13 +27,13 @@
 //! in place).
 
 use super::version::{Behaviour, EnvoyVersion};
-use rand::RngExt;
 
 use super::edf::EdfScheduler;
 use super::least_request::LeastRequestPick;
 use super::priority_load::{
     DEFAULT_OVERPROVISIONING_FACTOR, HostList, PriorityHosts, PriorityLoad,
 };
+use super::random::RandomSource;
 use crate::rng::SimRng;
 use crate::scenario::LbPolicy;
 
@@ -185,11 +185,12 @@ struct Source {
 
 #[derive(Debug)]
 /// One worker's load balancer for the cluster (its own random stream and round-robin seed),
-/// following the policy's Envoy source named in the module doc.
-pub struct LoadBalancer {
+/// following the policy's Envoy source named in the module doc. Its random numbers come from
+/// `R` (the worker's stream; a scripted source in tests, as Envoy's tests mock `random()`).
+pub struct LoadBalancer<R: RandomSource = SimRng> {
     policy: LbPolicy,
     least_request: LeastRequestPick,
-    rng: SimRng,
+    rng: R,
     seed: u64,
     /// Envoy 1.30+: a weighted scheduler starts `seed_` picks into its pick list
     /// (`createWithPicks`); before, `seed_ % hosts` picks were made one by one.
@@ -203,16 +204,16 @@ fn source_index(priority: usize, list: HostList) -> usize {
     priority * 2 + usize::from(list != HostList::All)
 }
 
-impl LoadBalancer {
+impl<R: RandomSource> LoadBalancer<R> {
     /// One worker's balancer; its `seed_` is drawn here, as Envoy draws it when the balancer is
     /// built.
     pub fn new(
         policy: LbPolicy,
         least_request: LeastRequestPick,
-        mut rng: SimRng,
+        mut rng: R,
         version: EnvoyVersion,
     ) -> Self {
-        let seed = rng.random::<u64>();
+        let seed = rng.random();
         LoadBalancer {
             policy,
             least_request,
@@ -229,7 +230,7 @@ impl LoadBalancer {
         if self.built_for != sets.generation {
             self.refresh(sets, &rq_active);
         }
-        let hash = self.rng.random::<u64>();
+        let hash = self.rng.random();
         let (priority, list) = sets.load.host_list(hash);
         let panic = list == HostList::All;
         let hosts = sets.hosts(priority, list);
@@ -255,8 +256,7 @@ impl LoadBalancer {
                     .expect("a non-empty list"),
                 None => {
                     let rng = &mut self.rng;
-                    self.least_request
-                        .pick(hosts, || rng.random::<u64>(), &rq_active)
+                    self.least_request.pick(hosts, || rng.random(), &rq_active)
                 }
             },
         };
@@ -300,7 +300,7 @@ impl LoadBalancer {
     }
 }
 
-impl LoadBalancer {
+impl<R: RandomSource> LoadBalancer<R> {
     /// A scheduler for a list whose weights differ (`EdfLoadBalancerBase::refresh`). Envoy 1.30
     /// on: `createWithPicks(hosts, weight, seed_)`, a random start among all the list's picks
     /// (PR #32233). Before: each host added in order, then `seed_ % hosts` picks made and
@@ -325,7 +325,13 @@ impl LoadBalancer {
 }
 
 #[cfg(test)]
+mod least_request_tests;
+
+#[cfg(test)]
 mod membership_tests;
+
+#[cfg(test)]
+mod round_robin_tests;
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ pub mod load_balancer;
 pub mod local_reply;
 pub mod outlier;
 pub mod priority_load;
+pub mod random;
 pub mod resource_manager;
 pub mod retry;
 pub mod stat_histogram;
@@ -26,3 +27,5 @@ mod conn_pool_harness;
 mod conn_pool_settings_tests;
 #[cfg(test)]
 mod conn_pool_tests;
+#[cfg(test)]
+mod retry_envoy_tests;

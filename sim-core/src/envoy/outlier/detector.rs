@@ -1,27 +1,12 @@
 //! `DetectorImpl`: decides ejections and unejections for every host of one cluster.
 
-use rand::RngExt;
-
 use super::config::OutlierConfig;
 use super::event::{EjectionType, OutlierAction, OutlierEvent, SuccessRateDetail};
 use super::monitor::{HostMonitor, OutlierResult};
 use super::stats::OutlierStats;
+use crate::envoy::random::RandomSource;
 use crate::envoy::version::Behaviour;
-use crate::rng::SimRng;
 use crate::time::{NANOS_PER_MILLI, SimDuration, SimTime};
-
-/// Where the detector's random numbers come from (enforcement rolls and jitter), so tests can
-/// script them the way Envoy's tests mock `random()`.
-pub trait RandomSource {
-    /// A uniformly random `u64` (Envoy's `random_.random()`).
-    fn random(&mut self) -> u64;
-}
-
-impl RandomSource for SimRng {
-    fn random(&mut self) -> u64 {
-        RngExt::random(self)
-    }
-}
 
 /// Which success-rate accumulator a pass analyses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,15 +17,33 @@ enum Origin {
 
 /// Mean and ejection threshold of the last success-rate pass, or -1 when it did not run.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct SuccessRateNumbers {
-    average: f64,
-    threshold: f64,
+pub(super) struct SuccessRateNumbers {
+    /// The mean success rate of the hosts analysed.
+    pub average: f64,
+    /// Hosts below it are outliers.
+    pub threshold: f64,
 }
 
 const UNSET: SuccessRateNumbers = SuccessRateNumbers {
     average: -1.0,
     threshold: -1.0,
 };
+
+/// `DetectorImpl::successRateEjectionThreshold`: the mean of the hosts' success rates and
+/// `mean - factor * stdev`, the population standard deviation (divided by the number of hosts).
+pub(super) fn success_rate_ejection_threshold(
+    sum: f64,
+    rates: impl ExactSizeIterator<Item = f64>,
+    factor: f64,
+) -> SuccessRateNumbers {
+    let n = rates.len() as f64;
+    let mean = sum / n;
+    let variance = rates.map(|r| (r - mean).powi(2)).sum::<f64>() / n;
+    SuccessRateNumbers {
+        average: mean,
+        threshold: mean - factor * variance.sqrt(),
+    }
+}
 
 /// The outlier detector of one cluster (`DetectorImpl` in
 /// `source/common/upstream/outlier_detection_impl.cc`): a monitor per host, the interval
@@ -447,15 +450,11 @@ impl<R: RandomSource> Detector<R> {
         if hosts.is_empty() || (hosts.len() as u64) < self.cfg.od.success_rate_minimum_hosts {
             return;
         }
-        let mean = sum / hosts.len() as f64;
-        let variance =
-            hosts.iter().map(|(_, r)| (r - mean).powi(2)).sum::<f64>() / hosts.len() as f64;
         let factor = self.cfg.od.success_rate_stdev_factor as f64 / 1000.0;
-        let threshold = mean - factor * variance.sqrt();
-        self.sr_numbers[origin_index(origin)] = SuccessRateNumbers {
-            average: mean,
-            threshold,
-        };
+        let rates = hosts.iter().map(|&(_, r)| r);
+        let numbers = success_rate_ejection_threshold(sum, rates, factor);
+        let threshold = numbers.threshold;
+        self.sr_numbers[origin_index(origin)] = numbers;
         let t = match origin {
             Origin::External => EjectionType::SuccessRate,
             Origin::Local => EjectionType::SuccessRateLocalOrigin,

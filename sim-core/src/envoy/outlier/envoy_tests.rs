@@ -16,11 +16,8 @@
 //!   are the order of Envoy's code (gateway before 5xx for one response, success rate before
 //!   failure percentage within a tick).
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
-use std::rc::Rc;
-
 use super::*;
+use crate::envoy::random::MockRandom;
 use crate::envoy::version::NEWEST_ENVOY;
 use crate::scenario::{OutlierDetection, load_scenario};
 use crate::time::{SimDuration, SimTime};
@@ -35,36 +32,6 @@ use OutlierResult::{
     ExtOriginRequestFailed, ExtOriginRequestSuccess, LocalOriginConnectFailed,
     LocalOriginConnectSuccess, LocalOriginTimeout,
 };
-
-/// `NiceMock<Random::MockRandomGenerator>`: 0 unless a value was scripted with
-/// [`MockRandom::will_once`] (`EXPECT_CALL(random_, random()).WillOnce(Return(x))`). Counts
-/// the draws so tests can check how many the detector made.
-#[derive(Clone, Default)]
-struct MockRandom(Rc<RefCell<RandomState>>);
-
-#[derive(Default)]
-struct RandomState {
-    scripted: VecDeque<u64>,
-    draws: usize,
-}
-
-impl MockRandom {
-    fn will_once(&self, value: u64) {
-        self.0.borrow_mut().scripted.push_back(value);
-    }
-
-    fn draws(&self) -> usize {
-        self.0.borrow().draws
-    }
-}
-
-impl RandomSource for MockRandom {
-    fn random(&mut self) -> u64 {
-        let mut s = self.0.borrow_mut();
-        s.draws += 1;
-        s.scripted.pop_front().unwrap_or(0)
-    }
-}
 
 fn od(text: &str) -> OutlierDetection {
     toml::from_str(text).expect("valid outlier_detection")

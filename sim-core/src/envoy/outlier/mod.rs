@@ -12,8 +12,9 @@ mod event;
 mod monitor;
 mod stats;
 
+pub use crate::envoy::random::RandomSource;
 pub use config::OutlierConfig;
-pub use detector::{Detector, RandomSource};
+pub use detector::Detector;
 pub use event::{EjectionType, OutlierAction, OutlierEvent, SuccessRateDetail};
 pub use monitor::OutlierResult;
 pub use stats::OutlierStats;
@@ -23,6 +24,9 @@ mod hand_worked_tests;
 
 #[cfg(test)]
 mod envoy_tests;
+
+#[cfg(test)]
+mod envoy_utility_tests;
 
 #[cfg(test)]
 mod membership_tests;
