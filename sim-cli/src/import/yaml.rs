@@ -130,23 +130,23 @@ pub struct Unread<'y> {
     /// Its dotted path.
     pub path: String,
     /// Where its key is.
-    pub at: KeyAt<'y>,
+    pub at: PlaceAt<'y>,
     /// The name looked for in the same mapping that it is closest to, if it looks misspelt.
     pub suggestion: Option<String>,
 }
 
-/// Where a mapping's key is in its file, made a [`Place`] only for a message that shows it
-/// (most keys are never shown, and a place copies its line: a whole document, on one line).
+/// Where a node or a mapping's key is in its file, made a [`Place`] only for a message that
+/// shows it (most are never shown, and a place copies its line: a whole document, on one line).
 #[derive(Clone, Copy)]
-pub struct KeyAt<'y> {
+pub struct PlaceAt<'y> {
     text: &'y str,
     lines: &'y LineIndex,
-    /// The key's first and just-past-last characters (saphyr's markers count characters).
+    /// The first and just-past-last characters (saphyr's markers count characters).
     chars: (usize, usize),
 }
 
-impl KeyAt<'_> {
-    /// The key's place, to show it in a message.
+impl PlaceAt<'_> {
+    /// The place, to show it in a message.
     pub fn place(&self) -> Place {
         let byte = |c: usize| self.lines.byte_of_char(self.text, c);
         Place::Span(
@@ -207,8 +207,8 @@ impl<'y, 'a> Node<'y, 'a> {
         self.at(&self.yaml.span.start, &self.yaml.span.end).place()
     }
 
-    fn at(&self, start: &Marker, end: &Marker) -> KeyAt<'y> {
-        KeyAt {
+    fn at(&self, start: &Marker, end: &Marker) -> PlaceAt<'y> {
+        PlaceAt {
             text: self.text,
             lines: self.lines,
             chars: (start.index(), end.index()),
@@ -253,6 +253,11 @@ impl<'y, 'a> Node<'y, 'a> {
 
     fn child(&self, yaml: &'y MarkedYaml<'a>, path: String) -> Node<'y, 'a> {
         self.reads.seen.borrow_mut().insert(path.clone());
+        self.below(yaml, path)
+    }
+
+    /// The node `yaml` at `path` below this one, in the same file, not marked read.
+    fn below(&self, yaml: &'y MarkedYaml<'a>, path: String) -> Node<'y, 'a> {
         Node {
             yaml,
             reads: self.reads,
@@ -300,21 +305,14 @@ impl<'y, 'a> Node<'y, 'a> {
 
     /// The entries of a mapping as written, each key with its place and its value as a node,
     /// without marking anything read (for checks over the whole file).
-    pub fn entries(&self) -> Vec<(String, KeyAt<'y>, Node<'y, 'a>)> {
+    pub fn entries(&self) -> Vec<(String, PlaceAt<'y>, Node<'y, 'a>)> {
         let Some(map) = self.yaml.data.as_mapping() else {
             return Vec::new();
         };
         map.iter()
             .filter_map(|(k, v)| {
                 let key = k.data.as_str()?;
-                let node = Node {
-                    yaml: v,
-                    reads: self.reads,
-                    source: self.source,
-                    text: self.text,
-                    lines: self.lines,
-                    path: join(&self.path, key),
-                };
+                let node = self.below(v, join(&self.path, key));
                 Some((key.to_string(), self.at(&k.span.start, &k.span.end), node))
             })
             .collect()
@@ -327,17 +325,7 @@ impl<'y, 'a> Node<'y, 'a> {
             YamlData::Sequence(seq) => seq
                 .iter()
                 .enumerate()
-                .flat_map(|(i, v)| {
-                    Node {
-                        yaml: v,
-                        reads: self.reads,
-                        source: self.source,
-                        text: self.text,
-                        lines: self.lines,
-                        path: format!("{}[{i}]", self.path),
-                    }
-                    .repeated()
-                })
+                .flat_map(|(i, v)| self.below(v, format!("{}[{i}]", self.path)).repeated())
                 .collect(),
             YamlData::Value(Scalar::Null) => Vec::new(),
             _ => vec![self.clone()],
@@ -659,26 +647,12 @@ impl<'y, 'a> Node<'y, 'a> {
                     found(self, k, path);
                     continue;
                 }
-                let child = Node {
-                    yaml: v,
-                    reads: self.reads,
-                    source: self.source,
-                    text: self.text,
-                    lines: self.lines,
-                    path,
-                };
+                let child = self.below(v, path);
                 child.each_unread(found);
             }
         } else if let Some(seq) = self.yaml.data.as_sequence() {
             for (i, v) in seq.iter().enumerate() {
-                let child = Node {
-                    yaml: v,
-                    reads: self.reads,
-                    source: self.source,
-                    text: self.text,
-                    lines: self.lines,
-                    path: format!("{}[{i}]", self.path),
-                };
+                let child = self.below(v, format!("{}[{i}]", self.path));
                 child.each_unread(found);
             }
         }
